@@ -1,0 +1,1 @@
+"""What predicts: pure, importable estimators and text functions (no HTTP, no database)."""

@@ -1,0 +1,81 @@
+"""Text classifier that suggests a report's category (or any other label of its text)."""
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_union
+from sklearn.utils.validation import check_is_fitted
+
+
+class TextClassifier(ClassifierMixin, BaseEstimator):
+    """TF-IDF word and character n-grams into a multinomial logistic regression.
+
+    Character n-grams carry most of the signal in these reports: citizens misspell,
+    abbreviate ("jln", "yg", "PJU") and glue words together, which word features miss.
+    The regression's probabilities are reasonably calibrated out of the box, which the
+    confidence shown to reviewers depends on.
+    """
+
+    def __init__(
+        self,
+        word_ngram_range: tuple[int, int] = (1, 2),
+        char_ngram_range: tuple[int, int] = (2, 5),
+        max_word_features: int = 100_000,
+        max_char_features: int = 200_000,
+        min_df: int = 2,
+        C: float = 10.0,
+        max_iter: int = 1000,
+    ):
+        self.word_ngram_range = word_ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.max_word_features = max_word_features
+        self.max_char_features = max_char_features
+        self.min_df = min_df
+        self.C = C
+        self.max_iter = max_iter
+
+    def _build(self) -> Pipeline:
+        features = make_union(
+            TfidfVectorizer(
+                sublinear_tf=True,
+                min_df=self.min_df,
+                ngram_range=self.word_ngram_range,
+                max_features=self.max_word_features,
+            ),
+            TfidfVectorizer(
+                sublinear_tf=True,
+                min_df=self.min_df,
+                analyzer="char_wb",
+                ngram_range=self.char_ngram_range,
+                max_features=self.max_char_features,
+            ),
+        )
+        return Pipeline([("features", features), ("model", LogisticRegression(C=self.C, max_iter=self.max_iter))])
+
+    def fit(self, X: Iterable[str], y: Sequence[str]) -> "TextClassifier":
+        texts = list(X)
+        labels = np.asarray(y, dtype=object)
+        if len(texts) != len(labels):
+            raise ValueError(f"X has {len(texts)} texts but y has {len(labels)} labels")
+        if len(set(labels)) < 2:
+            raise ValueError("need at least two distinct labels to train a classifier")
+        self.pipeline_ = self._build().fit(texts, labels)
+        self.classes_ = self.pipeline_.classes_
+        return self
+
+    def predict_proba(self, X: Iterable[str]) -> np.ndarray:
+        check_is_fitted(self, "pipeline_")
+        return self.pipeline_.predict_proba(list(X))
+
+    def predict(self, X: Iterable[str]) -> np.ndarray:
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+    def top_k(self, X: Iterable[str], k: int = 3) -> list[list[tuple[str, float]]]:
+        """The `k` most probable labels of each text, most probable first."""
+        proba = self.predict_proba(X)
+        k = min(k, proba.shape[1])
+        order = np.argsort(-proba, axis=1)[:, :k]
+        return [[(str(self.classes_[j]), float(row[j])) for j in idx] for row, idx in zip(proba, order)]

@@ -1,0 +1,1 @@
+"""Serves the champion model over HTTP and keeps the review queue."""

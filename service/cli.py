@@ -1,0 +1,125 @@
+"""The `triase` command: train, promote and serve models."""
+
+import logging
+from typing import Annotated
+
+import typer
+from tqdm import tqdm
+
+from service.config import ServiceSettings, get_service_settings
+from training import registry
+from training.train import TrainResult, train
+
+app = typer.Typer(help="triase: ML triage for citizen complaint reports.", no_args_is_help=True)
+
+TRAINING_STAGES = 4
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # MLflow and alembic narrate every migration of the embedded store; keep their warnings only.
+    for noisy in ("alembic", "mlflow"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _train_with_progress(settings: ServiceSettings, dataset: str | None, register: bool) -> TrainResult:
+    with tqdm(total=TRAINING_STAGES, desc="training", unit="stage", bar_format="{l_bar}{bar}| {n}/{total}") as bar:
+
+        stages_started = 0
+
+        def progress(stage: str) -> None:
+            nonlocal stages_started
+            if stages_started:
+                bar.update(1)
+            stages_started += 1
+            bar.set_description(stage)
+
+        result = train(settings, dataset=dataset, register=register, progress=progress)
+        bar.update(bar.total - bar.n)
+    return result
+
+
+def _print_result(result: TrainResult) -> None:
+    typer.echo(f"dataset: {result.dataset} ({result.n_categories} categories)")
+    for key in ("macro_f1", "accuracy", "top3_accuracy", "accuracy_at_coverage_50"):
+        typer.echo(f"  {key:<24} {result.metrics[key]:.4f}")
+    typer.echo(f"  {'n_test':<24} {int(result.metrics['n_test'])}")
+    typer.echo(f"MLflow run {result.run_id}" + (f", registered as version {result.version}" if result.version else ""))
+
+
+@app.command("train")
+def train_command(
+    dataset: Annotated[
+        str | None, typer.Option(help="Dataset to train on (default: Surabaya when present, else the demo set).")
+    ] = None,
+    register: Annotated[bool, typer.Option(help="Register the trained model in MLflow.")] = True,
+    promote: Annotated[bool, typer.Option(help="Make the new version the champion right away.")] = False,
+    verbose: bool = False,
+) -> None:
+    """Train the triage model, print its test metrics and log the run to MLflow."""
+    _configure_logging(verbose)
+    settings = get_service_settings()
+    result = _train_with_progress(settings, dataset, register)
+    _print_result(result)
+    if promote and result.version:
+        registry.promote(registry.configure(settings), settings.model_name, result.version)
+        typer.echo(f"version {result.version} is now the champion")
+
+
+@app.command("promote")
+def promote_command(
+    version: Annotated[str | None, typer.Argument(help="Version to promote (default: the newest).")] = None,
+) -> None:
+    """Point the `champion` alias at a registered model version."""
+    _configure_logging(False)
+    settings = get_service_settings()
+    try:
+        promoted = registry.promote(registry.configure(settings), settings.model_name, version)
+    except registry.RegistryError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"{settings.model_name} version {promoted} is now the champion")
+
+
+@app.command("models")
+def models_command() -> None:
+    """List registered model versions, marking the champion."""
+    _configure_logging(False)
+    settings = get_service_settings()
+    client = registry.configure(settings)
+    champion = registry.champion_version(client, settings.model_name)
+    versions = client.search_model_versions(f"name = '{settings.model_name}'")
+    if not versions:
+        typer.echo(f"no versions of {settings.model_name} registered yet")
+    for v in sorted(versions, key=lambda v: int(v.version)):
+        marker = "  <- champion" if str(v.version) == champion else ""
+        typer.echo(f"{settings.model_name}/{v.version}  run {v.run_id}  {v.description or ''}{marker}")
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (TRIASE_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (TRIASE_PORT).")] = None,
+    verbose: bool = False,
+) -> None:
+    """Serve the champion model; trains and promotes a default model first when none exists."""
+    import uvicorn
+
+    from service.main import create_app
+
+    _configure_logging(verbose)
+    settings = get_service_settings()
+    client = registry.configure(settings)
+    if registry.champion_version(client, settings.model_name) is None:
+        typer.echo("No champion model registered yet: training the default model first.")
+        result = _train_with_progress(settings, dataset=None, register=True)
+        _print_result(result)
+        registry.promote(client, settings.model_name, result.version)
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
+
+
+if __name__ == "__main__":
+    app()

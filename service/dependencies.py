@@ -1,0 +1,28 @@
+"""FastAPI dependencies shared by the domain routers."""
+
+from fastapi import HTTPException, Request, status
+
+from service.config import ServiceSettings
+from service.model_store import ModelStore
+from training.registry import RegisteredModel
+
+RETRY_AFTER_SECONDS = "30"
+
+
+def get_settings(request: Request) -> ServiceSettings:
+    return request.app.state.settings
+
+
+def get_model_store(request: Request) -> ModelStore:
+    return request.app.state.model_store
+
+
+def served_model(request: Request) -> RegisteredModel:
+    current = get_model_store(request).current
+    if current is None:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "no model is loaded yet; register and promote one with `triase train` and `triase promote`",
+            headers={"Retry-After": RETRY_AFTER_SECONDS},
+        )
+    return current

@@ -1,0 +1,36 @@
+"""Error bodies that name what is wrong, without echoing the submitted text back into logs."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+
+def field_path(location: Sequence[Any]) -> str:
+    """('body', 'reports', 3, 'text') -> 'reports[3].text'."""
+    parts = list(location[1:] if location and location[0] in ("body", "query", "path") else location)
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "body"
+
+
+def describe(errors: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
+    # The raw 'input' is deliberately dropped: it may hold a report's personal data.
+    return [{"field": field_path(e.get("loc", ())), "message": e.get("msg", "invalid value")} for e in errors]
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    problems = describe(exc.errors())
+    summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems[:5])
+    more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+    return JSONResponse(
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        content={"detail": f"invalid request: {summary}{more}", "errors": problems},
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)

@@ -1,0 +1,1 @@
+"""Builds and evaluates models from data and logs every run to MLflow."""

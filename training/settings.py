@@ -1,0 +1,60 @@
+"""Settings shared by training and serving, read from ``TRIASE_*`` environment variables.
+
+Every path default is relative to the project checkout, so the two README commands work
+from a fresh clone without any configuration.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TRIASE_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        default=PROJECT_ROOT.parent / "shared" / "data",
+        description="Folder holding the real exports (surabaya_mediacenter/, petabencana_.../, geo/).",
+    )
+    assets_dir: Path = Field(
+        default=PROJECT_ROOT / "data",
+        description="The project's own small assets: dataset manifests, demo reports, configuration.",
+    )
+    home: Path = Field(
+        default=PROJECT_ROOT / ".triase",
+        description="Local state: embedded MLflow store, embedder cache, SQLite database.",
+    )
+    mlflow_tracking_uri: str | None = Field(
+        default=None,
+        description="MLflow tracking server or store; default is a SQLite store under `home`.",
+    )
+    mlflow_experiment: str = Field(default="triase", description="MLflow experiment for every run.")
+    model_name: str = Field(default="triase-triage", description="Registered model name in MLflow.")
+    embedder_cache_dir: Path | None = Field(
+        default=None,
+        description="Where the converted sentence-transformers embedder is built; default `home`/embedder.",
+    )
+    min_reports_per_category: int = Field(
+        default=50, ge=1, description="Categories with fewer training reports are folded into 'Lainnya'."
+    )
+
+    @property
+    def tracking_uri(self) -> str:
+        return self.mlflow_tracking_uri or f"sqlite:///{self.home / 'mlflow.db'}"
+
+    @property
+    def artifact_root(self) -> str:
+        return (self.home / "mlartifacts").as_uri()
+
+    @property
+    def embedder_dir(self) -> Path:
+        return self.embedder_cache_dir or self.home / "embedder"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
