@@ -8,18 +8,13 @@ import hashlib
 import json
 import re
 import shutil
-import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-# The project is not installed into the venv and pytest does not put the root on sys.path
-# (pyproject has no `pythonpath = ["."]`), so make `models` / `training` importable here.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from training.datasets import (  # noqa: E402
+from training.datasets import (
     DATASET_NAMES,
     OUTPUT_COLUMNS,
     ColumnMapping,
@@ -33,8 +28,8 @@ from training.datasets import (  # noqa: E402
     load_mapping,
     load_table,
 )
-from training.datasets.manifest import load_manifest, sha256_file  # noqa: E402
-from training.settings import Settings  # noqa: E402
+from training.datasets.manifest import load_manifest, sha256_file
+from training.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL_CSV = FIXTURES / "reports_small.csv"

@@ -1,13 +1,7 @@
 """mask_pii: typed placeholders for NIK/KK, phones and e-mail; ordinary numbers untouched."""
 
-import sys
-from pathlib import Path
 
 import pytest
-
-# The project is not installed into the venv and pytest does not put the root on sys.path
-# (pyproject has no `pythonpath = ["."]`), so make `models` / `training` importable here.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from models.privacy import PII_PATTERNS, mask_pii, mask_pii_counted
 

@@ -1,0 +1,127 @@
+"""The triage API through FastAPI's test client, against a real registered demo model."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from models.report import MAX_TEXT_CHARS
+from service.main import create_app
+
+PJU_REPORT = {
+    "id": "sby-900001",
+    "text": "Lampu PJU di depan gang 5 Jl. Kertajaya mati sudah seminggu, gelap sekali kalau malam. Mohon diperbaiki.",
+    "category": "Jalan Rusak dan Berlubang",
+    "created_at": "2024-06-01T19:30:00+07:00",
+    "kelurahan": "Kertajaya",
+    "kecamatan": "Gubeng",
+    "city": "Surabaya",
+    "channel": "mediacenter",
+}
+
+
+@pytest.fixture(scope="module")
+def client(served_settings):
+    settings = served_settings.model_copy(update={"max_batch_size": 5})
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def test_health_readiness_and_docs(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz").json()
+    assert ready["ready"] and ready["model"].endswith("/1")
+    assert client.get("/docs").status_code == 200
+    assert "/v1/triage/batch" in client.get("/openapi.json").json()["paths"]
+
+
+def test_triage_one_report(client):
+    response = client.post("/v1/triage", json=PJU_REPORT)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["report_id"] == PJU_REPORT["id"]
+    category = body["category"]
+    assert category["predicted"] == "PJU"
+    assert category["citizen_category"] == "Jalan Rusak dan Berlubang"
+    assert category["agrees_with_citizen"] is False
+    probabilities = [c["probability"] for c in category["top_k"]]
+    assert len(probabilities) == 3 and probabilities == sorted(probabilities, reverse=True)
+    assert category["confidence"] == probabilities[0]
+    assert body["model"] == {"name": "triase-triage", "version": "1"}
+
+
+def test_triage_batch_keeps_order_and_reports_agreement(client):
+    reports = [
+        {"id": "b-1", "text": "Air PDAM mati sejak pagi, tidak ada pemberitahuan", "category": "pelayanan pdam"},
+        {"id": "b-2", "text": "Pohon besar di depan SD dahannya hampir kena kabel listrik, mohon dipangkas"},
+        PJU_REPORT,
+    ]
+    response = client.post("/v1/triage/batch", json={"reports": reports})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["report_id"] for r in results] == ["b-1", "b-2", PJU_REPORT["id"]]
+    assert results[0]["category"]["agrees_with_citizen"] is True  # case-insensitive match
+    assert results[1]["category"]["agrees_with_citizen"] is None
+    assert results[1]["category"]["predicted"] == "Informasi Pemangkasan/Perantingan Pohon"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"id": "x"}, "text"),
+        ({"id": "x", "text": "   "}, "text"),
+        ({"id": "x", "text": "a" * (MAX_TEXT_CHARS + 1)}, "text"),
+        ({"id": "x", "text": "banjir", "lat": -100, "lon": 106.8}, "lat"),
+        ({"id": "x", "text": "banjir", "lat": -6.2, "lon": "timur"}, "lon"),
+        ({"id": "x", "text": 42}, "text"),
+        ({"id": "x", "text": "ok", "private": "maybe"}, "private"),
+        ({"text": "tanpa id"}, "id"),
+    ],
+)
+def test_bad_single_reports_get_422_naming_the_field(client, body, field):
+    response = client.post("/v1/triage", json=body)
+    assert response.status_code == 422
+    detail = response.json()
+    assert field in detail["detail"]
+    assert any(e["field"] == field for e in detail["errors"])
+
+
+def test_bad_input_is_not_echoed_back(client):
+    secret = "NIK 3578011203850004 " + "x" * 20
+    response = client.post("/v1/triage", json={"id": "x", "text": secret, "lat": "utara"})
+    assert response.status_code == 422
+    assert "3578011203850004" not in response.text
+
+
+def test_batch_errors_name_the_report_and_field(client):
+    response = client.post("/v1/triage/batch", json={"reports": [{"id": "ok", "text": "jalan rusak"}, {"id": "bad"}]})
+    assert response.status_code == 422
+    assert "reports[1].text" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"reports": []}, "reports"),
+        ({"reports": [{"id": f"r{i}", "text": "jalan rusak"} for i in range(6)]}, "at most 5 reports"),
+        ({"reports": [{"id": "same", "text": "a"}, {"id": "same", "text": "b"}]}, "repeated: same"),
+        ({}, "reports"),
+    ],
+)
+def test_batch_limits(client, body, message):
+    response = client.post("/v1/triage/batch", json=body)
+    assert response.status_code == 422
+    assert message in response.json()["detail"]
+
+
+def test_malformed_json_is_a_clear_422(client):
+    response = client.post("/v1/triage", content=b'{"id": "x", "text": ', headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert "JSON" in response.json()["detail"]
+
+
+def test_without_a_champion_the_service_is_not_ready(settings):
+    with TestClient(create_app(settings)) as client:
+        ready = client.get("/readyz")
+        assert ready.status_code == 503 and "no 'champion' alias" in ready.json()["detail"]
+        response = client.post("/v1/triage", json=PJU_REPORT)
+        assert response.status_code == 503
+        assert response.headers["retry-after"]

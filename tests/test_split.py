@@ -1,0 +1,40 @@
+"""The time-ordered split: earlier reports train, identical texts never straddle it."""
+
+import pandas as pd
+import pytest
+
+from training.data import OTHER_CATEGORY, text_key, time_ordered_split
+
+
+def frame(rows) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["text", "created_at", "label_category"]).assign(
+        created_at=lambda f: pd.to_datetime(f["created_at"])
+    )
+
+
+def test_train_precedes_test_and_duplicates_stay_on_one_side():
+    rows = [(f"laporan nomor {i}", f"2024-01-{1 + i % 28:02d} {i % 24:02d}:00", "A" if i % 2 else "B") for i in range(50)]
+    rows += [("Laporan   NOMOR 3", "2024-02-20 10:00", "A"), ("jalan rusak", "2024-02-21 09:00", None)]
+    split = time_ordered_split(frame(rows), test_fraction=0.2, min_reports_per_category=1)
+    assert split.train["created_at"].max() <= split.test["created_at"].min()
+    assert not set(split.train["text"].map(text_key)) & set(split.test["text"].map(text_key))
+    assert len(split.train) + len(split.test) == 50  # one duplicate and one unlabelled row dropped
+    assert len(split.test) == 10
+
+
+def test_rare_categories_fold_into_other():
+    rows = [(f"t{i}", f"2024-01-01 00:{i:02d}", "common") for i in range(30)]
+    rows += [(f"r{i}", f"2024-01-02 00:{i:02d}", "rare") for i in range(3)]
+    split = time_ordered_split(frame(rows), min_reports_per_category=5)
+    labels = set(split.train["label_category"]) | set(split.test["label_category"])
+    assert labels == {"common", OTHER_CATEGORY}
+    # The rare reports are the latest: the folded category exists only on the test side.
+    assert split.categories == ("common",)
+    assert set(split.test["label_category"]) == {"common", OTHER_CATEGORY}
+
+
+def test_bad_fraction_and_empty_input_are_refused():
+    with pytest.raises(ValueError, match="test_fraction"):
+        time_ordered_split(frame([("a", "2024-01-01", "x")]), test_fraction=1.5)
+    with pytest.raises(ValueError, match="no reports"):
+        time_ordered_split(frame([("a", "2024-01-01", None)]))
