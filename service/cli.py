@@ -53,7 +53,11 @@ def _print_result(result: TrainResult) -> None:
 @app.command("train")
 def train_command(
     dataset: Annotated[
-        str | None, typer.Option(help="Dataset to train on (default: Surabaya when present, else the demo set).")
+        str | None,
+        typer.Option(
+            help="Registered dataset name (surabaya_mediacenter, demo, ...) or the path of a column mapping "
+            "JSON describing another export. Default: Surabaya when present, else the demo set."
+        ),
     ] = None,
     register: Annotated[bool, typer.Option(help="Register the trained model in MLflow.")] = True,
     promote: Annotated[bool, typer.Option(help="Make the new version the champion right away.")] = False,

@@ -447,3 +447,33 @@ def test_real_petabencana(petabencana):
 
     again = load_dataset("petabencana_jakarta_flood_reports_2017", Settings())
     assert again["id"].tolist() == df["id"].tolist()
+
+
+def test_an_export_described_only_by_a_mapping_loads_and_records_its_hash(tmp_path):
+    table = tmp_path / "kota_lain.csv"
+    table.write_text(
+        "no,isi,waktu,kategori\n"
+        "1,Lampu jalan di Jl. Merdeka mati,2024-05-01 08:00,Penerangan\n"
+        "2,Saluran mampet hub 0812-3456-7890,2024-05-02 09:00,Drainase\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "kota_lain.json"
+    mapping.write_text(
+        json.dumps(
+            {
+                "name": "kota_lain",
+                "file": "kota_lain.csv",
+                "columns": {"id": "no", "text": "isi", "created_at": "waktu", "label_category": "kategori"},
+                "id_prefix": "kl-",
+                "timezone": "Asia/Jakarta",
+            }
+        ),
+        encoding="utf-8",
+    )
+    df = load_dataset(str(mapping))
+    assert list(df["id"]) == ["kl-1", "kl-2"]
+    assert "[TELEPON]" in df["text"].iloc[1]
+    assert df.attrs["dataset"] == "kota_lain"
+    assert df.attrs["manifest_sha256"] == hashlib.sha256(table.read_bytes()).hexdigest()
+    with pytest.raises(DatasetUnavailableError, match="does not exist"):
+        load_dataset(str(tmp_path / "absent.json"))

@@ -4,7 +4,6 @@ Artifacts are joblib files. joblib unpickles arbitrary code, so a file is loaded
 its sha256 matches the hash recorded on the registered model version when it was logged.
 """
 
-import hashlib
 import logging
 import tempfile
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ import mlflow
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
+from training.datasets.manifest import sha256_file
 from training.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -47,14 +47,6 @@ class RegisteredModel:
         return f"{self.name}/{self.version}"
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def configure(settings: Settings) -> MlflowClient:
     """Point MLflow at the configured store and make sure the experiment exists."""
     settings.home.mkdir(parents=True, exist_ok=True)
@@ -73,7 +65,7 @@ def log_model(model: Any, metadata: dict[str, Any]) -> str:
         folder.mkdir()
         path = folder / ARTIFACT_FILE
         joblib.dump(model, path, compress=3)
-        digest = sha256_of(path)
+        digest = sha256_file(path)
         mlflow.log_dict({**metadata, SHA256_TAG: digest}, f"{ARTIFACT_DIR}/metadata.json")
         mlflow.log_artifact(str(path), artifact_path=ARTIFACT_DIR)
     mlflow.set_tag(SHA256_TAG, digest)
@@ -126,7 +118,7 @@ def load_version(client: MlflowClient, name: str, version: str) -> RegisteredMod
     if not expected:
         raise ArtifactIntegrityError(f"{name}/{version} has no '{SHA256_TAG}' tag; refusing to load it")
     local = Path(mlflow.artifacts.download_artifacts(artifact_uri=info.source)) / ARTIFACT_FILE
-    actual = sha256_of(local)
+    actual = sha256_file(local)
     if actual != expected:
         raise ArtifactIntegrityError(
             f"{name}/{version}: artifact sha256 is {actual}, registry recorded {expected}; refusing to load it"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from training.datasets.manifest import DatasetIntegrityError, DatasetManifest, load_manifest
+from training.datasets.manifest import DatasetIntegrityError, DatasetManifest, load_manifest, sha256_file
 from training.datasets.tabular import (
     LABEL_FIELDS,
     OUTPUT_COLUMNS,
@@ -28,6 +28,7 @@ __all__ = [
     "MappingError",
     "available_datasets",
     "load_dataset",
+    "load_export",
     "load_mapping",
     "load_table",
     "min_reports_per_category",
@@ -68,7 +69,7 @@ def _spec(name: str) -> _Dataset:
 
 def min_reports_per_category(name: str, settings: Settings | None = None) -> int:
     """Categories with fewer reports than this are folded into 'Lainnya' when training on `name`."""
-    override = _spec(name).min_reports_per_category
+    override = None if is_mapping_path(name) else _spec(name).min_reports_per_category
     return override if override is not None else (settings or get_settings()).min_reports_per_category
 
 
@@ -109,8 +110,37 @@ def available_datasets(settings: Settings | None = None) -> list[str]:
     return [name for name in DATASET_NAMES if not _missing(name, settings)]
 
 
+def is_mapping_path(name: str) -> bool:
+    """A dataset named by the path of its column mapping rather than a registered name."""
+    return name.endswith(".json")
+
+
+def load_export(mapping_path: Path) -> pd.DataFrame:
+    """Load an export that only a column mapping describes, e.g. another city's.
+
+    The mapping's ``file`` is absolute or relative to the mapping's folder. With no manifest
+    to check against, the file's own sha256 stands in for the manifest hash, so every
+    training run still records exactly which data it saw.
+    """
+    if not mapping_path.is_file():
+        raise DatasetUnavailableError(f"column mapping {mapping_path} does not exist")
+    mapping = ColumnMapping.from_json(mapping_path)
+    if mapping.file is None:
+        raise MappingError(f"{mapping_path}: 'file' is required to load an export")
+    table = Path(mapping.file)
+    if not table.is_absolute():
+        table = mapping_path.parent / table
+    if not table.is_file():
+        raise DatasetUnavailableError(f"{mapping_path}: the export {table} does not exist")
+    df = load_table(table, mapping)
+    df.attrs["dataset"] = mapping.name or mapping_path.stem
+    df.attrs["manifest_sha256"] = sha256_file(table)
+    return df
+
+
 def load_dataset(name: str, settings: Settings | None = None) -> pd.DataFrame:
-    """Load a registered dataset as validated, PII-masked reports plus labels.
+    """Load a registered dataset (or, given a path ending in .json, the export its mapping describes)
+    as validated, PII-masked reports plus labels.
 
     Real datasets are verified against their manifest first (sha256 of every file). The
     frame carries ``attrs["dataset"]``, ``attrs["manifest_sha256"]`` (``None`` for the demo)
@@ -120,6 +150,8 @@ def load_dataset(name: str, settings: Settings | None = None) -> pd.DataFrame:
     :class:`DatasetIntegrityError` when they differ from the manifest and
     :class:`DatasetValidationError` for invalid rows (unless the mapping skips them).
     """
+    if is_mapping_path(name):
+        return load_export(Path(name))
     spec = _spec(name)
     settings = settings or get_settings()
     root = _root(spec, settings)
