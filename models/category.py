@@ -5,18 +5,20 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.pipeline import Pipeline, make_union
+from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 
 class TextClassifier(ClassifierMixin, BaseEstimator):
-    """TF-IDF word and character n-grams into a multinomial logistic regression.
+    """TF-IDF word and character n-grams into a linear SVM with Platt-calibrated probabilities.
 
-    Character n-grams carry most of the signal in these reports: citizens misspell,
+    Character n-grams carry much of the signal in these reports: citizens misspell,
     abbreviate ("jln", "yg", "PJU") and glue words together, which word features miss.
-    The regression's probabilities are reasonably calibrated out of the box, which the
-    confidence shown to reviewers depends on.
+    On the Surabaya split the SVM beats multinomial logistic regression on macro-F1 and
+    top-3 accuracy and trains several times faster; its scores are calibrated by
+    cross-validated sigmoid fits, because reviewers act on the confidence shown.
     """
 
     def __init__(
@@ -26,8 +28,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         max_word_features: int = 100_000,
         max_char_features: int = 200_000,
         min_df: int = 2,
-        C: float = 10.0,
-        max_iter: int = 1000,
+        C: float = 0.1,
+        calibration_folds: int = 3,
     ):
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -35,7 +37,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.max_char_features = max_char_features
         self.min_df = min_df
         self.C = C
-        self.max_iter = max_iter
+        self.calibration_folds = calibration_folds
 
     def _build(self) -> Pipeline:
         features = make_union(
@@ -53,7 +55,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
                 max_features=self.max_char_features,
             ),
         )
-        return Pipeline([("features", features), ("model", LogisticRegression(C=self.C, max_iter=self.max_iter))])
+        model = CalibratedClassifierCV(LinearSVC(C=self.C), cv=self.calibration_folds, method="sigmoid")
+        return Pipeline([("features", features), ("model", model)])
 
     def fit(self, X: Iterable[str], y: Sequence[str]) -> "TextClassifier":
         texts = list(X)

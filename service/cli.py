@@ -8,7 +8,7 @@ from tqdm import tqdm
 
 from service.config import ServiceSettings, get_service_settings
 from training import registry
-from training.train import TrainResult, train
+from training.train import RareCategories, TrainResult, train
 
 app = typer.Typer(help="triase: ML triage for citizen complaint reports.", no_args_is_help=True)
 
@@ -25,7 +25,9 @@ def _configure_logging(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def _train_with_progress(settings: ServiceSettings, dataset: str | None, register: bool) -> TrainResult:
+def _train_with_progress(
+    settings: ServiceSettings, dataset: str | None, register: bool, rare: RareCategories = "fold"
+) -> TrainResult:
     with tqdm(total=TRAINING_STAGES, desc="training", unit="stage", bar_format="{l_bar}{bar}| {n}/{total}") as bar:
 
         stages_started = 0
@@ -37,7 +39,7 @@ def _train_with_progress(settings: ServiceSettings, dataset: str | None, registe
             stages_started += 1
             bar.set_description(stage)
 
-        result = train(settings, dataset=dataset, register=register, progress=progress)
+        result = train(settings, dataset=dataset, register=register, rare=rare, progress=progress)
         bar.update(bar.total - bar.n)
     return result
 
@@ -61,12 +63,21 @@ def train_command(
     ] = None,
     register: Annotated[bool, typer.Option(help="Register the trained model in MLflow.")] = True,
     promote: Annotated[bool, typer.Option(help="Make the new version the champion right away.")] = False,
+    rare: Annotated[
+        str,
+        typer.Option(
+            help="What to do with categories under TRIASE_MIN_REPORTS_PER_CATEGORY: 'fold' them into "
+            "'Lainnya' (what the service needs) or 'drop' them (the published baseline's protocol)."
+        ),
+    ] = "fold",
     verbose: bool = False,
 ) -> None:
     """Train the triage model, print its test metrics and log the run to MLflow."""
     _configure_logging(verbose)
     settings = get_service_settings()
-    result = _train_with_progress(settings, dataset, register)
+    if rare not in ("fold", "drop"):
+        raise typer.BadParameter(f"--rare must be 'fold' or 'drop', got {rare!r}")
+    result = _train_with_progress(settings, dataset, register, rare)
     _print_result(result)
     if promote and result.version:
         registry.promote(registry.configure(settings), settings.model_name, result.version)

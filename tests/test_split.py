@@ -38,3 +38,10 @@ def test_bad_fraction_and_empty_input_are_refused():
         time_ordered_split(frame([("a", "2024-01-01", "x")]), test_fraction=1.5)
     with pytest.raises(ValueError, match="no reports"):
         time_ordered_split(frame([("a", "2024-01-01", None)]))
+
+
+def test_rare_categories_can_be_dropped_instead():
+    rows = [(f"t{i}", f"2024-01-01 00:{i:02d}", "common" if i % 3 else "rare") for i in range(30)]
+    split = time_ordered_split(frame(rows), min_reports_per_category=15, rare="drop")
+    assert set(split.train["label_category"]) | set(split.test["label_category"]) == {"common"}
+    assert len(split.train) + len(split.test) == 20

@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 
@@ -47,6 +48,7 @@ def time_ordered_split(
     label: str = "label_category",
     test_fraction: float = 0.2,
     min_reports_per_category: int = 50,
+    rare: Literal["fold", "drop"] = "fold",
 ) -> Split:
     """Train on the earlier reports, test on the latest `test_fraction`.
 
@@ -54,7 +56,8 @@ def time_ordered_split(
     categories with fewer than `min_reports_per_category` reports in the de-duplicated data
     are folded into `OTHER_CATEGORY`. Counting over the whole history follows the published
     protocol; a category that is frequent late but unseen in training stays in the test set,
-    where evaluation reports it separately instead of hiding it.
+    where evaluation reports it separately instead of hiding it. With `rare="drop"` those
+    reports are left out instead, as in the published Surabaya baseline.
     """
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
@@ -64,7 +67,10 @@ def time_ordered_split(
     unique = deduplicate(labelled).reset_index(drop=True)
     counts = unique[label].value_counts()
     kept = set(counts[counts >= min_reports_per_category].index)
-    unique[label] = unique[label].where(unique[label].isin(kept), OTHER_CATEGORY)
+    if rare == "drop":
+        unique = unique.loc[unique[label].isin(kept)].reset_index(drop=True)
+    else:
+        unique[label] = unique[label].where(unique[label].isin(kept), OTHER_CATEGORY)
     n_test = max(1, round(len(unique) * test_fraction))
     train, test = unique.iloc[:-n_test].copy(), unique.iloc[-n_test:].copy()
     categories = tuple(sorted(set(train[label])))

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import mlflow
 import pandas as pd
@@ -26,6 +26,7 @@ PREFERRED_DATASETS = ("surabaya_mediacenter", "demo")
 """The default training data: the real export where present, else the project's demo set."""
 
 Progress = Callable[[str], None]
+RareCategories = Literal["fold", "drop"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ def train(
     dataset: str | None = None,
     classifier: TextClassifier | None = None,
     register: bool = True,
+    rare: RareCategories = "fold",
     progress: Progress = lambda stage: None,
 ) -> TrainResult:
     """Train on `dataset` (default: the best available), log to MLflow, register a version."""
@@ -73,7 +75,7 @@ def train(
     progress(f"loading dataset '{dataset}'")
     frame = load_dataset(dataset, settings)
     min_reports = min_reports_per_category(dataset, settings)
-    split = time_ordered_split(frame, min_reports_per_category=min_reports)
+    split = time_ordered_split(frame, min_reports_per_category=min_reports, rare=rare)
 
     progress(f"fitting on {len(split.train)} reports, {len(split.categories)} categories")
     started = time.perf_counter()
@@ -91,7 +93,7 @@ def train(
     with mlflow.start_run(run_name=f"category-{dataset}") as run:
         mlflow.log_params({f"classifier.{k}": v for k, v in classifier.get_params().items()})
         mlflow.log_params(
-            {"dataset": dataset, "min_reports_per_category": min_reports, **split.summary()}
+            {"dataset": dataset, "min_reports_per_category": min_reports, "rare_categories": rare, **split.summary()}
         )
         mlflow.log_metrics(metrics)
         mlflow.set_tags(_environment_tags(frame))

@@ -122,6 +122,10 @@ class ColumnMapping(BaseModel):
     encoding: str = "utf-8"
     sheet_name: str | int = 0
     on_invalid: Literal["raise", "skip"] = "raise"
+    literal_newlines: bool = Field(
+        default=False,
+        description="The export wrote line breaks as a literal backslash-n; turn them back into line breaks.",
+    )
 
     @field_validator("columns", "constants", "fill_from")
     @classmethod
@@ -195,6 +199,8 @@ def load_table(path: Path, mapping: ColumnMapping) -> pd.DataFrame:
         values = [_clean(v) for v in cells[col]]
         if field in _MASKED_FIELDS:
             values = [_mask(v, pii_rows) for v in values]
+            if mapping.literal_newlines:
+                values = [v.replace("\\n", "\n") if isinstance(v, str) else v for v in values]
         fields[field] = values
     del raw, cells
 
