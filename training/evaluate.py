@@ -1,35 +1,111 @@
-"""Stage 3 of training: score a fitted classifier on held-out reports."""
+"""Stage 3 of training: score a fitted classifier on held-out reports, without flattering it."""
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
-from sklearn.metrics import accuracy_score, f1_score
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
+CALIBRATION_BINS = 10
+COVERAGE_STEPS = tuple(round(c, 2) for c in np.linspace(0.1, 1.0, 10))
 
 
 def classification_metrics(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str]) -> dict[str, float]:
-    """Macro-F1, accuracy, top-3 accuracy and accuracy on the most confident half.
+    """Macro-F1, accuracy, top-3 accuracy, accuracy on the most confident half and calibration error.
 
     Test reports whose label the model never saw still count (as errors): leaving them out
-    would flatter the model.
+    would flatter the model. They are also counted, so a reader sees how many there were.
     """
+    y, labels = _check(y_true, proba, classes)
+    predicted = labels[proba.argmax(axis=1)]
+    true_index = _indices(y, labels)
+    top3 = np.argsort(-proba, axis=1)[:, :3]
+    confidence = proba.max(axis=1)
+    correct = predicted == y
+    return {
+        "macro_f1": float(f1_score(y, predicted, average="macro", zero_division=0)),
+        "accuracy": float(accuracy_score(y, predicted)),
+        "top3_accuracy": float((top3 == true_index[:, None]).any(axis=1).mean()),
+        "accuracy_at_coverage_50": accuracy_at_coverage(correct, confidence, 0.5),
+        "ece": expected_calibration_error(correct, confidence),
+        "n_test": float(len(y)),
+        "n_test_unseen_label": float((true_index < 0).sum()),
+    }
+
+
+def detailed_report(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str]) -> dict[str, Any]:
+    """Everything `triase evaluate` shows beyond the headline metrics."""
+    y, labels = _check(y_true, proba, classes)
+    predicted = labels[proba.argmax(axis=1)]
+    confidence = proba.max(axis=1)
+    correct = predicted == y
+    seen = _indices(y, labels) >= 0
+    present = sorted(set(y) | set(predicted))
+    precision, recall, f1, support = precision_recall_fscore_support(
+        y, predicted, labels=present, zero_division=0
+    )
+    return {
+        "per_class": {
+            label: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
+            for label, p, r, f, s in zip(present, precision, recall, f1, support)
+        },
+        "confusion": {"labels": present, "matrix": confusion_matrix(y, predicted, labels=present).tolist()},
+        "reliability": reliability_bins(correct, confidence),
+        "coverage_curve": [
+            {"coverage": c, "accuracy": accuracy_at_coverage(correct, confidence, c)} for c in COVERAGE_STEPS
+        ],
+        "unseen_labels": {
+            "n": int((~seen).sum()),
+            "labels": sorted(set(y[~seen])),
+            "accuracy_on_seen": float(correct[seen].mean()) if seen.any() else None,
+        },
+    }
+
+
+def accuracy_at_coverage(correct: np.ndarray, confidence: np.ndarray, coverage: float) -> float:
+    """Accuracy on the `coverage` share of reports the model is most confident about."""
+    keep = max(1, int(round(len(correct) * coverage)))
+    order = np.argsort(-confidence, kind="stable")[:keep]
+    return float(correct[order].mean())
+
+
+def reliability_bins(correct: np.ndarray, confidence: np.ndarray, bins: int = CALIBRATION_BINS) -> list[dict]:
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, bins - 1)
+    rows = []
+    for b in range(bins):
+        members = which == b
+        if members.any():
+            rows.append(
+                {
+                    "lower": float(edges[b]),
+                    "upper": float(edges[b + 1]),
+                    "count": int(members.sum()),
+                    "confidence": float(confidence[members].mean()),
+                    "accuracy": float(correct[members].mean()),
+                }
+            )
+    return rows
+
+
+def expected_calibration_error(correct: np.ndarray, confidence: np.ndarray, bins: int = CALIBRATION_BINS) -> float:
+    """Share-weighted gap between confidence and accuracy over equal-width confidence bins."""
+    total = len(correct)
+    return float(
+        sum(row["count"] / total * abs(row["accuracy"] - row["confidence"]) for row in reliability_bins(correct, confidence, bins))
+    )
+
+
+def _check(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     y = np.asarray(y_true, dtype=object)
     labels = np.asarray(classes, dtype=object)
     if len(y) == 0:
         raise ValueError("cannot evaluate on an empty test set")
     if proba.shape != (len(y), len(labels)):
         raise ValueError(f"proba has shape {proba.shape}, expected {(len(y), len(labels))}")
-    predicted = labels[proba.argmax(axis=1)]
+    return y, labels
+
+
+def _indices(y: np.ndarray, labels: np.ndarray) -> np.ndarray:
     index = {label: i for i, label in enumerate(labels)}
-    true_index = np.array([index.get(label, -1) for label in y])
-    top3 = np.argsort(-proba, axis=1)[:, :3]
-    confidence = proba.max(axis=1)
-    most_confident_half = np.argsort(-confidence, kind="stable")[: max(1, len(y) // 2)]
-    correct = predicted == y
-    return {
-        "macro_f1": float(f1_score(y, predicted, average="macro", zero_division=0)),
-        "accuracy": float(accuracy_score(y, predicted)),
-        "top3_accuracy": float((top3 == true_index[:, None]).any(axis=1).mean()),
-        "accuracy_at_coverage_50": float(correct[most_confident_half].mean()),
-        "n_test": float(len(y)),
-        "n_test_unseen_label": float((true_index < 0).sum()),
-    }
+    return np.array([index.get(label, -1) for label in y])
