@@ -625,7 +625,8 @@ class Gazetteer:
         return len(self.places)
 
     def __repr__(self) -> str:
-        return f"<Gazetteer {self.name!r}: {len(self)} kelurahan, {len(self.kecamatan)} kecamatan, {len(self.kota)} kota>"
+        sizes = f"{len(self)} kelurahan, {len(self.kecamatan)} kecamatan, {len(self.kota)} kota"
+        return f"<Gazetteer {self.name!r}: {sizes}>"
 
 
 def _claim_candidates(name: str) -> list[str]:

@@ -11,10 +11,13 @@
    ``false_alarm_rate`` the share of unaltered claims that are not ``match``. Both headline
    figures are on points more than ``margin_m`` from their kelurahan boundary; the ``_all``
    variants include the points near a boundary.
+3. Optionally (``gps_noise_m`` > 0) the checked geotags are jittered by Gaussian noise of that
+   standard deviation per axis, while truth and the near/far split stay with the recorded point:
+   how often GPS error turns a correct claim into a ``mismatch`` rather than ``ambiguous``.
 
 Only counts and rates are returned; no report text is printed or logged.
 
-    python -m training.evaluate_location [--seed 13] [--error-rate 0.2] [--margin 50]
+    python -m training.evaluate_location [--seed 13] [--error-rate 0.2] [--margin 50] [--gps-noise 0]
 """
 
 import argparse
@@ -24,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.location import Gazetteer, LocationChecker, Place, Verdict
+from models.location import Gazetteer, LocationChecker, Place, TextMention, Verdict
 from models.report import Report
 from training.datasets import load_dataset
 from training.geo import DKI_JAKARTA, load_gazetteer
@@ -127,6 +130,7 @@ def evaluate_location(
     error_rate: float = 0.2,
     margin_m: float = 50.0,
     vary_spelling: bool = True,
+    gps_noise_m: float = 0.0,
 ) -> dict:
     """Assignment accuracy against the independent test, and recall / false-alarm rate of the
     verdicts on simulated neighbour-swap claim errors. Returns counts and rates only."""
@@ -160,6 +164,9 @@ def evaluate_location(
     altered = set(rng.choice(inside, size=n_altered, replace=False).tolist()) if n_altered else set()
     by_name = {p.kelurahan: p for p in gazetteer.places}
     variants = _spellings(gazetteer)
+    noise = rng.normal(0.0, gps_noise_m, size=(len(df), 2)) if gps_noise_m > 0 else np.zeros((len(df), 2))
+    check_lat = lat + noise[:, 1] / 110_574.0
+    check_lon = lon + noise[:, 0] / (111_320.0 * np.cos(np.radians(lat)))
     rows = []
     for i in inside:
         true_place: Place = by_name[truth_hits[i][0]]
@@ -168,13 +175,17 @@ def evaluate_location(
             neighbours = sorted(p.kelurahan for p in gazetteer.neighbours(true_place))
             claim = str(rng.choice(neighbours))
         spelled = _spell(claim, rng, variants) if vary_spelling else claim
-        report = Report(id=df.at[i, "id"], text=df.at[i, "text"], lat=lat[i], lon=lon[i], kelurahan=spelled)
+        report = Report(
+            id=df.at[i, "id"], text=df.at[i, "text"], lat=check_lat[i], lon=check_lon[i], kelurahan=spelled
+        )
         verdict = checker.check(report)
-        rows.append((i in altered, verdict, true_place))
+        index = gazetteer.index(true_place)
+        boundary_m = gazetteer.boundary_distance_m(index, gazetteer.project(lat[i], lon[i]))
+        rows.append((i in altered, verdict, true_place, boundary_m))
 
     def summary(selected: list) -> dict:
-        alt = [v for a, v, _ in selected if a]
-        kept = [v for a, v, _ in selected if not a]
+        alt = [v for a, v, _, _ in selected if a]
+        kept = [v for a, v, _, _ in selected if not a]
         caught = sum(v.verdict in (Verdict.MISMATCH, Verdict.AMBIGUOUS) for v in alt)
         alarms = sum(v.verdict != Verdict.MATCH for v in kept)
         return {
@@ -192,9 +203,9 @@ def evaluate_location(
             },
         }
 
-    far = [r for r in rows if r[1].boundary_distance_m is not None and r[1].boundary_distance_m > margin_m]
+    far = [r for r in rows if r[3] > margin_m]
     far_summary, all_summary = summary(far), summary(rows)
-    suggested_right = sum(v.suggested == p for a, v, p in rows if a)
+    suggested_right = sum(v.suggested == p for a, v, p, _ in rows if a)
 
     # 3. the text signal: place names in the real texts vs where the point is; and vs the claims
     with_mentions = agrees = 0
@@ -203,14 +214,12 @@ def evaluate_location(
         mentions = gazetteer.find_mentions(df.at[i, "text"])
         if mentions:
             with_mentions += 1
-            agrees += any(
-                (m.level == "kelurahan" and m.name == place.kelurahan) or (m.level == "kecamatan" and m.name == place.kecamatan)
-                for m in mentions
-            )
-    text_flag_altered = sum(bool(v.text_mismatch) for a, v, _ in rows if a)
-    text_known_altered = sum(v.text_mismatch is not None for a, v, _ in rows if a)
-    text_flag_kept = sum(bool(v.text_mismatch) for a, v, _ in rows if not a)
-    text_known_kept = sum(v.text_mismatch is not None for a, v, _ in rows if not a)
+            consistent = {TextMention("kelurahan", place.kelurahan), TextMention("kecamatan", place.kecamatan)}
+            agrees += any(m in consistent for m in mentions)
+    text_flag_altered = sum(bool(v.text_mismatch) for a, v, _, _ in rows if a)
+    text_known_altered = sum(v.text_mismatch is not None for a, v, _, _ in rows if a)
+    text_flag_kept = sum(bool(v.text_mismatch) for a, v, _, _ in rows if not a)
+    text_known_kept = sum(v.text_mismatch is not None for a, v, _, _ in rows if not a)
 
     return {
         "assignment_accuracy": _rate(agree_inside, len(inside)),
@@ -236,6 +245,7 @@ def evaluate_location(
         "error_rate": error_rate,
         "margin_m": margin_m,
         "vary_spelling": vary_spelling,
+        "gps_noise_m": gps_noise_m,
         "metric_crs": gazetteer.metric_crs,
         "kelurahan": len(gazetteer),
         "repaired_polygons": list(gazetteer.repaired),
@@ -252,9 +262,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--error-rate", type=float, default=0.2)
     parser.add_argument("--margin", type=float, default=50.0, help="metres")
     parser.add_argument("--exact-spelling", action="store_true", help="claims spelled as in the boundary file")
+    parser.add_argument("--gps-noise", type=float, default=0.0, help="s.d. in metres of the jitter per axis")
     args = parser.parse_args(argv)
     result = evaluate_location(
-        seed=args.seed, error_rate=args.error_rate, margin_m=args.margin, vary_spelling=not args.exact_spelling
+        seed=args.seed,
+        error_rate=args.error_rate,
+        margin_m=args.margin,
+        vary_spelling=not args.exact_spelling,
+        gps_noise_m=args.gps_noise,
     )
     print(json.dumps(result, indent=2))
 
