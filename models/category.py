@@ -67,7 +67,20 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("need at least two distinct labels to train a classifier")
         self.pipeline_ = self._build().fit(texts, labels)
         self.classes_ = self.pipeline_.classes_
+        self.phrase_weights_ = self._phrase_weights()
         return self
+
+    def _phrase_weights(self) -> np.ndarray:
+        """Per-class weights of the word n-grams, averaged over the calibration folds' SVMs.
+
+        Only word n-grams explain: character fragments mean nothing to a reviewer.
+        """
+        n_words = len(self.pipeline_.named_steps["features"].transformer_list[0][1].vocabulary_)
+        folds = self.pipeline_.named_steps["model"].calibrated_classifiers_
+        weights = np.mean([fold.estimator.coef_[:, :n_words] for fold in folds], axis=0)
+        if weights.shape[0] == 1:  # binary SVMs keep one row, for the second class
+            weights = np.vstack([-weights, weights])
+        return weights.astype(np.float32)
 
     def predict_proba(self, X: Iterable[str]) -> np.ndarray:
         check_is_fitted(self, "pipeline_")
@@ -78,7 +91,25 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
 
     def top_k(self, X: Iterable[str], k: int = 3) -> list[list[tuple[str, float]]]:
         """The `k` most probable labels of each text, most probable first."""
-        proba = self.predict_proba(X)
+        return self.rank(self.predict_proba(X), k)
+
+    def rank(self, proba: np.ndarray, k: int = 3) -> list[list[tuple[str, float]]]:
+        """`top_k` from probabilities already computed."""
         k = min(k, proba.shape[1])
         order = np.argsort(-proba, axis=1)[:, :k]
         return [[(str(self.classes_[j]), float(row[j])) for j in idx] for row, idx in zip(proba, order)]
+
+    def explain(self, texts: Iterable[str], labels: Sequence[str], k: int = 5) -> list[list[tuple[str, float]]]:
+        """For each text, the word n-grams that pushed it most towards its label, strongest first."""
+        check_is_fitted(self, "phrase_weights_")
+        words = self.pipeline_.named_steps["features"].transformer_list[0][1]
+        vocabulary = words.get_feature_names_out()
+        row_of = {label: i for i, label in enumerate(self.classes_)}
+        explanations = []
+        for tfidf, label in zip(words.transform(list(texts)), labels):
+            contributions = tfidf.data * self.phrase_weights_[row_of[label], tfidf.indices]
+            order = np.argsort(-contributions)[:k]
+            explanations.append(
+                [(str(vocabulary[tfidf.indices[j]]), float(contributions[j])) for j in order if contributions[j] > 0]
+            )
+        return explanations

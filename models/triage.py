@@ -4,24 +4,38 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from models.category import TextClassifier
+from models.mismatch import MismatchRule, Verdict
 from models.report import Report
+
+EXPLANATION_PHRASES = 5
 
 
 @dataclass(frozen=True)
-class CategorySuggestion:
+class Suggestion:
     predicted: str
     confidence: float
     top_k: list[tuple[str, float]]
-    citizen_category: str | None
-    agrees_with_citizen: bool | None
+    evidence: list[tuple[str, float]]
+    """Word n-grams that drove the prediction, with their weight, strongest first."""
+
+
+@dataclass(frozen=True)
+class CategorySuggestion(Suggestion):
+    citizen_category: str | None = None
+    verdict: Verdict | None = None
     """None when the citizen chose no category."""
+    suggested: str | None = None
+    """The category to change to, for `suggest_change` only."""
 
 
 @dataclass(frozen=True)
 class TriagePrediction:
     report_id: str
     category: CategorySuggestion
+    agency: Suggestion | None
 
 
 def report_text(report: Report) -> str:
@@ -29,15 +43,13 @@ def report_text(report: Report) -> str:
     return f"{report.title}. {report.text}" if report.title else report.text
 
 
-def _same_category(a: str, b: str) -> bool:
-    return a.strip().casefold() == b.strip().casefold()
-
-
 @dataclass
 class TriageModel:
-    """A fitted category classifier plus the facts needed to serve and audit it."""
+    """Fitted category and agency classifiers, the mismatch rule, and the facts to audit them."""
 
     category_classifier: TextClassifier
+    agency_classifier: TextClassifier | None = None
+    mismatch_rule: MismatchRule = field(default_factory=MismatchRule)
     metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -47,21 +59,42 @@ class TriageModel:
     def predict(self, reports: Sequence[Report], top_k: int = 3) -> list[TriagePrediction]:
         if not reports:
             return []
-        ranked = self.category_classifier.top_k([report_text(r) for r in reports], k=top_k)
+        texts = [report_text(r) for r in reports]
+        proba = self.category_classifier.predict_proba(texts)
+        categories = _suggest(self.category_classifier, texts, proba, top_k)
+        agencies: list[Suggestion | None] = [None] * len(texts)
+        if self.agency_classifier is not None:
+            agencies = _suggest(self.agency_classifier, texts, self.agency_classifier.predict_proba(texts), top_k)
+
+        claimed = [r.category for r in reports]
+        with_claim = [i for i, c in enumerate(claimed) if c is not None]
+        verdicts: dict[int, tuple[Verdict, str | None]] = {}
+        if with_claim:
+            labels, suggested = self.mismatch_rule.decide_many(
+                proba[with_claim],
+                np.asarray(self.category_classifier.classes_, dtype=object),
+                [claimed[i] for i in with_claim],
+            )
+            verdicts = {i: (Verdict(v), s) for i, v, s in zip(with_claim, labels, suggested)}
+
         predictions = []
-        for report, candidates in zip(reports, ranked):
-            best, confidence = candidates[0]
-            citizen = report.category
+        for i, report in enumerate(reports):
+            verdict, suggested = verdicts.get(i, (None, None))
             predictions.append(
                 TriagePrediction(
                     report_id=report.id,
                     category=CategorySuggestion(
-                        predicted=best,
-                        confidence=confidence,
-                        top_k=candidates,
-                        citizen_category=citizen,
-                        agrees_with_citizen=None if citizen is None else _same_category(best, citizen),
+                        **vars(categories[i]), citizen_category=claimed[i], verdict=verdict, suggested=suggested
                     ),
+                    agency=agencies[i],
                 )
             )
         return predictions
+
+
+def _suggest(classifier: TextClassifier, texts: list[str], proba: np.ndarray, top_k: int) -> list[Suggestion]:
+    ranked = classifier.rank(proba, k=top_k)
+    evidence = classifier.explain(texts, [r[0][0] for r in ranked], k=EXPLANATION_PHRASES)
+    return [
+        Suggestion(predicted=r[0][0], confidence=r[0][1], top_k=r, evidence=e) for r, e in zip(ranked, evidence)
+    ]

@@ -45,10 +45,11 @@ def _train_with_progress(
 
 
 def _print_result(result: TrainResult) -> None:
-    typer.echo(f"dataset: {result.dataset} ({result.n_categories} categories)")
-    for key in ("macro_f1", "accuracy", "top3_accuracy", "accuracy_at_coverage_50", "ece"):
-        typer.echo(f"  {key:<24} {result.metrics[key]:.4f}")
-    typer.echo(f"  {'n_test':<24} {int(result.metrics['n_test'])}")
+    typer.echo(f"dataset: {result.dataset} ({result.n_categories} categories); test-split metrics:")
+    for section, values in result.metrics.items():
+        typer.echo(f"  {section}")
+        for key, value in values.items():
+            typer.echo(f"    {key:<26} {value:.4g}")
     typer.echo(f"MLflow run {result.run_id}" + (f", registered as version {result.version}" if result.version else ""))
 
 

@@ -42,6 +42,11 @@ def test_triage_one_report(client):
     assert category["predicted"] == "PJU"
     assert category["citizen_category"] == "Jalan Rusak dan Berlubang"
     assert category["agrees_with_citizen"] is False
+    assert category["verdict"] in ("suggest_change", "needs_review")
+    assert category["suggested"] in (None, "PJU")
+    assert {"phrase", "weight"} <= set(category["evidence"][0])
+    assert any(e["phrase"] in ("pju", "lampu", "lampu pju") for e in category["evidence"])
+    assert body["agency"]["predicted"] == "Dinas Perhubungan"
     probabilities = [c["probability"] for c in category["top_k"]]
     assert len(probabilities) == 3 and probabilities == sorted(probabilities, reverse=True)
     assert category["confidence"] == probabilities[0]
@@ -59,7 +64,9 @@ def test_triage_batch_keeps_order_and_reports_agreement(client):
     results = response.json()["results"]
     assert [r["report_id"] for r in results] == ["b-1", "b-2", PJU_REPORT["id"]]
     assert results[0]["category"]["agrees_with_citizen"] is True  # case-insensitive match
+    assert results[0]["category"]["verdict"] == "agree"
     assert results[1]["category"]["agrees_with_citizen"] is None
+    assert results[1]["category"]["verdict"] is None
     assert results[1]["category"]["predicted"] == "Informasi Pemangkasan/Perantingan Pohon"
 
 

@@ -11,7 +11,9 @@ from training.train import train
 def test_train_register_promote_load_round_trip(settings):
     result = train(settings, dataset="demo")
     assert result.version == "1"
-    assert result.metrics["accuracy"] > 0.6  # 15 well-separated demo categories
+    assert result.metrics["category"]["accuracy"] > 0.6  # 15 well-separated demo categories
+    assert result.metrics["agency"]["accuracy"] > 0.6
+    assert 0 <= result.metrics["mismatch"]["precision"] <= 1
     client = registry.configure(settings)
     assert registry.champion_version(client, settings.model_name) is None
     with pytest.raises(registry.RegistryError, match="no 'champion' alias"):
@@ -25,7 +27,8 @@ def test_train_register_promote_load_round_trip(settings):
 
     run = mlflow.get_run(result.run_id)
     assert run.data.tags["sha256"] == loaded.sha256
-    assert {"macro_f1", "accuracy", "top3_accuracy", "accuracy_at_coverage_50"} <= set(run.data.metrics)
+    expected = {"category.macro_f1", "category.accuracy", "category.top3_accuracy", "category.ece", "agency.macro_f1"}
+    assert expected <= set(run.data.metrics)
     assert run.data.params["dataset"] == "demo"
 
 

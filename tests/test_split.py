@@ -3,11 +3,12 @@
 import pandas as pd
 import pytest
 
-from training.data import OTHER_CATEGORY, text_key, time_ordered_split
+from training.data import OTHER_CATEGORY, agency_group, text_key, time_ordered_split
 
 
 def frame(rows) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["text", "created_at", "label_category"]).assign(
+    columns = ["text", "created_at", "label_category", "label_agency"]
+    return pd.DataFrame([tuple(row) + (None,) * (4 - len(row)) for row in rows], columns=columns).assign(
         created_at=lambda f: pd.to_datetime(f["created_at"])
     )
 
@@ -45,3 +46,24 @@ def test_rare_categories_can_be_dropped_instead():
     split = time_ordered_split(frame(rows), min_reports_per_category=15, rare="drop")
     assert set(split.train["label_category"]) | set(split.test["label_category"]) == {"common"}
     assert len(split.train) + len(split.test) == 20
+
+
+def test_local_offices_are_grouped_and_rare_agencies_folded():
+    assert agency_group("Kelurahan Dukuh Setro") == "Kelurahan"
+    assert agency_group("Kecamatan Tambaksari") == "Kecamatan"
+    assert agency_group("Dinas Sosial") == "Dinas Sosial"
+    assert agency_group("Kelurahanan") == "Kelurahanan"
+    assert agency_group(None) is None
+    offices = ["Kelurahan Gubeng", "Kelurahan Airlangga", "Dinas Sosial", "Dinas Perhubungan", "Badan X"]
+    rows = [(f"t{i}", f"2024-01-01 00:{i:02d}", "c", offices[i % 5] if i % 10 else "Badan X") for i in range(50)]
+    split = time_ordered_split(frame(rows), min_reports_per_category=12)
+    assert split.agencies == ("Badan X", "Kelurahan", OTHER_CATEGORY)
+    assert split.summary()["n_agencies"] == 3
+
+
+def test_holdout_splits_training_in_time():
+    rows = [(f"t{i}", f"2024-01-01 00:{i:02d}", "AB"[i % 2]) for i in range(50)]
+    split = time_ordered_split(frame(rows), min_reports_per_category=1)
+    inner = split.holdout(0.25)
+    assert len(inner.train) == 30 and len(inner.test) == 10
+    assert inner.train["created_at"].max() <= inner.test["created_at"].min() <= split.test["created_at"].min()

@@ -1,4 +1,4 @@
-"""Stage 1 of training: turn a loaded dataset into clean, time-ordered train and test splits."""
+"""Stage 1 of training: turn a loaded dataset into clean, time-ordered splits."""
 
 import re
 from dataclasses import dataclass
@@ -7,7 +7,13 @@ from typing import Literal
 import pandas as pd
 
 OTHER_CATEGORY = "Lainnya"
-"""Label for categories too rare to learn; reviewers see it as 'other'."""
+"""Label for categories (and agencies) too rare to learn; reviewers see it as 'other'."""
+
+CATEGORY = "label_category"
+AGENCY = "label_agency"
+
+LOCAL_OFFICES = ("Kelurahan", "Kecamatan")
+"""Every kelurahan or kecamatan office is one routing target: which one follows from the location."""
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -17,19 +23,38 @@ def text_key(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip().casefold()
 
 
+def agency_group(agency: str | None) -> str | None:
+    """'Kelurahan Dukuh Setro' -> 'Kelurahan', 'Kecamatan Tambaksari' -> 'Kecamatan', others unchanged."""
+    if agency is None or pd.isna(agency):
+        return None
+    for office in LOCAL_OFFICES:
+        if agency == office or agency.startswith(office + " "):
+            return office
+    return agency
+
+
 @dataclass(frozen=True)
 class Split:
     train: pd.DataFrame
     test: pd.DataFrame
     categories: tuple[str, ...]
     """Categories the model learns, `OTHER_CATEGORY` included when anything was folded."""
+    agencies: tuple[str, ...]
+    """Agencies the router learns (empty when the dataset has no agency labels)."""
 
     def summary(self) -> dict[str, int]:
         return {
             "n_train": len(self.train),
             "n_test": len(self.test),
             "n_categories": len(self.categories),
+            "n_agencies": len(self.agencies),
         }
+
+    def holdout(self, fraction: float) -> "Split":
+        """Split the training part again in time: the latest `fraction` becomes a validation set."""
+        n_validation = max(1, round(len(self.train) * fraction))
+        train, validation = self.train.iloc[:-n_validation], self.train.iloc[-n_validation:]
+        return Split(train, validation, _labels(train, CATEGORY), _labels(train, AGENCY))
 
 
 def deduplicate(frame: pd.DataFrame) -> pd.DataFrame:
@@ -43,35 +68,45 @@ def deduplicate(frame: pd.DataFrame) -> pd.DataFrame:
     return ordered.loc[~keys.duplicated(keep="first")]
 
 
+def fold_rare(labels: pd.Series, min_count: int) -> pd.Series:
+    counts = labels.value_counts()
+    kept = set(counts[counts >= min_count].index)
+    return labels.where(labels.isin(kept) | labels.isna(), OTHER_CATEGORY)
+
+
 def time_ordered_split(
     frame: pd.DataFrame,
-    label: str = "label_category",
     test_fraction: float = 0.2,
     min_reports_per_category: int = 50,
     rare: Literal["fold", "drop"] = "fold",
 ) -> Split:
     """Train on the earlier reports, test on the latest `test_fraction`.
 
-    Rows without a label are dropped, identical texts are de-duplicated first, and
-    categories with fewer than `min_reports_per_category` reports in the de-duplicated data
-    are folded into `OTHER_CATEGORY`. Counting over the whole history follows the published
-    protocol; a category that is frequent late but unseen in training stays in the test set,
-    where evaluation reports it separately instead of hiding it. With `rare="drop"` those
-    reports are left out instead, as in the published Surabaya baseline.
+    Rows without a category or a timestamp are dropped and identical texts de-duplicated
+    first. Agencies are grouped (`agency_group`). Categories and agencies with fewer than
+    `min_reports_per_category` reports in the de-duplicated data are folded into
+    `OTHER_CATEGORY`. Counting over the whole history follows the published protocol; a
+    category that is frequent late but unseen in training stays in the test set, where
+    evaluation reports it separately instead of hiding it. With `rare="drop"` reports of
+    rare categories are left out instead, as in the published Surabaya baseline.
     """
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
-    labelled = frame.loc[frame[label].notna() & frame["created_at"].notna()]
+    labelled = frame.loc[frame[CATEGORY].notna() & frame["created_at"].notna()]
     if labelled.empty:
-        raise ValueError(f"no reports with both '{label}' and 'created_at' to split")
+        raise ValueError(f"no reports with both '{CATEGORY}' and 'created_at' to split")
     unique = deduplicate(labelled).reset_index(drop=True)
-    counts = unique[label].value_counts()
-    kept = set(counts[counts >= min_reports_per_category].index)
+    unique[AGENCY] = fold_rare(unique[AGENCY].map(agency_group), min_reports_per_category)
     if rare == "drop":
-        unique = unique.loc[unique[label].isin(kept)].reset_index(drop=True)
+        counts = unique[CATEGORY].value_counts()
+        unique = unique.loc[unique[CATEGORY].isin(counts[counts >= min_reports_per_category].index)]
+        unique = unique.reset_index(drop=True)
     else:
-        unique[label] = unique[label].where(unique[label].isin(kept), OTHER_CATEGORY)
+        unique[CATEGORY] = fold_rare(unique[CATEGORY], min_reports_per_category)
     n_test = max(1, round(len(unique) * test_fraction))
     train, test = unique.iloc[:-n_test].copy(), unique.iloc[-n_test:].copy()
-    categories = tuple(sorted(set(train[label])))
-    return Split(train=train, test=test, categories=categories)
+    return Split(train, test, _labels(train, CATEGORY), _labels(train, AGENCY))
+
+
+def _labels(frame: pd.DataFrame, column: str) -> tuple[str, ...]:
+    return tuple(sorted(set(frame[column].dropna())))

@@ -42,6 +42,13 @@ class Settings(BaseSettings):
         default=50, ge=1, description="Categories with fewer training reports are folded into 'Lainnya'."
     )
 
+    mismatch_target_precision: float = Field(
+        default=0.9,
+        gt=0,
+        le=1,
+        description="Precision `suggest_change` must reach on the validation split when its thresholds are chosen.",
+    )
+
     @property
     def tracking_uri(self) -> str:
         return self.mlflow_tracking_uri or f"sqlite:///{self.home / 'mlflow.db'}"

@@ -11,13 +11,15 @@ from typing import Any, Literal
 import mlflow
 import pandas as pd
 import sklearn
+from sklearn.base import clone
 
 from models.category import TextClassifier
 from models.triage import TriageModel
 from training import registry
-from training.data import Split, time_ordered_split
+from training.data import AGENCY, CATEGORY, Split, time_ordered_split
 from training.datasets import available_datasets, load_dataset, min_reports_per_category
 from training.evaluate import classification_metrics
+from training.mismatch import category_agencies, fit_rule, score, simulate_claims
 from training.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -25,15 +27,22 @@ log = logging.getLogger(__name__)
 PREFERRED_DATASETS = ("surabaya_mediacenter", "demo")
 """The default training data: the real export where present, else the project's demo set."""
 
+VALIDATION_FRACTION = 0.15
+"""Latest share of the training reports held out to choose the mismatch thresholds."""
+
+TEST_SIMULATION_SEED = 2024
+
 Progress = Callable[[str], None]
 RareCategories = Literal["fold", "drop"]
+Metrics = dict[str, dict[str, float]]
 
 
 @dataclass(frozen=True)
 class TrainResult:
     run_id: str
     version: str | None
-    metrics: dict[str, float]
+    metrics: Metrics
+    """Sections `category`, `agency` (when the data has agencies) and `mismatch`."""
     dataset: str
     n_categories: int
 
@@ -52,11 +61,45 @@ def texts_of(frame: pd.DataFrame) -> list[str]:
     return [f"{title}. {text}" if title else text for title, text in zip(titles, frame["text"])]
 
 
-def fit_and_evaluate(split: Split, classifier: TextClassifier) -> tuple[TriageModel, dict[str, float]]:
-    classifier.fit(texts_of(split.train), split.train["label_category"])
-    proba = classifier.predict_proba(texts_of(split.test))
-    metrics = classification_metrics(split.test["label_category"], proba, classifier.classes_)
-    return TriageModel(category_classifier=classifier), metrics
+def fit_and_evaluate(split: Split, classifier: TextClassifier, target_precision: float = 0.9) -> tuple[TriageModel, Metrics]:
+    """Fit every head of the triage model on `split.train` and score it on `split.test`.
+
+    The mismatch thresholds are chosen on the latest training reports with a model that has
+    not seen them; the final classifiers are then refit on the whole training part.
+    """
+    validation = split.holdout(VALIDATION_FRACTION)
+    agency_of = category_agencies(split.train)
+    probe = clone(classifier).fit(texts_of(validation.train), validation.train[CATEGORY])
+    rule, validation_figures = fit_rule(
+        probe.predict_proba(texts_of(validation.test)),
+        probe.classes_,
+        validation.test[CATEGORY],
+        agency_of,
+        target_precision,
+    )
+
+    category = clone(classifier).fit(texts_of(split.train), split.train[CATEGORY])
+    test_texts = texts_of(split.test)
+    proba = category.predict_proba(test_texts)
+    metrics: Metrics = {"category": classification_metrics(split.test[CATEGORY], proba, category.classes_)}
+
+    simulated = simulate_claims(split.test[CATEGORY], category.classes_, agency_of, seed=TEST_SIMULATION_SEED)
+    metrics["mismatch"] = score(rule, proba, category.classes_, split.test[CATEGORY], simulated) | {
+        "suggest_threshold": rule.suggest_threshold,
+        "doubt_threshold": rule.doubt_threshold,
+        "validation_precision": validation_figures["precision"],
+        "validation_recall": validation_figures["recall"],
+    }
+
+    agency = None
+    if len(split.agencies) >= 2:
+        routed = split.train.dropna(subset=[AGENCY])
+        agency = clone(classifier).fit(texts_of(routed), routed[AGENCY])
+        tested = split.test[AGENCY].notna().to_numpy()
+        agency_proba = agency.predict_proba([t for t, keep in zip(test_texts, tested) if keep])
+        agency_metrics = classification_metrics(split.test.loc[tested, AGENCY], agency_proba, agency.classes_)
+        metrics["agency"] = {k: agency_metrics[k] for k in ("macro_f1", "accuracy", "top3_accuracy", "ece", "n_test")}
+    return TriageModel(category_classifier=category, agency_classifier=agency, mismatch_rule=rule), metrics
 
 
 def train(
@@ -79,31 +122,40 @@ def train(
 
     progress(f"fitting on {len(split.train)} reports, {len(split.categories)} categories")
     started = time.perf_counter()
-    model, metrics = fit_and_evaluate(split, classifier)
-    metrics["train_seconds"] = time.perf_counter() - started
+    model, metrics = fit_and_evaluate(split, classifier, settings.mismatch_target_precision)
+    train_seconds = time.perf_counter() - started
     model.metadata.update(
         dataset=dataset,
         manifest_sha256=frame.attrs.get("manifest_sha256"),
         trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
         n_train=len(split.train),
         train_until=str(split.train["created_at"].max()),
+        rare_categories=rare,
+        min_reports_per_category=min_reports,
     )
 
     progress("logging the run to MLflow")
-    with mlflow.start_run(run_name=f"category-{dataset}") as run:
+    with mlflow.start_run(run_name=f"triage-{dataset}") as run:
         mlflow.log_params({f"classifier.{k}": v for k, v in classifier.get_params().items()})
         mlflow.log_params(
-            {"dataset": dataset, "min_reports_per_category": min_reports, "rare_categories": rare, **split.summary()}
+            {
+                "dataset": dataset,
+                "min_reports_per_category": min_reports,
+                "rare_categories": rare,
+                "mismatch_target_precision": settings.mismatch_target_precision,
+                **split.summary(),
+            }
         )
-        mlflow.log_metrics(metrics)
+        mlflow.log_metrics({f"{section}.{k}": v for section, values in metrics.items() for k, v in values.items()})
+        mlflow.log_metric("train_seconds", train_seconds)
         mlflow.set_tags(_environment_tags(frame))
-        mlflow.log_dict({"categories": list(split.categories)}, "categories.json")
+        mlflow.log_dict({"categories": list(split.categories), "agencies": list(split.agencies)}, "labels.json")
         digest = registry.log_model(model, model.metadata)
         version = None
         if register:
             progress("registering the model")
             version = registry.register(client, settings.model_name, run.info.run_id, digest, f"trained on {dataset}")
-    log.info("trained on %s: %s", dataset, {k: round(v, 4) for k, v in metrics.items()})
+    log.info("trained on %s in %.0f s", dataset, train_seconds)
     return TrainResult(run.info.run_id, version, metrics, dataset, len(split.categories))
 
 

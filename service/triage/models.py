@@ -2,6 +2,7 @@
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from models.mismatch import Verdict
 from models.report import Report
 
 
@@ -13,19 +14,33 @@ class BatchTriageRequest(BaseModel):
     )
 
 
-class CategoryCandidate(BaseModel):
-    category: str
+class Candidate(BaseModel):
+    label: str
     probability: float = Field(ge=0, le=1)
 
 
-class CategoryResult(BaseModel):
-    predicted: str = Field(description="The most probable category.")
+class Evidence(BaseModel):
+    phrase: str = Field(description="A word or phrase of the report that pushed towards the prediction.")
+    weight: float = Field(description="How strongly it pushed (model units, larger is stronger).")
+
+
+class SuggestionResult(BaseModel):
+    predicted: str = Field(description="The most probable label.")
     confidence: float = Field(ge=0, le=1, description="Calibrated probability of `predicted`.")
-    top_k: list[CategoryCandidate] = Field(description="Most probable categories, best first.")
+    top_k: list[Candidate] = Field(description="Most probable labels, best first.")
+    evidence: list[Evidence] = Field(description="Phrases that drove the prediction, strongest first.")
+
+
+class CategoryResult(SuggestionResult):
     citizen_category: str | None = Field(description="The category the citizen chose, if any.")
     agrees_with_citizen: bool | None = Field(
         description="Whether the prediction equals the citizen's category; null when the citizen chose none."
     )
+    verdict: Verdict | None = Field(
+        description="agree: keep the citizen's category; suggest_change: change it to `suggested`; "
+        "needs_review: a person should look. Null when the citizen chose none."
+    )
+    suggested: str | None = Field(description="The category to change to, for `suggest_change`.")
 
 
 class ModelInfo(BaseModel):
@@ -36,6 +51,7 @@ class ModelInfo(BaseModel):
 class TriageResult(BaseModel):
     report_id: str
     category: CategoryResult
+    agency: SuggestionResult | None = Field(description="Which agency should handle it; null if the model has no router.")
     model: ModelInfo
 
 
