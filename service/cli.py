@@ -1,5 +1,6 @@
 """The `triase` command: train, promote and serve models."""
 
+import json
 import logging
 from typing import Annotated
 
@@ -8,6 +9,7 @@ from tqdm import tqdm
 
 from service.config import ServiceSettings, get_service_settings
 from training import registry
+from training.evaluate import evaluate_champion
 from training.train import RareCategories, TrainResult, train
 
 app = typer.Typer(help="triase: ML triage for citizen complaint reports.", no_args_is_help=True)
@@ -15,9 +17,9 @@ app = typer.Typer(help="triase: ML triage for citizen complaint reports.", no_ar
 TRAINING_STAGES = 4
 
 
-def _configure_logging(verbose: bool) -> None:
+def _configure_logging(verbose: bool, quiet: bool = False) -> None:
     logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
+        level=logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     # MLflow and alembic narrate every migration of the embedded store; keep their warnings only.
@@ -83,6 +85,38 @@ def train_command(
     if promote and result.version:
         registry.promote(registry.configure(settings), settings.model_name, result.version)
         typer.echo(f"version {result.version} is now the champion")
+
+
+@app.command("evaluate")
+def evaluate_command(
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout, for scripts.")] = False,
+    log: Annotated[bool, typer.Option(help="Log the evaluation and its plots to MLflow.")] = True,
+) -> None:
+    """Evaluate the champion model on its test split: every section, with plots logged to MLflow."""
+    _configure_logging(False, quiet=json_output)
+    settings = get_service_settings()
+    try:
+        result = evaluate_champion(settings, log_to_mlflow=log)
+    except (registry.RegistryError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    if json_output:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+        return
+    details = result.pop("category_details")
+    typer.echo(f"model {result.pop('model')} on {result.pop('dataset')} (test split)")
+    for section, values in result.items():
+        typer.echo(f"  {section}")
+        for key, value in values.items():
+            if isinstance(value, (int, float)):
+                typer.echo(f"    {key:<28} {value:.4g}")
+    typer.echo("  coverage -> accuracy: " + ", ".join(f"{p['coverage']:.0%} {p['accuracy']:.3f}" for p in details["coverage_curve"]))
+    typer.echo("  per category (f1, support), worst first:")
+    for label, row in sorted(details["per_class"].items(), key=lambda item: item[1]["f1"]):
+        typer.echo(f"    {row['f1']:.2f} {row['support']:>5}  {label}")
+    if details["unseen_labels"]["n"]:
+        unseen = details["unseen_labels"]
+        typer.echo(f"  {unseen['n']} test reports carry categories never seen in training: {', '.join(unseen['labels'])}")
 
 
 @app.command("promote")

@@ -108,5 +108,11 @@ def time_ordered_split(
     return Split(train, test, _labels(train, CATEGORY), _labels(train, AGENCY))
 
 
+def texts_of(frame: pd.DataFrame) -> list[str]:
+    """What the classifiers read, the same way `models.triage.report_text` builds it at serving time."""
+    titles = frame["title"].fillna("")
+    return [f"{title}. {text}" if title else text for title, text in zip(titles, frame["text"])]
+
+
 def _labels(frame: pd.DataFrame, column: str) -> tuple[str, ...]:
     return tuple(sorted(set(frame[column].dropna())))

@@ -1,13 +1,52 @@
 """Stage 3 of training: score a fitted classifier on held-out reports, without flattering it."""
 
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+import mlflow
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
+from models.triage import TriageModel
+from training import plots, registry
+from training.data import AGENCY, CATEGORY, Split, texts_of, time_ordered_split
+from training.datasets import load_dataset
+from training.evaluate_location import evaluate_location
+from training.geo import geo_available
+from training.mismatch import category_agencies, score, simulate_claims
+from training.settings import Settings
+
+Metrics = dict[str, dict[str, float]]
+
+TEST_SIMULATION_SEED = 2024
+AGENCY_METRICS = ("macro_f1", "accuracy", "top3_accuracy", "ece", "n_test")
+
 CALIBRATION_BINS = 10
 COVERAGE_STEPS = tuple(round(c, 2) for c in np.linspace(0.1, 1.0, 10))
+
+
+def evaluate_model(model: TriageModel, split: Split) -> Metrics:
+    """The `category`, `mismatch` and (when the model routes) `agency` sections on `split.test`."""
+    texts = texts_of(split.test)
+    classes = model.category_classifier.classes_
+    truth = split.test[CATEGORY]
+    proba = model.category_classifier.predict_proba(texts)
+    metrics: Metrics = {"category": classification_metrics(truth, proba, classes)}
+
+    simulated = simulate_claims(truth, classes, category_agencies(split.train), seed=TEST_SIMULATION_SEED)
+    metrics["mismatch"] = score(model.mismatch_rule, proba, classes, truth, simulated) | {
+        "suggest_threshold": model.mismatch_rule.suggest_threshold,
+        "doubt_threshold": model.mismatch_rule.doubt_threshold,
+    }
+
+    if model.agency_classifier is not None:
+        routed = split.test[AGENCY].notna().to_numpy()
+        agency_proba = model.agency_classifier.predict_proba([t for t, keep in zip(texts, routed) if keep])
+        agency = classification_metrics(split.test.loc[routed, AGENCY], agency_proba, model.agency_classifier.classes_)
+        metrics["agency"] = {k: agency[k] for k in AGENCY_METRICS}
+    return metrics
 
 
 def classification_metrics(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str]) -> dict[str, float]:
@@ -109,3 +148,52 @@ def _check(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str]) -> 
 def _indices(y: np.ndarray, labels: np.ndarray) -> np.ndarray:
     index = {label: i for i, label in enumerate(labels)}
     return np.array([index.get(label, -1) for label in y])
+
+
+def evaluate_champion(settings: Settings, log_to_mlflow: bool = True) -> dict[str, Any]:
+    """Every evaluation section for the champion model, on the split it was trained with.
+
+    The champion's own metadata says which dataset and label policy it was trained with, so
+    the test split is rebuilt exactly. Sections for other capabilities (location, ...) are
+    added when their data is present. The plots and the full report are logged to MLflow as
+    an evaluation run tagged with the model version.
+    """
+    client = registry.configure(settings)
+    champion = registry.load_champion(client, settings.model_name)
+    model: TriageModel = champion.model
+    meta = model.metadata
+    frame = load_dataset(meta["dataset"], settings)
+    if frame.attrs.get("manifest_sha256") != meta.get("manifest_sha256"):
+        raise ValueError(
+            f"the data of '{meta['dataset']}' changed since {champion.label} was trained "
+            "(manifest hash differs); retrain before evaluating"
+        )
+    split = time_ordered_split(
+        frame, min_reports_per_category=meta["min_reports_per_category"], rare=meta.get("rare_categories", "fold")
+    )
+    sections: dict[str, Any] = evaluate_model(model, split)
+    proba = model.category_classifier.predict_proba(texts_of(split.test))
+    details = detailed_report(split.test[CATEGORY], proba, model.category_classifier.classes_)
+    if geo_available(settings):
+        sections["location"] = evaluate_location(settings)
+
+    result = {"model": champion.label, "dataset": meta["dataset"], **sections}
+    if log_to_mlflow:
+        with mlflow.start_run(run_name=f"evaluate-{champion.label}"), tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            mlflow.set_tags({"evaluates": champion.label, "model_run_id": champion.run_id})
+            mlflow.log_metrics(
+                {f"{name}.{k}": v for name, values in sections.items() for k, v in values.items() if _is_number(v)}
+            )
+            mlflow.log_dict(result | {"category_details": details}, "evaluation.json")
+            for png in (
+                plots.reliability_diagram(details["reliability"], folder / "reliability.png", "Category calibration"),
+                plots.coverage_curve(details["coverage_curve"], folder / "coverage.png", "Selective prediction"),
+                plots.confusion_heatmap(**details["confusion"], path=folder / "confusion.png", title="Categories"),
+            ):
+                mlflow.log_artifact(str(png), artifact_path="plots")
+    return result | {"category_details": details}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -16,10 +16,10 @@ from sklearn.base import clone
 from models.category import TextClassifier
 from models.triage import TriageModel
 from training import registry
-from training.data import AGENCY, CATEGORY, Split, time_ordered_split
+from training.data import AGENCY, CATEGORY, Split, texts_of, time_ordered_split
 from training.datasets import available_datasets, load_dataset, min_reports_per_category
-from training.evaluate import classification_metrics
-from training.mismatch import category_agencies, fit_rule, score, simulate_claims
+from training.evaluate import Metrics, evaluate_model
+from training.mismatch import category_agencies, fit_rule
 from training.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -30,11 +30,8 @@ PREFERRED_DATASETS = ("surabaya_mediacenter", "demo")
 VALIDATION_FRACTION = 0.15
 """Latest share of the training reports held out to choose the mismatch thresholds."""
 
-TEST_SIMULATION_SEED = 2024
-
 Progress = Callable[[str], None]
 RareCategories = Literal["fold", "drop"]
-Metrics = dict[str, dict[str, float]]
 
 
 @dataclass(frozen=True)
@@ -55,12 +52,6 @@ def default_dataset(settings: Settings) -> str:
     raise RuntimeError("no training data: neither the real Surabaya export nor data/demo/reports.csv was found")
 
 
-def texts_of(frame: pd.DataFrame) -> list[str]:
-    """What the classifiers read, the same way `models.triage.report_text` builds it at serving time."""
-    titles = frame["title"].fillna("")
-    return [f"{title}. {text}" if title else text for title, text in zip(titles, frame["text"])]
-
-
 def fit_and_evaluate(split: Split, classifier: TextClassifier, target_precision: float = 0.9) -> tuple[TriageModel, Metrics]:
     """Fit every head of the triage model on `split.train` and score it on `split.test`.
 
@@ -68,38 +59,23 @@ def fit_and_evaluate(split: Split, classifier: TextClassifier, target_precision:
     not seen them; the final classifiers are then refit on the whole training part.
     """
     validation = split.holdout(VALIDATION_FRACTION)
-    agency_of = category_agencies(split.train)
     probe = clone(classifier).fit(texts_of(validation.train), validation.train[CATEGORY])
     rule, validation_figures = fit_rule(
         probe.predict_proba(texts_of(validation.test)),
         probe.classes_,
         validation.test[CATEGORY],
-        agency_of,
+        category_agencies(split.train),
         target_precision,
     )
-
     category = clone(classifier).fit(texts_of(split.train), split.train[CATEGORY])
-    test_texts = texts_of(split.test)
-    proba = category.predict_proba(test_texts)
-    metrics: Metrics = {"category": classification_metrics(split.test[CATEGORY], proba, category.classes_)}
-
-    simulated = simulate_claims(split.test[CATEGORY], category.classes_, agency_of, seed=TEST_SIMULATION_SEED)
-    metrics["mismatch"] = score(rule, proba, category.classes_, split.test[CATEGORY], simulated) | {
-        "suggest_threshold": rule.suggest_threshold,
-        "doubt_threshold": rule.doubt_threshold,
-        "validation_precision": validation_figures["precision"],
-        "validation_recall": validation_figures["recall"],
-    }
-
     agency = None
     if len(split.agencies) >= 2:
         routed = split.train.dropna(subset=[AGENCY])
         agency = clone(classifier).fit(texts_of(routed), routed[AGENCY])
-        tested = split.test[AGENCY].notna().to_numpy()
-        agency_proba = agency.predict_proba([t for t, keep in zip(test_texts, tested) if keep])
-        agency_metrics = classification_metrics(split.test.loc[tested, AGENCY], agency_proba, agency.classes_)
-        metrics["agency"] = {k: agency_metrics[k] for k in ("macro_f1", "accuracy", "top3_accuracy", "ece", "n_test")}
-    return TriageModel(category_classifier=category, agency_classifier=agency, mismatch_rule=rule), metrics
+    model = TriageModel(category_classifier=category, agency_classifier=agency, mismatch_rule=rule)
+    metrics = evaluate_model(model, split)
+    metrics["mismatch"] |= {f"validation_{k}": validation_figures[k] for k in ("precision", "recall")}
+    return model, metrics
 
 
 def train(

@@ -1,0 +1,49 @@
+"""The `triase` command as the data team uses it."""
+
+import json
+
+import mlflow
+import pytest
+from typer.testing import CliRunner
+
+from service.cli import app
+from service.config import get_service_settings
+from training import registry
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def home(served_settings, monkeypatch):
+    monkeypatch.setenv("TRIASE_HOME", str(served_settings.home))
+    get_service_settings.cache_clear()
+    yield served_settings
+    get_service_settings.cache_clear()
+
+
+def test_evaluate_json_has_every_section_and_logs_plots(home):
+    result = runner.invoke(app, ["evaluate", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["model"] == "triase-triage/1"
+    assert {"macro_f1", "accuracy", "top3_accuracy", "accuracy_at_coverage_50", "ece"} <= set(report["category"])
+    assert {"macro_f1", "accuracy"} <= set(report["agency"])
+    assert {"precision", "recall", "suggestion_accuracy"} <= set(report["mismatch"])
+    assert report["category_details"]["per_class"]
+
+    client = registry.configure(home)
+    (run,) = mlflow.search_runs(filter_string="tags.evaluates = 'triase-triage/1'", output_format="list")
+    artifacts = {a.path for a in client.list_artifacts(run.info.run_id, "plots")}
+    assert artifacts == {"plots/reliability.png", "plots/coverage.png", "plots/confusion.png"}
+
+
+def test_evaluate_prints_a_readable_report(home):
+    result = runner.invoke(app, ["evaluate", "--no-log"])
+    assert result.exit_code == 0, result.output
+    assert "coverage -> accuracy" in result.stdout and "per category" in result.stdout
+
+
+def test_promote_unknown_version_fails_with_a_message(home):
+    result = runner.invoke(app, ["promote", "99"])
+    assert result.exit_code == 1
+    assert "no version 99" in result.output
