@@ -60,7 +60,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
 
     def fit(self, X: Iterable[str], y: Sequence[str]) -> "TextClassifier":
         texts = list(X)
-        labels = np.asarray(y, dtype=object)
+        labels = np.asarray(list(y))
         if len(texts) != len(labels):
             raise ValueError(f"X has {len(texts)} texts but y has {len(labels)} labels")
         if len(set(labels)) < 2:

@@ -2,15 +2,21 @@
 
 import json
 import logging
+from pathlib import Path
 from typing import Annotated
+
+import mlflow
 
 import typer
 from tqdm import tqdm
 
 from service.config import ServiceSettings, get_service_settings
 from training import registry
+from models.category import TextClassifier
+from training.audit import audit_labels
+from training.datasets import load_dataset, min_reports_per_category
 from training.evaluate import evaluate_champion
-from training.train import RareCategories, TrainResult, train
+from training.train import RareCategories, TrainResult, default_dataset, train
 
 app = typer.Typer(help="triase: ML triage for citizen complaint reports.", no_args_is_help=True)
 
@@ -117,6 +123,29 @@ def evaluate_command(
     if details["unseen_labels"]["n"]:
         unseen = details["unseen_labels"]
         typer.echo(f"  {unseen['n']} test reports carry categories never seen in training: {', '.join(unseen['labels'])}")
+
+
+@app.command("audit")
+def audit_command(
+    out: Annotated[Path, typer.Option(help="CSV to write: id, given_label, suggested_label, score.")] = Path(
+        "label_audit.csv"
+    ),
+    dataset: Annotated[str | None, typer.Option(help="Dataset to audit (default as for train).")] = None,
+    folds: Annotated[int, typer.Option(min=2, max=20, help="Cross-validation folds.")] = 5,
+) -> None:
+    """Rank historical reports whose recorded category is probably wrong (confident learning)."""
+    _configure_logging(False)
+    settings = get_service_settings()
+    dataset = dataset or default_dataset(settings)
+    frame = load_dataset(dataset, settings)
+    result = audit_labels(frame, TextClassifier(), min_reports_per_category(dataset, settings), folds=folds)
+    result.issues.to_csv(out, index=False)
+    registry.configure(settings)
+    with mlflow.start_run(run_name=f"audit-{dataset}"):
+        mlflow.log_params({"dataset": dataset, "folds": folds})
+        mlflow.log_metrics({"n_audited": result.n_audited, "n_suspected": len(result.issues)})
+        mlflow.log_artifact(str(out))
+    typer.echo(f"{len(result.issues)} of {result.n_audited} reports have a suspect category; written to {out}")
 
 
 @app.command("promote")

@@ -47,3 +47,11 @@ def test_promote_unknown_version_fails_with_a_message(home):
     result = runner.invoke(app, ["promote", "99"])
     assert result.exit_code == 1
     assert "no version 99" in result.output
+
+
+def test_audit_writes_ids_and_labels_only(home, tmp_path):
+    out = tmp_path / "audit.csv"
+    result = runner.invoke(app, ["audit", "--dataset", "demo", "--out", str(out), "--folds", "3"])
+    assert result.exit_code == 0, result.output
+    header = out.read_text(encoding="utf-8").splitlines()[0]
+    assert header == "id,given_label,suggested_label,score"
