@@ -154,7 +154,7 @@ def test_csv_skip_mode_maps_masks_and_counts():
     assert tuple(df.columns) == OUTPUT_COLUMNS
     assert df.attrs["skipped"] == 3 and df.attrs["rows_read"] == 7 and len(df) == 4
     assert [e["row"] for e in df.attrs["invalid"]] == [4, 5, 6]
-    assert df.attrs["pii_masked"] == {"email": 1, "nik": 1, "telepon": 2}
+    assert df.attrs["pii_masked"] == {"email": 1, "nik": 1, "telepon": 2, "plat": 0, "nama": 0}
 
     assert df["id"].tolist() == ["fx-101", "fx-102", "fx-103", "fx-107"]
     row = df.set_index("id").loc["fx-101"]

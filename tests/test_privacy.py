@@ -1,11 +1,17 @@
-"""mask_pii: typed placeholders for NIK/KK, phones and e-mail; ordinary numbers untouched."""
+"""mask_pii / redact_spans: typed placeholders for NIK/KK, phones, e-mail, plates and names; the rest untouched."""
 
 
 import pytest
 
-from models.privacy import PII_PATTERNS, mask_pii, mask_pii_counted
+from models.privacy import PII_PATTERNS, Span, mask_pii, mask_pii_counted, nik_structure_ok, redact_spans
 
-# All numbers and addresses below are made up.
+# All numbers, names, plates and addresses below are made up.
+
+# Measured on the held-out half of the Surabaya annotation, which the patterns were not tuned
+# on: name recall 0.769, overall precision 0.926 (targets 0.90 / 0.95 are met on the
+# development half only). Regression floors, not targets.
+HELDOUT_NAME_RECALL_FLOOR = 0.75
+HELDOUT_PRECISION_FLOOR = 0.90
 
 
 @pytest.mark.parametrize(
@@ -115,7 +121,225 @@ def test_rest_of_text_kept_and_idempotent():
 
 
 def test_counted_variant_and_pattern_table():
+    # Changed deliberately with the plate and name kinds: counts cover all five kinds, and a
+    # kind may have several rows (structure-checked and labelled NIKs, mobile/labelled/landline phones).
     masked, counts = mask_pii_counted("0812-3456-7890, 0813 1111 2222, 3578011203850004, a@b.id")
     assert masked == "[TELEPON], [TELEPON], [NIK], [EMAIL]"
-    assert counts == {"email": 1, "nik": 1, "telepon": 2}
-    assert [p.placeholder for p in PII_PATTERNS] == ["[EMAIL]", "[NIK]", "[TELEPON]"]
+    assert counts == {"email": 1, "nik": 1, "telepon": 2, "plat": 0, "nama": 0}
+    placeholders = list(dict.fromkeys(p.placeholder for p in PII_PATTERNS))
+    assert placeholders == ["[EMAIL]", "[NIK]", "[TELEPON]", "[PLAT]", "[NAMA]"]
+
+
+# --------------------------------------------------------------------------- NIK structure and context
+
+
+@pytest.mark.parametrize(
+    ("digits", "ok"),
+    [
+        ("3578011203850004", True),  # Surabaya, born 12-03-85
+        ("3578015203850004", True),  # a woman: day + 40
+        ("9101017101990001", True),  # Papua (BPS 91), day 31 + 40
+        ("3578010101000001", True),  # a KK: issue date 01-01-00
+        ("9912345678901234", False),  # no province 99
+        ("2078011203850004", False),  # no province 20
+        ("3500011203850004", False),  # regency 00
+        ("3578013503850004", False),  # day 35: neither 1-31 nor 41-71
+        ("3578011213850004", False),  # month 13
+        ("3578011200850004", False),  # month 00
+        ("3578011203850000", False),  # serial 0000
+        ("357801120385000", False),  # 15 digits
+    ],
+)
+def test_nik_structure(digits, ok):
+    assert nik_structure_ok(digits) is ok
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nomor transaksi 9912345678901234 sudah dibayar",
+        "kode pembayaran 3578013503850004 belum masuk",
+        "ID order 3578011213850004",
+    ],
+)
+def test_sixteen_digits_failing_the_structure_check_stay_without_context(text):
+    assert mask_pii(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NIK 3578013503850004 (salah ketik?)", "NIK [NIK] (salah ketik?)"),
+        ("No. KK : 3578010200180001", "No. KK : [NIK]"),  # a KK whose month is 00
+        ("3578010200180001 pada kk ini", "[NIK] pada kk ini"),  # context word after the number
+        ("no kartu: 6011 2233 4455 6677 atas nama kami", "no kartu: [NIK] atas nama kami"),
+        ("nik:357801120385000, terima kasih", "nik:[NIK], terima kasih"),  # 15 digits right after the label
+        ("No. KTP : 35780112038500045", "No. KTP : [NIK]"),  # 17 digits right after the label
+        (r"NIK\n3578011203850004", r"NIK\n[NIK]"),
+    ],
+)
+def test_nik_accepted_on_context_words(text, expected):
+    assert mask_pii(text) == expected
+
+
+# --------------------------------------------------------------------------- landlines
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kantor kelurahan (031) 5312144 tidak diangkat", "kantor kelurahan [TELEPON] tidak diangkat"),
+        ("Tlp ktr 031-5312144", "Tlp ktr [TELEPON]"),
+        ("konfirmasi ke seksi di 0315312144 tapi sibuk", "konfirmasi ke seksi di [TELEPON] tapi sibuk"),
+        ("hubungi no.kantor 0274 512345", "hubungi no.kantor [TELEPON]"),
+        ("Telp: 0911234567", "Telp: [TELEPON]"),  # any 0-number right after a phone word
+    ],
+)
+def test_landlines(text, expected):
+    assert mask_pii(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sejak 03-12-2022 dan 031 kali",
+        "nomor pelayanan 04.02.2021.01.0005",
+        "hubungi tgl 08-03-2024 jam 09.00",
+        "call center PDAM 08001234567 gratis",  # toll-free line of a public body
+        "NISN 0081234567 dan BPJS 0001234567890",
+    ],
+)
+def test_numbers_that_are_not_landlines(text):
+    assert mask_pii(text) == text
+
+
+# --------------------------------------------------------------------------- vehicle plates
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mobil B 1234 XYZ parkir di trotoar", "mobil [PLAT] parkir di trotoar"),
+        ("truk L 1234 AB dan L1234AB ngebut", "truk [PLAT] dan [PLAT] ngebut"),
+        ("Plat No. B-1234-XYZ warna hitam", "Plat No. [PLAT] warna hitam"),
+        ("motor W 5678 QQ, mobil DK 1234 AB", "motor [PLAT], mobil [PLAT]"),
+        ("nopol l 1234 ab parkir liar", "nopol [PLAT] parkir liar"),  # lower case after a plate word
+        ("dengan plat B 1234 tanpa huruf", "dengan plat [PLAT] tanpa huruf"),  # no suffix after a plate word
+    ],
+)
+def test_plates(text, expected):
+    assert mask_pii(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lampu mati di RT 03 RW 5 No 12 Gg 3 Jl 10",
+        "RT 02 RW 10 Blok DT 7 RT 3",
+        "rumah di Blok L 12 A dan F - 16",
+        "Jl. Kenanga IV/L-12B dan no 2 / BB 7 C",
+        "vaksin D2 AZ dan kotak P3K, limbah B3",
+        "mobil L 300 dan gelar S1 PGSD",
+        "PJU mati di depan CN 5",
+    ],
+)
+def test_plate_false_positive_guards(text):
+    assert mask_pii(text) == text
+
+
+# --------------------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Perkenalkan nama saya Budi Santoso warga RT 03", "Perkenalkan nama saya [NAMA] warga RT 03"),
+        ("nama saya rudi hartono mau tanya soal MBR", "nama saya [NAMA] mau tanya soal MBR"),
+        (r"Nama : Siti Aminah\nNIK : 3578015203850004", r"Nama : [NAMA]\nNIK : [NIK]"),
+        ("Saya Ibu Sulastri dari Kel. Gundih", "Saya Ibu [NAMA] dari Kel. Gundih"),
+        ("KTP atas nama Rina Wati belum jadi", "KTP atas nama [NAMA] belum jadi"),
+        ("bantuan a.n. Dewi Lestari, warga RW 2", "bantuan a.n. [NAMA], warga RW 2"),
+        ("data MBR an. joko susilo NIK 3578011203850004", "data MBR an. [NAMA] NIK [NIK]"),
+        ("anak saya yang bernama Putri Ayu Lestari kelas 5", "anak saya yang bernama [NAMA] kelas 5"),
+        ("hubungi pak RW Slamet 0812-3456-7890", "hubungi pak RW [NAMA] [TELEPON]"),
+        ("ditemui Bpk. Hartono dan Sdr. Andi", "ditemui Bpk. [NAMA] dan Sdr. [NAMA]"),
+        (r"Hormat saya,\n\nAndi Wijaya\n0813-1111-2222", r"Hormat saya,\n\n[NAMA]\n[TELEPON]"),
+        ("Contact Person : Rahmat Hidayat 0857 2222 3333", "Contact Person : [NAMA] [TELEPON]"),
+        ("WA 0811 2222 3333 (Yuliani)", "WA [TELEPON] ([NAMA])"),
+        ("Bernama M. Yusuf. Saya lapor lagi soal M. Yusuf", "Bernama [NAMA]. Saya lapor lagi soal [NAMA]"),
+    ],
+)
+def test_names(text, expected):
+    assert mask_pii(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mohon Pak RT dan Bu Lurah segera menindaklanjuti",
+        "sudah lapor Pak Camat dan Ibu Wali Kota",
+        "Selamat pagi Bapak Walikota, Bapak Kepala Dinas",
+        "Pak Eri mohon dibantu, Bapak Eri Cahyadi",
+        "Kepada Bapak/Ibu Dinas Sosial, bapak / ibu petugas",
+        "di Jl. Ahmad Yani depan bakso Mas Bejo dan depot Bu Tin",
+        "saya mau tanya, saya sudah lapor, saya warga Surabaya",
+        "NOP 35.78.010.001.002.0034.0 atas nama kami",
+        "Terima kasih atas bantuannya",
+        "suami saya bekerja sebagai ojol",
+    ],
+)
+def test_name_false_positive_guards(text):
+    assert mask_pii(text) == text
+
+
+# --------------------------------------------------------------------------- spans and masking agree
+
+
+def test_redact_spans_are_typed_and_drive_mask_pii():
+    text = "Nama saya Budi, NIK 3578011203850004, HP 0812-3456-7890, budi@contoh.id, mobil L 1234 AB."
+    spans = redact_spans(text)
+    assert [(text[s.start : s.end], s.kind) for s in spans] == [
+        ("Budi", "nama"),
+        ("3578011203850004", "nik"),
+        ("0812-3456-7890", "telepon"),
+        ("budi@contoh.id", "email"),
+        ("L 1234 AB", "plat"),
+    ]
+    assert all(isinstance(s, Span) for s in spans) and spans == sorted(spans)
+    masked = mask_pii(text)
+    assert masked == "Nama saya [NAMA], NIK [NIK], HP [TELEPON], [EMAIL], mobil [PLAT]."
+    assert mask_pii(masked) == masked and redact_spans(masked) == []
+
+
+def test_spans_never_overlap_and_earlier_rows_win():
+    text = "kirim ke 081234567890@contoh.id atau 081234567890, NIK 3578011203850004"
+    spans = redact_spans(text)
+    assert [s.kind for s in spans] == ["email", "telepon", "nik"]
+    assert all(a.end <= b.start for a, b in zip(spans, spans[1:]))
+
+
+# --------------------------------------------------------------------------- real data
+
+
+@pytest.mark.real_data
+def test_redactor_meets_targets_on_the_surabaya_annotation():
+    from training.datasets import available_datasets
+    from training.evaluate_pii import evaluate_pii
+    from training.settings import Settings
+
+    settings = Settings()
+    if "surabaya_mediacenter" not in available_datasets(settings):
+        pytest.skip(f"real Surabaya export not found under data_dir={settings.data_dir} (set TRIASE_DATA_DIR)")
+    result = evaluate_pii(settings)  # returns figures only, never text
+    assert result["n_reports"] >= 300
+    dev, heldout = result["by_part"]["dev"], result["by_part"]["heldout"]
+    for part in (result, dev, heldout):
+        for kind in ("nik", "telepon", "email"):
+            assert part["recall"][kind] >= 0.99, (kind, part["recall"])
+    # Names and precision: the targets hold on the development part the patterns were tuned
+    # on; on the held-out part they are lower (see the guidelines' results table) and are
+    # guarded against regressions at the measured level.
+    assert dev["recall"]["nama"] >= 0.90 and dev["precision"] >= 0.95, dev
+    assert heldout["recall"]["nama"] >= HELDOUT_NAME_RECALL_FLOOR, heldout["recall"]
+    assert heldout["precision"] >= HELDOUT_PRECISION_FLOOR, heldout["precision"]
+    assert result["recall"]["plat"] >= 0.9, result["recall"]
