@@ -148,6 +148,19 @@ def audit_command(
     typer.echo(f"{len(result.issues)} of {result.n_audited} reports have a suspect category; written to {out}")
 
 
+@app.command("embedder")
+def embedder_command() -> None:
+    """Build (once) and check the multilingual-e5-small sentence-transformers model in TRIASE_EMBEDDER_CACHE_DIR."""
+    from models.embedder import load_embedder
+
+    _configure_logging(False)
+    settings = get_service_settings()
+    model = load_embedder(settings.embedder_dir)
+    vectors = model.encode(["Lampu PJU mati", "Penerangan jalan umum padam"], prompt_name="query")
+    typer.echo(f"embedder ready in {settings.embedder_dir} (dim {vectors.shape[1]}, cosine of a paraphrase pair "
+               f"{float(vectors[0] @ vectors[1]):.3f})")
+
+
 @app.command("promote")
 def promote_command(
     version: Annotated[str | None, typer.Argument(help="Version to promote (default: the newest).")] = None,

