@@ -1,0 +1,44 @@
+"""The mismatch verdict and how its thresholds are chosen."""
+
+import numpy as np
+
+from models.mismatch import MismatchRule, Verdict
+from training.mismatch import fit_rule, score, simulate_claims
+
+CLASSES = np.array(["Jalan", "PJU", "Sampah", "Pohon"], dtype=object)
+AGENCY_OF = {"Jalan": "DSDABM", "PJU": "Dishub", "Sampah": "DLH", "Pohon": "DLH"}
+
+
+def test_verdicts():
+    rule = MismatchRule(suggest_threshold=0.6, doubt_threshold=0.05)
+    confident_pju = np.array([0.02, 0.9, 0.05, 0.03])
+    assert rule.decide(confident_pju, CLASSES, "pju") == (Verdict.AGREE, None)
+    assert rule.decide(confident_pju, CLASSES, "Jalan") == (Verdict.SUGGEST_CHANGE, "PJU")
+    assert rule.decide(confident_pju, CLASSES, "Sampah") == (Verdict.SUGGEST_CHANGE, "PJU")
+    unsure = np.array([0.3, 0.4, 0.2, 0.1])
+    assert rule.decide(unsure, CLASSES, "Jalan") == (Verdict.NEEDS_REVIEW, None)
+    assert rule.decide(confident_pju, CLASSES, "Kategori Baru") == (Verdict.NEEDS_REVIEW, None)
+
+
+def test_simulated_errors_prefer_categories_of_the_same_agency():
+    truth = np.array(["Sampah"] * 2000, dtype=object)
+    simulated = simulate_claims(truth, list(CLASSES), AGENCY_OF, error_rate=0.15, seed=3)
+    assert 0.12 < simulated.corrupted.mean() < 0.18
+    assert set(simulated.claimed[simulated.corrupted]) == {"Pohon"}  # the only sibling at DLH
+    assert (simulated.claimed[~simulated.corrupted] == "Sampah").all()
+
+
+def test_thresholds_reach_the_target_precision_on_separable_probabilities():
+    rng = np.random.default_rng(0)
+    truth_index = rng.integers(0, 4, size=1500)
+    proba = np.full((1500, 4), 0.01)
+    proba[np.arange(1500), truth_index] = 0.97
+    noisy = rng.random(1500) < 0.2  # a fifth of reports the model is unsure about
+    proba[noisy] = 0.25
+    truth = CLASSES[truth_index]
+    rule, figures = fit_rule(proba, CLASSES, truth, AGENCY_OF, target_precision=0.9)
+    assert figures["precision"] >= 0.9
+    assert figures["recall"] > 0.7
+    simulated = simulate_claims(truth, list(CLASSES), AGENCY_OF, seed=11)
+    held_out = score(rule, proba, CLASSES, truth, simulated)
+    assert held_out["precision"] >= 0.9 and held_out["suggestion_accuracy"] == 1.0
