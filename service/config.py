@@ -12,6 +12,9 @@ class ServiceSettings(Settings):
     port: int = Field(default=8000, ge=1, le=65535, description="Port `triase serve` listens on.")
     max_batch_size: int = Field(default=256, ge=1, le=10_000, description="Most reports in one batch request.")
     top_k: int = Field(default=3, ge=1, le=20, description="Category candidates returned per report.")
+    location_margin_m: float = Field(
+        default=50.0, ge=0, description="Points this close to a kelurahan boundary are 'ambiguous', not 'mismatch'."
+    )
 
 
 @lru_cache

@@ -2,6 +2,7 @@
 
 from fastapi import HTTPException, Request, status
 
+from models.location import LocationChecker
 from service.config import ServiceSettings
 from service.model_store import ModelStore
 from training.registry import RegisteredModel
@@ -15,6 +16,10 @@ def get_settings(request: Request) -> ServiceSettings:
 
 def get_model_store(request: Request) -> ModelStore:
     return request.app.state.model_store
+
+
+def get_location_checker(request: Request) -> LocationChecker | None:
+    return request.app.state.location_checker
 
 
 def served_model(request: Request) -> RegisteredModel:

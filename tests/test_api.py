@@ -132,3 +132,26 @@ def test_without_a_champion_the_service_is_not_ready(settings):
         response = client.post("/v1/triage", json=PJU_REPORT)
         assert response.status_code == 503
         assert response.headers["retry-after"]
+
+
+def test_location_check_flags_a_report_filed_in_the_neighbouring_kelurahan(client, served_settings):
+    from training.geo import geo_available, load_gazetteer
+
+    if not geo_available(served_settings):
+        pytest.skip("the Jakarta boundary files are absent under TRIASE_DATA_DIR")
+    gazetteer = load_gazetteer(served_settings)
+    place = next(p for p in gazetteer.places if gazetteer.neighbours(p))
+    point = gazetteer.geometry(place).representative_point()
+    neighbour = gazetteer.neighbours(place)[0]
+    report = {"id": "jkt-1", "text": "Banjir setinggi lutut di depan sekolah", "lat": point.y, "lon": point.x}
+
+    same = client.post("/v1/triage", json=report | {"kelurahan": place.kelurahan}).json()["location"]
+    assert same["verdict"] == "match" and same["located"]["kelurahan"] == place.kelurahan
+    assert same["boundary_distance_m"] > 0
+
+    moved = client.post("/v1/triage", json=report | {"kelurahan": neighbour.kelurahan}).json()["location"]
+    assert moved["verdict"] in ("mismatch", "ambiguous")
+    assert moved["suggested"]["kelurahan"] == place.kelurahan
+
+    no_point = client.post("/v1/triage", json={"id": "jkt-2", "text": "Banjir", "kelurahan": place.kelurahan})
+    assert no_point.json()["location"]["verdict"] == "no_point"

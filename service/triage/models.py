@@ -2,6 +2,7 @@
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from models.location import Verdict as LocationVerdictKind
 from models.mismatch import Verdict
 from models.report import Report
 
@@ -43,6 +44,32 @@ class CategoryResult(SuggestionResult):
     suggested: str | None = Field(description="The category to change to, for `suggest_change`.")
 
 
+class PlaceResult(BaseModel):
+    kelurahan: str
+    kecamatan: str | None
+    kota: str | None
+
+
+class PlaceMention(BaseModel):
+    level: str = Field(description="kelurahan or kecamatan")
+    name: str
+
+
+class LocationResult(BaseModel):
+    verdict: LocationVerdictKind = Field(
+        description="match, mismatch, ambiguous (near a boundary), outside (in no polygon), no_point, "
+        "unknown_claim (claimed kelurahan not in the gazetteer) or unknown (no gazetteer covers the report)."
+    )
+    located: PlaceResult | None = Field(description="Where the geotag falls.")
+    claimed: PlaceResult | None = Field(description="The claimed kelurahan as found in the gazetteer.")
+    suggested: PlaceResult | None = Field(description="Where the geotag says the report belongs, when it differs.")
+    boundary_distance_m: float | None = Field(description="Metres from the point to its kelurahan's boundary.")
+    text_mentions: list[PlaceMention] = Field(description="Kelurahan and kecamatan named in the text.")
+    text_mismatch: bool | None = Field(
+        description="The text names places, none of them the claimed kelurahan or its kecamatan (a weak signal)."
+    )
+
+
 class ModelInfo(BaseModel):
     name: str
     version: str
@@ -52,6 +79,7 @@ class TriageResult(BaseModel):
     report_id: str
     category: CategoryResult
     agency: SuggestionResult | None = Field(description="Which agency should handle it; null if the model has no router.")
+    location: LocationResult | None = Field(description="The location check; null where no boundaries are loaded.")
     model: ModelInfo
 
 

@@ -2,9 +2,20 @@
 
 from collections.abc import Sequence
 
+from dataclasses import asdict
+
+from models.location import LocationChecker
 from models.report import Report
 from models.triage import Suggestion, TriageModel
-from service.triage.models import Candidate, CategoryResult, Evidence, ModelInfo, SuggestionResult, TriageResult
+from service.triage.models import (
+    Candidate,
+    CategoryResult,
+    Evidence,
+    LocationResult,
+    ModelInfo,
+    SuggestionResult,
+    TriageResult,
+)
 from training.registry import RegisteredModel
 
 
@@ -17,11 +28,26 @@ def _fields(suggestion: Suggestion) -> dict:
     }
 
 
-def triage(served: RegisteredModel, reports: Sequence[Report], top_k: int) -> list[TriageResult]:
+def check_location(checker: LocationChecker, report: Report) -> LocationResult:
+    verdict = checker.check(report)
+    return LocationResult(
+        verdict=verdict.verdict,
+        located=asdict(verdict.located) if verdict.located else None,
+        claimed=asdict(verdict.claimed) if verdict.claimed else None,
+        suggested=asdict(verdict.suggested) if verdict.suggested else None,
+        boundary_distance_m=verdict.boundary_distance_m,
+        text_mentions=[asdict(m) for m in verdict.text_mentions],
+        text_mismatch=verdict.text_mismatch,
+    )
+
+
+def triage(
+    served: RegisteredModel, reports: Sequence[Report], top_k: int, locations: LocationChecker | None = None
+) -> list[TriageResult]:
     model: TriageModel = served.model
     info = ModelInfo(name=served.name, version=served.version)
     results = []
-    for prediction in model.predict(reports, top_k=top_k):
+    for report, prediction in zip(reports, model.predict(reports, top_k=top_k)):
         category = prediction.category
         results.append(
             TriageResult(
@@ -36,6 +62,7 @@ def triage(served: RegisteredModel, reports: Sequence[Report], top_k: int) -> li
                     suggested=category.suggested,
                 ),
                 agency=SuggestionResult(**_fields(prediction.agency)) if prediction.agency else None,
+                location=check_location(locations, report) if locations else None,
                 model=info,
             )
         )
