@@ -68,6 +68,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.pipeline_ = self._build().fit(texts, labels)
         self.classes_ = self.pipeline_.classes_
         self.phrase_weights_ = self._phrase_weights()
+        self.phrases_ = self.pipeline_.named_steps["features"].transformer_list[0][1].get_feature_names_out()
         return self
 
     def _phrase_weights(self) -> np.ndarray:
@@ -103,13 +104,12 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         """For each text, the word n-grams that pushed it most towards its label, strongest first."""
         check_is_fitted(self, "phrase_weights_")
         words = self.pipeline_.named_steps["features"].transformer_list[0][1]
-        vocabulary = words.get_feature_names_out()
         row_of = {label: i for i, label in enumerate(self.classes_)}
         explanations = []
         for tfidf, label in zip(words.transform(list(texts)), labels):
             contributions = tfidf.data * self.phrase_weights_[row_of[label], tfidf.indices]
             order = np.argsort(-contributions)[:k]
             explanations.append(
-                [(str(vocabulary[tfidf.indices[j]]), float(contributions[j])) for j in order if contributions[j] > 0]
+                [(str(self.phrases_[tfidf.indices[j]]), float(contributions[j])) for j in order if contributions[j] > 0]
             )
         return explanations
