@@ -8,6 +8,7 @@ import numpy as np
 
 from models.category import TextClassifier
 from models.mismatch import MismatchRule, Verdict
+from models.privacy import mask_pii
 from models.report import Report
 
 EXPLANATION_PHRASES = 5
@@ -39,8 +40,12 @@ class TriagePrediction:
 
 
 def report_text(report: Report) -> str:
-    """The text the classifiers read: the title carries signal when a reporter gives one."""
-    return f"{report.title}. {report.text}" if report.title else report.text
+    """The text the classifiers read, masked as the training texts were.
+
+    The title carries signal when a reporter gives one. Masking here keeps serving like
+    training (the importer masks on load) and keeps personal data out of the evidence.
+    """
+    return mask_pii(f"{report.title}. {report.text}" if report.title else report.text)
 
 
 @dataclass

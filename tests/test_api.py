@@ -155,3 +155,17 @@ def test_location_check_flags_a_report_filed_in_the_neighbouring_kelurahan(clien
 
     no_point = client.post("/v1/triage", json={"id": "jkt-2", "text": "Banjir", "kelurahan": place.kelurahan})
     assert no_point.json()["location"]["verdict"] == "no_point"
+
+
+def test_personal_data_in_a_report_never_comes_back(client):
+    planted = {
+        "id": "pii-1",
+        "text": "Nama saya Budi Santoso, NIK 3578011203850004, hp 0812-3456-7890, email budi.santoso@example.com. "
+        "Lampu PJU di gang kami mati.",
+        "reporter_ref": "whatsapp:+6281234567890",
+        "private": True,
+    }
+    response = client.post("/v1/triage", json=planted)
+    assert response.status_code == 200
+    for secret in ("Budi", "Santoso", "3578011203850004", "3456", "budi.santoso", "6281234567890"):
+        assert secret.lower() not in response.text.lower()
