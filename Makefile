@@ -20,6 +20,7 @@ serve: install
 	$(BIN)/triase serve
 
 test: install
+	$(BIN)/ruff check models training service tests benchmarks
 	$(BIN)/pytest
 
 clean:

@@ -30,9 +30,7 @@ class MismatchRule:
         verdicts, suggested = self.decide_many(probabilities[None, :], classes, [citizen])
         return Verdict(verdicts[0]), suggested[0]
 
-    def decide_many(
-        self, proba: np.ndarray, classes: np.ndarray, citizen: list[str]
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def decide_many(self, proba: np.ndarray, classes: np.ndarray, citizen: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Verdicts (as strings) and suggestions (None where there is none) for many reports."""
         index = {str(label).strip().casefold(): i for i, label in enumerate(classes)}
         claimed = np.array([index.get(c.strip().casefold(), -1) for c in citizen])
@@ -47,6 +45,8 @@ class MismatchRule:
             & (proba[rows, top] >= self.suggest_threshold)
             & (claimed_probability <= self.doubt_threshold)
         )
-        verdicts = np.where(agree, Verdict.AGREE.value, np.where(suggest, Verdict.SUGGEST_CHANGE.value, Verdict.NEEDS_REVIEW.value))
+        verdicts = np.where(
+            agree, Verdict.AGREE.value, np.where(suggest, Verdict.SUGGEST_CHANGE.value, Verdict.NEEDS_REVIEW.value)
+        )
         suggested = np.where(suggest, np.asarray(classes, dtype=object)[top], None)
         return verdicts, suggested

@@ -1,18 +1,18 @@
-"""The `triase` command: train, promote and serve models."""
+"""The `triase` command: train, evaluate, audit, promote and serve models."""
 
 import json
 import logging
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import mlflow
-
 import typer
 from tqdm import tqdm
 
+from models.category import TextClassifier
 from service.config import ServiceSettings, get_service_settings
 from training import registry
-from models.category import TextClassifier
 from training.audit import audit_labels
 from training.datasets import load_dataset, min_reports_per_category
 from training.evaluate import evaluate_champion
@@ -37,7 +37,6 @@ def _train_with_progress(
     settings: ServiceSettings, dataset: str | None, register: bool, rare: RareCategories = "fold"
 ) -> TrainResult:
     with tqdm(total=TRAINING_STAGES, desc="training", unit="stage", bar_format="{l_bar}{bar}| {n}/{total}") as bar:
-
         stages_started = 0
 
         def progress(stage: str) -> None:
@@ -52,12 +51,17 @@ def _train_with_progress(
     return result
 
 
-def _print_result(result: TrainResult) -> None:
-    typer.echo(f"dataset: {result.dataset} ({result.n_categories} categories); test-split metrics:")
-    for section, values in result.metrics.items():
+def _echo_sections(sections: Mapping[str, Mapping[str, Any]]) -> None:
+    for section, values in sections.items():
         typer.echo(f"  {section}")
         for key, value in values.items():
-            typer.echo(f"    {key:<26} {value:.4g}")
+            if isinstance(value, (int, float)):
+                typer.echo(f"    {key:<28} {value:.4g}")
+
+
+def _print_result(result: TrainResult) -> None:
+    typer.echo(f"dataset: {result.dataset} ({result.n_categories} categories); test-split metrics:")
+    _echo_sections(result.metrics)
     typer.echo(f"MLflow run {result.run_id}" + (f", registered as version {result.version}" if result.version else ""))
 
 
@@ -111,18 +115,17 @@ def evaluate_command(
         return
     details = result.pop("category_details")
     typer.echo(f"model {result.pop('model')} on {result.pop('dataset')} (test split)")
-    for section, values in result.items():
-        typer.echo(f"  {section}")
-        for key, value in values.items():
-            if isinstance(value, (int, float)):
-                typer.echo(f"    {key:<28} {value:.4g}")
-    typer.echo("  coverage -> accuracy: " + ", ".join(f"{p['coverage']:.0%} {p['accuracy']:.3f}" for p in details["coverage_curve"]))
+    _echo_sections(result)
+    curve = ", ".join(f"{p['coverage']:.0%} {p['accuracy']:.3f}" for p in details["coverage_curve"])
+    typer.echo(f"  coverage -> accuracy: {curve}")
     typer.echo("  per category (f1, support), worst first:")
     for label, row in sorted(details["per_class"].items(), key=lambda item: item[1]["f1"]):
         typer.echo(f"    {row['f1']:.2f} {row['support']:>5}  {label}")
     if details["unseen_labels"]["n"]:
         unseen = details["unseen_labels"]
-        typer.echo(f"  {unseen['n']} test reports carry categories never seen in training: {', '.join(unseen['labels'])}")
+        typer.echo(
+            f"  {unseen['n']} test reports carry categories never seen in training: {', '.join(unseen['labels'])}"
+        )
 
 
 @app.command("audit")
@@ -151,14 +154,16 @@ def audit_command(
 @app.command("embedder")
 def embedder_command() -> None:
     """Build (once) and check the multilingual-e5-small sentence-transformers model in TRIASE_EMBEDDER_CACHE_DIR."""
-    from models.embedder import load_embedder
+    from models.embedder import load_embedder  # imports torch: slow, and only this command needs it
 
     _configure_logging(False)
     settings = get_service_settings()
     model = load_embedder(settings.embedder_dir)
     vectors = model.encode(["Lampu PJU mati", "Penerangan jalan umum padam"], prompt_name="query")
-    typer.echo(f"embedder ready in {settings.embedder_dir} (dim {vectors.shape[1]}, cosine of a paraphrase pair "
-               f"{float(vectors[0] @ vectors[1]):.3f})")
+    typer.echo(
+        f"embedder ready in {settings.embedder_dir} (dim {vectors.shape[1]}, "
+        f"cosine of a paraphrase pair {float(vectors[0] @ vectors[1]):.3f})"
+    )
 
 
 @app.command("promote")

@@ -16,7 +16,9 @@ def test_corrupted_labels_rank_among_the_most_suspicious():
         given = frame.at[i, "label_category"]
         frame.at[i, "label_category"] = categories[(categories.index(given) + 5) % len(categories)]
 
-    result = audit_labels(frame, TextClassifier(max_word_features=5000, max_char_features=10000), min_reports_per_category=10)
+    result = audit_labels(
+        frame, TextClassifier(max_word_features=5000, max_char_features=10000), min_reports_per_category=10
+    )
 
     assert result.n_audited == len(frame)
     assert tuple(result.issues.columns) == AUDIT_COLUMNS

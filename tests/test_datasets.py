@@ -164,7 +164,8 @@ def test_csv_skip_mode_maps_masks_and_counts():
     assert row["title"] == "Lampu mati"
     assert row["created_at"] == datetime(2024, 3, 5, 8, 15, tzinfo=JAKARTA)
     assert (row["lat"], row["lon"]) == (-7.2458, 112.7378)
-    assert (row["kelurahan"], row["kecamatan"], row["city"], row["channel"]) == ("Gundih", "Bubutan", "Surabaya", "fixture")
+    place = (row["kelurahan"], row["kecamatan"], row["city"], row["channel"])
+    assert place == ("Gundih", "Bubutan", "Surabaya", "fixture")
     assert (row["label_category"], row["label_agency"]) == ("PJU", "Dinas Perhubungan")
 
     texts = df.set_index("id")["text"]

@@ -14,7 +14,9 @@ def frame(rows) -> pd.DataFrame:
 
 
 def test_train_precedes_test_and_duplicates_stay_on_one_side():
-    rows = [(f"laporan nomor {i}", f"2024-01-{1 + i % 28:02d} {i % 24:02d}:00", "A" if i % 2 else "B") for i in range(50)]
+    rows = [
+        (f"laporan nomor {i}", f"2024-01-{1 + i % 28:02d} {i % 24:02d}:00", "A" if i % 2 else "B") for i in range(50)
+    ]
     rows += [("Laporan   NOMOR 3", "2024-02-20 10:00", "A"), ("jalan rusak", "2024-02-21 09:00", None)]
     split = time_ordered_split(frame(rows), test_fraction=0.2, min_reports_per_category=1)
     assert split.train["created_at"].max() <= split.test["created_at"].min()

@@ -80,9 +80,7 @@ def detailed_report(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[
     correct = predicted == y
     seen = _indices(y, labels) >= 0
     present = sorted(set(y) | set(predicted))
-    precision, recall, f1, support = precision_recall_fscore_support(
-        y, predicted, labels=present, zero_division=0
-    )
+    precision, recall, f1, support = precision_recall_fscore_support(y, predicted, labels=present, zero_division=0)
     return {
         "per_class": {
             label: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
@@ -131,7 +129,10 @@ def expected_calibration_error(correct: np.ndarray, confidence: np.ndarray, bins
     """Share-weighted gap between confidence and accuracy over equal-width confidence bins."""
     total = len(correct)
     return float(
-        sum(row["count"] / total * abs(row["accuracy"] - row["confidence"]) for row in reliability_bins(correct, confidence, bins))
+        sum(
+            row["count"] / total * abs(row["accuracy"] - row["confidence"])
+            for row in reliability_bins(correct, confidence, bins)
+        )
     )
 
 

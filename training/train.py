@@ -52,7 +52,9 @@ def default_dataset(settings: Settings) -> str:
     raise RuntimeError("no training data: neither the real Surabaya export nor data/demo/reports.csv was found")
 
 
-def fit_and_evaluate(split: Split, classifier: TextClassifier, target_precision: float = 0.9) -> tuple[TriageModel, Metrics]:
+def fit_and_evaluate(
+    split: Split, classifier: TextClassifier, target_precision: float = 0.9
+) -> tuple[TriageModel, Metrics]:
     """Fit every head of the triage model on `split.train` and score it on `split.test`.
 
     The mismatch thresholds are chosen on the latest training reports with a model that has

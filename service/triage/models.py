@@ -10,9 +10,7 @@ from models.report import Report
 class BatchTriageRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reports: list[Report] = Field(
-        min_length=1, description="Reports to triage; ids must be unique within the batch."
-    )
+    reports: list[Report] = Field(min_length=1, description="Reports to triage; ids must be unique within the batch.")
 
 
 class Candidate(BaseModel):
@@ -78,7 +76,9 @@ class ModelInfo(BaseModel):
 class TriageResult(BaseModel):
     report_id: str
     category: CategoryResult
-    agency: SuggestionResult | None = Field(description="Which agency should handle it; null if the model has no router.")
+    agency: SuggestionResult | None = Field(
+        description="Which agency should handle it; null if the model has no router."
+    )
     location: LocationResult | None = Field(description="The location check; null where no boundaries are loaded.")
     model: ModelInfo
 

@@ -1,7 +1,6 @@
 """Triage logic: run the served model on reports and shape its answer."""
 
 from collections.abc import Sequence
-
 from dataclasses import asdict
 
 from models.location import LocationChecker

@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, status
 
+from models.location import LocationChecker
 from models.report import Report
 from service.config import ServiceSettings
-from models.location import LocationChecker
 from service.dependencies import get_location_checker, get_settings, served_model
 from service.triage import service
 from service.triage.models import BatchTriageRequest, BatchTriageResponse, TriageResult
