@@ -16,6 +16,7 @@ from training import registry
 from training.audit import audit_labels
 from training.datasets import load_dataset, min_reports_per_category
 from training.evaluate import evaluate_champion
+from training.select import select
 from training.train import RareCategories, TrainResult, default_dataset, train
 
 app = typer.Typer(help="triase: ML triage for citizen complaint reports.", no_args_is_help=True)
@@ -126,6 +127,17 @@ def evaluate_command(
         typer.echo(
             f"  {unseen['n']} test reports carry categories never seen in training: {', '.join(unseen['labels'])}"
         )
+
+
+@app.command("select")
+def select_command(
+    dataset: Annotated[str | None, typer.Option(help="Dataset (default as for train).")] = None,
+) -> None:
+    """Score the candidate classifiers on the validation split, one MLflow run each, best first."""
+    _configure_logging(False)
+    settings = get_service_settings()
+    table = select(settings, dataset or default_dataset(settings))
+    typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
 
 
 @app.command("audit")

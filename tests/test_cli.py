@@ -55,3 +55,15 @@ def test_audit_writes_ids_and_labels_only(home, tmp_path):
     assert result.exit_code == 0, result.output
     header = out.read_text(encoding="utf-8").splitlines()[0]
     assert header == "id,given_label,suggested_label,score"
+
+
+def test_select_logs_one_run_per_candidate(home):
+    from training.select import CANDIDATES
+
+    result = runner.invoke(app, ["select", "--dataset", "demo"])
+    assert result.exit_code == 0, result.output
+    assert all(name in result.stdout for name in CANDIDATES)
+    registry.configure(home)
+    runs = mlflow.search_runs(filter_string="tags.stage = 'model-selection'", output_format="list")
+    assert {r.data.tags["candidate"] for r in runs} == set(CANDIDATES)
+    assert all("validation.macro_f1" in r.data.metrics for r in runs)
