@@ -19,7 +19,16 @@ def field_path(location: Sequence[Any]) -> str:
 
 def describe(errors: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
     # The raw 'input' is deliberately dropped: it may hold a report's personal data.
-    return [{"field": field_path(e.get("loc", ())), "message": e.get("msg", "invalid value")} for e in errors]
+    return [_describe_one(e) for e in errors]
+
+
+def _describe_one(error: dict[str, Any]) -> dict[str, str]:
+    location = error.get("loc", ())
+    if error.get("type") == "json_invalid":
+        reason = (error.get("ctx") or {}).get("error", "not valid JSON")
+        position = location[1] if len(location) > 1 else "?"
+        return {"field": "body", "message": f"invalid JSON at character {position}: {reason}"}
+    return {"field": field_path(location), "message": error.get("msg", "invalid value")}
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

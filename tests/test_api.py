@@ -122,7 +122,8 @@ def test_batch_limits(client, body, message):
 def test_malformed_json_is_a_clear_422(client):
     response = client.post("/v1/triage", content=b'{"id": "x", "text": ', headers={"content-type": "application/json"})
     assert response.status_code == 422
-    assert "JSON" in response.json()["detail"]
+    assert "invalid JSON at character" in response.json()["detail"]
+    assert response.json()["errors"][0]["field"] == "body"
 
 
 def test_without_a_champion_the_service_is_not_ready(settings):
