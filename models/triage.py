@@ -39,13 +39,17 @@ class TriagePrediction:
     agency: Suggestion | None
 
 
-def report_text(report: Report) -> str:
-    """The text the classifiers read, masked as the training texts were.
+def classifier_text(title: str | None, text: str) -> str:
+    """The text the classifiers read: the title carries signal when a reporter gives one."""
+    return f"{title}. {text}" if title else text
 
-    The title carries signal when a reporter gives one. Masking here keeps serving like
-    training (the importer masks on load) and keeps personal data out of the evidence.
+
+def report_text(report: Report) -> str:
+    """`classifier_text` of an incoming report, masked as the training texts were on load.
+
+    Masking here keeps serving like training and keeps personal data out of the evidence.
     """
-    return mask_pii(f"{report.title}. {report.text}" if report.title else report.text)
+    return mask_pii(classifier_text(report.title, report.text))
 
 
 @dataclass

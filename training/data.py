@@ -6,6 +6,8 @@ from typing import Literal
 
 import pandas as pd
 
+from models.triage import classifier_text
+
 OTHER_CATEGORY = "Lainnya"
 """Label for categories (and agencies) too rare to learn; reviewers see it as 'other'."""
 
@@ -109,9 +111,9 @@ def time_ordered_split(
 
 
 def texts_of(frame: pd.DataFrame) -> list[str]:
-    """What the classifiers read, the same way `models.triage.report_text` builds it at serving time."""
+    """What the classifiers read from loaded (already masked) reports, as at serving time."""
     titles = frame["title"].fillna("")
-    return [f"{title}. {text}" if title else text for title, text in zip(titles, frame["text"])]
+    return [classifier_text(title, text) for title, text in zip(titles, frame["text"])]
 
 
 def _labels(frame: pd.DataFrame, column: str) -> tuple[str, ...]:

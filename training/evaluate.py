@@ -27,12 +27,16 @@ CALIBRATION_BINS = 10
 COVERAGE_STEPS = tuple(round(c, 2) for c in np.linspace(0.1, 1.0, 10))
 
 
-def evaluate_model(model: TriageModel, split: Split) -> Metrics:
-    """The `category`, `mismatch` and (when the model routes) `agency` sections on `split.test`."""
+def evaluate_model(model: TriageModel, split: Split, proba: np.ndarray | None = None) -> Metrics:
+    """The `category`, `mismatch` and (when the model routes) `agency` sections on `split.test`.
+
+    `proba`: the category probabilities of `split.test`, when the caller already has them.
+    """
     texts = texts_of(split.test)
     classes = model.category_classifier.classes_
     truth = split.test[CATEGORY]
-    proba = model.category_classifier.predict_proba(texts)
+    if proba is None:
+        proba = model.category_classifier.predict_proba(texts)
     metrics: Metrics = {"category": classification_metrics(truth, proba, classes)}
 
     simulated = simulate_claims(truth, classes, category_agencies(split.train), seed=TEST_SIMULATION_SEED)
@@ -172,8 +176,8 @@ def evaluate_champion(settings: Settings, log_to_mlflow: bool = True) -> dict[st
     split = time_ordered_split(
         frame, min_reports_per_category=meta["min_reports_per_category"], rare=meta.get("rare_categories", "fold")
     )
-    sections: dict[str, Any] = evaluate_model(model, split)
     proba = model.category_classifier.predict_proba(texts_of(split.test))
+    sections: dict[str, Any] = evaluate_model(model, split, proba)
     details = detailed_report(split.test[CATEGORY], proba, model.category_classifier.classes_)
     if geo_available(settings):
         sections["location"] = evaluate_location(settings)

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from models.location import LocationChecker
+from models.mismatch import Verdict
 from models.report import Report
 from models.triage import Suggestion, TriageModel
 from service.triage.models import (
@@ -54,9 +55,7 @@ def triage(
                 category=CategoryResult(
                     **_fields(category),
                     citizen_category=category.citizen_category,
-                    agrees_with_citizen=None
-                    if category.citizen_category is None
-                    else category.predicted.casefold() == category.citizen_category.strip().casefold(),
+                    agrees_with_citizen=None if category.verdict is None else category.verdict == Verdict.AGREE,
                     verdict=category.verdict,
                     suggested=category.suggested,
                 ),
