@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from training.settings import Settings
 
@@ -11,10 +11,60 @@ class ServiceSettings(Settings):
     host: str = Field(default="127.0.0.1", description="Interface `triase serve` binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `triase serve` listens on.")
     max_batch_size: int = Field(default=256, ge=1, le=10_000, description="Most reports in one batch request.")
+    max_body_bytes: int = Field(
+        default=8_000_000, ge=1024, description="Request bodies larger than this are refused with 413 before parsing."
+    )
     top_k: int = Field(default=3, ge=1, le=20, description="Category candidates returned per report.")
     location_margin_m: float = Field(
         default=50.0, ge=0, description="Points this close to a kelurahan boundary are 'ambiguous', not 'mismatch'."
     )
+
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the database, e.g. postgresql+psycopg://user@host/db; "
+        "default is a SQLite file under `home`.",
+    )
+    reporter_hash_key: SecretStr | None = Field(
+        default=None,
+        description="Key of the HMAC that stores reporter references; default is a random key kept in "
+        "`home`/reporter.key (keep it stable: changing it unlinks earlier reports of the same reporter).",
+    )
+    auto_accept_category: float = Field(
+        default=0.9, ge=0, le=1, description="A category suggestion at or above this confidence is not reviewed."
+    )
+    auto_accept_agency: float = Field(
+        default=0.9, ge=0, le=1, description="An agency suggestion at or above this confidence is not reviewed."
+    )
+    spot_check_rate: float = Field(
+        default=0.05,
+        ge=0,
+        le=1,
+        description="Share of auto-accepted suggestions still sent to review, to measure their precision.",
+    )
+    quality_min_precision: float = Field(
+        default=0.85,
+        ge=0,
+        le=1,
+        description="A suggestion type whose spot-checked precision falls below this stops being auto-accepted.",
+    )
+    quality_window: int = Field(
+        default=200, ge=1, description="Recent decisions per suggestion type and model version the gate looks at."
+    )
+    quality_min_decisions: int = Field(
+        default=20, ge=1, description="Spot checks needed before the quality gate may close a suggestion type."
+    )
+    claim_minutes: int = Field(
+        default=15, ge=1, description="How long a reviewer's claim on a queue item lasts without a decision."
+    )
+    model_poll_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="How often the service checks the registry for a new champion; 0 turns polling off.",
+    )
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'triase.db'}"
 
 
 @lru_cache

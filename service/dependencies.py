@@ -4,6 +4,7 @@ from fastapi import HTTPException, Request, status
 
 from models.location import LocationChecker
 from service.config import ServiceSettings
+from service.database.core import Database
 from service.model_store import ModelStore
 from training.registry import RegisteredModel
 
@@ -20,6 +21,10 @@ def get_model_store(request: Request) -> ModelStore:
 
 def get_location_checker(request: Request) -> LocationChecker | None:
     return request.app.state.location_checker
+
+
+def get_database(request: Request) -> Database:
+    return request.app.state.database
 
 
 def served_model(request: Request) -> RegisteredModel:

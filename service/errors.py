@@ -6,6 +6,9 @@ from typing import Any
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+DATABASE_RETRY_AFTER_SECONDS = "5"
 
 
 def field_path(location: Sequence[Any]) -> str:
@@ -41,5 +44,17 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
     )
 
 
+async def _database_unavailable(request: Request, exc: DBAPIError) -> JSONResponse:
+    # Only lost or refused connections are the client's cue to retry; other database errors are bugs (500).
+    if not (isinstance(exc, OperationalError) or exc.connection_invalidated):
+        raise exc
+    return JSONResponse(
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        content={"detail": "the database is unavailable; nothing was stored, retry later"},
+        headers={"Retry-After": DATABASE_RETRY_AFTER_SECONDS},
+    )
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(DBAPIError, _database_unavailable)

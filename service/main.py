@@ -1,17 +1,32 @@
-"""The FastAPI application: routers of each domain, settings and the served model."""
+"""The FastAPI application: routers of each domain, settings, the database and the served model."""
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from models.location import LocationChecker
 from service import errors
+from service.admin.views import router as admin_router
+from service.auth.bootstrap import ensure_admin_key
 from service.config import ServiceSettings, get_service_settings
+from service.database.core import Database
+from service.database.migrate import upgrade
 from service.health.views import router as health_router
+from service.limits import BodySizeLimit
+from service.metrics.instrument import Metrics
+from service.metrics.views import router as metrics_router
 from service.model_store import ModelStore
+from service.queue.quality import QualityGates
+from service.queue.views import router as queue_router
+from service.reports.identity import reporter_hash_key
 from service.triage.views import router as triage_router
+from service.web.views import router as web_router
+from service.web.views import static_files
 from training.geo import geo_available, load_gazetteer
 
 log = logging.getLogger(__name__)
@@ -25,26 +40,52 @@ def location_checker(settings: ServiceSettings) -> LocationChecker | None:
     return LocationChecker(load_gazetteer(settings), margin_m=settings.location_margin_m)
 
 
+async def _poll_champion(store: ModelStore, seconds: float) -> None:
+    while True:
+        await asyncio.sleep(seconds)
+        await run_in_threadpool(store.refresh)
+
+
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or get_service_settings()
+    database = Database(settings.database)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.location_checker = location_checker(settings)
-        loaded = app.state.model_store.load_champion()
-        log.info("serving %s", loaded.label if loaded else "no model (readiness is failing)")
-        yield
+        await run_in_threadpool(upgrade, database)
+        await run_in_threadpool(ensure_admin_key, database, settings)
+        app.state.reporter_hash_key = reporter_hash_key(settings)
+        app.state.location_checker = await run_in_threadpool(location_checker, settings)
+        loaded = await run_in_threadpool(app.state.model_store.load_champion)
+        if loaded is None:
+            log.warning("no model loaded: readiness fails until a champion is promoted")
+        poller = None
+        if settings.model_poll_seconds > 0:
+            poller = asyncio.create_task(_poll_champion(app.state.model_store, settings.model_poll_seconds))
+        try:
+            yield
+        finally:
+            if poller is not None:
+                poller.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await poller
+            database.dispose()
 
     app = FastAPI(
         title="triase",
-        summary="Triage suggestions for citizen complaint reports.",
-        version="0.1.0",
+        summary="Triage suggestions for citizen complaint reports, and the review queue that checks them.",
+        version="0.2.0",
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.database = database
     app.state.model_store = ModelStore(settings)
     app.state.location_checker = None
+    app.state.quality_gates = QualityGates(database, settings)
+    app.state.metrics = Metrics(app)
     errors.install(app)
-    app.include_router(health_router)
-    app.include_router(triage_router)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    for router in (health_router, triage_router, queue_router, admin_router, metrics_router, web_router):
+        app.include_router(router)
+    app.mount("/static", static_files(), name="static")
     return app

@@ -1,4 +1,4 @@
-"""Holds the model the service answers with."""
+"""Holds the model the service answers with, and swaps in a newly promoted champion without a restart."""
 
 import logging
 import threading
@@ -11,7 +11,11 @@ log = logging.getLogger(__name__)
 
 
 class ModelStore:
-    """The champion model currently served, swapped atomically when a new one is loaded."""
+    """The champion model currently served, swapped atomically when a new one is loaded.
+
+    Requests take a reference to `current` once, so a swap never changes the model under a request
+    in flight; the old model is freed when the last such request ends.
+    """
 
     def __init__(self, settings: Settings):
         self._settings = settings
@@ -34,4 +38,19 @@ class ModelStore:
                 log.error("champion not loaded: %s", exc)
                 return self._current
             self._current, self.last_error = loaded, None
+            log.info("serving %s", loaded.label)
             return loaded
+
+    def refresh(self) -> bool:
+        """Load the champion if the registry points at another version than the one served; True if swapped."""
+        try:
+            version = registry.champion_version(registry.configure(self._settings), self._settings.model_name)
+        except Exception as exc:  # the registry store may be briefly unreachable; the served model stays
+            log.warning("could not read the champion alias: %s", type(exc).__name__)
+            return False
+        current = self._current
+        if version is None or (current is not None and current.version == version):
+            return False
+        before = current.version if current else None
+        loaded = self.load_champion()
+        return loaded is not None and loaded.version != before

@@ -1,8 +1,18 @@
 """Shared fixtures: isolated settings, and one demo model trained and promoted per session."""
 
-import pytest
+import os
+import uuid
+from collections.abc import Iterator
 
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from service.auth.models import Role
+from service.auth.service import create_key
 from service.config import ServiceSettings
+from service.database.core import Database
+from service.database.migrate import upgrade
 from training import registry
 from training.datasets import available_datasets
 from training.train import train
@@ -31,3 +41,58 @@ def served_settings(tmp_path_factory) -> ServiceSettings:
 def surabaya_available() -> None:
     if "surabaya_mediacenter" not in available_datasets(ServiceSettings()):
         pytest.skip("the real Surabaya export is absent under TRIASE_DATA_DIR")
+
+
+# --- databases: every persistence test runs on SQLite and on PostgreSQL ------------------------------------
+
+POSTGRES_ADMIN_URL = os.environ.get("TRIASE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_reachable() -> bool:
+    try:
+        engine = create_engine(POSTGRES_ADMIN_URL)
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, or a new PostgreSQL database dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'triase.db'}"
+        return
+    if not _postgres_reachable():
+        pytest.skip(f"no PostgreSQL at {POSTGRES_ADMIN_URL} (set TRIASE_TEST_POSTGRES_URL)")
+    name = f"triase_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def issue_keys():
+    """A function giving headers with a fresh key of each role, created in the settings' database."""
+    return _issue_keys
+
+
+def _issue_keys(settings: ServiceSettings) -> dict[str, dict[str, str]]:
+    """Headers carrying a fresh key of each role, created in the settings' database."""
+    database = Database(settings.database)
+    upgrade(database)
+    headers = {}
+    with database.session() as session:
+        for role in Role:
+            key = create_key(session, f"test-{role.value}-{uuid.uuid4().hex[:6]}", role)
+            headers[role.value] = {"Authorization": f"Bearer {key}"}
+    database.dispose()
+    return headers

@@ -4,6 +4,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from models.report import MAX_TEXT_CHARS
+from service.auth.bootstrap import ADMIN_KEY_FILE
 from service.main import create_app
 
 PJU_REPORT = {
@@ -19,9 +20,10 @@ PJU_REPORT = {
 
 
 @pytest.fixture(scope="module")
-def client(served_settings):
-    settings = served_settings.model_copy(update={"max_batch_size": 5})
-    with TestClient(create_app(settings)) as test_client:
+def client(served_settings, tmp_path_factory, issue_keys):
+    database = tmp_path_factory.mktemp("api") / "triase.db"
+    settings = served_settings.model_copy(update={"max_batch_size": 5, "database_url": f"sqlite:///{database}"})
+    with TestClient(create_app(settings), headers=issue_keys(settings)["intake"]) as test_client:
         yield test_client
 
 
@@ -130,7 +132,8 @@ def test_without_a_champion_the_service_is_not_ready(settings):
     with TestClient(create_app(settings)) as client:
         ready = client.get("/readyz")
         assert ready.status_code == 503 and "no 'champion' alias" in ready.json()["detail"]
-        response = client.post("/v1/triage", json=PJU_REPORT)
+        admin_key = (settings.home / ADMIN_KEY_FILE).read_text().strip()
+        response = client.post("/v1/triage", json=PJU_REPORT, headers={"Authorization": f"Bearer {admin_key}"})
         assert response.status_code == 503
         assert response.headers["retry-after"]
 
@@ -150,7 +153,8 @@ def test_location_check_flags_a_report_filed_in_the_neighbouring_kelurahan(clien
     assert same["verdict"] == "match" and same["located"]["kelurahan"] == place.kelurahan
     assert same["boundary_distance_m"] > 0
 
-    moved = client.post("/v1/triage", json=report | {"kelurahan": neighbour.kelurahan}).json()["location"]
+    moved = client.post("/v1/triage", json=report | {"id": "jkt-1b", "kelurahan": neighbour.kelurahan})
+    moved = moved.json()["location"]
     assert moved["verdict"] in ("mismatch", "ambiguous")
     assert moved["suggested"]["kelurahan"] == place.kelurahan
 

@@ -73,6 +73,12 @@ class ModelInfo(BaseModel):
     version: str
 
 
+class ReviewResult(BaseModel):
+    queued: bool = Field(description="Whether a person will review this report's suggestions.")
+    queue_item_id: int | None = Field(description="The review queue item, when queued.")
+    reasons: list[str] = Field(description="Why it was queued, e.g. suggest_change, low_confidence, location_mismatch.")
+
+
 class TriageResult(BaseModel):
     report_id: str
     category: CategoryResult
@@ -81,6 +87,9 @@ class TriageResult(BaseModel):
     )
     location: LocationResult | None = Field(description="The location check; null where no boundaries are loaded.")
     model: ModelInfo
+    review: ReviewResult | None = Field(
+        default=None, description="What happens next: null only where the service stores nothing."
+    )
 
 
 class BatchTriageResponse(BaseModel):

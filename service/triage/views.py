@@ -1,13 +1,17 @@
 """HTTP endpoints of the triage domain, used by the intake pipeline."""
 
+from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 
 from models.location import LocationChecker
 from models.report import Report
+from service.auth.dependencies import Intake
 from service.config import ServiceSettings
-from service.dependencies import get_location_checker, get_settings, served_model
+from service.database.core import Database
+from service.dependencies import get_database, get_location_checker, get_settings, served_model
+from service.reports.service import ConflictingResubmission, IntakeContext, intake
 from service.triage import service
 from service.triage.models import BatchTriageRequest, BatchTriageResponse, TriageResult
 from training.registry import RegisteredModel
@@ -17,29 +21,74 @@ router = APIRouter(prefix="/v1/triage", tags=["triage"])
 ServedModel = Annotated[RegisteredModel, Depends(served_model)]
 Settings = Annotated[ServiceSettings, Depends(get_settings)]
 Locations = Annotated[LocationChecker | None, Depends(get_location_checker)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+
+CONFLICT = {409: {"description": "A report id was already received with different content"}}
 
 
-@router.post("", response_model=TriageResult, summary="Triage one report")
-def triage_one(report: Report, model: ServedModel, settings: Settings, locations: Locations) -> TriageResult:
-    return service.triage(model, [report], top_k=settings.top_k, locations=locations)[0]
+def _triage_and_store(
+    request: Request,
+    reports: Sequence[Report],
+    model: RegisteredModel,
+    settings: ServiceSettings,
+    locations: LocationChecker | None,
+    database: Database,
+    actor: str,
+) -> list[TriageResult]:
+    context = IntakeContext(
+        settings=settings,
+        hash_key=request.app.state.reporter_hash_key,
+        closed_gates=request.app.state.quality_gates.closed(),
+        actor=actor,
+    )
+    try:
+        return intake(
+            database,
+            reports,
+            lambda fresh: service.triage(model, fresh, top_k=settings.top_k, locations=locations),
+            context,
+        )
+    except ConflictingResubmission as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
 
 
-@router.post("/batch", response_model=BatchTriageResponse, summary="Triage many reports in one call")
+@router.post("", response_model=TriageResult, summary="Triage one report", responses=CONFLICT)
+def triage_one(
+    caller: Intake,
+    request: Request,
+    report: Report,
+    model: ServedModel,
+    settings: Settings,
+    locations: Locations,
+    database: DatabaseDep,
+) -> TriageResult:
+    return _triage_and_store(request, [report], model, settings, locations, database, caller.name)[0]
+
+
+@router.post(
+    "/batch", response_model=BatchTriageResponse, summary="Triage many reports in one call", responses=CONFLICT
+)
 def triage_batch(
-    request: BatchTriageRequest, model: ServedModel, settings: Settings, locations: Locations
+    caller: Intake,
+    request: Request,
+    body: BatchTriageRequest,
+    model: ServedModel,
+    settings: Settings,
+    locations: Locations,
+    database: DatabaseDep,
 ) -> BatchTriageResponse:
-    if len(request.reports) > settings.max_batch_size:
+    if len(body.reports) > settings.max_batch_size:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
-            f"reports: a batch holds at most {settings.max_batch_size} reports, got {len(request.reports)}",
+            f"reports: a batch holds at most {settings.max_batch_size} reports, got {len(body.reports)}",
         )
     seen: set[str] = set()
-    repeated = sorted({r.id for r in request.reports if r.id in seen or seen.add(r.id)})
+    repeated = sorted({r.id for r in body.reports if r.id in seen or seen.add(r.id)})
     if repeated:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             f"reports: ids must be unique within a batch; repeated: {', '.join(repeated[:10])}",
         )
     return BatchTriageResponse(
-        results=service.triage(model, request.reports, top_k=settings.top_k, locations=locations)
+        results=_triage_and_store(request, body.reports, model, settings, locations, database, caller.name)
     )

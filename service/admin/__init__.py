@@ -1,0 +1,1 @@
+"""Administration: the served model, quality gates, API keys and the audit log."""

@@ -1,0 +1,1 @@
+"""Persistence: the SQLAlchemy engine, sessions, the declarative base and Alembic migrations."""

@@ -1,0 +1,1 @@
+"""The manual-review queue: items, claims and reviewers' decisions."""

@@ -1,0 +1,134 @@
+"""HTTP endpoints of the review queue, used by reviewers (directly or through the web page)."""
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi.responses import JSONResponse
+
+from models.location import LocationChecker
+from service.auth.dependencies import Reviewer
+from service.config import ServiceSettings
+from service.database.core import Database, utcnow
+from service.dependencies import get_database, get_location_checker, get_model_store, get_settings
+from service.model_store import ModelStore
+from service.queue import service
+from service.queue.models import DecisionRequest, ItemStatus, QueueItemView, QueuePage
+from service.reports.models import SuggestionKind
+
+router = APIRouter(prefix="/v1/queue", tags=["queue"])
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+SettingsDep = Annotated[ServiceSettings, Depends(get_settings)]
+
+
+def allowed_values(
+    store: Annotated[ModelStore, Depends(get_model_store)],
+    locations: Annotated[LocationChecker | None, Depends(get_location_checker)],
+) -> dict[SuggestionKind, set[str] | None]:
+    """Values a reviewer may correct to, per suggestion kind (None: anything)."""
+    current = store.current
+    values: dict[SuggestionKind, set[str] | None] = {kind: None for kind in SuggestionKind}
+    if current is not None:
+        values[SuggestionKind.CATEGORY] = set(current.model.categories)
+        if current.model.agency_classifier is not None:
+            values[SuggestionKind.AGENCY] = {str(c) for c in current.model.agency_classifier.classes_}
+    if locations is not None:
+        values[SuggestionKind.LOCATION] = {p.kelurahan for g in locations.gazetteers for p in g.places}
+    return values
+
+
+def _conflict(exc: service.Conflict) -> JSONResponse:
+    return JSONResponse(
+        status_code=status.HTTP_409_CONFLICT,
+        content={
+            "detail": str(exc),
+            "winner": exc.winner.model_dump(mode="json") if exc.winner else None,
+            "claimed_by": exc.claimed_by,
+        },
+    )
+
+
+@router.get("", response_model=QueuePage, summary="List queue items, most uncertain and oldest first")
+def list_items(
+    database: DatabaseDep,
+    reviewer: Reviewer,
+    status_: Annotated[ItemStatus, Query(alias="status")] = ItemStatus.OPEN,
+    reason: Annotated[str | None, Query(max_length=64, description="e.g. suggest_change, low_confidence")] = None,
+    kind: Annotated[SuggestionKind | None, Query(description="Only items with a suggestion of this kind")] = None,
+    category: Annotated[str | None, Query(max_length=200)] = None,
+    kelurahan: Annotated[str | None, Query(max_length=200)] = None,
+    min_age_hours: Annotated[float | None, Query(ge=0, description="Only items at least this old")] = None,
+    max_age_hours: Annotated[float | None, Query(ge=0, description="Only items at most this old")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> QueuePage:
+    now = utcnow()
+    filters = service.QueueFilter(
+        status=status_,
+        reason=reason,
+        kind=kind,
+        category=category,
+        kelurahan=kelurahan,
+        older_than=now - timedelta(hours=min_age_hours) if min_age_hours is not None else None,
+        newer_than=now - timedelta(hours=max_age_hours) if max_age_hours is not None else None,
+    )
+    return service.list_items(database, filters, limit=limit, offset=offset)
+
+
+@router.get("/{item_id}", response_model=QueueItemView, summary="One item with its report and suggestions")
+def get_item(item_id: int, database: DatabaseDep, reviewer: Reviewer) -> QueueItemView:
+    try:
+        return service.get_item(database, item_id)
+    except service.NotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+
+
+@router.post(
+    "/{item_id}/claim",
+    response_model=QueueItemView,
+    summary="Reserve an item while you review it",
+    responses={409: {"description": "Claimed by another reviewer or already decided"}},
+)
+def claim(item_id: int, database: DatabaseDep, reviewer: Reviewer, settings: SettingsDep):
+    try:
+        return service.claim(database, item_id, reviewer.name, settings.claim_minutes)
+    except service.NotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    except service.Conflict as exc:
+        return _conflict(exc)
+
+
+@router.post("/{item_id}/release", response_model=QueueItemView, summary="Give up your claim")
+def release(item_id: int, database: DatabaseDep, reviewer: Reviewer):
+    try:
+        return service.release(database, item_id, reviewer.name)
+    except service.NotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    except service.Conflict as exc:
+        return _conflict(exc)
+
+
+@router.post(
+    "/{item_id}/decisions",
+    response_model=QueueItemView,
+    summary="Accept, reject, correct or merge one suggestion of the item",
+    responses={409: {"description": "Another reviewer decided first (`winner`) or holds the claim"}},
+)
+def decide(
+    item_id: int,
+    request: DecisionRequest,
+    database: DatabaseDep,
+    reviewer: Reviewer,
+    values: Annotated[dict[SuggestionKind, set[str] | None], Depends(allowed_values)],
+):
+    try:
+        with database.session() as session:
+            kind = service.suggestion_kind(session, request.suggestion_id)
+        return service.decide(database, item_id, request, reviewer.name, values.get(kind) if kind else None)
+    except service.NotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    except service.InvalidDecision as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    except service.Conflict as exc:
+        return _conflict(exc)

@@ -1,0 +1,1 @@
+"""Triaged reports and the suggestions the models made for them."""

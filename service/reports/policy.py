@@ -1,0 +1,144 @@
+"""Which suggestions a person must see: auto-accept thresholds, quality gates and spot checks."""
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from models.location import Verdict as LocationVerdict
+from models.mismatch import Verdict
+from service.config import ServiceSettings
+from service.reports.models import SuggestionKind, SuggestionStatus
+from service.triage.models import TriageResult
+
+Gate = tuple[SuggestionKind, str]
+"""A suggestion type served by one model version."""
+
+
+@dataclass(frozen=True)
+class SuggestionDraft:
+    kind: SuggestionKind
+    value: str | None
+    current_value: str | None
+    score: float
+    reason: str
+    auto_acceptable: bool
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def uncertainty(self) -> float:
+        """0 for a sure suggestion, 1 for a coin toss; binary flags are unsure near 0.5."""
+        if self.kind in (SuggestionKind.CATEGORY, SuggestionKind.AGENCY):
+            return 1.0 - self.score
+        return 1.0 - abs(2.0 * self.score - 1.0)
+
+
+@dataclass(frozen=True)
+class RoutedSuggestion:
+    draft: SuggestionDraft
+    status: SuggestionStatus
+    reason: str
+
+
+def drafts(result: TriageResult) -> list[SuggestionDraft]:
+    """Every suggestion the triage answer makes, before routing."""
+    out = []
+    category = result.category
+    category_evidence = {
+        "top_k": [c.model_dump() for c in category.top_k],
+        "phrases": [e.model_dump() for e in category.evidence],
+    }
+    if category.verdict is None:
+        out.append(
+            SuggestionDraft(
+                SuggestionKind.CATEGORY,
+                category.predicted,
+                None,
+                category.confidence,
+                "no_citizen_category",
+                True,
+                category_evidence,
+            )
+        )
+    elif category.verdict == Verdict.AGREE:
+        out.append(
+            SuggestionDraft(
+                SuggestionKind.CATEGORY,
+                category.citizen_category,
+                category.citizen_category,
+                _probability_of(category, category.citizen_category),
+                "agrees_with_citizen",
+                True,
+                category_evidence,
+            )
+        )
+    else:
+        suggested = category.suggested or category.predicted
+        out.append(
+            SuggestionDraft(
+                SuggestionKind.CATEGORY,
+                suggested,
+                category.citizen_category,
+                _probability_of(category, suggested),
+                category.verdict.value,
+                False,
+                category_evidence,
+            )
+        )
+    if result.agency is not None:
+        agency = result.agency
+        out.append(
+            SuggestionDraft(
+                SuggestionKind.AGENCY,
+                agency.predicted,
+                None,
+                agency.confidence,
+                "routing",
+                True,
+                {"top_k": [c.model_dump() for c in agency.top_k], "phrases": [e.model_dump() for e in agency.evidence]},
+            )
+        )
+    location = result.location
+    if location is not None and location.verdict == LocationVerdict.MISMATCH and location.suggested:
+        out.append(
+            SuggestionDraft(
+                SuggestionKind.LOCATION,
+                location.suggested.kelurahan,
+                location.claimed.kelurahan if location.claimed else None,
+                1.0,
+                "location_mismatch",
+                False,
+                location.model_dump(mode="json"),
+            )
+        )
+    return out
+
+
+def route(
+    draft: SuggestionDraft, settings: ServiceSettings, closed_gates: set[Gate], model_version: str, report_id: str
+) -> RoutedSuggestion:
+    if not draft.auto_acceptable:
+        return RoutedSuggestion(draft, SuggestionStatus.IN_REVIEW, draft.reason)
+    threshold = {
+        SuggestionKind.CATEGORY: settings.auto_accept_category,
+        SuggestionKind.AGENCY: settings.auto_accept_agency,
+    }.get(draft.kind, 1.0)
+    if draft.score < threshold:
+        return RoutedSuggestion(draft, SuggestionStatus.IN_REVIEW, "low_confidence")
+    if (draft.kind, model_version) in closed_gates:
+        return RoutedSuggestion(draft, SuggestionStatus.IN_REVIEW, "quality_gate")
+    if _sampled(report_id, draft.kind, settings.spot_check_rate):
+        return RoutedSuggestion(draft, SuggestionStatus.SPOT_CHECK, "spot_check")
+    return RoutedSuggestion(draft, SuggestionStatus.AUTO_ACCEPTED, draft.reason)
+
+
+def _probability_of(category, label: str | None) -> float:
+    for candidate in category.top_k:
+        if candidate.label == label:
+            return candidate.probability
+    return category.confidence if label == category.predicted else 0.0
+
+
+def _sampled(report_id: str, kind: SuggestionKind, rate: float) -> bool:
+    """A deterministic draw, so a resent report gets the same routing."""
+    digest = hashlib.sha256(f"{report_id}:{kind.value}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < rate

@@ -1,0 +1,146 @@
+// Reviewer item page: claim the item, decide suggestions with buttons or keys, move to the next item.
+"use strict";
+
+(function () {
+  const root = document.getElementById("item");
+  if (!root) return;
+  const itemId = root.dataset.item;
+  const claimLine = document.getElementById("claim");
+  let selected = 0;
+
+  function reviewable() {
+    return Array.from(document.querySelectorAll(".suggestion[data-reviewable='true']"));
+  }
+
+  function select(index) {
+    const list = reviewable();
+    if (!list.length) return null;
+    selected = (index + list.length) % list.length;
+    list.forEach((el, i) => el.classList.toggle("selected", i === selected));
+    list[selected].focus();
+    return list[selected];
+  }
+
+  async function api(path, body) {
+    const response = await fetch(path, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    let data = null;
+    try { data = await response.json(); } catch (e) { data = null; }
+    return { status: response.status, data };
+  }
+
+  async function claim() {
+    if (document.getElementById("item-status").classList.contains("done")) return;
+    const { status, data } = await api(`/v1/queue/${itemId}/claim`);
+    if (status === 200) {
+      claimLine.textContent = `Anda meninjau butir ini (klaim berlaku ${root.dataset.claimMinutes} menit).`;
+    } else if (status === 409) {
+      claimLine.textContent = `Perhatian: ${data && data.claimed_by ? "sedang ditinjau oleh " + data.claimed_by : "butir ini sudah diputuskan"}.`;
+      claimLine.classList.add("warning");
+    } else if (status === 401) {
+      window.location.href = "/masuk";
+    }
+  }
+
+  function outcomeText(decision) {
+    const names = { accept: "Diterima", reject: "Ditolak", correct: "Dikoreksi", merge: "Digabung" };
+    return `${names[decision.action] || decision.action} oleh ${decision.reviewer}` + (decision.value ? `: ${decision.value}` : "");
+  }
+
+  function showDecided(el, decision) {
+    el.dataset.reviewable = "false";
+    el.classList.add("decided");
+    el.classList.remove("selected");
+    el.querySelector(".actions").hidden = true;
+    el.querySelector(".outcome").textContent = outcomeText(decision);
+  }
+
+  async function decide(el, action, value) {
+    const body = { suggestion_id: Number(el.dataset.suggestion), action };
+    if (value) body.value = value;
+    const outcome = el.querySelector(".outcome");
+    outcome.classList.remove("error");
+    const { status, data } = await api(`/v1/queue/${itemId}/decisions`, body);
+    if (status === 200) {
+      const mine = data.suggestions.find((s) => s.id === body.suggestion_id);
+      showDecided(el, mine.decision);
+      if (data.status === "done") {
+        const badge = document.getElementById("item-status");
+        badge.textContent = "Selesai";
+        badge.classList.add("done");
+        claimLine.textContent = "Semua saran sudah diputuskan. Tekan n untuk butir berikutnya.";
+      } else {
+        select(0);
+      }
+    } else if (status === 409 && data && data.winner) {
+      showDecided(el, data.winner);
+      outcome.textContent += " (peninjau lain lebih dulu)";
+    } else if (status === 401) {
+      window.location.href = "/masuk";
+    } else {
+      outcome.textContent = "Gagal: " + ((data && data.detail) || `kode ${status}`);
+      outcome.classList.add("error");
+    }
+  }
+
+  function correct(el) {
+    const input = el.querySelector(".correct-value");
+    if (!input) return;
+    if (!input.value.trim()) {
+      input.focus();
+      return;
+    }
+    decide(el, "correct", input.value.trim());
+  }
+
+  async function next() {
+    const response = await fetch("/v1/queue?limit=5", { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (response.ok) {
+      const page = await response.json();
+      const other = page.items.find((i) => String(i.id) !== String(itemId));
+      window.location.href = other ? `/antrian/${other.id}` : "/antrian";
+    } else {
+      window.location.href = "/antrian";
+    }
+  }
+
+  document.querySelectorAll(".suggestion").forEach((el) => {
+    el.querySelectorAll("button[data-action]").forEach((button) => {
+      button.addEventListener("click", () => {
+        if (button.dataset.action === "correct") correct(el);
+        else decide(el, button.dataset.action);
+      });
+    });
+    el.querySelectorAll("button.merge-into").forEach((button) => {
+      button.addEventListener("click", () => decide(el, "merge", button.dataset.target));
+    });
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.target.tagName === "INPUT") {
+      if (event.key === "Enter") correct(event.target.closest(".suggestion"));
+      if (event.key === "Escape") event.target.blur();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const list = reviewable();
+    const current = list[selected] || list[0];
+    switch (event.key) {
+      case "j": select(selected + 1); break;
+      case "k": select(selected - 1); break;
+      case "a": if (current) decide(current, "accept"); break;
+      case "r": if (current) decide(current, "reject"); break;
+      case "c": if (current) { const input = current.querySelector(".correct-value"); if (input) { event.preventDefault(); input.focus(); } } break;
+      case "m": if (current) { const first = current.querySelector("button.merge-into"); if (first) first.click(); } break;
+      case "n": next(); break;
+      default: return;
+    }
+  });
+
+  claim();
+  select(0);
+})();

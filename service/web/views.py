@@ -1,0 +1,162 @@
+"""Reviewer pages: log in with an API key, work the queue, decide items with buttons or keys."""
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
+
+from service.auth.dependencies import SESSION_COOKIE
+from service.auth.models import Role
+from service.auth.service import Principal, authenticate
+from service.database.core import Database
+from service.dependencies import get_database, get_settings
+from service.queue import service as queue
+from service.queue.models import ItemStatus
+from service.queue.views import allowed_values
+from service.reports.models import StoredReport, SuggestionKind
+from service.web import labels
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.globals.update(labels=labels)
+
+router = APIRouter(include_in_schema=False)
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+PAGE_SIZE = 50
+
+
+def static_files() -> StaticFiles:
+    return StaticFiles(directory=HERE / "static")
+
+
+def _reviewer(request: Request, database: Database) -> Principal | None:
+    key = request.cookies.get(SESSION_COOKIE)
+    if not key:
+        return None
+    with database.session() as session:
+        principal = authenticate(session, key)
+    return principal if principal and principal.may(Role.REVIEWER) else None
+
+
+def _to_login() -> RedirectResponse:
+    return RedirectResponse("/masuk", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/antrian", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/masuk", response_class=HTMLResponse)
+def login_page(request: Request) -> HTMLResponse:
+    return templates.TemplateResponse(request, "login.html", {"error": None})
+
+
+@router.post("/masuk", response_class=HTMLResponse)
+def login(request: Request, database: DatabaseDep, key: Annotated[str, Form(max_length=200)] = "") -> Response:
+    with database.session() as session:
+        principal = authenticate(session, key.strip()) if key.strip() else None
+    if principal is None or not principal.may(Role.REVIEWER):
+        error = "Kunci API tidak dikenal." if principal is None else "Kunci ini bukan untuk peninjau."
+        return templates.TemplateResponse(
+            request, "login.html", {"error": error}, status_code=status.HTTP_401_UNAUTHORIZED
+        )
+    response = RedirectResponse("/antrian", status_code=status.HTTP_303_SEE_OTHER)
+    response.set_cookie(
+        SESSION_COOKIE,
+        key.strip(),
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        max_age=12 * 3600,
+    )
+    return response
+
+
+@router.post("/keluar")
+def logout() -> RedirectResponse:
+    response = _to_login()
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/antrian", response_class=HTMLResponse)
+def queue_page(
+    request: Request,
+    database: DatabaseDep,
+    alasan: Annotated[str | None, Query(max_length=64)] = None,
+    jenis: Annotated[SuggestionKind | None, Query()] = None,
+    kelurahan: Annotated[str | None, Query(max_length=200)] = None,
+    kategori: Annotated[str | None, Query(max_length=200)] = None,
+    selesai: bool = False,
+    halaman: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
+    reviewer = _reviewer(request, database)
+    if reviewer is None:
+        return _to_login()
+    filters = queue.QueueFilter(
+        status=ItemStatus.DONE if selesai else ItemStatus.OPEN,
+        reason=alasan or None,
+        kind=jenis,
+        kelurahan=kelurahan or None,
+        category=kategori or None,
+    )
+    page = queue.list_items(database, filters, limit=PAGE_SIZE, offset=(halaman - 1) * PAGE_SIZE)
+    return templates.TemplateResponse(
+        request,
+        "queue.html",
+        {
+            "reviewer": reviewer,
+            "page": page,
+            "filters": {
+                "alasan": alasan or "",
+                "jenis": jenis.value if jenis else "",
+                "kelurahan": kelurahan or "",
+                "kategori": kategori or "",
+                "selesai": selesai,
+            },
+            "halaman": halaman,
+            "pages": max(1, -(-page.total // PAGE_SIZE)),
+        },
+    )
+
+
+@router.get("/antrian/{item_id}", response_class=HTMLResponse)
+def item_page(request: Request, item_id: int, database: DatabaseDep) -> Response:
+    reviewer = _reviewer(request, database)
+    if reviewer is None:
+        return _to_login()
+    try:
+        item = queue.get_item(database, item_id)
+    except queue.NotFound:
+        return templates.TemplateResponse(
+            request, "missing.html", {"reviewer": reviewer, "item_id": item_id}, status_code=status.HTTP_404_NOT_FOUND
+        )
+    candidate_ids = [
+        c["report_id"]
+        for s in item.suggestions
+        if s.kind == SuggestionKind.DUPLICATE
+        for c in s.evidence.get("candidates", [])
+    ]
+    with database.session() as session:
+        candidates = {
+            r.id: r for r in session.scalars(select(StoredReport).where(StoredReport.id.in_(candidate_ids))).all()
+        }
+    values = allowed_values(request.app.state.model_store, request.app.state.location_checker)
+    choices = {kind.value: sorted(v) for kind, v in values.items() if v}
+    return templates.TemplateResponse(
+        request,
+        "item.html",
+        {
+            "reviewer": reviewer,
+            "item": item,
+            "candidates": candidates,
+            "choices": choices,
+            "claim_minutes": get_settings(request).claim_minutes,
+        },
+    )
