@@ -6,6 +6,7 @@ from a fresh clone without any configuration.
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,6 +48,23 @@ class Settings(BaseSettings):
         gt=0,
         le=1,
         description="Precision `suggest_change` must reach on the validation split when its thresholds are chosen.",
+    )
+    vague_threshold: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="A report is flagged vague when its vagueness score is at least this (models/vagueness.py).",
+    )
+    vague_mode: Literal["auto", "learned", "rules"] = Field(
+        default="auto",
+        description="Vagueness scorer: 'learned' (logistic regression on cue features, fitted on the annotation; "
+        "needs the real exports), 'rules' (hand-set rules, no data needed), 'auto' (learned where the "
+        "annotated reports can be loaded, else rules).",
+    )
+    vague_regularization: float = Field(
+        default=0.3,
+        gt=0,
+        description="Inverse regularisation strength C of the learned vagueness scorer's logistic regression.",
     )
 
     @property
