@@ -18,6 +18,7 @@ from models.triage import TriageModel
 from training import registry
 from training.data import AGENCY, CATEGORY, Split, texts_of, time_ordered_split
 from training.datasets import available_datasets, load_dataset, min_reports_per_category
+from training.feedback import apply_reviewer_labels
 from training.evaluate import Metrics, evaluate_model
 from training.mismatch import category_agencies, fit_rule
 from training.settings import Settings
@@ -87,14 +88,18 @@ def train(
     register: bool = True,
     rare: RareCategories = "fold",
     progress: Progress = lambda stage: None,
+    reviewer_labels: pd.DataFrame | None = None,
 ) -> TrainResult:
-    """Train on `dataset` (default: the best available), log to MLflow, register a version."""
+    """Train on `dataset` (default: the best available), log to MLflow, register a version.
+
+    `reviewer_labels` (from the review queue) override the dataset's labels and add reviewed reports.
+    """
     dataset = dataset or default_dataset(settings)
     classifier = classifier or TextClassifier()
     client = registry.configure(settings)
 
     progress(f"loading dataset '{dataset}'")
-    frame = load_dataset(dataset, settings)
+    frame = apply_reviewer_labels(load_dataset(dataset, settings), reviewer_labels)
     min_reports = min_reports_per_category(dataset, settings)
     split = time_ordered_split(frame, min_reports_per_category=min_reports, rare=rare)
 
@@ -121,6 +126,7 @@ def train(
                 "min_reports_per_category": min_reports,
                 "rare_categories": rare,
                 "mismatch_target_precision": settings.mismatch_target_precision,
+                "reviewer_labels": frame.attrs.get("reviewer_labels", 0),
                 **split.summary(),
             }
         )
