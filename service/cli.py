@@ -1,5 +1,6 @@
 """The `triase` command: train, evaluate, audit, promote and serve models."""
 
+import getpass
 import json
 import logging
 from collections.abc import Mapping
@@ -20,6 +21,10 @@ from training.select import select
 from training.train import RareCategories, TrainResult, default_dataset, train
 
 app = typer.Typer(help="triase: ML triage for citizen complaint reports.", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys of the service (intake, reviewer, admin).", no_args_is_help=True)
+db_app = typer.Typer(help="The service database.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+app.add_typer(db_app, name="db")
 
 TRAINING_STAGES = 4
 
@@ -34,9 +39,28 @@ def _configure_logging(verbose: bool, quiet: bool = False) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+def _reviewer_labels(settings: ServiceSettings):
+    """Labels from the review queue, where the service's database exists."""
+    from sqlalchemy.engine import make_url
+
+    from service.queue.export import reviewer_labels
+
+    url = make_url(settings.database)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").exists():
+        return None
+    labels = reviewer_labels(_database(settings))
+    typer.echo(f"{len(labels)} reports labelled by reviewers are included")
+    return labels
+
+
 def _train_with_progress(
-    settings: ServiceSettings, dataset: str | None, register: bool, rare: RareCategories = "fold"
+    settings: ServiceSettings,
+    dataset: str | None,
+    register: bool,
+    rare: RareCategories = "fold",
+    decisions: bool = True,
 ) -> TrainResult:
+    labels = _reviewer_labels(settings) if decisions else None
     with tqdm(total=TRAINING_STAGES, desc="training", unit="stage", bar_format="{l_bar}{bar}| {n}/{total}") as bar:
         stages_started = 0
 
@@ -47,7 +71,9 @@ def _train_with_progress(
             stages_started += 1
             bar.set_description(stage)
 
-        result = train(settings, dataset=dataset, register=register, rare=rare, progress=progress)
+        result = train(
+            settings, dataset=dataset, register=register, rare=rare, progress=progress, reviewer_labels=labels
+        )
         bar.update(bar.total - bar.n)
     return result
 
@@ -84,6 +110,9 @@ def train_command(
             "'Lainnya' (what the service needs) or 'drop' them (the published baseline's protocol)."
         ),
     ] = "fold",
+    decisions: Annotated[
+        bool, typer.Option(help="Include reviewers' decisions from the service database as labels.")
+    ] = True,
     verbose: bool = False,
 ) -> None:
     """Train the triage model, print its test metrics and log the run to MLflow."""
@@ -91,10 +120,18 @@ def train_command(
     settings = get_service_settings()
     if rare not in ("fold", "drop"):
         raise typer.BadParameter(f"--rare must be 'fold' or 'drop', got {rare!r}")
-    result = _train_with_progress(settings, dataset, register, rare)
+    result = _train_with_progress(settings, dataset, register, rare, decisions)
     _print_result(result)
+    _audit(
+        settings,
+        "model.trained",
+        "model",
+        settings.model_name,
+        {"version": result.version, "run_id": result.run_id, "dataset": result.dataset, "decisions": decisions},
+    )
     if promote and result.version:
         registry.promote(registry.configure(settings), settings.model_name, result.version)
+        _audit(settings, "model.promoted", "model", settings.model_name, {"version": result.version})
         typer.echo(f"version {result.version} is now the champion")
 
 
@@ -190,6 +227,7 @@ def promote_command(
     except registry.RegistryError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
+    _audit(settings, "model.promoted", "model", settings.model_name, {"version": promoted})
     typer.echo(f"{settings.model_name} version {promoted} is now the champion")
 
 
@@ -206,6 +244,103 @@ def models_command() -> None:
     for v in sorted(versions, key=lambda v: int(v.version)):
         marker = "  <- champion" if str(v.version) == champion else ""
         typer.echo(f"{settings.model_name}/{v.version}  run {v.run_id}  {v.description or ''}{marker}")
+
+
+def _audit(settings: ServiceSettings, action: str, entity: str, entity_id: str, after: dict | None = None) -> None:
+    """Record a data-team step in the service's audit log, so the log tells the whole story of a model."""
+    from service.audit.service import record
+
+    with _database(settings).session() as session:
+        record(session, f"cli:{getpass.getuser()}", action, entity, entity_id, after=after)
+
+
+def _database(settings: ServiceSettings):
+    from service.database.core import Database
+    from service.database.migrate import upgrade
+
+    database = Database(settings.database)
+    upgrade(database)
+    return database
+
+
+@app.command("export-decisions")
+def export_decisions_command(
+    out: Annotated[Path, typer.Option(help="File to write; .csv or .jsonl.")] = Path("decisions.csv"),
+) -> None:
+    """Write every reviewer decision (one row each, no free-text comments) for the data team."""
+    from service.queue.export import decisions_frame
+
+    _configure_logging(False)
+    settings = get_service_settings()
+    frame = decisions_frame(_database(settings))
+    if out.suffix == ".jsonl":
+        frame.to_json(out, orient="records", lines=True, force_ascii=False)
+    elif out.suffix == ".csv":
+        frame.to_csv(out, index=False)
+    else:
+        raise typer.BadParameter(f"--out must end in .csv or .jsonl, got {out.name}")
+    _audit(settings, "decisions.exported", "decisions", out.name, {"rows": len(frame)})
+    typer.echo(f"{len(frame)} decisions written to {out}")
+
+
+@keys_app.command("create")
+def keys_create_command(
+    name: Annotated[str, typer.Option(help="Who holds the key; shown in the audit log and to other reviewers.")],
+    role: Annotated[str, typer.Option(help="intake, reviewer or admin.")],
+) -> None:
+    """Create an API key and print it (the only time it is shown)."""
+    from service.auth.models import Role
+    from service.auth.service import KeyNameTaken, create_key
+
+    _configure_logging(False)
+    try:
+        role_value = Role(role)
+    except ValueError as exc:
+        raise typer.BadParameter(f"--role must be one of {', '.join(r.value for r in Role)}") from exc
+    try:
+        with _database(get_service_settings()).session() as session:
+            key = create_key(session, name, role_value, actor="cli")
+    except KeyNameTaken as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(key)
+
+
+@keys_app.command("list")
+def keys_list_command() -> None:
+    """List key names, roles and whether they are revoked (never the keys)."""
+    from sqlalchemy import select
+
+    from service.auth.models import ApiKey
+
+    _configure_logging(False)
+    with _database(get_service_settings()).session() as session:
+        for key in session.scalars(select(ApiKey).order_by(ApiKey.name)).all():
+            state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+            typer.echo(f"{key.name:<30} {key.role.value:<9} {state}")
+
+
+@keys_app.command("revoke")
+def keys_revoke_command(name: Annotated[str, typer.Argument(help="Name of the key to revoke.")]) -> None:
+    """Revoke an API key at once."""
+    from service.auth.service import revoke_key
+
+    _configure_logging(False)
+    with _database(get_service_settings()).session() as session:
+        if not revoke_key(session, name, actor="cli"):
+            typer.echo(f"error: no active key named {name!r}", err=True)
+            raise typer.Exit(1)
+    typer.echo(f"revoked {name}")
+
+
+@db_app.command("upgrade")
+def db_upgrade_command() -> None:
+    """Apply the database migrations (the service also does this on start-up)."""
+    from service.database.migrate import current_revision
+
+    _configure_logging(False)
+    database = _database(get_service_settings())
+    typer.echo(f"database at revision {current_revision(database)}")
 
 
 @app.command("serve")

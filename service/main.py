@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from models.location import LocationChecker
 from service import errors
+from service.admin.service import refresh_model
 from service.admin.views import router as admin_router
 from service.auth.bootstrap import ensure_admin_key
 from service.config import ServiceSettings, get_service_settings
@@ -40,10 +41,13 @@ def location_checker(settings: ServiceSettings) -> LocationChecker | None:
     return LocationChecker(load_gazetteer(settings), margin_m=settings.location_margin_m)
 
 
-async def _poll_champion(store: ModelStore, seconds: float) -> None:
+async def _poll_champion(store: ModelStore, database: Database, seconds: float) -> None:
     while True:
         await asyncio.sleep(seconds)
-        await run_in_threadpool(store.refresh)
+        try:
+            await run_in_threadpool(refresh_model, store, database)
+        except Exception:  # keep polling: the next round may find the database or registry back
+            log.exception("checking for a new champion failed")
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -61,7 +65,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             log.warning("no model loaded: readiness fails until a champion is promoted")
         poller = None
         if settings.model_poll_seconds > 0:
-            poller = asyncio.create_task(_poll_champion(app.state.model_store, settings.model_poll_seconds))
+            poller = asyncio.create_task(_poll_champion(app.state.model_store, database, settings.model_poll_seconds))
         try:
             yield
         finally:

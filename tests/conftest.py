@@ -1,10 +1,15 @@
 """Shared fixtures: isolated settings, and one demo model trained and promoted per session."""
 
 import os
+import socket
+import threading
+import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+import uvicorn
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -96,3 +101,32 @@ def _issue_keys(settings: ServiceSettings) -> dict[str, dict[str, str]]:
             headers[role.value] = {"Authorization": f"Bearer {key}"}
     database.dispose()
     return headers
+
+
+# --- a real server on a free port, for browser and end-to-end tests ----------------------------------------
+
+
+@contextmanager
+def _live(app) -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 120
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the service did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """A function: `with live_server(app) as base_url:` runs the app under uvicorn on a free port."""
+    return _live

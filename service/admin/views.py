@@ -3,13 +3,13 @@
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
+from service.admin.service import refresh_model
 from service.audit.models import AuditEntry
-from service.audit.service import record
 from service.auth.dependencies import Admin
 from service.auth.models import Role
 from service.auth.service import KeyNameTaken, create_key, revoke_key
@@ -68,23 +68,10 @@ class AuditView(BaseModel):
 
 @router.post("/models/reload", response_model=ServedModel, summary="Serve the registry's current champion now")
 async def reload_model(
-    request: Request, admin: Admin, store: Annotated[ModelStore, Depends(get_model_store)], database: DatabaseDep
+    admin: Admin, store: Annotated[ModelStore, Depends(get_model_store)], database: DatabaseDep
 ) -> ServedModel:
-    before = store.current.version if store.current else None
-    await run_in_threadpool(store.refresh)
+    swapped = await run_in_threadpool(refresh_model, store, database, admin.name)
     current = store.current
-    swapped = current is not None and current.version != before
-    if swapped:
-        with database.session() as session:
-            record(
-                session,
-                admin.name,
-                "model.reloaded",
-                "model",
-                current.name,
-                {"version": before},
-                {"version": current.version},
-            )
     return ServedModel(
         name=current.name if current else None,
         version=current.version if current else None,

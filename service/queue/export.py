@@ -1,0 +1,106 @@
+"""Reviewer decisions for the data team and as training labels."""
+
+import pandas as pd
+from sqlalchemy import select
+
+from service.database.core import Database
+from service.queue.models import Action, Decision
+from service.reports.models import StoredReport, SuggestionKind, SuggestionRecord
+
+EXPORT_COLUMNS = (
+    "report_id",
+    "kind",
+    "suggested",
+    "citizen_value",
+    "action",
+    "final_value",
+    "reviewer",
+    "decided_at",
+    "model_name",
+    "model_version",
+    "suggestion_status",
+    "suggestion_reason",
+    "score",
+)
+
+
+def decisions_frame(database: Database) -> pd.DataFrame:
+    """One row per decision, oldest first; reviewer comments stay out (free text may hold personal data)."""
+    query = (
+        select(Decision, SuggestionRecord)
+        .join(SuggestionRecord, SuggestionRecord.id == Decision.suggestion_id)
+        .order_by(Decision.decided_at, Decision.id)
+    )
+    with database.session() as session:
+        rows = [
+            {
+                "report_id": s.report_id,
+                "kind": s.kind.value,
+                "suggested": s.value,
+                "citizen_value": s.current_value,
+                "action": d.action.value,
+                "final_value": d.value,
+                "reviewer": d.reviewer,
+                "decided_at": d.decided_at.isoformat(),
+                "model_name": s.model_name,
+                "model_version": s.model_version,
+                "suggestion_status": s.status.value,
+                "suggestion_reason": s.reason,
+                "score": s.score,
+            }
+            for d, s in session.execute(query).all()
+        ]
+    return pd.DataFrame(rows, columns=list(EXPORT_COLUMNS))
+
+
+def reviewer_labels(database: Database) -> pd.DataFrame:
+    """Category and agency labels people gave, with the stored (masked) report, latest decision per report.
+
+    Accept and correct give the decided value; rejecting a suggested change keeps the citizen's own
+    category. Columns follow the dataset frames (id, title, text, created_at, category = the citizen's,
+    label_category, label_agency, ...).
+    """
+    query = (
+        select(Decision, SuggestionRecord, StoredReport)
+        .join(SuggestionRecord, SuggestionRecord.id == Decision.suggestion_id)
+        .join(StoredReport, StoredReport.id == SuggestionRecord.report_id)
+        .where(SuggestionRecord.kind.in_([SuggestionKind.CATEGORY, SuggestionKind.AGENCY]))
+        .order_by(Decision.decided_at, Decision.id)
+    )
+    labels: dict[str, dict] = {}
+    with database.session() as session:
+        for decision, suggestion, report in session.execute(query).all():
+            value = decision.value
+            if decision.action == Action.REJECT:
+                value = suggestion.current_value if suggestion.kind == SuggestionKind.CATEGORY else None
+            if value is None:
+                continue
+            row = labels.setdefault(
+                report.id,
+                {
+                    "id": report.id,
+                    "title": report.title,
+                    "text": report.text,
+                    "created_at": report.created_at or report.received_at,
+                    "kelurahan": report.kelurahan,
+                    "kecamatan": report.kecamatan,
+                    "category": report.citizen_category,
+                    "label_category": None,
+                    "label_agency": None,
+                },
+            )
+            row[f"label_{suggestion.kind.value}"] = value
+    columns = [
+        "id",
+        "title",
+        "text",
+        "created_at",
+        "kelurahan",
+        "kecamatan",
+        "category",
+        "label_category",
+        "label_agency",
+    ]
+    frame = pd.DataFrame(list(labels.values()), columns=columns)
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+    return frame

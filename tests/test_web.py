@@ -1,0 +1,88 @@
+"""The reviewer page in a real headless Chromium: log in, open an item, decide with keys and buttons."""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+
+from service.main import create_app
+
+CHROMIUM = os.environ.get("TRIASE_TEST_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+
+REPORTS = [
+    {
+        "id": "web-pju",
+        "text": "Lampu PJU di depan gang 5 Jl. Kertajaya mati sudah seminggu. Hubungi saya di 0812-3456-7890.",
+        "category": "Jalan Rusak dan Berlubang",
+        "kelurahan": "Kertajaya",
+    },
+    {"id": "web-pdam", "text": "Air PDAM mati sejak pagi, tidak ada pemberitahuan", "category": "PDAM"},
+]
+
+
+@pytest.fixture
+def live_service(served_settings, tmp_path, issue_keys, live_server):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (.ci/run installs Debian's chromium)")
+    settings = served_settings.model_copy(
+        update={
+            "database_url": f"sqlite:///{tmp_path / 'web.db'}",
+            "auto_accept_category": 1.0,
+            "auto_accept_agency": 1.0,
+            "spot_check_rate": 0.0,
+            "model_poll_seconds": 0,
+        }
+    )
+    keys = issue_keys(settings)
+    with live_server(create_app(settings)) as base:
+        response = httpx.post(f"{base}/v1/triage/batch", json={"reports": REPORTS}, headers=keys["intake"], timeout=60)
+        assert response.status_code == 200
+        yield base, keys
+
+
+def test_a_reviewer_logs_in_opens_an_item_decides_it_and_sees_the_queue_update(live_service):
+    from playwright.sync_api import expect, sync_playwright
+
+    base, keys = live_service
+    reviewer_key = keys["reviewer"]["Authorization"].removeprefix("Bearer ")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(f"{base}/antrian")
+        expect(page).to_have_url(re.compile(r"/masuk$"))
+        page.fill("#key", "trs_salah")
+        page.click("button[type=submit]")
+        expect(page.locator(".error")).to_have_text("Kunci API tidak dikenal.")
+        page.fill("#key", keys["intake"]["Authorization"].removeprefix("Bearer "))
+        page.click("button[type=submit]")
+        expect(page.locator(".error")).to_have_text("Kunci ini bukan untuk peninjau.")
+        page.fill("#key", reviewer_key)
+        page.click("button[type=submit]")
+
+        expect(page).to_have_url(re.compile(r"/antrian$"))
+        expect(page.locator("#queue-total")).to_have_text("2")
+        page.click("text=web-pju")
+        expect(page.locator("#claim")).to_contain_text("Anda meninjau butir ini")
+        text = page.locator("#report-text").inner_text()
+        assert "[TELEPON]" in text and "3456" not in text
+
+        category = page.locator(".suggestion[data-kind=category]")
+        expect(category).to_contain_text("Kategori warga kemungkinan salah")
+        expect(category.locator("mark").first).to_be_visible()
+        page.keyboard.press("a")
+        expect(category.locator(".outcome")).to_contain_text("Diterima oleh")
+
+        agency = page.locator(".suggestion[data-kind=agency]")
+        agency.locator(".correct-value").fill("Dinas Perhubungan")
+        agency.locator("button.correct").click()
+        expect(agency.locator(".outcome")).to_contain_text("Dikoreksi oleh")
+        expect(page.locator("#item-status")).to_have_text("Selesai")
+
+        page.goto(f"{base}/antrian")
+        expect(page.locator("#queue-total")).to_have_text("1")
+        expect(page.locator("#queue")).not_to_contain_text("web-pju")
+        expect(page.locator("#queue")).to_contain_text("web-pdam")
+        browser.close()
