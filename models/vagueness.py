@@ -29,6 +29,13 @@ How it works, in three layers that share one vocabulary:
 Reasons stay consistent with the score: when a report is flagged vague but no rule fired (the
 learned weights can outvote the rules), the reason whose cue features push the score up the
 most is given (:meth:`VaguenessScorer.assess`); a report that is not flagged gets no reasons.
+
+Measured on the held-out half of the annotation (324 reports, 103 vague; fit on the dev half;
+``python -m training.evaluate_vague``), threshold 0.5: learned P 0.80, R 0.73, F1 0.76; rules
+P 0.81, R 0.68, F1 0.74. The lexicons and rules were written while reading the dev half, where
+they reach F1 0.94: the gap is their reach. Held-out misses are mostly words the name test takes
+for a place ("jalan cukup dalam"), status or rant words taken for a flood observation, and
+unnamed offices or third persons (guideline rules 16-17) that no cue detects.
 """
 
 from __future__ import annotations

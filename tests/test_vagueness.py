@@ -159,3 +159,17 @@ def test_fit_on_dev_beats_trivial_baselines_on_heldout(surabaya_available, tmp_p
         assert metrics["evaluated_on"] == "heldout" and metrics["n"] == len(heldout)
         assert metrics["f1"] >= flag_everything_f1 + 0.25, (mode, metrics["f1"], flag_everything_f1)
         assert metrics["precision"] >= 0.7 and metrics["recall"] >= 0.6
+
+
+def test_the_evaluation_says_so_when_the_real_data_is_absent(tmp_path):
+    from training.datasets import DatasetUnavailableError
+    from training.evaluate_vague import VagueDataUnavailableError, evaluate_vague
+    from training.vague import shipped_scorer
+
+    settings = Settings(home=tmp_path / "home", data_dir=tmp_path / "no-data")
+    with pytest.raises(VagueDataUnavailableError) as raised:
+        evaluate_vague(settings)
+    assert isinstance(raised.value, DatasetUnavailableError)
+    scorer, metadata = shipped_scorer(settings)  # a fresh machine still gets the rules
+    assert metadata["mode"] == scorer.mode == "rules"
+    assert scorer.assess(["PJU mati"])[0].is_vague
