@@ -4,8 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response, status
 from pydantic import BaseModel
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
-from service.dependencies import get_model_store
+from service.database.core import Database
+from service.dependencies import RETRY_AFTER_SECONDS, get_database, get_model_store
 from service.model_store import ModelStore
 
 router = APIRouter(tags=["health"])
@@ -18,6 +21,7 @@ class Health(BaseModel):
 class Readiness(BaseModel):
     ready: bool
     model: str | None
+    database: bool
     detail: str | None = None
 
 
@@ -26,10 +30,30 @@ def healthz() -> Health:
     return Health(status="ok")
 
 
-@router.get("/readyz", response_model=Readiness, summary="A model is loaded and requests can be served")
-def readyz(response: Response, store: Annotated[ModelStore, Depends(get_model_store)]) -> Readiness:
+@router.get("/readyz", response_model=Readiness, summary="A model is loaded and the database answers")
+def readyz(
+    response: Response,
+    store: Annotated[ModelStore, Depends(get_model_store)],
+    database: Annotated[Database, Depends(get_database)],
+) -> Readiness:
     current = store.current
+    try:
+        with database.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        database_up = True
+    except DBAPIError:
+        database_up = False
+    problems = []
     if current is None:
+        problems.append(store.last_error or "no model loaded")
+    if not database_up:
+        problems.append("the database is unavailable")
+    if problems:
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-        return Readiness(ready=False, model=None, detail=store.last_error or "no model loaded")
-    return Readiness(ready=True, model=current.label)
+        response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+    return Readiness(
+        ready=not problems,
+        model=current.label if current else None,
+        database=database_up,
+        detail="; ".join(problems) or None,
+    )
