@@ -14,12 +14,18 @@ Matching, per gold span ``g`` of kind ``k``:
   word is mostly hidden). ``recall_strict`` asks all characters for every kind.
 - precision: a predicted span is correct when it overlaps a gold span of any kind.
 
-The annotation is split by id hash into a development part (patterns were tuned on its
-errors only) and a held-out part; both are reported. Nothing here prints or returns text.
+Parts of the annotation (``annotation_part``): the first 337 reports are split by id hash
+into ``dev`` and ``heldout``; both have been read while tuning the patterns and together
+form the ``development`` data. Reports added later carry their part in the file
+(``"part": "test2"``): the fresh test part, annotated before the patterns were changed
+again and scored once. :func:`pii_section` is what ``triase evaluate`` reports: the test
+part first, the development figures beside it. Nothing here prints or returns text.
 
-    python -m training.evaluate_pii            # JSON with all, dev and held-out figures
+    python -m training.evaluate_pii                      # the pii section (test and development)
+    python -m training.evaluate_pii --part development   # all figures of one part (dev, heldout, test2, all, ...)
 """
 
+import argparse
 import hashlib
 import json
 from collections import Counter
@@ -31,7 +37,17 @@ from models.privacy import redact_spans
 from training.datasets.manifest import load_manifest
 from training.settings import Settings, get_settings
 
-__all__ = ["KINDS", "annotation_part", "evaluate_pii", "load_annotations", "score"]
+__all__ = [
+    "KINDS",
+    "PARTS",
+    "TEST_PART",
+    "annotation_part",
+    "evaluate_pii",
+    "load_annotation_parts",
+    "load_annotations",
+    "pii_section",
+    "score",
+]
 
 KINDS = ("nik", "telepon", "email", "plat", "nama")
 DATASET = "surabaya_mediacenter"
@@ -40,21 +56,35 @@ ANNOTATIONS = Path("annotations") / "pii_surabaya.jsonl"
 _FULL_COVER = {"nik", "telepon", "email", "plat"}
 _NAME_COVER = 0.5
 
+TEST_PART = "test2"
+DEVELOPMENT_PARTS = ("dev", "heldout")  # both were read while tuning: development data now
+PARTS = (*DEVELOPMENT_PARTS, TEST_PART)
+_PART_CHOICES = (*PARTS, "development", "all")
 
-def annotation_part(report_id: int) -> str:
-    """'dev' or 'heldout': the fixed split of the annotation (first byte of sha256 of the id)."""
+
+def annotation_part(report_id: int, recorded: str | None = None) -> str:
+    """The part a report belongs to: ``recorded`` (the row's ``part`` field) when the file gives one,
+    else 'dev' or 'heldout' by the fixed split of the first 337 reports (first byte of sha256 of the id)."""
+    if recorded is not None:
+        return recorded
     return "dev" if hashlib.sha256(str(report_id).encode()).digest()[0] % 2 == 0 else "heldout"
 
 
-def load_annotations(settings: Settings | None = None) -> dict[int, list[tuple[int, int, str]]]:
-    settings = settings or get_settings()
-    gold: dict[int, list[tuple[int, int, str]]] = {}
+def _rows(settings: Settings) -> list[dict]:
     with open(Path(settings.assets_dir) / ANNOTATIONS, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                row = json.loads(line)
-                gold[int(row["id"])] = [(int(s), int(e), str(k)) for s, e, k in row["spans"]]
-    return gold
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def load_annotations(settings: Settings | None = None) -> dict[int, list[tuple[int, int, str]]]:
+    """Gold spans per report id, every part."""
+    settings = settings or get_settings()
+    return {int(row["id"]): [(int(s), int(e), str(k)) for s, e, k in row["spans"]] for row in _rows(settings)}
+
+
+def load_annotation_parts(settings: Settings | None = None) -> dict[int, str]:
+    """The part of every annotated report id (see :func:`annotation_part`)."""
+    settings = settings or get_settings()
+    return {int(row["id"]): annotation_part(int(row["id"]), row.get("part")) for row in _rows(settings)}
 
 
 def load_raw_texts(ids: set[int], settings: Settings | None = None) -> dict[int, str]:
@@ -111,30 +141,54 @@ def score(
     }
 
 
-def evaluate_pii(settings: Settings | None = None, part: str = "all") -> dict:
-    """Score the redactor on the annotation: ``part`` is 'all', 'dev' or 'heldout'.
+def _in_part(part: str, name: str) -> bool:
+    return name == "all" or part == name or (name == "development" and part in DEVELOPMENT_PARTS)
 
-    With ``part='all'`` the result also carries ``by_part`` with the dev and held-out figures.
+
+def evaluate_pii(settings: Settings | None = None, part: str = "all") -> dict:
+    """Score the redactor on the annotation: ``part`` is one of 'dev', 'heldout', 'development'
+    (dev + heldout), 'test2' or 'all'.
+
+    With ``part='all'`` the result also carries ``by_part`` with the figures of every part and of
+    'development'.
     """
-    if part not in {"all", "dev", "heldout"}:
-        raise ValueError(f"part must be 'all', 'dev' or 'heldout', not {part!r}")
+    if part not in _PART_CHOICES:
+        raise ValueError(f"part must be one of {', '.join(_PART_CHOICES)}, not {part!r}")
     settings = settings or get_settings()
-    gold = load_annotations(settings)
+    parts = load_annotation_parts(settings)
+    gold = {rid: spans for rid, spans in load_annotations(settings).items() if _in_part(parts[rid], part)}
     texts = load_raw_texts(set(gold), settings)
     predicted = {rid: [(s.start, s.end, s.kind) for s in redact_spans(texts[rid])] for rid in gold}
 
     def subset(name: str) -> dict:
-        ids = [rid for rid in gold if name == "all" or annotation_part(rid) == name]
-        return score(texts, {rid: gold[rid] for rid in ids}, predicted)
+        return score(texts, {rid: spans for rid, spans in gold.items() if _in_part(parts[rid], name)}, predicted)
 
     result = subset(part)
     if part == "all":
-        result["by_part"] = {name: subset(name) for name in ("dev", "heldout")}
+        result["by_part"] = {name: subset(name) for name in (*PARTS, "development")}
     return result
 
 
+def pii_section(settings: Settings | None = None) -> dict[str, float | int | None]:
+    """The ``pii`` section of ``triase evaluate``: recall per kind, precision and counts on the fresh
+    test part (``test_*``), and the same on the development data (``dev_*``), flat so that every
+    figure is a metric. A recall is None when the part holds no span of that kind."""
+    figures = evaluate_pii(settings, part="all")["by_part"]
+    section: dict[str, float | int | None] = {}
+    for prefix, name in (("test", TEST_PART), ("dev", "development")):
+        part = figures[name]
+        section |= {f"{prefix}_recall_{kind}": part["recall"][kind] for kind in KINDS}
+        section[f"{prefix}_precision"] = part["precision"]
+        section[f"{prefix}_n_reports"] = part["n_reports"]
+        section |= {f"{prefix}_n_{kind}": part["n_spans"][kind] for kind in KINDS}
+    return section
+
+
 def main() -> None:
-    print(json.dumps(evaluate_pii(), indent=2))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=_PART_CHOICES, help="full figures of one part instead of the pii section")
+    args = parser.parse_args()
+    print(json.dumps(pii_section() if args.part is None else evaluate_pii(part=args.part), indent=2))
 
 
 if __name__ == "__main__":
