@@ -62,6 +62,9 @@ class Decision(Base):
 
 # --- API bodies -------------------------------------------------------------------------------------------
 
+MAX_ID = 2**31 - 1
+"""Ids are 32-bit integers in every backend."""
+
 Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 Value = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -69,7 +72,7 @@ Value = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 class DecisionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    suggestion_id: int = Field(description="The suggestion of this item being decided.")
+    suggestion_id: int = Field(ge=1, le=MAX_ID, description="The suggestion of this item being decided.")
     action: Action
     value: Value | None = Field(
         default=None, description="Required for `correct` (the right value) and `merge` (the report id to merge into)."

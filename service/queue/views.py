@@ -3,7 +3,7 @@
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 from fastapi.responses import JSONResponse
 
 from models.location import LocationChecker
@@ -13,12 +13,14 @@ from service.database.core import Database, utcnow
 from service.dependencies import get_database, get_location_checker, get_model_store, get_settings
 from service.model_store import ModelStore
 from service.queue import service
-from service.queue.models import DecisionRequest, ItemStatus, QueueItemView, QueuePage
+from service.queue.models import MAX_ID, DecisionRequest, ItemStatus, QueueItemView, QueuePage
 from service.reports.models import SuggestionKind
 
 router = APIRouter(prefix="/v1/queue", tags=["queue"])
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
+ItemId = Annotated[int, Path(ge=1, le=MAX_ID, description="Queue item id")]
+MAX_AGE_HOURS = 24 * 366 * 100
 SettingsDep = Annotated[ServiceSettings, Depends(get_settings)]
 
 
@@ -58,8 +60,12 @@ def list_items(
     kind: Annotated[SuggestionKind | None, Query(description="Only items with a suggestion of this kind")] = None,
     category: Annotated[str | None, Query(max_length=200)] = None,
     kelurahan: Annotated[str | None, Query(max_length=200)] = None,
-    min_age_hours: Annotated[float | None, Query(ge=0, description="Only items at least this old")] = None,
-    max_age_hours: Annotated[float | None, Query(ge=0, description="Only items at most this old")] = None,
+    min_age_hours: Annotated[
+        float | None, Query(ge=0, le=MAX_AGE_HOURS, description="Only items at least this old")
+    ] = None,
+    max_age_hours: Annotated[
+        float | None, Query(ge=0, le=MAX_AGE_HOURS, description="Only items at most this old")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> QueuePage:
@@ -77,7 +83,7 @@ def list_items(
 
 
 @router.get("/{item_id}", response_model=QueueItemView, summary="One item with its report and suggestions")
-def get_item(item_id: int, database: DatabaseDep, reviewer: Reviewer) -> QueueItemView:
+def get_item(item_id: ItemId, database: DatabaseDep, reviewer: Reviewer) -> QueueItemView:
     try:
         return service.get_item(database, item_id)
     except service.NotFound as exc:
@@ -90,7 +96,7 @@ def get_item(item_id: int, database: DatabaseDep, reviewer: Reviewer) -> QueueIt
     summary="Reserve an item while you review it",
     responses={409: {"description": "Claimed by another reviewer or already decided"}},
 )
-def claim(item_id: int, database: DatabaseDep, reviewer: Reviewer, settings: SettingsDep):
+def claim(item_id: ItemId, database: DatabaseDep, reviewer: Reviewer, settings: SettingsDep):
     try:
         return service.claim(database, item_id, reviewer.name, settings.claim_minutes)
     except service.NotFound as exc:
@@ -100,7 +106,7 @@ def claim(item_id: int, database: DatabaseDep, reviewer: Reviewer, settings: Set
 
 
 @router.post("/{item_id}/release", response_model=QueueItemView, summary="Give up your claim")
-def release(item_id: int, database: DatabaseDep, reviewer: Reviewer):
+def release(item_id: ItemId, database: DatabaseDep, reviewer: Reviewer):
     try:
         return service.release(database, item_id, reviewer.name)
     except service.NotFound as exc:
@@ -116,7 +122,7 @@ def release(item_id: int, database: DatabaseDep, reviewer: Reviewer):
     responses={409: {"description": "Another reviewer decided first (`winner`) or holds the claim"}},
 )
 def decide(
-    item_id: int,
+    item_id: ItemId,
     request: DecisionRequest,
     database: DatabaseDep,
     reviewer: Reviewer,

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request, status
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -15,7 +16,7 @@ from service.auth.service import Principal, authenticate
 from service.database.core import Database
 from service.dependencies import get_database, get_settings
 from service.queue import service as queue
-from service.queue.models import ItemStatus
+from service.queue.models import MAX_ID, ItemStatus
 from service.queue.views import allowed_values
 from service.reports.models import StoredReport, SuggestionKind
 from service.web import labels
@@ -127,7 +128,7 @@ def queue_page(
 
 
 @router.get("/antrian/{item_id}", response_class=HTMLResponse)
-def item_page(request: Request, item_id: int, database: DatabaseDep) -> Response:
+def item_page(request: Request, item_id: Annotated[int, PathParam(ge=1, le=MAX_ID)], database: DatabaseDep) -> Response:
     reviewer = _reviewer(request, database)
     if reviewer is None:
         return _to_login()
