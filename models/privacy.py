@@ -37,6 +37,9 @@ not names to mask; see ``data/annotations/pii_guidelines.md`` for the full rules
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
+
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 __all__ = ["PII_PATTERNS", "PiiPattern", "Span", "mask_pii", "mask_pii_counted", "nik_structure_ok", "redact_spans"]
 
@@ -347,6 +350,9 @@ _STOP = frozenset(
     telegram
     puskesmas lampu pju resto restoran pondok forum griya graha taman forklift
     nama bernama namanya tertulis asli dll dsb dst
+    ahli waris indonesia bersatu sehat sarpras sdn smpn sman smkn mi mts lembaga bunda pkk login walimurid sbgai
+    sperti bnpt walikotaku islam ipt dlh si ktr kantor rupiah beda ogah sampah dokumen buk bahwa bocor muda gaji
+    mati tahu pohon tunggal tambal pihak kata semakin marah keluar semen masalah eror error single
     """.split()
 )
 # Words right after a name that end it ("nama saya Budi warga RT 3", "saya Siti mau tanya").
@@ -355,11 +361,12 @@ _ENDERS = frozenset(
     warga alamat almt beralamat beralamatkan dari dr selaku sebagai sbg nik no nomor nomer usia umur rt rw ketua tinggal
     yang yg mau ingin sudah sdh mohon dengan dgn dg seorang bin binti kelas asal pekerjaan lahir domisili dan atau
     adalah ialah pemilik sekaligus juga menyampaikan melaporkan mengajukan ingin hendak ktp kk telp hp wa
+    menjadi mjd
     """.split()
 )
 # Office holders addressed in their public role, never masked as a private person's name.
 _PUBLIC_FIGURES = frozenset(
-    "eri erik eric er cahyadi cahyadii armuji armudji erji risma rismaharini khofifah jokowi".split()
+    "eri erie ery erik eric erick er cahyadi cahyadii armuji armudji erji risma rismaharini khofifah jokowi".split()
 )
 _DEGREES = frozenset("sh mh se st mt mm spd pd skom ssos sos amd ssi msi mkes skm sag mag ir drs dra sp".split())
 # Lower-case words shaped like verbs or derived nouns (meN-, ber-, ter-, di-, ke-...-an,
@@ -370,14 +377,18 @@ _NOT_A_NAME_SHAPE = re.compile(
 )
 
 _VERB_SHAPE = re.compile(r"^(?:me[mn]\w{3,}|meng\w+|meny\w+|\w{3,}kan)$")  # "Melakukan", "Menyampaikan"
-_TITLES = r"bapak|pak|ibu|ibuk|bu|saudara|saudari|mbak|mba|kak|cak|ning|nyonya|tuan|almarhum|bidan"
+_TITLES = r"bapak|pak|ibu|ibuk|bu|saudara|saudari|mbak|mba|mas|kang|kak|cak|ning|nyonya|tuan|almarhum|bidan"
+# Titles that are also common words ("mas" is gold, "kak" an elder sibling): a lower-case
+# name after them is held to the weak-introducer word check.
+_AMBIGUOUS_TITLES = frozenset({"mas", "kang", "kak", "ning"})
 _TITLE_ABBREVIATIONS = r"bpk|bp|sdr|sdri|ny|almh|alm"
 # A word before a title that makes it part of a shop, street or building name ("bakso Mas
 # Bejo", "depot Bu Tin", "Jl. Pak Suwignyo"), or a slash: "Bapak/Ibu" is a form of address.
 _NOT_PERSON_BEFORE = re.compile(
     r"(?:\b(?:bakso|soto|depot|warung|warkop|toko|rumah\s+makan|rm|sate|nasi|mie|bakmi|penyetan|ayam|kedai|cafe|"
     r"kafe|salon|bengkel|apotek|rawon|pecel|lontong|rujak|kopi|jamu|laundry|jl|jln|jalan|gg|gang|masjid|musholla|"
-    r"mushola|langgar|rs|sd|smp|sma|smk|tk)\W{0,2}"
+    r"mushola|langgar|rs|sd|smp|sma|smk|tk|puri|griya|graha|wisma|cv|pt|ud)\W{0,2}"
+    r"|\b(?:jl|jln|jalan)?\.?\s*(?:kh|khm|k\.\s?h|kyai)\.?\s*"  # "Jl. KH Mas Mansyur", "jl khm mas mansyur"
     r"|\b(?:bapak|bpk|bp|pak|ibu|bu)\.?\s*/\s*)$",
     re.IGNORECASE,
 )
@@ -386,20 +397,80 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z']*")
 _BOUNDARY_CHARS = set(",.;:!?()/-&+\"'\r\n")
 
 
-def _is_boundary(text: str, end: int) -> bool:
+# Ordinary Indonesian words, to tell "saya tunggu" / "pak dokumen" / "atas nama ahli waris"
+# from a name written in lower case: Sastrawi's dictionary of about 30,000 root words (MIT,
+# shipped in the wheel, nothing fetched), and its stemmer for derived forms ("ditunggu",
+# "kehadiran", "anakku"). Many given names are also words ("Budi", "Dewi", "Agus", "Fajar");
+# those stay names.
+_GIVEN_NAMES_THAT_ARE_WORDS = frozenset(
+    """
+    muhammad siti nur sri dewi putri putra wulan ratna rini ani ana indah ayu dian eka tri bagus adi budi agus wahyu
+    rudi bayu arif fajar rahmat taufik hidayat hasan ali ilham fatimah salim sari lestari asih rahayu suci murni
+    permata mutiara melati mawar kemuning kenanga sekar lili fitri jaya bintang surya candra purnama gita intan mega
+    dewa ratu galih satria pandu rama endang ning anis hanif hafiz latif karim rahman rahim aziz amin amir bahri
+    jamal kamal malik rasyid salam syukur isa adam hawa maria teguh citra kusuma wijaya cahaya gilang kartika iman
+    imam slamet yusuf setia kurnia mulia arjuna indra ari elok pipit maulana tanto permadi titik wisnu dina lila anang
+    mada fatah ester ambar tegar yoga anggun kati hana saga peting jamik delta
+    """.split()
+)
+_AFFIXED = re.compile(r"^(?:me|di|ber|ter|ke|pe|se)\w{4,}$|^\w{4,}(?:kan|nya|an|ku|mu|lah)$")
+
+
+@cache
+def _lexicon() -> tuple[frozenset[str], object]:
+    factory = StemmerFactory()
+    return frozenset(w for w in factory.get_words_from_file() if w), factory.create_stemmer()
+
+
+def _is_ordinary_word(word: str) -> bool:
+    """Whether ``word`` is an Indonesian word (a root or a derived form) that is not also a common given name."""
+    low = word.lower()
+    if low in _GIVEN_NAMES_THAT_ARE_WORDS or len(low) < 3:
+        return False
+    return low in _lexicon()[0] or _is_derived_word(low)
+
+
+def _is_derived_word(word: str) -> bool:
+    """Whether ``word`` is an affixed form of a root word ("ditunggu", "atasan", "anakku"): names rarely are."""
+    low = word.lower()
+    if low in _GIVEN_NAMES_THAT_ARE_WORDS or not _AFFIXED.match(low):
+        return False
+    words, stemmer = _lexicon()
+    stem = stemmer.stem(low)
+    return len(stem) >= 4 and stem != low and stem in words
+
+
+def _shouting(text: str) -> bool:
+    """Whether the text is written in capitals throughout (then capitals say nothing about names)."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 20 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _is_boundary(text: str, end: int, *, verb: bool = False) -> bool:
     """Whether a name may end at ``end``: punctuation, a line break, a digit, the end of the
-    text, or a word that typically follows a name ("warga", "alamat", "mau", "NIK", ...)."""
+    text, a word that typically follows a name ("warga", "alamat", "mau", "NIK", ...), and
+    with ``verb`` also a verb ("bernama andi meresahkan ..."; after a weak introducer a
+    verb says nothing: "saya belum terdaftar")."""
     i = end
     while i < len(text) and text[i] in " \t":
         i += 1
     if i >= len(text) or text[i] in _BOUNDARY_CHARS or text[i].isdigit():
         return True
     word = _TOKEN.match(text, i)
-    return bool(word) and (word.group().lower() in _ENDERS or word.group().lower() in _DEGREES)
+    if not word:
+        return False
+    low = word.group().lower()
+    return low in _ENDERS or low in _DEGREES or (verb and bool(_VERB_SHAPE.match(low) or _NOT_A_NAME_SHAPE.match(low)))
 
 
 def _name_from(
-    text: str, pos: int, *, need_cap: bool = False, need_boundary: bool | str = False, max_tokens: int = 5
+    text: str,
+    pos: int,
+    *,
+    need_cap: bool = False,
+    need_boundary: bool | str = False,
+    max_tokens: int = 5,
+    weak_words: bool | None = None,
 ) -> tuple[int, int] | None:
     """The personal name that starts at ``pos`` (after blanks), or None.
 
@@ -408,19 +479,29 @@ def _name_from(
     stop word or a degree ("SH", "S.Pd").
     ``need_cap``: the first token starts upper-case. ``need_boundary``: the name must end at
     :func:`_is_boundary` and must not start with a lower-case verb-shaped word (weak
-    introducers such as a bare "saya"); ``"lower"``: only when written in lower case.
+    introducers such as a bare "saya"); ``"lower"``: only when written in lower case;
+    ``"label"``: like "lower", and a verb after the name also ends it ("bernama andi meresahkan");
+    ``"stop"``: a boundary or any stop word ("nama Budi kalau ...").
+    After a capitalised first word, a lower-case ordinary word ends the name (and, except after
+    a weak introducer, counts as a boundary). A lower-case (or shouted) candidate made of
+    ordinary Indonesian words is no name (:func:`_made_of_words`; ``weak_words`` asks its
+    strict form, by default with ``need_boundary=True``).
     """
     n = len(text)
     i = pos
     while i < n and text[i] in " \t":
         i += 1
     start, end, tokens = i, None, []
+    cut_at_word = False  # the name was ended by an ordinary lower-case word: "Pak Wardoyo mampet"
     while len(tokens) < max_tokens:
         m = _TOKEN.match(text, i)
         if not m:
             break
         word = m.group()
         low = word.lower()
+        if tokens and tokens[0][0].isupper() and word.islower() and _is_ordinary_word(word):
+            cut_at_word = True
+            break
         if (
             low in _STOP
             or low in _DEGREES
@@ -431,8 +512,15 @@ def _name_from(
             or low.startswith(("assalam", "wassalam"))
         ):
             break
+        j = m.end()
+        if j + 1 < n and text[j] == "-" and text[j + 1].isalpha():
+            if not tokens:
+                break  # "ARGA-SITS-DISHUB", "e-KTP": a compound, not a name
+            tokens.append(word)  # "Rafa El-Aqsa": a hyphenated part of a name already begun
+            i = j + 1
+            continue
         tokens.append(word)
-        end = j = m.end()
+        end = j
         if j + 1 < n and text[j] == "." and text[j + 1].isalpha() and len(word) <= 5:
             i = j + 1  # "Moch.Rizal", "A.Rahman"
             continue
@@ -448,13 +536,46 @@ def _name_from(
     while end > start and text[end - 1] in ". ":
         end -= 1
     lower = not any(t[0].isupper() for t in tokens)
+    weak = need_boundary is True if weak_words is None else weak_words
+    if (tokens[0].islower() or _shouting(text)) and _made_of_words(tokens, weak=weak):
+        return None  # "saya tunggu", "pak anakku", "atas nama ahli waris", "SAYA MUAK"
     if need_boundary and (
         (tokens[0].islower() and _NOT_A_NAME_SHAPE.match(tokens[0])) or re.search(r"(?:nya|kan)$", tokens[0].lower())
     ):
         return None
-    if (need_boundary is True or (need_boundary == "lower" and lower)) and not _is_boundary(text, end):
+    if weak and _is_derived_word(tokens[0]):
+        return None  # "Saya Kesulitan biaya"
+    if cut_at_word and need_boundary is not True:
+        return start, end  # a weak introducer still needs a real boundary: "Terima kasih, Tuhan memberkati"
+    if need_boundary is True and not _is_boundary(text, end):
+        return None
+    if need_boundary == "lower" and lower and not _is_boundary(text, end):
+        return None
+    if need_boundary == "label" and lower and not _is_boundary(text, end, verb=True):
+        return None
+    if need_boundary == "stop" and not (_is_boundary(text, end) or _next_word(text, end) in _STOP):
         return None
     return start, end
+
+
+def _made_of_words(tokens: list[str], *, weak: bool) -> bool:
+    """Whether lower-case (or shouted) ``tokens`` are ordinary words rather than a name.
+
+    Many given names are also words ("bu titik", "pak wisnu", "atas nama delta arya ..."), so
+    after a title or a label a candidate is rejected only when every word of it is an
+    ordinary word, or when a single word is a derived form. After a weak introducer (a bare
+    "saya") words are the rule and names the exception: an ordinary first word rejects it.
+    """
+    if weak:
+        return _is_ordinary_word(tokens[0])
+    if len(tokens) == 1:
+        return _is_derived_word(tokens[0])
+    return all(_is_ordinary_word(t) for t in tokens)
+
+
+def _next_word(text: str, end: int) -> str:
+    word = _TOKEN.match(text, end + len(text[end:]) - len(text[end:].lstrip(" \t")))
+    return word.group().lower() if word else ""
 
 
 # "nama saya X", "Nama : X", "Nama pelapor: X", "atas nama X", "a.n. X", "an. X", "bernama X",
@@ -474,15 +595,83 @@ _NAME_LABEL = re.compile(
 
 
 def _label_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
-    span = _name_from(text, match.end(), need_boundary="lower")
+    span = _name_from(text, match.end(), need_boundary="label")
     if span:
         yield span
-        # "bernama SITI DAN RINA": a second name joined by "dan"
-        more = re.match(r"(?i)[ \t]+dan[ \t]+", text[span[1] :])
+        # "bernama SITI DAN RINA": a second name joined by "dan"; "atas nama RINA menjadi RINAH": a corrected name
+        more = _SECOND_NAME.match(text, span[1])
         if more:
-            second = _name_from(text, span[1] + more.end(), need_boundary=True)
+            second = _name_from(text, more.end(), need_boundary="stop")
             if second:
                 yield second
+
+
+_SECOND_NAME = re.compile(r"(?i)[ \t]+(?:dan|menjadi|mjd)[ \t:]+")
+
+# "nama Budi" without a colon ("tertulis nama SA'ADAH", "anaknya nama Arnold yg ..."): only a
+# capitalised name that ends where a name ends, and not a form label ("Nama Lengkap").
+_NAME_BARE = re.compile(
+    r"(?i:\bnama)[ \t]+(?!(?i:saya|sy|aku|lengkap|pelapor|pemohon|pemilik|penerima|peserta|ibu|ayah|bapak|"
+    r"orang|ortu|anak|suami|istri|kepala|ketua|warga|siswa|siswi|murid|pasien)\b)(?=[A-Z])"
+)
+
+
+def _bare_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    span = _name_from(text, match.end(), need_cap=True, need_boundary="stop", max_tokens=4)
+    if span:
+        yield span
+        more = _SECOND_NAME.match(text, span[1])
+        if more:
+            second = _name_from(text, more.end(), need_cap=True, need_boundary="stop", max_tokens=4)
+            if second:
+                yield second
+
+
+# A numbered list of names under a name label: "atas nama:\n1.Budi ...\n2.Siti ...", "nama pelaku:\n1. Andi".
+_NAME_LIST = re.compile(r"(?i:\bnama\b)[^\n]{0,25}?[ \t:.]*\r?\n(?=[ \t]*1[.)])")
+_LIST_ITEM = re.compile(r"[ \t]*(?:\r?\n[ \t]*)*\d{1,2}[.)][ \t]*")
+
+
+def _name_list_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    pos = match.end()
+    while item := _LIST_ITEM.match(text, pos):
+        # An item goes on with an address or a NIK, so only its first words are taken.
+        span = _name_from(text, item.end(), max_tokens=3)
+        if span:
+            yield span
+        line_end = text.find("\n", item.end())
+        if line_end < 0:
+            break
+        pos = line_end + 1
+        while pos < len(text) and not _LIST_ITEM.match(text, pos):  # lines inside an item ("nik : ...")
+            next_end = text.find("\n", pos)
+            if next_end < 0 or re.match(r"[ \t]*\r?$", text[pos:next_end]) or pos - line_end > 200:
+                return
+            pos = next_end + 1
+
+
+# A change of name: "mengubah nama saya dari :\n<old name> menjadi <new name>".
+_NAME_CHANGE = re.compile(r"(?i:\bnama\b[^.\n]{0,30}?\bdari)[ \t:]*(?:\r?\n[ \t]*)?")
+
+
+def _name_change_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    old = _name_from(text, match.end(), max_tokens=4)
+    more = old and re.compile(r"(?i)[ \t]+(?:menjadi|mjd|jadi|ke)[ \t:]+").match(text, old[1])
+    if old and more:
+        new = _name_from(text, more.end(), need_boundary=True, max_tokens=4)
+        if new:
+            yield old
+            yield new
+
+
+# A name between a NIK label and the number: "nik citra : 3578...".
+_NAME_IN_NIK_LABEL = re.compile(r"(?i:\bnik)[ \t]+(?=[A-Za-z][A-Za-z' ]{1,40}?[ \t]*[:=][ \t]*\d{15,17}(?!\d))")
+
+
+def _nik_label_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    span = _name_from(text, match.end(), max_tokens=4)
+    if span and re.match(r"[ \t]*[:=]", text[span[1] :]):
+        yield span
 
 
 # A title before a name: "Bapak Budi", "Bu Siti", "pak RW Slamet", "Sdr. Andi", "H. Rahman".
@@ -496,8 +685,11 @@ def _title_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, in
     role = _ROLE_SKIP.match(text, pos)
     if role:
         pos = role.end()
-    need_cap = match.group().strip().rstrip(".").lower() in {"h", "hj", "p"}
-    span = _name_from(text, pos, need_cap=need_cap, need_boundary="lower", max_tokens=4)
+    title = match.group().strip().rstrip(".").lower()
+    need_cap = title in {"h", "hj", "p"}
+    span = _name_from(
+        text, pos, need_cap=need_cap, need_boundary="lower", max_tokens=4, weak_words=title in _AMBIGUOUS_TITLES
+    )
     if span:
         yield span
 
@@ -549,18 +741,31 @@ def _signoff_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, 
 
 
 # A name right before a phone number or a NIK: "Budi Santoso 0812...", "Hendra - 0878...",
-# "ANDI SETIAWAN\n(0896...)", "Joko/ 0821...", "Wati nik:3578...", "Rudi Hartono dengan NIK".
+# "ANDI SETIAWAN\n(0896...)", "Joko/ 0821...", "Wati nik:3578...", "Rudi Hartono dengan NIK",
+# "Rina Wati (NIK. 3578...)", and a name alone on the line above a bare 16-digit NIK.
 _NAME_BEFORE_NUMBER = re.compile(
     r"(?<![A-Za-z0-9.])((?:[A-Za-z][A-Za-z']*\.?[ \t]){0,3}[A-Za-z][A-Za-z']*)"
     r"(?=[ \t]*(?:[-:/(,]|\r?\n)?[ \t]*\r?\n?[ \t]*\(?(?:\+62|62|0)\d"
-    r"|[ \t,]*(?:(?:dengan|dg|dgn)[ \t]+)?(?i:nik)\b[ \t:.]*\d)"
+    r"|[ \t,]*\(?[ \t]*(?:(?:dengan|dg|dgn)[ \t]+)?(?i:nik)\b[ \t:.;]*\d"
+    r"|[ \t]*\r?\n[ \t]*\d{16}(?!\d))"
+)
+_NIK_AFTER_NAME = re.compile(r"[ \t,]*\(?[ \t]*(?:(?:dengan|dg|dgn)[ \t]+)?(?i:nik)\b")
+_NIK_ON_NEXT_LINE = re.compile(r"[ \t]*\r?\n[ \t]*(\d{16})(?!\d)")
+# A phone word right before a name and its number: "WhatsApp budi 0812...": then a lower-case name counts.
+_PHONE_WORD_BEFORE = re.compile(
+    r"(?i:\b(?:wa|whatsapp|hp|telp|tlp|telepon|hubungi|kontak|cp|contact[ \t]+person)\b)[ \t:.]*$"
 )
 
 
 def _before_number_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     s, e = match.span(1)
     after = text[e : e + 40]
-    is_nik = re.match(r"[ \t,]*(?:(?:dengan|dg|dgn)[ \t]+)?(?i:nik)\b", after) is not None
+    next_line_nik = _NIK_ON_NEXT_LINE.match(after)
+    is_nik = _NIK_AFTER_NAME.match(after) is not None or (
+        next_line_nik is not None and nik_structure_ok(next_line_nik.group(1))
+    )
+    if next_line_nik and not is_nik:
+        return
     if not is_nik:
         number = re.search(r"[(+0-9]", after)
         at = e + number.start() + (1 if after[number.start()] == "(" else 0)
@@ -574,18 +779,36 @@ def _before_number_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple
             low in _STOP
             or low in _DEGREES
             or low in _PUBLIC_FIGURES
-            or (not is_nik and not word[0].isupper())
             or (word.islower() and _NOT_A_NAME_SHAPE.match(word))
         ):
             break
         kept.append(word)
-    if not kept:
+    if not is_nik and not all(w[0].isupper() for w in kept):
+        # Before a phone number a name is capitalised ("hubungi Budi 0812"), unless a phone
+        # word stands right before it ("WA budi 0812"); otherwise keep the capitalised tail.
+        start_of_kept = e - len(" ".join(reversed(kept)))
+        after_phone_word = kept and _PHONE_WORD_BEFORE.search(text[max(0, start_of_kept - 25) : start_of_kept])
+        if not after_phone_word or any(w.islower() and _is_ordinary_word(w) for w in kept):
+            capitalised = []
+            for word in kept:
+                if not word[0].isupper():
+                    break
+                capitalised.append(word)
+            kept = capitalised
+    if not kept or (kept[-1].islower() and _made_of_words(kept[::-1], weak=False)):
         return
     s = e - len(" ".join(reversed(kept)))
+    if next_line_nik and not _alone_on_its_line(text, s):
+        return  # only a line that holds nothing but the name: "Pengajuan MBR\nIwan Yulianto\n3578..."
     if _PLACE_BEFORE.search(text[max(0, s - 25) : s]):
         return  # "Kel. Gundih 0821...", "Ketua RW 5 Genteng 0811..." name a place
     if e - s >= 3:
         yield s, e
+
+
+def _alone_on_its_line(text: str, start: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip()
 
 
 _PLACE_BEFORE = re.compile(
@@ -597,15 +820,17 @@ _PLACE_BEFORE = re.compile(
 # A name in parentheses after a role: "petugas Dinsos (Andi)", "Ketua RT 3 (Budi Santoso)".
 _NAME_ROLE_PAREN = re.compile(
     r"(?i:\b(?:petugas|staf|staff|pegawai|operator|admin|pendamping|kader|satpam|linmas|jukir|bidan|dokter|perawat|"
-    r"ketua|sekretaris|bendahara|pengurus)\b)(?:[ \t.]+[A-Za-z0-9.]+){0,3}?[ \t]*"
-    r"\(((?:[A-Z][A-Za-z']*\.?[ \t]){0,3}[A-Z][A-Za-z']*)\)"
+    r"ketua|sekretaris|bendahara|pengurus|sekcam|seklur|kasi|kasie|babinsa)\b)"
+    r"(?:[ \t.]+[A-Za-z0-9.]+){0,3}?[ \t]*"
+    r"\([ \t]*((?:[A-Z][A-Za-z']*\.?[ \t]){0,3}[A-Z][A-Za-z']*)[ \t]*\)"
 )
 
 
 def _role_paren_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     words = match.group(1).split()
-    if len(match.group(1)) >= 3 and all(
-        w.lower().rstrip(".") not in _STOP and w.lower() not in _PUBLIC_FIGURES for w in words
+    if (
+        len(match.group(1)) >= 3
+        and all(w.lower().rstrip(".") not in _STOP and w.lower() not in _PUBLIC_FIGURES for w in words)
     ):
         yield match.span(1)
 
@@ -649,7 +874,11 @@ PII_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("telepon", "[TELEPON]", _LANDLINE, _landline_spans),
     PiiPattern("plat", "[PLAT]", _PLATE_CONTEXTUAL, _contextual_plate_spans),
     PiiPattern("plat", "[PLAT]", _PLATE, _plate_spans),
+    PiiPattern("nama", "[NAMA]", _NAME_CHANGE, _name_change_spans),
     PiiPattern("nama", "[NAMA]", _NAME_LABEL, _label_name_spans),
+    PiiPattern("nama", "[NAMA]", _NAME_BARE, _bare_name_spans),
+    PiiPattern("nama", "[NAMA]", _NAME_LIST, _name_list_spans),
+    PiiPattern("nama", "[NAMA]", _NAME_IN_NIK_LABEL, _nik_label_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_TITLE, _title_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_SIGNOFF, _signoff_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_RELATION, _weak_name_spans),

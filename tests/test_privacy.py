@@ -292,6 +292,78 @@ def test_name_false_positive_guards(text):
     assert mask_pii(text) == text
 
 
+# --------------------------------------------------------------------------- names: rules of the second round
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "nama" without a colon, and a corrected name after "menjadi"
+        ("di KTP tertulis nama SUWARNI dengan NIK salah", "di KTP tertulis nama [NAMA] dengan NIK salah"),
+        ("mohon pencocokan nama RINA WATI menjadi RINAH WATI", "mohon pencocokan nama [NAMA] menjadi [NAMA]"),
+        (
+            r"mengubah nama saya dari :\nbudi santosa menjadi budi santoso.",
+            r"mengubah nama saya dari :\n[NAMA] menjadi [NAMA].",
+        ),
+        # a name before "(NIK", alone on the line above a bare NIK, inside a NIK label
+        ("Kepala Keluarga: Rina Kartikasari (NIK. 3578015203850004)", "Kepala Keluarga: [NAMA] (NIK. [NIK])"),
+        (r"Pengajuan MBR\nJoko Priyambodo\n3578011203850004", r"Pengajuan MBR\n[NAMA]\n[NIK]"),
+        (r"data anak\nnik sekar : 3578015203850004", r"data anak\nnik [NAMA] : [NIK]"),
+        # a numbered list under a name label
+        (
+            r"atas nama:\n1.Harun Wibisono jl melati 3\n2.Sulastri gg 2",
+            r"atas nama:\n1.[NAMA] jl melati 3\n2.[NAMA] gg 2",
+        ),
+        # a lower-case name after a phone word; a verb ends a lower-case name after "bernama"
+        ("hubungi WhatsApp yuyun 0812-3456-7890", "hubungi WhatsApp [NAMA] [TELEPON]"),
+        ("ada linmas bernama dodik prasetyo meresahkan pedagang", "ada linmas bernama [NAMA] meresahkan pedagang"),
+        # honorifics, a hyphenated name, a boarding house named after its landlord
+        ("Saya Mas Gilang warga Wiyung", "Saya Mas [NAMA] warga Wiyung"),
+        ("anak saya atas nama rafi el-fatih tercatat di SD", "anak saya atas nama [NAMA] tercatat di SD"),
+        ("saluran di samping Kos Pak Wardoyo tersumbat", "saluran di samping Kos Pak [NAMA] tersumbat"),
+        # given names that are also words still count after a title or a label
+        ("sudah ke kelurahan menemui bu titik, tapi", "sudah ke kelurahan menemui bu [NAMA], tapi"),
+        ("KIS atas nama delta wiraguna dan anaknya mati", "KIS atas nama [NAMA] dan anaknya mati"),
+    ],
+)
+def test_names_added_rules(text, expected):
+    assert mask_pii(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # ordinary words after weak introducers and titles in lower-case writing
+        "sy tunggu, sy telp bln Februari",
+        "suami sy hadir, sdh teken",
+        "ibu mertua sy cerewet dan judes",
+        "saya datang sekitar pukul 8 lebih",
+        "mohon maaf pak dokumen KK belum jadi",
+        "tolong pak anakku sakit.",
+        "sertifikat atas nama ahli waris.",
+        # sign-offs and compounds that are no names
+        "Salam Indonesia Bersatu",
+        r"terimakasih\nARGA-SITS-DISHUB",
+        # a lurah or camat named by the place, streets and firms with a title inside
+        "sudah lapor ke Lurah Gundih dan Camat Wonokromo",
+        "ponpes di Jl. KH Mas Mansyur no 5",
+        "apartemen Puri Mas Rungkut bocor",
+        # "nama" followed by a form label, a document or a place
+        "balik Nama IPT belum selesai",
+        "menjaga nama baik kelurahan",
+        "Nama Lembaga: Yayasan Harapan",
+        # a role with a place in parentheses
+        "warga RT 02 / RW 10 (Rungkut Asri Utara) mengeluh",
+    ],
+)
+def test_names_added_guards(text):
+    assert mask_pii(text) == text
+
+
+def test_form_label_name_is_the_name_only():
+    assert mask_pii("Nama Lengkap : Budi Hartono") == "Nama Lengkap : [NAMA]"
+
+
 # --------------------------------------------------------------------------- spans and masking agree
 
 
