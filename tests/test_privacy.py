@@ -7,11 +7,13 @@ from models.privacy import PII_PATTERNS, Span, mask_pii, mask_pii_counted, nik_s
 
 # All numbers, names, plates and addresses below are made up.
 
-# Measured on the held-out half of the Surabaya annotation, which the patterns were not tuned
-# on: name recall 0.769, overall precision 0.926 (targets 0.90 / 0.95 are met on the
-# development half only). Regression floors, not targets.
-HELDOUT_NAME_RECALL_FLOOR = 0.75
-HELDOUT_PRECISION_FLOOR = 0.90
+# Measured once on the fresh test part of the Surabaya annotation (test2, 180 reports annotated
+# before the second round of tuning): NIK recall 0.933, name recall 0.829, plate recall 0.75,
+# overall precision 0.974; phones 1.0; no e-mail in that part. The targets (0.99 for NIK,
+# 0.90 for names) are met on the development data only. Regression floors, not targets.
+TEST_NIK_RECALL_FLOOR = 0.93
+TEST_NAME_RECALL_FLOOR = 0.82
+TEST_PRECISION_FLOOR = 0.95
 
 
 @pytest.mark.parametrize(
@@ -403,15 +405,32 @@ def test_redactor_meets_targets_on_the_surabaya_annotation():
     if "surabaya_mediacenter" not in available_datasets(settings):
         pytest.skip(f"real Surabaya export not found under data_dir={settings.data_dir} (set TRIASE_DATA_DIR)")
     result = evaluate_pii(settings)  # returns figures only, never text
-    assert result["n_reports"] >= 300
-    dev, heldout = result["by_part"]["dev"], result["by_part"]["heldout"]
-    for part in (result, dev, heldout):
-        for kind in ("nik", "telepon", "email"):
-            assert part["recall"][kind] >= 0.99, (kind, part["recall"])
-    # Names and precision: the targets hold on the development part the patterns were tuned
-    # on; on the held-out part they are lower (see the guidelines' results table) and are
-    # guarded against regressions at the measured level.
-    assert dev["recall"]["nama"] >= 0.90 and dev["precision"] >= 0.95, dev
-    assert heldout["recall"]["nama"] >= HELDOUT_NAME_RECALL_FLOOR, heldout["recall"]
-    assert heldout["precision"] >= HELDOUT_PRECISION_FLOOR, heldout["precision"]
-    assert result["recall"]["plat"] >= 0.9, result["recall"]
+    development, test = result["by_part"]["development"], result["by_part"]["test2"]
+    assert development["n_reports"] >= 300 and test["n_reports"] >= 170
+    # The development data (old dev + old held-out part, both read while tuning) meets every target.
+    for kind in ("nik", "telepon", "email", "plat"):
+        assert development["recall"][kind] >= 0.99, (kind, development["recall"])
+    assert development["recall"]["nama"] >= 0.90 and development["precision"] >= 0.95, development
+    # The fresh test part, as measured (see the guidelines' results table): floors against regressions.
+    assert test["recall"]["telepon"] >= 0.99, test["recall"]
+    assert test["recall"]["nik"] >= TEST_NIK_RECALL_FLOOR, test["recall"]
+    assert test["recall"]["nama"] >= TEST_NAME_RECALL_FLOOR, test["recall"]
+    assert test["precision"] >= TEST_PRECISION_FLOOR, test["precision"]
+
+
+@pytest.mark.real_data
+def test_pii_section_reports_test_and_development_figures():
+    from training.datasets import available_datasets
+    from training.evaluate_pii import KINDS, pii_section
+    from training.settings import Settings
+
+    settings = Settings()
+    if "surabaya_mediacenter" not in available_datasets(settings):
+        pytest.skip(f"real Surabaya export not found under data_dir={settings.data_dir} (set TRIASE_DATA_DIR)")
+    section = pii_section(settings)
+    assert section["test_n_reports"] == 180 and section["dev_n_reports"] == 337
+    assert section["test_n_email"] == 0 and section["test_recall_email"] is None  # no e-mail in the fresh part
+    for prefix in ("test", "dev"):
+        assert all(f"{prefix}_recall_{kind}" in section for kind in KINDS)
+        assert 0 < section[f"{prefix}_precision"] <= 1
+    assert all(isinstance(v, (int, float)) or v is None for v in section.values())  # flat: every figure a metric
