@@ -1,0 +1,46 @@
+"""Service start-up time to ready and resident memory per worker process.
+
+Run: .venv/bin/python benchmarks/service_startup.py [--runs 3]
+Starts `triase serve` (the champion of TRIASE_HOME over a fresh SQLite database) --runs times and reports the
+seconds from process start to the first 200 on /readyz, and the worker's resident memory when ready and after
+triaging 200 reports.
+"""
+
+import argparse
+import statistics
+
+import httpx
+from running_service import rss_mb, running_service
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--port", type=int, default=8767)
+    args = parser.parse_args()
+    seconds, ready_mb, busy_mb = [], [], []
+    for run in range(args.runs):
+        with running_service(port=args.port) as service:
+            seconds.append(service.started_in_s)
+            ready_mb.append(rss_mb(service.pid))
+            reports = [{"id": f"s{run}-{n}", "text": f"Lampu jalan nomor {n} di Jl. Melati mati"} for n in range(200)]
+            for start in range(0, len(reports), 50):
+                response = httpx.post(
+                    f"{service.base_url}/v1/triage/batch",
+                    json={"reports": reports[start : start + 50]},
+                    headers=service.headers,
+                    timeout=120,
+                )
+                response.raise_for_status()
+            busy_mb.append(rss_mb(service.pid))
+    print(
+        f"start-up to ready: median {statistics.median(seconds):.1f} s (runs: {', '.join(f'{s:.1f}' for s in seconds)})"
+    )
+    print(
+        f"resident memory per worker: {statistics.median(ready_mb):.0f} MB when ready, "
+        f"{statistics.median(busy_mb):.0f} MB after 200 reports"
+    )
+
+
+if __name__ == "__main__":
+    main()
