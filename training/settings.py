@@ -66,6 +66,47 @@ class Settings(BaseSettings):
         gt=0,
         description="Inverse regularisation strength C of the learned vagueness scorer's logistic regression.",
     )
+    duplicate_likely_threshold: float = Field(
+        default=0.6,
+        ge=0,
+        le=1,
+        description="A duplicate candidate scoring at least this is a likely duplicate (and joins the report's "
+        "group); chosen on the dev annotations for `duplicate_target_precision`.",
+    )
+    duplicate_target_precision: float = Field(
+        default=0.9,
+        gt=0,
+        le=1,
+        description="Precision the likely-duplicate threshold must reach on the dev annotations when it is fitted.",
+    )
+    duplicate_window_days: float = Field(
+        default=365.0,
+        gt=0,
+        description="Reports further apart in time are never duplicate candidates (categories not listed in "
+        "`duplicate_category_window_days`).",
+    )
+    duplicate_category_window_days: dict[str, float] = Field(
+        default_factory=dict,
+        description='Time window per category in days, as JSON, e.g. {"Banjir": 3}.',
+    )
+    duplicate_radius_m: float = Field(
+        default=1000.0,
+        gt=0,
+        description="Reports whose points are further apart (when both have one) are never duplicate candidates.",
+    )
+    duplicate_category_radius_m: dict[str, float] = Field(
+        default_factory=dict,
+        description='Radius per category in metres, as JSON, e.g. {"Pohon Tumbang": 250}.',
+    )
+    duplicate_near_exact_threshold: float = Field(
+        default=0.8,
+        gt=0,
+        le=1,
+        description="Character-shingle Jaccard similarity from which a candidate counts as a near-exact resubmission.",
+    )
+    duplicate_candidate_pool: int = Field(
+        default=100, ge=1, le=10_000, description="Nearest vectors retrieved per duplicate search before scoring."
+    )
 
     @property
     def tracking_uri(self) -> str:

@@ -1,0 +1,624 @@
+"""The duplicate index: for a new report, the earlier reports that may describe the same problem.
+
+Candidates come from four paths, merged before scoring, so a true duplicate surfaces whichever signal
+carries it:
+
+1. exact resubmissions: the normalised-text hash, looked up always;
+2. near-exact resubmissions: MinHash LSH bands, looked up always;
+3. similar text anywhere: the nearest `candidate_pool` vectors (brute force below `ann_min_size`, then a
+   faiss HNSW graph over 8-bit quantised vectors; exact cosines are recomputed from the float32 store);
+4. same place and time: the newest `local_pool` reports of the same kelurahan and of the grid cells within
+   the radius, scored in full, which is what catches a reworded report whose text similarity alone would
+   rank below same-text-elsewhere.
+
+Candidates outside the query category's time window, or (when both have points) outside its radius, are
+dropped; the rest are scored by :class:`DuplicateScorer` and the best `k` returned. The index keeps vectors,
+hashes and MinHash signatures, never text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import tempfile
+from array import array
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from models.duplicates.clusters import Clusters
+from models.duplicates.lookup import KeyLookup
+from models.duplicates.scoring import FEATURES, DuplicateCandidate, DuplicateScorer, evidence_features
+from models.duplicates.text import (
+    BANDS,
+    MAX_WORDS,
+    NUM_PERM,
+    band_keys,
+    duplicate_text,
+    minhash,
+    text_hash,
+    word_hashes,
+)
+from models.duplicates.vectors import VectorStore, inner_products
+
+FORMAT_VERSION = 1
+WORD_COUNT_BUCKETS = 1 << 22
+"""Document-frequency counters for word hashes (16 MB): enough that collisions rarely merge two rare words."""
+RARE_WORD_SHARE = 0.0016
+RARE_WORD_MIN = 20
+EARTH_RADIUS_M = 6_371_008.8
+_METRES_PER_DEGREE = math.pi * EARTH_RADIUS_M / 180
+
+
+class IndexIntegrityError(RuntimeError):
+    """A saved index is incomplete, altered, or was written by another format version."""
+
+
+@dataclass(frozen=True, eq=False)
+class DuplicateEntry:
+    """What the index keeps of one report: no text, only its vector, hashes, time and place."""
+
+    id: str
+    vector: np.ndarray = field(repr=False)
+    """The e5 embedding of :func:`duplicate_text` with ``prompt_name=EMBEDDING_PROMPT``."""
+    created_at: datetime
+    text_hash: int
+    signature: np.ndarray = field(repr=False)
+    words: np.ndarray = field(repr=False)
+    """:func:`word_hashes` of the text."""
+    lat: float | None = None
+    lon: float | None = None
+    kelurahan: str | None = None
+    category: str | None = None
+
+    @classmethod
+    def from_report(
+        cls,
+        id: str,
+        text: str,
+        vector: np.ndarray,
+        created_at: datetime,
+        *,
+        title: str | None = None,
+        lat: float | None = None,
+        lon: float | None = None,
+        kelurahan: str | None = None,
+        category: str | None = None,
+    ) -> DuplicateEntry:
+        """Fingerprint the (masked) text and drop it; `vector` must embed ``duplicate_text(title, text)``."""
+        words = duplicate_text(title, text)
+        return cls(
+            id, vector, created_at, text_hash(words), minhash(words), word_hashes(words), lat, lon, kelurahan, category
+        )
+
+    @property
+    def has_point(self) -> bool:
+        return self.lat is not None and self.lon is not None and not (math.isnan(self.lat) or math.isnan(self.lon))
+
+
+def _seconds(moment: datetime) -> float:
+    # A naive time is taken as UTC, so the same report gives the same number on every machine.
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+def _kelurahan_key(name: str | None) -> str | None:
+    if name is None or (isinstance(name, float) and math.isnan(name)):
+        return None
+    key = "".join(ch for ch in name.casefold() if ch.isalnum())
+    for prefix in ("kelurahan", "kel", "desa"):
+        if key.startswith(prefix) and len(key) > len(prefix) + 2:
+            key = key[len(prefix) :]
+            break
+    return key or None
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    vector = np.asarray(vector, dtype=np.float32).reshape(-1)
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector
+
+
+def haversine_m(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    phi1, phi2 = math.radians(lat), np.radians(lats)
+    dphi, dlmb = phi2 - phi1, np.radians(lons - lon)
+    a = np.sin(dphi / 2) ** 2 + math.cos(phi1) * np.cos(phi2) * np.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+@dataclass(eq=False)
+class _Evidence:
+    """Evidence arrays for the candidate rows of one query (after the window and radius filters)."""
+
+    rows: np.ndarray
+    text_similarity: np.ndarray
+    lexical_similarity: np.ndarray
+    rare_word_overlap: np.ndarray
+    exact: np.ndarray
+    hours_apart: np.ndarray
+    distance_m: np.ndarray
+    same_kelurahan: np.ndarray
+    same_category: np.ndarray
+    radius_m: float
+    scores: np.ndarray | None = None
+
+    @property
+    def features(self) -> np.ndarray:
+        return evidence_features(
+            self.text_similarity,
+            self.lexical_similarity,
+            self.rare_word_overlap,
+            self.hours_apart,
+            self.same_kelurahan,
+            self.distance_m,
+            self.radius_m,
+            self.same_category,
+        )
+
+
+class DuplicateIndex:
+    """Search, link and persist duplicate candidates among indexed reports.
+
+    Hyperparameters (stored as given, scikit-learn style):
+
+    - ``window_days`` / ``category_window_days``: how far apart in time a candidate may be, by the query's
+      category (default for categories not listed).
+    - ``radius_m`` / ``category_radius_m``: how far apart the two points may be when both have one.
+    - ``likely_threshold``: a score at or above it is a likely duplicate (and links the two reports).
+    - ``near_exact_threshold``: lexical (character-shingle Jaccard) similarity that counts as near-exact.
+    - ``candidate_pool``: nearest vectors retrieved; ``local_pool``: newest same-place reports scored;
+      ``hash_pool``: newest exact/near-exact matches per hash bucket.
+    - ``ann_min_size``: below it vectors are searched exactly; from it on, by a faiss IVF index probing
+      ``nprobe`` lists, retrained after growing ``ann_rebuild_growth`` times (see ``vectors.py``).
+    - ``scorer``: a :class:`DuplicateScorer` (the shipped coefficients when None).
+    """
+
+    def __init__(
+        self,
+        dim: int = 384,
+        window_days: float = 365.0,
+        category_window_days: Mapping[str, float] | None = None,
+        radius_m: float = 1000.0,
+        category_radius_m: Mapping[str, float] | None = None,
+        likely_threshold: float = 0.5,
+        near_exact_threshold: float = 0.8,
+        candidate_pool: int = 100,
+        local_pool: int = 2000,
+        hash_pool: int = 50,
+        ann_min_size: int = 20_000,
+        nprobe: int = 32,
+        ann_rebuild_growth: float = 4.0,
+        scorer: DuplicateScorer | None = None,
+    ) -> None:
+        self.dim = dim
+        self.window_days = window_days
+        self.category_window_days = category_window_days
+        self.radius_m = radius_m
+        self.category_radius_m = category_radius_m
+        self.likely_threshold = likely_threshold
+        self.near_exact_threshold = near_exact_threshold
+        self.candidate_pool = candidate_pool
+        self.local_pool = local_pool
+        self.hash_pool = hash_pool
+        self.ann_min_size = ann_min_size
+        self.nprobe = nprobe
+        self.ann_rebuild_growth = ann_rebuild_growth
+        self.scorer = scorer
+        self._reset()
+
+    _PARAMS = (
+        "dim window_days category_window_days radius_m category_radius_m likely_threshold near_exact_threshold "
+        "candidate_pool local_pool hash_pool ann_min_size nprobe ann_rebuild_growth"
+    ).split()
+
+    def get_params(self) -> dict:
+        params = {name: getattr(self, name) for name in self._PARAMS}
+        params["scorer"] = (self.scorer or DuplicateScorer()).to_dict()
+        return params
+
+    def _reset(self) -> None:
+        self._size = 0
+        self._store = VectorStore(self.dim, self.ann_min_size, self.nprobe, self.ann_rebuild_growth)
+        self._times = np.zeros(0)
+        self._points = np.zeros((0, 2))
+        self._kelurahan = np.zeros(0, dtype=np.int32)
+        self._category = np.zeros(0, dtype=np.int32)
+        self._signatures = np.zeros((0, NUM_PERM), dtype=np.uint32)
+        self._words = np.zeros((0, MAX_WORDS), dtype=np.uint32)
+        self._word_counts = np.zeros(WORD_COUNT_BUCKETS, dtype=np.uint32)
+        self._deleted = np.zeros(0, dtype=bool)
+        self._ids: list[str] = []
+        self._rows: dict[str, int] = {}
+        self._kelurahan_names: list[str] = []
+        self._kelurahan_codes: dict[str, int] = {}
+        self._category_names: list[str] = []
+        self._category_codes: dict[str, int] = {}
+        self._kelurahan_rows: dict[int, array] = {}
+        self._cell_rows: dict[tuple[int, int], array] = {}
+        self._exact = KeyLookup(1, np.uint64)
+        self._bands = KeyLookup(BANDS, np.uint32)
+        self._clusters = Clusters()
+
+    # ------------------------------------------------------------------ settings per category
+
+    def window_hours(self, category: str | None) -> float:
+        return 24.0 * (self.category_window_days or {}).get(category, self.window_days)
+
+    def radius_for(self, category: str | None) -> float:
+        return (self.category_radius_m or {}).get(category, self.radius_m)
+
+    @property
+    def _cell_m(self) -> float:
+        return max([self.radius_m, *(self.category_radius_m or {}).values()])
+
+    # ------------------------------------------------------------------ adding and removing
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, report_id: str) -> bool:
+        return report_id in self._rows
+
+    def ids(self) -> list[str]:
+        """The indexed (not removed) report ids."""
+        return list(self._rows)
+
+    def add(self, entries: Iterable[DuplicateEntry]) -> None:
+        """Index `entries` (ids not yet indexed). Add in time order where possible: per-place pools keep
+        the newest rows."""
+        entries = list(entries)
+        ids = [e.id for e in entries]
+        if len(set(ids)) != len(ids) or any(i in self._rows for i in ids):
+            raise ValueError("an entry id is already indexed (or repeated in this call)")
+        if not entries:
+            return
+        vectors = np.stack([np.asarray(e.vector, dtype=np.float32).reshape(-1) for e in entries])
+        if vectors.shape[1] != self.dim:
+            raise ValueError(f"vectors have {vectors.shape[1]} dimensions, the index {self.dim}")
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors /= np.where(norms > 0, norms, 1.0)
+        signatures = np.stack([np.asarray(e.signature, dtype=np.uint32) for e in entries])
+        points = np.array([(e.lat, e.lon) if e.has_point else (np.nan, np.nan) for e in entries], dtype=float)
+        self._append(
+            ids=ids,
+            vectors=vectors,
+            times=np.array([_seconds(e.created_at) for e in entries]),
+            points=points,
+            kelurahan=np.array([self._code(_kelurahan_key(e.kelurahan), "kelurahan") for e in entries], np.int32),
+            category=np.array([self._code(e.category, "category") for e in entries], np.int32),
+            signatures=signatures,
+            words=np.stack([np.asarray(e.words, dtype=np.uint32) for e in entries]),
+            text_hashes=np.array([e.text_hash for e in entries], dtype=np.uint64),
+            deleted=np.zeros(len(entries), dtype=bool),
+        )
+
+    def _code(self, name: str | None, kind: str) -> int:
+        if name is None:
+            return -1
+        codes, names = (
+            (self._kelurahan_codes, self._kelurahan_names)
+            if kind == "kelurahan"
+            else (self._category_codes, self._category_names)
+        )
+        if name not in codes:
+            codes[name] = len(names)
+            names.append(name)
+        return codes[name]
+
+    def _append(
+        self,
+        *,
+        ids,
+        vectors,
+        times,
+        points,
+        kelurahan,
+        category,
+        signatures,
+        words,
+        text_hashes,
+        deleted,
+        index_vectors=True,
+    ) -> None:
+        start, end = self._size, self._size + len(ids)
+        if end > len(self._times):
+            capacity = max(end, 2 * len(self._times), 1024)
+            for name in ("_times", "_points", "_kelurahan", "_category", "_signatures", "_words", "_deleted"):
+                old = getattr(self, name)
+                grown = np.zeros((capacity, *old.shape[1:]), dtype=old.dtype)
+                grown[:start] = old[:start]
+                setattr(self, name, grown)
+        self._times[start:end] = times
+        self._points[start:end] = points
+        self._kelurahan[start:end] = kelurahan
+        self._category[start:end] = category
+        self._signatures[start:end] = signatures
+        self._words[start:end] = words
+        counted = words[words > 0] % WORD_COUNT_BUCKETS
+        self._word_counts += np.bincount(counted, minlength=WORD_COUNT_BUCKETS).astype(np.uint32)
+        self._deleted[start:end] = deleted
+        self._size = end
+        self._ids.extend(ids)
+        for row, (report_id, gone) in enumerate(zip(ids, deleted), start):
+            if not gone:
+                self._rows[report_id] = row
+        self._exact.append(text_hashes)
+        self._bands.append(band_keys(signatures))
+        self._clusters.grow(end)
+        self._place_rows(start, end)
+        self._store.add(vectors, index=index_vectors)
+
+    def _place_rows(self, start: int, end: int) -> None:
+        cell_deg = self._cell_m / _METRES_PER_DEGREE
+        for row in range(start, end):
+            if self._deleted[row]:
+                continue
+            if (code := int(self._kelurahan[row])) >= 0:
+                self._kelurahan_rows.setdefault(code, array("i")).append(row)
+            lat, lon = self._points[row]
+            if not math.isnan(lat):
+                cell = (math.floor(lat / cell_deg), math.floor(lon / cell_deg))
+                self._cell_rows.setdefault(cell, array("i")).append(row)
+
+    def remove(self, ids: Iterable[str]) -> int:
+        """Stop returning these reports (and unlink them); their rows stay as tombstones until rebuilt."""
+        rows = [self._rows.pop(i) for i in ids if i in self._rows]
+        self._deleted[rows] = True
+        self._clusters.drop_rows(rows)
+        return len(rows)
+
+    # ------------------------------------------------------------------ vector search
+
+    # ------------------------------------------------------------------ search and scoring
+
+    def search(self, entry: DuplicateEntry, k: int = 5) -> list[DuplicateCandidate]:
+        """The `k` best-scoring indexed reports (other than `entry` itself) within its window and radius."""
+        evidence = self._evidence(entry, self._pool(entry))
+        if evidence is None:
+            return []
+        best = np.argsort(-evidence.scores, kind="stable")[:k]
+        return [self._candidate(evidence, i) for i in best]
+
+    def compare(self, entry: DuplicateEntry, other_id: str) -> DuplicateCandidate | None:
+        """The evidence and score for one indexed report; None when it is outside the window or radius."""
+        evidence = self._evidence(entry, np.array([self._rows[other_id]]))
+        return None if evidence is None else self._candidate(evidence, 0)
+
+    def pool_features(self, entry: DuplicateEntry) -> tuple[list[str], np.ndarray]:
+        """Every candidate the search would score, with its feature row (for fitting the scorer)."""
+        evidence = self._evidence(entry, self._pool(entry))
+        if evidence is None:
+            return [], np.zeros((0, len(FEATURES)))
+        return [self._ids[row] for row in evidence.rows.tolist()], evidence.features
+
+    def pair_features(self, entry: DuplicateEntry, other_id: str) -> np.ndarray | None:
+        """The feature row for one indexed report; None when it is outside the window or radius."""
+        evidence = self._evidence(entry, np.array([self._rows[other_id]]))
+        return None if evidence is None else evidence.features[0]
+
+    def _pool(self, entry: DuplicateEntry) -> np.ndarray:
+        if not self._size:
+            return np.zeros(0, dtype=np.int64)
+        pools = [
+            self._exact.rows(np.array([entry.text_hash], dtype=np.uint64), self.hash_pool),
+            self._bands.rows(band_keys(entry.signature)[0], self.hash_pool),
+            self._store.nearest(_unit(entry.vector), self.candidate_pool),
+            *self._local_rows(entry),
+        ]
+        return np.unique(np.concatenate([np.asarray(p, dtype=np.int64) for p in pools]))
+
+    def _local_rows(self, entry: DuplicateEntry) -> list[np.ndarray]:
+        found = []
+        code = self._kelurahan_codes.get(_kelurahan_key(entry.kelurahan) or "")
+        if code is not None and code in self._kelurahan_rows:
+            found.append(np.frombuffer(self._kelurahan_rows[code], dtype=np.int32)[-self.local_pool :])
+        if entry.has_point:
+            cell_m = self._cell_m
+            cell_deg = cell_m / _METRES_PER_DEGREE
+            radius = self.radius_for(entry.category)
+            span_lat = math.ceil(radius / cell_m)
+            span_lon = math.ceil(radius / (cell_m * max(math.cos(math.radians(entry.lat)), 1e-6)))
+            row0, col0 = math.floor(entry.lat / cell_deg), math.floor(entry.lon / cell_deg)
+            nearby = [
+                np.frombuffer(cell, dtype=np.int32)
+                for i in range(row0 - span_lat, row0 + span_lat + 1)
+                for j in range(col0 - span_lon, col0 + span_lon + 1)
+                if (cell := self._cell_rows.get((i, j))) is not None
+            ]
+            if nearby:
+                found.append(np.sort(np.concatenate(nearby))[-self.local_pool :])
+        return found
+
+    def _evidence(self, entry: DuplicateEntry, rows: np.ndarray) -> _Evidence | None:
+        rows = rows[~self._deleted[rows]]
+        own = self._rows.get(entry.id)
+        if own is not None:
+            rows = rows[rows != own]
+        hours = (self._times[rows] - _seconds(entry.created_at)) / 3600.0
+        in_window = np.abs(hours) <= self.window_hours(entry.category)
+        rows, hours = rows[in_window], hours[in_window]
+        radius = self.radius_for(entry.category)
+        distance = np.full(len(rows), np.nan)
+        if entry.has_point:
+            distance = haversine_m(entry.lat, entry.lon, self._points[rows, 0], self._points[rows, 1])
+            near = np.isnan(distance) | (distance <= radius)
+            rows, hours, distance = rows[near], hours[near], distance[near]
+        if not len(rows):
+            return None
+        exact = self._exact.keys[rows, 0] == np.uint64(entry.text_hash)
+        evidence = _Evidence(
+            rows=rows,
+            text_similarity=np.clip(inner_products(self._store.vectors[rows], _unit(entry.vector)), -1.0, 1.0),
+            lexical_similarity=(self._signatures[rows] == np.asarray(entry.signature, dtype=np.uint32)).mean(axis=1),
+            rare_word_overlap=self._rare_word_overlap(np.asarray(entry.words, dtype=np.uint32), rows),
+            exact=exact,
+            hours_apart=np.abs(hours),
+            distance_m=distance,
+            same_kelurahan=self._same(self._kelurahan[rows], self._kelurahan_codes, _kelurahan_key(entry.kelurahan)),
+            same_category=self._same(self._category[rows], self._category_codes, entry.category),
+            radius_m=radius,
+        )
+        evidence.scores = (self.scorer or DuplicateScorer()).probability(evidence.features)
+        return evidence
+
+    def _candidate(self, evidence: _Evidence, i: int) -> DuplicateCandidate:
+        score, lexical, distance = (
+            float(evidence.scores[i]),
+            float(evidence.lexical_similarity[i]),
+            evidence.distance_m[i],
+        )
+        same_kelurahan, same_category = evidence.same_kelurahan[i], evidence.same_category[i]
+        return DuplicateCandidate(
+            id=self._ids[evidence.rows[i]],
+            score=round(score, 4),
+            likely_duplicate=score >= self.likely_threshold,
+            text_similarity=round(float(evidence.text_similarity[i]), 4),
+            lexical_similarity=round(lexical, 4),
+            rare_word_overlap=round(float(evidence.rare_word_overlap[i]), 4),
+            exact=bool(evidence.exact[i]),
+            near_exact=bool(evidence.exact[i]) or lexical >= self.near_exact_threshold,
+            distance_m=None if math.isnan(distance) else round(float(distance), 1),
+            same_kelurahan=None if same_kelurahan == 0 else bool(same_kelurahan > 0),
+            hours_apart=round(float(evidence.hours_apart[i]), 2),
+            same_category=None if same_category == 0 else bool(same_category > 0),
+        )
+
+    def _rare_word_overlap(self, words: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Per row: shared rare words over the rare words of the side that has fewer (0 if either has none).
+
+        A word is rare when at most RARE_WORD_SHARE of the indexed reports (and at least RARE_WORD_MIN)
+        contain it; counts are kept per hash bucket, so a collision can only make a word look commoner."""
+        limit = max(RARE_WORD_MIN, RARE_WORD_SHARE * self._size)
+        query = words[(words > 0) & (self._word_counts[words % WORD_COUNT_BUCKETS] <= limit)]
+        candidates = self._words[rows]
+        rare = (candidates > 0) & (self._word_counts[candidates % WORD_COUNT_BUCKETS] <= limit)
+        shared = (rare & np.isin(candidates, query)).sum(axis=1)
+        smaller = np.minimum(rare.sum(axis=1), len(query))
+        return np.where(smaller > 0, shared / np.maximum(smaller, 1), 0.0)
+
+    @staticmethod
+    def _same(codes: np.ndarray, vocabulary: dict[str, int], name: str | None) -> np.ndarray:
+        """1 same, -1 different, 0 when either side is unknown."""
+        if name is None:
+            return np.zeros(len(codes), dtype=np.int8)
+        query = vocabulary.get(name, -2)  # a name never indexed differs from every known one
+        return np.where(codes < 0, 0, np.where(codes == query, 1, -1)).astype(np.int8)
+
+    # ------------------------------------------------------------------ clusters
+
+    def ingest(self, entry: DuplicateEntry, k: int = 5) -> list[DuplicateCandidate]:
+        """Search, add, and link `entry` to every likely duplicate found: the call for a new report."""
+        candidates = self.search(entry, k)
+        self.add([entry])
+        for candidate in candidates:
+            if candidate.likely_duplicate:
+                self._clusters.link(self._rows[entry.id], self._rows[candidate.id], Clusters.AUTOMATIC)
+        return candidates
+
+    def link(self, a: str, b: str) -> None:
+        """A reviewer's merge: `a` and `b` (and their groups) are one problem."""
+        self._clusters.link(self._rows[a], self._rows[b], Clusters.REVIEWER)
+
+    def unlink(self, a: str, b: str) -> bool:
+        """A reviewer's split of a direct link; the groups are recomputed from the links left."""
+        return self._clusters.unlink(self._rows[a], self._rows[b])
+
+    def cluster_of(self, report_id: str) -> list[str]:
+        """Every report linked to `report_id`, directly or through others (itself included), by row order."""
+        return [self._ids[row] for row in self._clusters.members(self._rows[report_id])]
+
+    def cluster_count(self) -> int:
+        return len(self._clusters)
+
+    # ------------------------------------------------------------------ persistence
+
+    _ARRAYS = ("times", "points", "kelurahan", "category", "signatures", "words", "deleted")
+
+    def save(self, path: Path | str) -> Path:
+        """Write the index to the directory `path` (replaced atomically): .npy arrays, the faiss graph,
+        metadata.json with hyperparameters, names, ids and the sha256 of every file."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".duplicates-", dir=path.parent))
+        try:
+            n = self._size
+            arrays = {name: getattr(self, f"_{name}")[:n] for name in self._ARRAYS}
+            arrays["vectors"] = self._store.vectors
+            arrays["text_hashes"] = self._exact.keys[:, 0]
+            arrays["links"] = self._clusters.links()
+            for name, values in arrays.items():
+                np.save(work / f"{name}.npy", np.ascontiguousarray(values), allow_pickle=False)
+            self._store.save_ann(work)
+            files = sorted(p.name for p in work.iterdir())
+            metadata = {
+                "format_version": FORMAT_VERSION,
+                "num_perm": NUM_PERM,
+                "params": self.get_params(),
+                "size": n,
+                "ann_built_at": self._store.ann_built_at,
+                "ids": self._ids,
+                "kelurahan": self._kelurahan_names,
+                "category": self._category_names,
+                "sha256": {name: _sha256(work / name) for name in files},
+            }
+            (work / "metadata.json").write_text(json.dumps(metadata, ensure_ascii=False))
+            if path.exists():
+                stale = path.with_name(f".{path.name}.stale")
+                shutil.rmtree(stale, ignore_errors=True)
+                os.rename(path, stale)
+                os.rename(work, path)
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                os.rename(work, path)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return path
+
+    @classmethod
+    def load(cls, path: Path | str) -> DuplicateIndex:
+        """An index saved by :meth:`save`, every file checked against its recorded sha256."""
+        path = Path(path)
+        try:
+            metadata = json.loads((path / "metadata.json").read_text())
+        except (OSError, ValueError) as error:
+            raise IndexIntegrityError(f"no readable metadata.json in {path}") from error
+        if metadata.get("format_version") != FORMAT_VERSION or metadata.get("num_perm") != NUM_PERM:
+            raise IndexIntegrityError(f"{path} was written by another index format")
+        for name, digest in metadata["sha256"].items():
+            if not (path / name).is_file() or _sha256(path / name) != digest:
+                raise IndexIntegrityError(f"{path / name} is missing or does not match its recorded sha256")
+        params = dict(metadata["params"])
+        scorer = DuplicateScorer.from_dict(params.pop("scorer"))
+        index = cls(**params, scorer=scorer)
+        arrays = {
+            name: np.load(path / f"{name}.npy", allow_pickle=False) for name in (*cls._ARRAYS, "vectors", "text_hashes")
+        }
+        index._kelurahan_names = list(metadata["kelurahan"])
+        index._kelurahan_codes = {name: i for i, name in enumerate(index._kelurahan_names)}
+        index._category_names = list(metadata["category"])
+        index._category_codes = {name: i for i, name in enumerate(index._category_names)}
+        has_ann = index._store.load_ann(path, metadata["ann_built_at"])
+        if has_ann and index._store.ann_size != metadata["size"]:
+            raise IndexIntegrityError(f"{path} holds {index._store.ann_size} indexed vectors, not {metadata['size']}")
+        index._append(ids=list(metadata["ids"]), **arrays, index_vectors=not has_ann)
+        index._clusters.restore(index._size, np.load(path / "links.npy", allow_pickle=False))
+        return index
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held for the indexed rows: vectors, faiss lists, hashes, signatures, times and places.
+
+        Not counted: spare array capacity (up to 2x while growing) and the Python id map and names."""
+        per_row = sum(getattr(self, f"_{name}")[:1].nbytes for name in self._ARRAYS)
+        shared = self._store.nbytes + self._exact.nbytes + self._bands.nbytes + self._word_counts.nbytes
+        return self._size * per_row + shared
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()

