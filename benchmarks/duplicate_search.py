@@ -11,8 +11,8 @@ measures it).
 
 Each size runs in its own process so its memory is measured alone:
 
-    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/duplicate_search.py              # 10k, 100k, 1M
-    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/duplicate_search.py --sizes 10000
+    .venv/bin/python benchmarks/duplicate_search.py                # 10k, 100k, 1M (about 5 minutes)
+    .venv/bin/python benchmarks/duplicate_search.py --sizes 10000
 """
 
 from __future__ import annotations

@@ -6,14 +6,14 @@ carries it:
 1. exact resubmissions: the normalised-text hash, looked up always;
 2. near-exact resubmissions: MinHash LSH bands, looked up always;
 3. similar text anywhere: the nearest `candidate_pool` vectors (brute force below `ann_min_size`, then a
-   faiss HNSW graph over 8-bit quantised vectors; exact cosines are recomputed from the float32 store);
+   faiss IVF index over 8-bit quantised vectors; exact cosines are recomputed from the float32 store);
 4. same place and time: the newest `local_pool` reports of the same kelurahan and of the grid cells within
    the radius, scored in full, which is what catches a reworded report whose text similarity alone would
    rank below same-text-elsewhere.
 
 Candidates outside the query category's time window, or (when both have points) outside its radius, are
 dropped; the rest are scored by :class:`DuplicateScorer` and the best `k` returned. The index keeps vectors,
-hashes and MinHash signatures, never text.
+hashes, MinHash signatures and word hashes, never text.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from models.duplicates.text import (
     word_hashes,
 )
 from models.duplicates.vectors import VectorStore, inner_products
+from models.location import name_key
 
 FORMAT_VERSION = 1
 WORD_COUNT_BUCKETS = 1 << 22
@@ -108,14 +109,10 @@ def _seconds(moment: datetime) -> float:
 
 
 def _kelurahan_key(name: str | None) -> str | None:
+    """The gazetteer's name key: case, spacing, punctuation and a "Kel."/"Kelurahan" prefix do not matter."""
     if name is None or (isinstance(name, float) and math.isnan(name)):
         return None
-    key = "".join(ch for ch in name.casefold() if ch.isalnum())
-    for prefix in ("kelurahan", "kel", "desa"):
-        if key.startswith(prefix) and len(key) > len(prefix) + 2:
-            key = key[len(prefix) :]
-            break
-    return key or None
+    return name_key(name, "kelurahan") or None
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
@@ -185,7 +182,7 @@ class DuplicateIndex:
         category_window_days: Mapping[str, float] | None = None,
         radius_m: float = 1000.0,
         category_radius_m: Mapping[str, float] | None = None,
-        likely_threshold: float = 0.5,
+        likely_threshold: float = 0.6,
         near_exact_threshold: float = 0.8,
         candidate_pool: int = 100,
         local_pool: int = 2000,
