@@ -1,4 +1,10 @@
-"""The duplicate index as configured by the settings, and the fit of its scorer on the dev annotations.
+"""The duplicate index as configured by the settings, the real data it is measured on, and its scorer's fit.
+
+- :func:`make_index`: an empty :class:`DuplicateIndex` with the ``duplicate_*`` settings.
+- :func:`dataset_entries`, :func:`exact_resubmissions`, :func:`load_gold`, :func:`replay`: index entries of a
+  real export (embeddings cached under ``home``/cache/duplicates), its natural identical resubmissions, the
+  annotated pairs, and a time-ordered replay that searches each query among the reports before it.
+- :func:`fit_duplicate_scorer`: the logistic scorer fitted on the ``dev`` pairs, logged to MLflow.
 
 The shipped coefficients (``models.duplicates.scoring.DEFAULT_COEFFICIENTS``) are the output of
 :func:`fit_duplicate_scorer` on the ``dev`` half of the annotated pairs; running it again reproduces them,
