@@ -19,6 +19,15 @@ class ServiceSettings(Settings):
         default=50.0, ge=0, description="Points this close to a kelurahan boundary are 'ambiguous', not 'mismatch'."
     )
 
+    duplicate_check: bool = Field(
+        default=True,
+        description="Look for earlier reports of the same problem (loads the sentence embedder, ~0.5 GB).",
+    )
+    housekeeping_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How often the service saves a changed duplicate index (it is also saved on shutdown).",
+    )
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL of the database, e.g. postgresql+psycopg://user@host/db; "

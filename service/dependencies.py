@@ -23,6 +23,11 @@ def get_location_checker(request: Request) -> LocationChecker | None:
     return request.app.state.location_checker
 
 
+def get_duplicate_finder(request: Request):
+    """The duplicate finder, or None where the check is off (TRIASE_DUPLICATE_CHECK)."""
+    return request.app.state.duplicate_finder
+
+
 def get_database(request: Request) -> Database:
     return request.app.state.database
 

@@ -17,6 +17,7 @@ from service.auth.bootstrap import ensure_admin_key
 from service.config import ServiceSettings, get_service_settings
 from service.database.core import Database
 from service.database.migrate import upgrade
+from service.duplicates.service import DuplicateFinder
 from service.health.views import router as health_router
 from service.limits import BodySizeLimit
 from service.metrics.instrument import Metrics
@@ -41,13 +42,18 @@ def location_checker(settings: ServiceSettings) -> LocationChecker | None:
     return LocationChecker(load_gazetteer(settings), margin_m=settings.location_margin_m)
 
 
-async def _poll_champion(store: ModelStore, database: Database, seconds: float) -> None:
+async def _every(seconds: float, work, *args) -> None:
     while True:
         await asyncio.sleep(seconds)
         try:
-            await run_in_threadpool(refresh_model, store, database)
-        except Exception:  # keep polling: the next round may find the database or registry back
-            log.exception("checking for a new champion failed")
+            await run_in_threadpool(work, *args)
+        except Exception:  # keep going: the next round may find the database or registry back
+            log.exception("background task %s failed", getattr(work, "__name__", work))
+
+
+def _save_if_changed(finder: DuplicateFinder) -> None:
+    if finder.dirty:
+        finder.save()
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -63,16 +69,25 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         loaded = await run_in_threadpool(app.state.model_store.load_champion)
         if loaded is None:
             log.warning("no model loaded: readiness fails until a champion is promoted")
-        poller = None
+        finder = None
+        if settings.duplicate_check:
+            finder = await run_in_threadpool(DuplicateFinder.open, settings, database)
+        app.state.duplicate_finder = finder
+        tasks = []
         if settings.model_poll_seconds > 0:
-            poller = asyncio.create_task(_poll_champion(app.state.model_store, database, settings.model_poll_seconds))
+            tasks.append(_every(settings.model_poll_seconds, refresh_model, app.state.model_store, database))
+        if finder is not None:
+            tasks.append(_every(settings.housekeeping_seconds, _save_if_changed, finder))
+        running = [asyncio.create_task(task) for task in tasks]
         try:
             yield
         finally:
-            if poller is not None:
-                poller.cancel()
+            for task in running:
+                task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await poller
+                    await task
+            if finder is not None:
+                await run_in_threadpool(_save_if_changed, finder)
             database.dispose()
 
     app = FastAPI(
@@ -85,6 +100,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.state.database = database
     app.state.model_store = ModelStore(settings)
     app.state.location_checker = None
+    app.state.duplicate_finder = None
     app.state.quality_gates = QualityGates(database, settings)
     app.state.metrics = Metrics(app)
     errors.install(app)

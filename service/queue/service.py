@@ -291,52 +291,20 @@ def _view(session: Session, item: QueueItem) -> QueueItemView:
         d.suggestion_id: d for d in session.scalars(select(Decision).where(Decision.queue_item_id == item.id)).all()
     }
     suggestions = [
-        SuggestionView(
-            id=s.id,
-            kind=s.kind,
-            value=s.value,
-            current_value=s.current_value,
-            score=s.score,
-            status=s.status.value,
-            reason=s.reason,
-            evidence=s.evidence,
-            model_version=s.model_version,
-            decision=_decision_view(decisions[s.id]) if s.id in decisions else None,
+        SuggestionView.model_validate(s, from_attributes=True).model_copy(
+            update={"decision": _decision_view(decisions[s.id]) if s.id in decisions else None}
         )
         for s in report.suggestions
     ]
     return QueueItemView(
         **_summary(session, item).model_dump(),
-        report=ReportView(
-            id=report.id,
-            title=report.title,
-            text=report.text,
-            citizen_category=report.citizen_category,
-            kelurahan=report.kelurahan,
-            kecamatan=report.kecamatan,
-            city=report.city,
-            channel=report.channel,
-            lat=report.lat,
-            lon=report.lon,
-            created_at=report.created_at,
-            received_at=report.received_at,
-            private=report.private,
-            duplicate_group=report.duplicate_group,
-        ),
+        report=ReportView.model_validate(report, from_attributes=True),
         suggestions=suggestions,
     )
 
 
 def _decision_view(decision: Decision) -> DecisionView:
-    return DecisionView(
-        id=decision.id,
-        suggestion_id=decision.suggestion_id,
-        action=decision.action,
-        value=decision.value,
-        comment=decision.comment,
-        reviewer=decision.reviewer,
-        decided_at=decision.decided_at,
-    )
+    return DecisionView.model_validate(decision, from_attributes=True)
 
 
 def suggestion_kind(session: Session, suggestion_id: int) -> SuggestionKind | None:

@@ -10,10 +10,11 @@ from models.location import LocationChecker
 from service.auth.dependencies import Reviewer
 from service.config import ServiceSettings
 from service.database.core import Database, utcnow
-from service.dependencies import get_database, get_location_checker, get_model_store, get_settings
+from service.dependencies import get_database, get_duplicate_finder, get_location_checker, get_model_store, get_settings
+from service.duplicates.service import DuplicateFinder
 from service.model_store import ModelStore
 from service.queue import service
-from service.queue.models import MAX_ID, DecisionRequest, ItemStatus, QueueItemView, QueuePage
+from service.queue.models import MAX_ID, Action, DecisionRequest, ItemStatus, QueueItemView, QueuePage
 from service.reports.models import SuggestionKind
 
 router = APIRouter(prefix="/v1/queue", tags=["queue"])
@@ -127,11 +128,15 @@ def decide(
     database: DatabaseDep,
     reviewer: Reviewer,
     values: Annotated[dict[SuggestionKind, set[str] | None], Depends(allowed_values)],
+    finder: Annotated[DuplicateFinder | None, Depends(get_duplicate_finder)],
 ):
     try:
         with database.session() as session:
             kind = service.suggestion_kind(session, request.suggestion_id)
-        return service.decide(database, item_id, request, reviewer.name, values.get(kind) if kind else None)
+        item = service.decide(database, item_id, request, reviewer.name, values.get(kind) if kind else None)
+        if request.action == Action.MERGE and finder is not None:
+            finder.link(item.report_id, request.value)
+        return item
     except service.NotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
     except service.InvalidDecision as exc:

@@ -97,6 +97,33 @@ def drafts(result: TriageResult) -> list[SuggestionDraft]:
                 {"top_k": [c.model_dump() for c in agency.top_k], "phrases": [e.model_dump() for e in agency.evidence]},
             )
         )
+    if result.vague is not None and result.vague.is_vague:
+        out.append(
+            SuggestionDraft(
+                SuggestionKind.VAGUE,
+                "vague",
+                None,
+                result.vague.score,
+                "vague",
+                False,
+                {"reasons": [r.model_dump() for r in result.vague.reasons]},
+            )
+        )
+    duplicates = result.duplicates
+    if duplicates is not None and duplicates.duplicate_of is not None:
+        best = next(c for c in duplicates.candidates if c.report_id == duplicates.duplicate_of)
+        exact = duplicates.exact_resubmission_of == best.report_id
+        out.append(
+            SuggestionDraft(
+                SuggestionKind.DUPLICATE,
+                best.report_id,
+                None,
+                best.score,
+                "exact_resubmission" if exact else "likely_duplicate",
+                exact,
+                {"candidates": [c.model_dump() for c in duplicates.candidates if c.likely_duplicate]},
+            )
+        )
     location = result.location
     if location is not None and location.verdict == LocationVerdict.MISMATCH and location.suggested:
         out.append(
@@ -121,6 +148,7 @@ def route(
     threshold = {
         SuggestionKind.CATEGORY: settings.auto_accept_category,
         SuggestionKind.AGENCY: settings.auto_accept_agency,
+        SuggestionKind.DUPLICATE: 0.0,  # only exact resubmissions are auto-acceptable at all
     }.get(draft.kind, 1.0)
     if draft.score < threshold:
         return RoutedSuggestion(draft, SuggestionStatus.IN_REVIEW, "low_confidence")

@@ -16,7 +16,7 @@ from service.config import ServiceSettings
 from service.database.core import Database
 from service.queue.models import ItemStatus, QueueItem
 from service.reports.identity import reporter_hash
-from service.reports.models import StoredReport, SuggestionRecord, SuggestionStatus
+from service.reports.models import StoredReport, SuggestionKind, SuggestionRecord, SuggestionStatus
 from service.reports.policy import Gate, drafts, route
 from service.triage.models import ReviewResult, TriageResult
 
@@ -112,6 +112,15 @@ def _store(session: Session, report: Report, result: TriageResult, context: Inta
         model_version=result.model.version,
         result={},
     )
+    resubmission = next(
+        (r for r in routed if r.draft.kind == SuggestionKind.DUPLICATE and r.status == SuggestionStatus.AUTO_ACCEPTED),
+        None,
+    )
+    if resubmission is not None:
+        original = session.get(StoredReport, resubmission.draft.value)
+        if original is not None:
+            row.duplicate_group = original.duplicate_group or original.id
+            original.duplicate_group = row.duplicate_group
     session.add(row)
     for r in routed:
         session.add(

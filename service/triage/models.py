@@ -5,6 +5,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from models.location import Verdict as LocationVerdictKind
 from models.mismatch import Verdict
 from models.report import Report
+from service.duplicates.models import DuplicatesResult
 
 
 class BatchTriageRequest(BaseModel):
@@ -68,6 +69,18 @@ class LocationResult(BaseModel):
     )
 
 
+class VagueReason(BaseModel):
+    code: str = Field(description="no_location, no_problem, greeting_or_hashtag_only or too_short.")
+    description: str = Field(description="What is missing, for reviewers.")
+    request: str = Field(description="What to ask the reporter for, in Bahasa Indonesia.")
+
+
+class VagueResult(BaseModel):
+    score: float = Field(ge=0, le=1, description="How likely the report is too vague to act on.")
+    is_vague: bool = Field(description="The score reaches TRIASE_VAGUE_THRESHOLD.")
+    reasons: list[VagueReason] = Field(description="What is missing; empty unless vague.")
+
+
 class ModelInfo(BaseModel):
     name: str
     version: str
@@ -86,6 +99,10 @@ class TriageResult(BaseModel):
         description="Which agency should handle it; null if the model has no router."
     )
     location: LocationResult | None = Field(description="The location check; null where no boundaries are loaded.")
+    vague: VagueResult | None = Field(default=None, description="Whether the report is too vague to act on.")
+    duplicates: DuplicatesResult | None = Field(
+        default=None, description="Earlier stored reports that may describe the same problem."
+    )
     model: ModelInfo
     review: ReviewResult | None = Field(
         default=None, description="What happens next: null only where the service stores nothing."

@@ -11,6 +11,7 @@ from service.auth.dependencies import Intake
 from service.config import ServiceSettings
 from service.database.core import Database
 from service.dependencies import get_database, get_location_checker, get_settings, served_model
+from service.duplicates.service import DuplicateFinder
 from service.reports.service import ConflictingResubmission, IntakeContext, intake
 from service.triage import service
 from service.triage.models import BatchTriageRequest, BatchTriageResponse, TriageResult
@@ -35,21 +36,29 @@ def _triage_and_store(
     database: Database,
     actor: str,
 ) -> list[TriageResult]:
+    state = request.app.state
     context = IntakeContext(
         settings=settings,
-        hash_key=request.app.state.reporter_hash_key,
-        closed_gates=request.app.state.quality_gates.closed(),
+        hash_key=state.reporter_hash_key,
+        closed_gates=state.quality_gates.closed(),
         actor=actor,
     )
+    finder: DuplicateFinder | None = state.duplicate_finder
+
+    def triage(fresh: Sequence[Report]) -> list[TriageResult]:
+        results = service.triage(model, fresh, top_k=settings.top_k, locations=locations)
+        if finder is None:
+            return results
+        found = finder.ingest(finder.entries(fresh))
+        return [r.model_copy(update={"duplicates": d}) for r, d in zip(results, found)]
+
     try:
-        return intake(
-            database,
-            reports,
-            lambda fresh: service.triage(model, fresh, top_k=settings.top_k, locations=locations),
-            context,
-        )
+        return intake(database, reports, triage, context)
     except ConflictingResubmission as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    finally:
+        if finder is not None:
+            finder.forget_unstored(database, [r.id for r in reports])
 
 
 @router.post("", response_model=TriageResult, summary="Triage one report", responses=CONFLICT)

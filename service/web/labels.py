@@ -17,6 +17,7 @@ REASON = {
     "spot_check": "Pemeriksaan acak",
     "vague": "Kurang jelas",
     "likely_duplicate": "Kemungkinan laporan ganda",
+    "exact_resubmission": "Laporan dikirim ulang",
     "agrees_with_citizen": "Sesuai pilihan warga",
     "no_citizen_category": "Warga tidak memilih kategori",
     "routing": "Penerusan ke instansi",

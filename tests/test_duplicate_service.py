@@ -1,0 +1,88 @@
+"""Duplicate checks in the service: resubmissions grouped at once, likely duplicates queued for a merge,
+and an index that survives restarts and is rebuilt from the database when it is lost."""
+
+import logging
+import shutil
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from service.database.core import Database
+from service.duplicates.service import INDEX_DIR
+from service.main import create_app
+from service.reports.models import StoredReport
+
+FLOOD = {
+    "id": "dup-1",
+    "text": "Banjir setinggi lutut di Jl. Kemang Raya depan Masjid Al Ikhlas, mobil tidak bisa lewat",
+    "created_at": "2026-11-20T07:00:00+07:00",
+    "lat": -6.2601,
+    "lon": 106.8132,
+    "kelurahan": "Bangka",
+}
+
+
+def _settings(served_settings, database_url, tmp_path):
+    return served_settings.model_copy(
+        update={"database_url": database_url, "model_poll_seconds": 0, "home": tmp_path / "home"}
+    )
+
+
+def test_resubmissions_are_grouped_and_reworded_reports_queued_for_a_merge(
+    served_settings, database_url, tmp_path, issue_keys, caplog
+):
+    settings = _settings(served_settings, database_url, tmp_path)
+    # The registry lives in the served home; only the index and keys live in the test's own home.
+    settings = settings.model_copy(update={"mlflow_tracking_uri": served_settings.tracking_uri})
+    keys = issue_keys(settings)
+    resent = FLOOD | {"id": "dup-2", "created_at": "2026-11-20T07:20:00+07:00"}
+    reworded = FLOOD | {
+        "id": "dup-3",
+        "text": "Jl Kemang Raya di depan masjid Al Ikhlas tergenang air sampai lutut, kendaraan tidak bisa melintas",
+        "created_at": "2026-11-20T08:00:00+07:00",
+        "lat": -6.2603,
+        "lon": 106.8130,
+    }
+    elsewhere = FLOOD | {"id": "dup-4", "text": "Lampu PJU mati di Jl. Ampera Raya", "lat": -6.29, "lon": 106.82}
+    with TestClient(create_app(settings)) as client:
+        results = client.post(
+            "/v1/triage/batch", json={"reports": [FLOOD, resent, reworded, elsewhere]}, headers=keys["intake"]
+        ).json()["results"]
+        first, second, third, fourth = (r["duplicates"] for r in results)
+        assert first["candidates"] == []
+        assert second["exact_resubmission_of"] == "dup-1" and second["duplicate_of"] == "dup-1"
+        assert {c["report_id"] for c in third["candidates"]} >= {"dup-1", "dup-2"}
+        assert third["candidates"][0]["distance_m"] < 50 and third["candidates"][0]["same_kelurahan"] is True
+        assert fourth["duplicate_of"] is None
+        assert "exact_resubmission" not in results[1]["review"]["reasons"]
+
+        database = Database(database_url)
+        with database.session() as session:
+            groups = dict(session.execute(select(StoredReport.id, StoredReport.duplicate_group)).all())
+        database.dispose()
+        assert groups["dup-1"] == groups["dup-2"] == "dup-1" and groups["dup-4"] is None
+
+        assert third["duplicate_of"] in {"dup-1", "dup-2"}
+        item_id = results[2]["review"]["queue_item_id"]
+        item = client.get(f"/v1/queue/{item_id}", headers=keys["reviewer"]).json()
+        suggestion = next(s for s in item["suggestions"] if s["kind"] == "duplicate")
+        assert suggestion["reason"] == "likely_duplicate"
+        merged = client.post(
+            f"/v1/queue/{item_id}/decisions",
+            json={"suggestion_id": suggestion["id"], "action": "merge", "value": suggestion["value"]},
+            headers=keys["reviewer"],
+        )
+        assert merged.status_code == 200 and merged.json()["report"]["duplicate_group"] == "dup-1"
+
+    index_dir = settings.home / INDEX_DIR
+    assert (index_dir / "metadata.json").exists()  # saved on shutdown
+    with TestClient(create_app(settings)) as client:
+        again = client.post("/v1/triage", json=FLOOD | {"id": "dup-5"}, headers=keys["intake"]).json()
+        assert again["duplicates"]["exact_resubmission_of"] in {"dup-1", "dup-2"}
+
+    shutil.rmtree(index_dir)
+    caplog.set_level(logging.INFO)
+    with TestClient(create_app(settings)) as client:
+        assert any("rebuilding it from the database" in r.getMessage() for r in caplog.records)
+        later = client.post("/v1/triage", json=FLOOD | {"id": "dup-6"}, headers=keys["intake"]).json()
+        assert later["duplicates"]["exact_resubmission_of"] in {"dup-1", "dup-2", "dup-5"}
