@@ -1,0 +1,81 @@
+"""Triage through HTTP against the raw embedding model on the same texts, in the same run.
+
+Run: .venv/bin/python benchmarks/triage_throughput.py [--reports 512] [--batch 64]
+Starts `triase serve` (the champion of TRIASE_HOME, a fresh SQLite database) in its own process, then measures
+one-report latency (p50, p99) and batch throughput through HTTP; then, with the service idle, the raw
+throughput of the e5 encoder alone on the same texts in this process. The ratio end-to-end / raw encoder says
+how much the service adds beyond the model itself. Texts are real Surabaya reports when present, else demo ones.
+"""
+
+import argparse
+import time
+
+import httpx
+import numpy as np
+import pandas as pd
+from running_service import running_service
+
+from models.duplicates import duplicate_text, embed
+from models.embedder import load_embedder
+from models.report import REPORT_FIELDS, Report
+from models.triage import report_text
+from service.config import get_service_settings
+from training.datasets import available_datasets, load_dataset
+
+
+def reports_for(settings, n: int) -> list[dict]:
+    name = "surabaya_mediacenter" if "surabaya_mediacenter" in available_datasets(settings) else "demo"
+    frame = load_dataset(name, settings).sample(n=n, replace=True, random_state=0)
+    reports = []
+    for i, row in enumerate(frame.to_dict("records")):
+        report = {f: row[f] for f in REPORT_FIELDS if f in row and not pd.isna(row[f])}
+        report["id"] = f"bench-{i}"
+        report["created_at"] = row["created_at"].isoformat()
+        reports.append(report)
+    return reports
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reports", type=int, default=512)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--single", type=int, default=200, help="one-report requests to time")
+    parser.add_argument("--port", type=int, default=8768)
+    args = parser.parse_args()
+    settings = get_service_settings()
+    reports = reports_for(settings, args.reports + args.single)
+    batch_reports, single_reports = reports[: args.reports], reports[args.reports :]
+
+    with running_service(port=args.port) as service, httpx.Client(base_url=service.base_url, timeout=300) as http:
+        warm = [dict(r, id=f"warm-{i}") for i, r in enumerate(single_reports[:8])]
+        http.post("/v1/triage/batch", json={"reports": warm}, headers=service.headers).raise_for_status()
+        latencies = []
+        for report in single_reports:
+            started = time.perf_counter()
+            http.post("/v1/triage", json=report, headers=service.headers).raise_for_status()
+            latencies.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        for start in range(0, len(batch_reports), args.batch):
+            body = {"reports": batch_reports[start : start + args.batch]}
+            http.post("/v1/triage/batch", json=body, headers=service.headers).raise_for_status()
+        service_rate = len(batch_reports) / (time.perf_counter() - started)
+
+    encoder = load_embedder(settings.embedder_dir)
+    texts = [duplicate_text(None, report_text(Report.model_validate(r))) for r in batch_reports]
+    embed(encoder, texts[:16])
+    started = time.perf_counter()
+    for start in range(0, len(texts), args.batch):
+        embed(encoder, texts[start : start + args.batch])
+    encoder_rate = len(texts) / (time.perf_counter() - started)
+
+    ms = np.array(latencies) * 1000
+    print(
+        f"one report through HTTP (n={len(ms)}): p50 {np.percentile(ms, 50):.1f} ms, p99 {np.percentile(ms, 99):.1f} ms"
+    )
+    print(f"batches of {args.batch} through HTTP: {service_rate:.1f} reports/s")
+    print(f"raw e5 encoder, same texts, batches of {args.batch}: {encoder_rate:.1f} texts/s")
+    print(f"ratio end-to-end / raw encoder: {service_rate / encoder_rate:.2f} (target >= 0.85)")
+
+
+if __name__ == "__main__":
+    main()
