@@ -20,6 +20,8 @@ from training.evaluate import evaluate_champion
 from training.select import select
 from training.train import RareCategories, TrainResult, default_dataset, train
 
+log = logging.getLogger(__name__)
+
 app = typer.Typer(help="triase: ML triage for citizen complaint reports.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys of the service (intake, reviewer, admin).", no_args_is_help=True)
 db_app = typer.Typer(help="The service database.", no_args_is_help=True)
@@ -139,6 +141,13 @@ def train_command(
 def evaluate_command(
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout, for scripts.")] = False,
     log: Annotated[bool, typer.Option(help="Log the evaluation and its plots to MLflow.")] = True,
+    skip: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Leave out a section: duplicates, vague or pii (repeatable). The first duplicates evaluation on a "
+            "machine embeds every report of both exports (about 10 minutes on 2 cores; cached after)."
+        ),
+    ] = None,
 ) -> None:
     """Evaluate the champion model on its test split: every section, with plots logged to MLflow."""
     _configure_logging(False, quiet=json_output)
@@ -148,6 +157,10 @@ def evaluate_command(
     except (registry.RegistryError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
+    unknown = set(skip or ()) - set(SIGNAL_SECTIONS)
+    if unknown:
+        raise typer.BadParameter(f"--skip takes {', '.join(SIGNAL_SECTIONS)}; got {', '.join(sorted(unknown))}")
+    result.update(_signal_sections(settings, log, skip=set(skip or ())))
     if json_output:
         typer.echo(json.dumps(result, ensure_ascii=False))
         return
@@ -164,6 +177,51 @@ def evaluate_command(
         typer.echo(
             f"  {unseen['n']} test reports carry categories never seen in training: {', '.join(unseen['labels'])}"
         )
+
+
+SIGNAL_SECTIONS = ("duplicates", "vague", "pii")
+
+
+def _signal_sections(settings: ServiceSettings, log_to_mlflow: bool, skip: set[str]) -> dict[str, Any]:
+    """The duplicate, vague and PII sections: measured on the annotations where the real exports are present."""
+    from training.datasets import DatasetUnavailableError
+    from training.evaluate_duplicates import evaluate_duplicates
+    from training.evaluate_pii import KINDS, pii_section
+    from training.evaluate_vague import evaluate_vague
+
+    sections: dict[str, Any] = {}
+    try:
+        if "duplicates" not in skip:
+            sections.update(evaluate_duplicates(settings))
+    except FileNotFoundError as exc:  # DuplicatesUnavailableError and DatasetUnavailableError
+        log.warning("duplicates section skipped: %s", exc)
+    try:
+        if "vague" not in skip:
+            sections["vague"] = evaluate_vague(settings)
+    except DatasetUnavailableError as exc:
+        log.warning("vague section skipped: %s", exc)
+    try:
+        figures = {} if "pii" in skip else pii_section(settings)
+        if figures:
+            sections["pii"] = {
+                "recall": {kind: figures[f"test_recall_{kind}"] for kind in KINDS},
+                "precision": figures["test_precision"],
+                **figures,
+            }
+    except FileNotFoundError as exc:
+        log.warning("pii section skipped: %s", exc)
+    if log_to_mlflow and sections:
+        registry.configure(settings)
+        with mlflow.start_run(run_name="evaluate-signals"):
+            mlflow.log_metrics(
+                {
+                    f"{section}.{key}": float(value)
+                    for section, values in sections.items()
+                    for key, value in values.items()
+                    if isinstance(value, (int, float)) and not isinstance(value, bool)
+                }
+            )
+    return sections
 
 
 @app.command("select")

@@ -27,6 +27,7 @@ from service.queue.quality import QualityGates
 from service.queue.views import router as queue_router
 from service.reports.identity import reporter_hash_key
 from service.triage.views import router as triage_router
+from service.vague.service import vague_scorer
 from service.web.views import router as web_router
 from service.web.views import static_files
 from training.geo import geo_available, load_gazetteer
@@ -66,6 +67,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         await run_in_threadpool(ensure_admin_key, database, settings)
         app.state.reporter_hash_key = reporter_hash_key(settings)
         app.state.location_checker = await run_in_threadpool(location_checker, settings)
+        app.state.vague_scorer = await run_in_threadpool(vague_scorer, settings)
         loaded = await run_in_threadpool(app.state.model_store.load_champion)
         if loaded is None:
             log.warning("no model loaded: readiness fails until a champion is promoted")
@@ -101,6 +103,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.state.model_store = ModelStore(settings)
     app.state.location_checker = None
     app.state.duplicate_finder = None
+    app.state.vague_scorer = None
     app.state.quality_gates = QualityGates(database, settings)
     app.state.metrics = Metrics(app)
     errors.install(app)

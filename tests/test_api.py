@@ -174,3 +174,18 @@ def test_personal_data_in_a_report_never_comes_back(client):
     assert response.status_code == 200
     for secret in ("Budi", "Santoso", "3578011203850004", "3456", "budi.santoso", "6281234567890"):
         assert secret.lower() not in response.text.lower()
+
+
+def test_vague_reports_are_flagged_with_what_to_ask_for(client):
+    vague = client.post("/v1/triage", json={"id": "vague-1", "text": "Tolong diperbaiki"}).json()["vague"]
+    assert vague["is_vague"] is True and vague["reasons"]
+    assert all(r["code"] and r["request"] for r in vague["reasons"])
+    specific = {
+        "id": "vague-2",
+        "text": "Lampu PJU di depan rumah nomor 12 Jl. Kertajaya Indah RT 03 RW 05 mati sejak tiga hari, jalan gelap.",
+    }
+    clear = client.post("/v1/triage", json=specific).json()
+    assert clear["vague"]["is_vague"] is False and clear["vague"]["reasons"] == []
+    assert "vague" not in clear["review"]["reasons"]
+    queued = client.post("/v1/triage", json={"id": "vague-3", "text": "#banjir"}).json()
+    assert queued["vague"]["is_vague"] and "vague" in queued["review"]["reasons"]

@@ -15,6 +15,7 @@ from service.duplicates.service import DuplicateFinder
 from service.reports.service import ConflictingResubmission, IntakeContext, intake
 from service.triage import service
 from service.triage.models import BatchTriageRequest, BatchTriageResponse, TriageResult
+from service.vague.service import assess
 from training.registry import RegisteredModel
 
 router = APIRouter(prefix="/v1/triage", tags=["triage"])
@@ -47,10 +48,13 @@ def _triage_and_store(
 
     def triage(fresh: Sequence[Report]) -> list[TriageResult]:
         results = service.triage(model, fresh, top_k=settings.top_k, locations=locations)
-        if finder is None:
-            return results
-        found = finder.ingest(finder.entries(fresh))
-        return [r.model_copy(update={"duplicates": d}) for r, d in zip(results, found)]
+        if state.vague_scorer is not None:
+            vague = assess(state.vague_scorer, fresh)
+            results = [r.model_copy(update={"vague": v}) for r, v in zip(results, vague)]
+        if finder is not None:
+            found = finder.ingest(finder.entries(fresh))
+            results = [r.model_copy(update={"duplicates": d}) for r, d in zip(results, found)]
+        return results
 
     try:
         return intake(database, reports, triage, context)
