@@ -18,8 +18,8 @@ from models.triage import TriageModel
 from training import registry
 from training.data import AGENCY, CATEGORY, Split, texts_of, time_ordered_split
 from training.datasets import available_datasets, load_dataset, min_reports_per_category
-from training.feedback import apply_reviewer_labels
 from training.evaluate import Metrics, evaluate_model
+from training.feedback import apply_reviewer_labels
 from training.mismatch import category_agencies, fit_rule
 from training.settings import Settings
 
