@@ -68,7 +68,7 @@ def list_items(
         float | None, Query(ge=0, le=MAX_AGE_HOURS, description="Only items at most this old")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> QueuePage:
     now = utcnow()
     filters = service.QueueFilter(
