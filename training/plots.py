@@ -31,6 +31,17 @@ def coverage_curve(points: list[dict[str, float]], path: Path, title: str) -> Pa
     return _save(figure, path)
 
 
+def precision_recall(points: list[dict[str, float]], chosen: dict[str, float], path: Path, title: str) -> Path:
+    """The curve of a score, with the operating point the thresholds chose marked."""
+    figure, axes = plt.subplots(figsize=(5, 4))
+    axes.plot([p["recall"] for p in points], [p["precision"] for p in points], label="P(mistake) alone")
+    axes.scatter([chosen["recall"]], [chosen["precision"]], color="crimson", zorder=3, label="chosen thresholds")
+    axes.set(xlabel="recall", ylabel="precision", xlim=(0, 1), ylim=(0, 1), title=title)
+    axes.grid(alpha=0.3)
+    axes.legend(loc="lower left")
+    return _save(figure, path)
+
+
 def confusion_heatmap(labels: list[str], matrix: list[list[int]], path: Path, title: str) -> Path:
     counts = np.asarray(matrix, dtype=float)
     shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
