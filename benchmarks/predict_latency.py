@@ -32,7 +32,7 @@ def main() -> None:
         torch.set_num_threads(args.threads)
 
     settings = get_service_settings()
-    champion = registry.load_champion(registry.configure(settings), settings.model_name)
+    champion = registry.load_champion(registry.configure(settings), settings.model_name, settings.embedder_dir)
     model = champion.model
     meta = model.metadata
     frame = load_dataset(meta["dataset"], settings)

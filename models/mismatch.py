@@ -19,8 +19,9 @@ class MismatchRule:
 
     How likely the citizen's category `c` is a mistake follows from Bayes' rule, the
     classifier's probabilities `p` and a model of citizens' errors: a share `error_rate` of
-    citizens pick a wrong category, and a wrong pick is one of the categories `confusable`
-    with the true one (those handled by the same agency) when it has any, else any other:
+    citizens pick a wrong category; a wrong pick is, with chance `1 - cross_agency_share`, one
+    of the categories `confusable` with the true one (those handled by the same agency) when
+    it has any, and otherwise any other category:
 
         P(mistake) = e * sum_t p(t) q(c | t) / (e * sum_t p(t) q(c | t) + (1 - e) * p(c))
 
@@ -39,6 +40,9 @@ class MismatchRule:
     error_rate: float = 0.15
     confusable: Mapping[str, Sequence[str]] = field(default_factory=dict)
     """For each category, the categories citizens mistake it for."""
+    cross_agency_share: float = 0.0
+    """Share of wrong picks outside `confusable`: without it, a category of another agency could never be a
+    mistake, however sure the model is of the true one."""
 
     def decide(self, probabilities: np.ndarray, classes: np.ndarray, citizen: str) -> tuple[Verdict, str | None]:
         """The verdict for one report and, for `suggest_change`, the suggested category."""
@@ -82,9 +86,15 @@ class MismatchRule:
         index = {name: i for i, name in enumerate(names)}
         q = np.zeros((len(names), len(names)))
         for t, name in enumerate(names):
+            others = [c for c in range(len(names)) if c != t]
             picks = [index[c] for c in self.confusable.get(name, ()) if c in index and c != name]
-            picks = picks or [c for c in range(len(names)) if c != t]
-            q[t, picks] = 1.0 / len(picks)
+            if not others:
+                continue
+            if not picks:
+                q[t, others] = 1.0 / len(others)
+                continue
+            q[t, others] = self.cross_agency_share / len(others)
+            q[t, picks] += (1.0 - self.cross_agency_share) / len(picks)
         return q
 
 

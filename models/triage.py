@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,8 @@ from models.privacy import mask_pii
 from models.report import Report
 
 EXPLANATION_PHRASES = 5
+ARTIFACT_FORMAT = 2
+"""Bumped when a saved TriageModel can no longer be read by this code (2: sentence-vector heads, temperature)."""
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,22 @@ class TriageModel:
     mismatch_rule: MismatchRule = field(default_factory=MismatchRule)
     metadata: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.metadata.setdefault("artifact_format", ARTIFACT_FORMAT)
+
     @property
     def categories(self) -> list[str]:
         return [str(c) for c in self.category_classifier.classes_]
+
+    def use_embedder(self, embedder_dir: Path) -> None:
+        """Point the sentence-vector heads at this machine's embedder folder.
+
+        A fitted classifier remembers the folder of the machine that trained it; the vectors
+        are the same wherever the folder is (`models.category.embedder_version` checks that).
+        """
+        for classifier in (self.category_classifier, self.agency_classifier):
+            if classifier is not None and classifier.embedding_weight > 0:
+                classifier.set_params(embedder_dir=str(embedder_dir))
 
     def warm_up(self) -> None:
         """Load what predictions load lazily (the sentence embedder, seconds), so no report waits for it."""

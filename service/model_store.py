@@ -3,6 +3,7 @@
 import logging
 import threading
 
+from models.category import EmbedderMismatchError
 from training import registry
 from training.registry import RegisteredModel
 from training.settings import Settings
@@ -32,8 +33,9 @@ class ModelStore:
         with self._lock:
             try:
                 client = registry.configure(self._settings)
-                loaded = registry.load_champion(client, self._settings.model_name)
-            except (registry.RegistryError, registry.ArtifactIntegrityError) as exc:
+                loaded = registry.load_champion(client, self._settings.model_name, self._settings.embedder_dir)
+                loaded.model.warm_up()  # loads the sentence embedder now, not under the first report
+            except (registry.RegistryError, registry.ArtifactIntegrityError, EmbedderMismatchError) as exc:
                 self.last_error = str(exc)
                 log.error("champion not loaded: %s", exc)
                 return self._current

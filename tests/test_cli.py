@@ -41,7 +41,12 @@ def test_evaluate_json_has_every_section_and_logs_plots(home):
     client = registry.configure(home)
     (run,) = mlflow.search_runs(filter_string="tags.evaluates = 'triase-triage/1'", output_format="list")
     artifacts = {a.path for a in client.list_artifacts(run.info.run_id, "plots")}
-    assert artifacts == {"plots/reliability.png", "plots/coverage.png", "plots/confusion.png"}
+    assert artifacts == {
+        "plots/reliability.png",
+        "plots/coverage.png",
+        "plots/confusion.png",
+        "plots/mismatch_precision_recall.png",
+    }
 
 
 def test_evaluate_prints_a_readable_report(home):

@@ -79,3 +79,15 @@ def test_the_precision_recall_curve_ranks_by_the_mistake_probability():
     assert curve[-1]["recall"] == 1.0  # every wrong claim is not the model's first choice here
     assert all(a["threshold"] > b["threshold"] for a, b in zip(curve, curve[1:]))
     assert curve_summary(curve) == {"curve_precision_at_recall_80": 1.0, "curve_recall_at_precision_90": 1.0}
+
+
+def test_a_share_of_mistakes_across_agencies_lets_a_sure_model_catch_them():
+    sampah_filed_as_jalan = np.array([[0.01, 0.01, 0.95, 0.03]])
+    same_agency_only = MismatchRule(confusable=CONFUSABLE)
+    with_cross_agency = MismatchRule(confusable=CONFUSABLE, cross_agency_share=0.2)
+    (never,) = same_agency_only.mistake_probability(sampah_filed_as_jalan, CLASSES, ["Jalan"])
+    (caught,) = with_cross_agency.mistake_probability(sampah_filed_as_jalan, CLASSES, ["Jalan"])
+    assert never < 0.1 < 0.5 < caught
+    # The error model stays a distribution over wrong picks.
+    q = with_cross_agency._error_model(CLASSES)
+    assert np.allclose(q.sum(axis=1), 1.0) and np.allclose(np.diag(q), 0.0)

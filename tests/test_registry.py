@@ -3,8 +3,11 @@
 import mlflow
 import pytest
 
+from models.category import TextClassifier
+from models.report import Report
 from models.triage import TriageModel
 from training import registry
+from training.datasets import load_dataset
 from training.train import train
 
 
@@ -17,10 +20,10 @@ def test_train_register_promote_load_round_trip(settings):
     client = registry.configure(settings)
     assert registry.champion_version(client, settings.model_name) is None
     with pytest.raises(registry.RegistryError, match="no 'champion' alias"):
-        registry.load_champion(client, settings.model_name)
+        registry.load_champion(client, settings.model_name, settings.embedder_dir)
 
     assert registry.promote(client, settings.model_name) == "1"
-    loaded = registry.load_champion(client, settings.model_name)
+    loaded = registry.load_champion(client, settings.model_name, settings.embedder_dir)
     assert isinstance(loaded.model, TriageModel)
     assert loaded.label == f"{settings.model_name}/1"
     assert loaded.model.metadata["dataset"] == "demo"
@@ -38,7 +41,7 @@ def test_tampered_artifact_is_refused(settings):
     (stored,) = (settings.home / "mlartifacts").rglob(registry.ARTIFACT_FILE)
     stored.write_bytes(stored.read_bytes()[:-10] + b"tampered!!")
     with pytest.raises(registry.ArtifactIntegrityError, match="refusing to load"):
-        registry.load_version(client, settings.model_name, result.version)
+        registry.load_version(client, settings.model_name, result.version, settings.embedder_dir)
 
 
 def test_promoting_an_unknown_version_fails_clearly(settings):
@@ -48,3 +51,28 @@ def test_promoting_an_unknown_version_fails_clearly(settings):
     train(settings, dataset="demo")
     with pytest.raises(registry.RegistryError, match="no version 7"):
         registry.promote(client, settings.model_name, "7")
+
+
+def test_a_model_reads_the_embedder_of_the_machine_that_loads_it(settings, tmp_path):
+    result = train(settings, dataset="demo")
+    client = registry.configure(settings)
+    elsewhere = tmp_path / "another-machine" / "embedder"
+    elsewhere.parent.mkdir()
+    elsewhere.symlink_to(settings.embedder_dir)  # the same embedder, at another path
+    loaded = registry.load_version(client, settings.model_name, result.version, elsewhere)
+    heads = [c for c in (loaded.model.category_classifier, loaded.model.agency_classifier) if c.embedding_weight > 0]
+    assert heads and all(c.embedder_dir == str(elsewhere) for c in heads)
+    (prediction,) = loaded.model.predict([Report(id="r1", text="Lampu PJU di gang kami mati sejak kemarin")])
+    assert prediction.category.predicted == "PJU"
+
+
+def test_a_model_saved_in_an_older_format_is_refused_with_what_to_do(settings):
+    frame = load_dataset("demo", settings)
+    model = TriageModel(category_classifier=TextClassifier(min_df=1).fit(frame["text"], frame["label_category"]))
+    del model.metadata["artifact_format"]  # as saved before the format was recorded
+    client = registry.configure(settings)
+    with mlflow.start_run() as run:
+        digest = registry.log_model(model, model.metadata)
+    version = registry.register(client, settings.model_name, run.info.run_id, digest)
+    with pytest.raises(registry.ArtifactIntegrityError, match="artifact format 1.*triase train --promote"):
+        registry.load_version(client, settings.model_name, version, settings.embedder_dir)

@@ -55,6 +55,13 @@ def evaluate_model(model: TriageModel, split: Split, proba: np.ndarray | None = 
         }
         | curve_summary(precision_recall_curve(model.mismatch_rule, proba, classes, simulated))
     )
+    # The same rule when citizens' mistakes ignore agencies: how much it leans on the simulation's error model.
+    anywhere = simulate_claims(truth, classes, {}, seed=TEST_SIMULATION_SEED)
+    metrics["mismatch"] |= {
+        f"any_category_{k}": v
+        for k, v in score(model.mismatch_rule, proba, classes, truth, anywhere).items()
+        if k in ("precision", "recall")
+    }
 
     if model.agency_classifier is not None:
         routed = split.test[AGENCY].notna().to_numpy()
@@ -180,7 +187,7 @@ def evaluate_champion(settings: Settings, log_to_mlflow: bool = True) -> dict[st
     an evaluation run tagged with the model version.
     """
     client = registry.configure(settings)
-    champion = registry.load_champion(client, settings.model_name)
+    champion = registry.load_champion(client, settings.model_name, settings.embedder_dir)
     model: TriageModel = champion.model
     meta = model.metadata
     frame = load_dataset(meta["dataset"], settings)

@@ -15,6 +15,7 @@ import mlflow
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
+from models.triage import ARTIFACT_FORMAT
 from training.datasets.manifest import sha256_file
 from training.settings import Settings
 
@@ -111,8 +112,8 @@ def champion_version(client: MlflowClient, name: str) -> str | None:
         return None
 
 
-def load_version(client: MlflowClient, name: str, version: str) -> RegisteredModel:
-    """Download, verify and unpickle one registered version."""
+def load_version(client: MlflowClient, name: str, version: str, embedder_dir: Path) -> RegisteredModel:
+    """Download, verify and unpickle one registered version, its sentence-vector heads reading `embedder_dir`."""
     info = client.get_model_version(name, version)
     expected = (info.tags or {}).get(SHA256_TAG)
     if not expected:
@@ -124,12 +125,19 @@ def load_version(client: MlflowClient, name: str, version: str) -> RegisteredMod
             f"{name}/{version}: artifact sha256 is {actual}, registry recorded {expected}; refusing to load it"
         )
     model = joblib.load(local)
+    found = getattr(model, "metadata", {}).get("artifact_format")
+    if found != ARTIFACT_FORMAT:
+        raise ArtifactIntegrityError(
+            f"{name}/{version} was saved in artifact format {found or 1}, this code reads format {ARTIFACT_FORMAT}: "
+            "retrain and promote a model with `triase train --promote`"
+        )
+    model.use_embedder(embedder_dir)
     log.info("loaded model %s/%s (sha256 %s)", name, version, actual[:12])
     return RegisteredModel(model=model, name=name, version=str(version), run_id=info.run_id, sha256=actual)
 
 
-def load_champion(client: MlflowClient, name: str) -> RegisteredModel:
+def load_champion(client: MlflowClient, name: str, embedder_dir: Path) -> RegisteredModel:
     version = champion_version(client, name)
     if version is None:
         raise RegistryError(f"model '{name}' has no '{CHAMPION_ALIAS}' alias; run `triase train` and `triase promote`")
-    return load_version(client, name, version)
+    return load_version(client, name, version, embedder_dir)
