@@ -145,6 +145,7 @@ PLEA = _words(
     untuk utk buat agar supaya dari ke kepada pada di dengan dgn sampai hingga mau ingin akan bisa
     dapat sekarang skrg kemarin tadi hari ini apa siapa mana pihak terkait dinas pemkot pemerintah
     kami kita saya sy aku kamu anda mereka warga masyarakat kasihan sangat sekali banget amat
+    payah bereskan beresin help sos
     """
 )
 """Pleas and function words: with greetings, what a text made only of a plea is made of."""
@@ -164,7 +165,8 @@ FLOOD_OBSERVATION = re.compile(
     r"dada|dengkul|leher|kepala|pinggul|atap)\b|\b(?:mata kaki|betis|lutut|dengkul|paha|pinggang|dada|"
     r"sepinggang|sedada|sepaha|selutut)\b|\b(?:mobil|motor|kendaraan|roda|mogok|macet|lumpuh|"
     r"tidak bisa (?:di)?lewat|tdk bisa (?:di)?lewat|gak bisa lewat|ga bisa lewat|terputus|"
-    r"masuk(?:i)? (?:ke )?(?:dalam )?rumah|masuk kerumah|rumah warga|terendam|tenggelam|mengungsi|"
+    r"masuk(?:i)? (?:ke )?(?:dalam )?(?:rumah|pekarangan|halaman|teras|garasi)|masuk kerumah|rumah warga|pekarangan|"
+    r"halaman|teras|terendam|tenggelam|mengungsi|"
     r"pengungsi|diungsikan|perahu|evakuasi|pompa|tanggul|jebol|meluap|luap|got|selokan|saluran|sampah|"
     r"kering|surut|parah|terparah|tinggi|naik|listrik|pln|petugas|korban|garasi|underpass|sekolah)\b"
 )
@@ -181,7 +183,7 @@ PLACE_BOUND_OBJECTS = _words(
     pedestrian lampu-merah apill traffic cctv rambu marka portal tanggul pompa waduk bozem
     tembok plengsengan pagar gapura taman lapangan makam jembatan atap kelas asap bau pencemaran
     tunawisma gelandangan pengamen pengemis odgj preman fasum fasos dropzone kebakaran
-    kemacetan macet truk trailer gedung pembangunan proyek galian kerjabakti
+    kemacetan macet truk trailer gedung pembangunan proyek galian kerjabakti remang remang-remang
     """
 )
 """Objects and nuisances an officer must find on the ground: they need a place."""
@@ -195,6 +197,7 @@ OWN_CASE_TOPICS = _words(
     kerja bekerja berkerja pekerjaan lowongan pelatihan umkm usaha catin nikah e-health ehealth aplikasi
     website antrian data akun tagihan denda rekening pensiun kompensasi pkwt gaji honor insentif
     verifikasi survey survei terdaftar didata pendataan penerima manfaat jht biaya pembiayaan vaksin
+    rusun rusunawa klampid wargaku login otp password sandi callcenter kks madrasah ktp-el kartu
     """
 )
 """Administrative topics of the reporter's own case: they need the problem stated, not a place."""
@@ -212,6 +215,7 @@ PROBLEM_STATES = _words(
     mahal pungli pungutan dipungut ditarik dikenakan tunggakan menunggak kurang tidak-terdaftar
     terdaftar aktif nonaktif dinonaktifkan diblokir blokir hangus kadaluarsa kedaluwarsa
     mengeluh mengeluhkan keluhan komplain protes kecewa prihatin takut khawatir
+    ambrol mangkrak menyempit terhambat ribut mepet terganggu berdirinya lobang
     """
 )
 """Words saying what is wrong with an object or a case."""
@@ -225,11 +229,12 @@ REQUESTED_WORKS = _words(
     penembelan tambal ditambal pengecekan penyedotan sedot disedot overlay pavingisasi penutupan
     cek dicek pengajuan mengajukan ajukan daftar mendaftar didaftarkan didata pendataan mengurus pengurusan
     cara syarat persyaratan prosedur bagaimana apakah kenapa mengapa kapan berapa dimana gimana
+    usul usulan mengusulkan diusulkan saran menyarankan
     """
 )
 """Requested works and question words: together with an object or topic they state a request."""
 
-LOCATION_HEADS = _words(
+LOCATION_HEAD_WORDS = frozenset(
     """
     kel kelurahan kec kecamatan desa kampung kp perum perumahan komplek kompleks komp blok dusun
     rusun rusunawa apartemen apartment kav kavling sdn sd smpn smp sman sma smkn smk mi mts mtsn min
@@ -238,9 +243,10 @@ LOCATION_HEADS = _words(
     kafe hotel bank sungai waduk bozem tol underpass flyover lapangan pondok ponpes universitas
     kampus apotik apotek bundaran perempatan pertigaan simpang per4an pompa stadion mall plaza
     ruko gedung kolam tps griya graha villa taman depot bengkel restoran rm resto indomaret alfamart
-    alfamidi kali gg gang lorong pintu raya
-    """
+    alfamidi kali gg gang lorong pintu raya kb tpa tpq madrasah hiburan pt pabrik gudang
+    """.split()
 )
+LOCATION_HEADS = _words(" ".join(LOCATION_HEAD_WORDS))
 """Words that head a place name ("Pasar Turi", "SMPN 62", "Kali Tebu"): a place when a name follows."""
 
 STREET_HEADS = _words("jl jln jaln jalan jalanan")
@@ -272,6 +278,9 @@ NOT_A_NAME = (
         pantau lihat data semprot sedot keruk cetak terima tutup buka bongkar tegur tarik panggil
         layani lakukan urus hapus ganti pindah tambah catat periksa lewati lewat ruas app apk aplikasi
         medsos sosmed media grup wa web website foto gambar video lampiran
+        cukup lain lainnya akibat pas kanan kiri dpn blkg sblh dkt rmh tmpt tmp januari februari maret april
+        mei juni juli agustus september oktober november desember seperti kelanjutan hubung check
+        panggil telusuri bersihkan kasih sini sana pengguna bahu ukuran
         """
     )
 )
@@ -324,11 +333,12 @@ NAME_WORD = r"([a-z][a-z0-9']*|\d+[a-z]?)"
 
 RT_RW = re.compile(r"\b(?:rt|rw)\s*\.?\s*:?\s*0*\d+|\brt\s*/\s*rw\s*\.?\s*\d+|\b\d{1,3}\s*/\s*\d{1,3}\s*rt\b")
 HOUSE_NUMBER = re.compile(r"\b(?:no|nomor|nmr|nomer)\s*\.?\s*:?\s*\d+")
-STREET = re.compile(r"\b(?:jl|jln|jaln|jalan|jalanan)\b\s*\.?\s*(?:raya\s+)?" + NAME_WORD)
+STREET = re.compile(r"\b(?:jl|jln|jaln|jalan|jalanan)\b[ \t]*\.?[ \t]*(?:raya\s+)?" + NAME_WORD)
 PLACE_HEAD = re.compile(
     r"\b(rumah\s+sakit|rumah\s+pompa|pintu\s+air|"
-    + "|".join(sorted(LOCATION_HEADS, key=len, reverse=True))
-    + r")\b\s*\.?\s*(?:raya\s+)?"
+    # both spellings: folding turns "gg" into "g" and "mall" into "mal", the raw text is not folded
+    + "|".join(sorted(LOCATION_HEAD_WORDS | LOCATION_HEADS, key=len, reverse=True))
+    + r")\b[ \t]*\.?[ \t]*(?:raya\s+)?"
     + NAME_WORD
 )
 AREA_PHRASE = re.compile(
@@ -337,11 +347,14 @@ AREA_PHRASE = re.compile(
 )
 NAME_NUMBER = re.compile(r"\b([a-z]{4,})\s+(?:[ivx]{1,4}|\d{1,3}[a-z]?)\b(?!\s*(?:cm|m|meter|jam|hari|kali|%))")
 """A name followed by a number or roman numeral, as Surabaya streets are written ("sidoyoso 4")."""
-VERB_LIKE = re.compile(r"^(?:di|ter|ber|mem|men|meng|meny|per)[a-z]{3,}(?:kan|i|nya)$|kan$")
-"""Affixed verbs ("digunakan", "diperbaiki", "realisasikan") are never the name after "jalan" or "di"."""
+VERB_LIKE = re.compile(r"^(?:di|ter|ber|mem|men|meng|meny|per)[a-z]{3,}(?:kan|i|nya)$|kan$|^(?:ter|ber)[a-z]{4,}$")
+"""Affixed verbs ("digunakan", "diperbaiki", "realisasikan", "terhambat") are never the name after
+"jalan" or "di". (Surabaya area names that look affixed, such as "Menanggal", are in
+:data:`SURABAYA_AREAS`.)"""
 TIMES = re.compile(
+    r"\b(?:ber)?kali\s*-?\s*kali\b|"
     r"\b(?:\d+|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|beberapa|berapa|ber|banyak)"
-    r"\s*(?:x|kali)\b|\bkali\s+(?:ini|ke|lipat)\b"
+    r"\s*(?:x|kali)\b|\bkali\s+(?:ini|ke|lipat)\b|\bkali\s*-?\s*kali\b"
 )
 """'kali' as 'times' ("8 kali"), not as a canal."""
 
@@ -361,6 +374,25 @@ NEGATED = re.compile(
     r"(?:bisa\s+|bs\s+|ada\s+|pernah\s+|di\s+)?[a-z]{3,}"
 )
 """'tidak teratur', 'belum diangkut', 'tdk bisa surut': a negated word says what is wrong."""
+
+DURATION = re.compile(
+    r"\b(?:sudah|sdh|udah|sejak|selama|hampir|lebih)\s+(?:\d+|satu|dua|tiga|empat|lima|se|beberapa)\s*"
+    r"(?:hari|hr|minggu|mgg|bulan|bln|tahun|thn|th|pekan)\b"
+)
+"""'sudah 1 minggu', 'sejak 3 hari': how long a named object has been wrong states a problem ("air PDAM
+sudah 1 minggu")."""
+
+CITY_WIDE = re.compile(
+    r"\b(?:saran|usul|usulan|menyarankan|kebijakan|peraturan|perwali|perda|"
+    r"(?:seluruh|semua|se)\s*-?\s*(?:kota\s+)?surabaya|kota\s+surabaya\s+ini|di\s+kota\s+surabaya)\b"
+)
+"""A suggestion or a complaint about a rule or the whole city: it is not tied to one place."""
+
+FLOOD_STATUS_ONLY = re.compile(
+    r"\b(?:belum|blm|blum|belom|tidak|tdk|tak|gak|ga|lama|lambat|susah|sulit|pelan)\s+(?:juga\s+|kunjung\s+)?surut\w*"
+    r"|\bsurut\w*\s+(?:nya\s+)?(?:sangat\s+|sgt\s+|sekali\s+)?(?:lama|lambat|pelan)"
+)
+"""'belum surut', 'surutnya sangat lama': still flooded, a status without content (guideline rule 14)."""
 
 QUESTION = re.compile(r"\?|\b(?:apakah|kenapa|mengapa|kapan|bagaimana|gimana|berapa|dimana|kok|koq|knp|apa)\b")
 
@@ -404,6 +436,8 @@ class Cues:
     """Words and hashtags that only repeat the flood category."""
     flood_observation: bool
     """Depth, impact, cause or status beyond the category (PetaBencana rule 1)."""
+    city_wide: bool
+    """A suggestion, or a complaint about a rule or the whole city: needs no place."""
     place_heads: int
     """Words that head a place name (pasar, sekolah, pintu air, ...), named or not."""
     detail_words: int
@@ -465,7 +499,10 @@ def detect_cues(text: str, title: str | None = None, has_point: bool = False) ->
     body = URL.sub(" ", body).lower()
     body = MENTION.sub(" ", HASHTAG.sub(" ", body))
     body = re.sub(r"\bkerja\s*bakti\b", "kerjabakti", TIMES.sub(" ", body))
+    body = re.sub(r"\bcall\s*cent(?:er|re)\b", "callcenter", body)
     body = REDUPLICATION.sub(r"\1 \1\2", body)
+    # "belum surut" only restates that it is still flooded: neither an observation nor a stated problem
+    without_flood_status = FLOOD_STATUS_ONLY.sub(" ", body) if has_point else body
     words = [_fold(w) for w in WORD.findall(body)]
     content = _content_words(words)
     location_kinds, spans = _locations(body)
@@ -486,11 +523,16 @@ def detect_cues(text: str, title: str | None = None, has_point: bool = False) ->
         location_kinds=location_kinds,
         place_objects=count(PLACE_BOUND_OBJECTS, outside_words + hashtags),
         own_case_topics=count(OWN_CASE_TOPICS),
-        problem_states=sum(w in PROBLEM_STATES and w not in FLOOD_CATEGORY for w in words) + len(NEGATED.findall(body)),
+        problem_states=sum(
+            _fold(w) in PROBLEM_STATES and _fold(w) not in FLOOD_CATEGORY for w in WORD.findall(without_flood_status)
+        )
+        + len(NEGATED.findall(without_flood_status))
+        + len(DURATION.findall(body)),
         requested_works=count(REQUESTED_WORKS, words),
         question=bool(QUESTION.search(body)),
         flood_category_words=count(FLOOD_CATEGORY),
-        flood_observation=bool(FLOOD_OBSERVATION.search(body)),
+        flood_observation=bool(FLOOD_OBSERVATION.search(without_flood_status)),
+        city_wide=bool(CITY_WIDE.search(body)),
         place_heads=count(LOCATION_HEADS, words),
         detail_words=sum(len(w) >= 3 and not w.isdigit() and w not in not_detail for w in outside_places),
     )
@@ -519,6 +561,7 @@ def _point_reasons(cues: Cues, reasons: set[str]) -> None:
     names_a_place = cues.has_location or cues.place_heads > 0 or cues.detail_words > 0
     if (cues.flood_category_words or cues.place_objects) and names_a_place:
         return  # "X banjir": a place name plus the category (guideline rule 13)
+
     reasons.add("no_problem")
     if cues.n_words <= 2 and not names_a_place:
         reasons.add("too_short")
@@ -534,7 +577,7 @@ def _text_reasons(cues: Cues, reasons: set[str]) -> None:
             reasons.add("no_problem")
     elif not (cues.has_location and says_something) and cues.detail_words < 4:
         reasons.add("no_problem")  # neither a known object nor enough words to tell a story
-    place_bound = cues.place_objects > 0 and cues.place_objects >= cues.own_case_topics
+    place_bound = cues.place_objects > 0 and cues.place_objects >= cues.own_case_topics and not cues.city_wide
     if place_bound and not cues.has_location:
         reasons.add("no_location")
     if cues.n_words <= 2 and "no_problem" in reasons:
@@ -568,6 +611,7 @@ FEATURE_REASONS: dict[str, str] = {
     "no_location_text": "no_location",
     "place_object_without_location": "no_location",
     "no_place_object": "no_location",
+    "not_city_wide": "no_location",
     "no_own_case_topic": "no_problem",
     "no_problem_state": "no_problem",
     "no_requested_work": "no_problem",
@@ -598,6 +642,7 @@ def cue_features(cues: Cues) -> np.ndarray:
             not cues.has_location,
             bool(cues.place_objects) and not cues.has_location,
             not cues.place_objects,
+            not cues.city_wide,
             not cues.own_case_topics,
             not cues.problem_states,
             not cues.requested_works,
