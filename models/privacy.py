@@ -123,7 +123,9 @@ _SEP = r"[ .\-]"
 _NIK_GROUPINGS = ((16,), (4, 4, 4, 4), (2, 2, 2, 6, 4), (6, 6, 4), (6, 2, 2, 2, 4))
 _NIK = re.compile(
     rf"(?<!\d)(?<!\d{_SEP})"
-    + "(?:" + "|".join(_SEP.join(rf"\d{{{n}}}" for n in groups) for groups in _NIK_GROUPINGS) + ")"
+    + "(?:"
+    + "|".join(_SEP.join(rf"\d{{{n}}}" for n in groups) for groups in _NIK_GROUPINGS)
+    + ")"
     + rf"(?!{_SEP}?\d)"
 )
 
@@ -174,20 +176,38 @@ def _nik_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     # any case. Without one, a 16-digit number failing the check is some other number
     # (order, bill, transaction) and is left as written.
     digits = re.sub(r"\D", "", match.group())
-    if nik_structure_ok(digits) or _NIK_CONTEXT.search(_before(text, match.start(), 40)) or _NIK_CONTEXT.search(
-        _after(text, match.end(), 20)
+    if (
+        nik_structure_ok(digits)
+        or _NIK_CONTEXT.search(_before(text, match.start(), 40))
+        or _NIK_CONTEXT.search(_after(text, match.end(), 20))
     ):
         yield match.span()
 
 
 # A number right after a NIK/KK label is a NIK even with 14-17 digits (a missing or extra
-# digit is a typo; the number still identifies the person). The label must come right
+# digit is a typo; the number still identifies the person), and in any grouping of its
+# digits ("NIK: 3578 011203 850004", "35 78 01 12 03 85 0004"). The label must come right
 # before it ("NIK: ", "No. KK ", "nik3578..."), so NOPs and other long numbers are unaffected.
 _NIK_LABELLED = re.compile(
     r"(?i:\b(?:nik|no\.?\s*nik|no\.?\s*kk|nomor\s+kk|kk|no\.?\s*ktp|nomor\s+ktp|ktp))"
     rf"(?:[ \t:.=\-]|{_NL}){{0,8}}"
-    r"(?<![\d])(\d{14,17})(?!\d)"
+    rf"(?<![\d])(\d(?:{_SEP}?\d){{13,16}})(?!{_SEP}?\d)"
 )
+
+
+# A mistyped NIK in a list of NIKs: a 14-17-digit number that starts with the region code
+# (first six digits) of a valid NIK/KK in the same text ("Budi - 35780112038500" under a
+# list whose other NIKs read 357801...). Other long numbers (orders, tweets, 18-digit NOPs)
+# do not share a resident's region code and stay.
+_NIK_SIBLING = re.compile(r"(?<![\d.\-/])\d{14,17}(?!\d|[.\-/]\d)")
+_BARE_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
+
+
+def _sibling_nik_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    regions = {nik[:6] for nik in _BARE_NIK.findall(text) if nik_structure_ok(nik)}
+    if match.group()[:6] in regions:
+        yield match.span()
+
 
 # --------------------------------------------------------------------------- phones
 
@@ -258,9 +278,7 @@ _PLATE_REGIONS = (
     "DA DB DC DD DE DG DH DK DL DM DN DP DR DS DT DW EA EB ED KB KH KT KU PA PB"
 ).split()
 _PLATE_PREFIX = "|".join(sorted(_PLATE_REGIONS, key=len, reverse=True))
-_PLATE = re.compile(
-    rf"(?<![A-Za-z0-9])({_PLATE_PREFIX})([ \-.]?)(\d{{1,4}})[ \-.]?([A-Z]{{1,3}})(?![A-Za-z0-9])"
-)
+_PLATE = re.compile(rf"(?<![A-Za-z0-9])({_PLATE_PREFIX})([ \-.]?)(\d{{1,4}})[ \-.]?([A-Z]{{1,3}})(?![A-Za-z0-9])")
 _PLATE_CONTEXT = re.compile(
     r"\b(?:nopol|no\.?\s*pol|bernopol|plat|pelat|nomor\s+polisi|no\.?\s*polisi|tnkb)\b", re.IGNORECASE
 )
@@ -275,6 +293,11 @@ _NOT_PLATE_BEFORE = re.compile(
     r"unit|tower|kelas|seri)\W{0,3}$|/\s*$",
     re.IGNORECASE,
 )
+# A vehicle named shortly before "no <plate>" makes "no" the plate's label, not a house number's:
+# "bus malam ... no B 1234 XY".
+_VEHICLE_BEFORE = re.compile(
+    r"(?i:\b(?:bus|bis|mobil|motor|truk|truck|kendaraan|angkot|angkutan|taksi|taxi|pick[ -]?up|ambulans?|travel))\b"
+)
 _NOT_PLATE_SUFFIX = frozenset("RT RW GG NO JL KM CM MM KG RP PK WIB SD SMP SMA".split())
 
 
@@ -283,7 +306,11 @@ def _plate_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     if suffix in _NOT_PLATE_SUFFIX or (glued and len(digits) < 3):
         return
     before = _before(text, match.start(), 25)
-    if _NOT_PLATE_BEFORE.search(before) and not _PLATE_CONTEXT.search(before):
+    if (
+        _NOT_PLATE_BEFORE.search(before)
+        and not _PLATE_CONTEXT.search(before)
+        and not (suffix and _VEHICLE_BEFORE.search(_before(text, match.start(), 40)))
+    ):
         return
     yield match.span()
 
@@ -360,6 +387,7 @@ _STOP = frozenset(
     ahli waris indonesia bersatu sehat sarpras sdn smpn sman smkn mi mts lembaga bunda pkk login walimurid sbgai
     sperti bnpt walikotaku islam ipt dlh si ktr kantor rupiah beda ogah sampah dokumen buk bahwa bocor muda gaji
     mati tahu pohon tunggal tambal pihak kata semakin marah keluar semen masalah eror error single
+    status setatus note nb management manajemen
     """.split()
 )
 # Words right after a name that end it ("nama saya Budi warga RT 3", "saya Siti mau tanya").
@@ -368,7 +396,7 @@ _ENDERS = frozenset(
     warga alamat almt beralamat beralamatkan dari dr selaku sebagai sbg nik no nomor nomer usia umur rt rw ketua tinggal
     yang yg mau ingin sudah sdh mohon dengan dgn dg seorang bin binti kelas asal pekerjaan lahir domisili dan atau
     adalah ialah pemilik sekaligus juga menyampaikan melaporkan mengajukan ingin hendak ktp kk telp hp wa
-    menjadi mjd
+    menjadi mjd status setatus pegawai karyawan
     """.split()
 )
 # Office holders addressed in their public role, never masked as a private person's name.
@@ -394,7 +422,7 @@ _TITLE_ABBREVIATIONS = r"bpk|bp|sdr|sdri|ny|almh|alm"
 _NOT_PERSON_BEFORE = re.compile(
     r"(?:\b(?:bakso|soto|depot|warung|warkop|toko|rumah\s+makan|rm|sate|nasi|mie|bakmi|penyetan|ayam|kedai|cafe|"
     r"kafe|salon|bengkel|apotek|rawon|pecel|lontong|rujak|kopi|jamu|laundry|jl|jln|jalan|gg|gang|masjid|musholla|"
-    r"mushola|langgar|rs|sd|smp|sma|smk|tk|puri|griya|graha|wisma|cv|pt|ud)\W{0,2}"
+    r"mushola|musholah|mushalla|mushala|musala|musalla|surau|langgar|rs|sd|smp|sma|smk|tk|puri|griya|graha|wisma|cv|pt|ud)\W{0,2}"
     r"|\b(?:jl|jln|jalan)?\.?\s*(?:kh|khm|k\.\s?h|kyai)\.?\s*"  # "Jl. KH Mas Mansyur", "jl khm mas mansyur"
     r"|\b(?:bapak|bpk|bp|pak|ibu|bu)\.?\s*/\s*)$",
     re.IGNORECASE,
@@ -615,15 +643,22 @@ def _label_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, in
 
 _SECOND_NAME = re.compile(r"(?i)[ \t]+(?:dan|menjadi|mjd)[ \t:]+")
 
-# "nama Budi" without a colon ("tertulis nama SA'ADAH", "anaknya nama Arnold yg ..."): only a
-# capitalised name that ends where a name ends, and not a form label ("Nama Lengkap").
+# "nama Budi" without a colon ("tertulis nama SA'ADAH", "anaknya nama Arnold yg ..."): a
+# capitalised name that ends where a name ends, and not a form label ("Nama Lengkap"); a
+# lower-case one only when it ends its line ("ditolak padahal ada nama budi santoso") and
+# passes the weak-introducer word checks ("nama baik", "nama jalan" are no names).
 _NAME_BARE = re.compile(
     r"(?i:\bnama)[ \t]+(?!(?i:saya|sy|aku|lengkap|pelapor|pemohon|pemilik|penerima|peserta|ibu|ayah|bapak|"
-    r"orang|ortu|anak|suami|istri|kepala|ketua|warga|siswa|siswi|murid|pasien)\b)(?=[A-Z])"
+    r"orang|ortu|anak|suami|istri|kepala|ketua|warga|siswa|siswi|murid|pasien)\b)(?=[A-Za-z])"
 )
 
 
 def _bare_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    if text[match.end()].islower():
+        span = _name_from(text, match.end(), need_boundary=True, max_tokens=3)
+        if span and _ends_its_line(text, span[1]):
+            yield span
+        return
     span = _name_from(text, match.end(), need_cap=True, need_boundary="stop", max_tokens=4)
     if span:
         yield span
@@ -635,8 +670,9 @@ def _bare_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int
 
 
 # A numbered list of names under a name label: "atas nama:\n1.Budi ...\n2.Siti ...", "nama pelaku:\n1. Andi".
-_NAME_LIST = re.compile(r"(?i:\bnama\b)[^\n]{0,25}?[ \t:.]*\r?\n(?=[ \t]*1[.)])")
-_LIST_ITEM = re.compile(r"[ \t]*(?:\r?\n[ \t]*)*\d{1,2}[.)][ \t]*")
+# Item numbers are written "1.", "1)" and also "1 ." (a space before the dot).
+_NAME_LIST = re.compile(r"(?i:\bnama\b)[^\n]{0,25}?[ \t:.]*\r?\n(?=[ \t]*1[ \t]?[.)])")
+_LIST_ITEM = re.compile(r"[ \t]*(?:\r?\n[ \t]*)*\d{1,2}[ \t]?[.)][ \t]*")
 
 
 def _name_list_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
@@ -701,10 +737,13 @@ def _title_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, in
         yield span
 
 
-# "saya X", "perkenalkan saya X", "saya dengan X" at the start of a report or a sentence: a
-# weak introducer, so the name must end at a boundary and not look like a verb.
+# "saya X", "perkenalkan saya X", "saya dengan X" at the start of a report or a sentence, also
+# after a form of address there ("Selamat pagi Bapak/Ibu, saya X", "pak saya X"; but "bapak
+# saya" inside a sentence is "my father"): a weak introducer, so the name must end at a
+# boundary and not look like a verb.
 _NAME_SAYA = re.compile(
     r"(?i:(?:^|(?<=[.,!\n])|\bperkenalkan|\bselamat[ \t]+\w+|\bassalamu\w*|\bhalo|\bpermisi)"
+    r"(?:[ \t,]*(?:bapak|ibu|pak|bu|bpk|mas|mbak|kak)(?:[ \t]*/[ \t]*(?:ibu|bu))?\b\.?)?"
     r"[ \t,]*(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|ini|bernama))?)[ \t,]+"
 )
 
@@ -723,20 +762,23 @@ def _weak_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int
         yield span
 
 
-# "suami saya X", "anak saya yang bernama X", "cucu saya X".
+# "suami saya X", "anak saya yang bernama X", "cucu saya X", "suami saya (X)".
 _NAME_RELATION = re.compile(
     r"(?i:\b(?:suami|istri|isteri|anak|adik|adek|kakak|kaka|cucu|keponakan|ponakan|ayah|mertua|teman|tetangga)"
-    r"[ \t]+(?:saya|sy|kami|aku|dari)(?:[ \t]+(?:yang|yg))?(?:[ \t]+bernama)?)[ \t]+"
+    r"[ \t]+(?:saya|sy|kami|aku|dari)(?:[ \t]+(?:yang|yg))?(?:[ \t]+bernama)?)"
+    r"(?:[ \t]*\([ \t]*(?=[A-Za-z][a-z][^)\n]{0,40}\))|[ \t]+)"  # "(KIA)": an acronym, no name
 )
 
 # A sign-off or contact line: "Hormat saya,\nBudi Santoso", "Salam, Budi", "pelapor\nHerry",
-# "TTD\n\nBudi", "CP :\nHendra", "Up. Bambang Sutrisno", "yang bertanda tangan di bawah ini:\nBudi".
+# "TTD\n\nBudi", "CP :\nHendra", "Pelapor Ketua RT\nBudi", "Up. Bambang Sutrisno",
+# "yang bertanda tangan di bawah ini:\nBudi".
 # The name is capitalised and ends at the end of its line (or a comma, dash, phone number).
 _NAME_SIGNOFF = re.compile(
     r"(?:(?i:\b(?:hormat[ \t]+(?:saya|kami)|salam(?:[ \t]+(?:saya|kami|dr|dari))?|ttd|pelapor|pemohon|"
     r"penanggung[ \t]+jawab|contact[ \t]+person|cp|terima[ \t]*kasih|terimakasih|trimakasih|wassalam\w*|"
     r"bertanda[ \t]+tangan[ \t]+di[ \t]*bawah[ \t]+ini))|\bUp\.)"
     r"[ \t,.:\-\n\r]+"
+    r"(?:(?i:ketua[ \t]+)?(?i:rt|rw)(?:[ \t.]*\d+)?[ \t,.:\-]*\r?\n[ \t]*)?"  # "Pelapor Ketua RT\nBudi"
     r"(?:(?:H|Hj|Ir|Drs|Dra)\.[ \t]*)?"
 )
 
@@ -749,15 +791,18 @@ def _signoff_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, 
 
 # A name right before a phone number or a NIK: "Budi Santoso 0812...", "Hendra - 0878...",
 # "ANDI SETIAWAN\n(0896...)", "Joko/ 0821...", "Wati nik:3578...", "Rudi Hartono dengan NIK",
-# "Rina Wati (NIK. 3578...)", and a name alone on the line above a bare 16-digit NIK.
+# "Rina Wati (NIK. 3578...)", a name alone on the line above a bare 16-digit NIK, and a list
+# line "Budi Santoso - 3578..." (a number of 14-17 digits with a province code: a NIK, maybe mistyped).
 _NAME_BEFORE_NUMBER = re.compile(
     r"(?<![A-Za-z0-9.])((?:[A-Za-z][A-Za-z']*\.?[ \t]){0,3}[A-Za-z][A-Za-z']*)"
     r"(?=[ \t]*(?:[-:/(,]|\r?\n)?[ \t]*\r?\n?[ \t]*\(?(?:\+62|62|0)\d"
     r"|[ \t,]*\(?[ \t]*(?:(?:dengan|dg|dgn)[ \t]+)?(?i:nik)\b[ \t:.;]*\d"
-    r"|[ \t]*\r?\n[ \t]*\d{16}(?!\d))"
+    r"|[ \t]*\r?\n[ \t]*\d{16}(?!\d)"
+    r"|(?<!(?i:nik))(?<!(?i:kk))(?<!(?i:ktp))[ \t]*[-:][ \t]*\d{14,17}(?!\d))"  # not "nik: 3578..." itself
 )
 _NIK_AFTER_NAME = re.compile(r"[ \t,]*\(?[ \t]*(?:(?:dengan|dg|dgn)[ \t]+)?(?i:nik)\b")
 _NIK_ON_NEXT_LINE = re.compile(r"[ \t]*\r?\n[ \t]*(\d{16})(?!\d)")
+_NIK_AFTER_DASH = re.compile(r"[ \t]*[-:][ \t]*(\d{14,17})(?!\d)")
 # A phone word right before a name and its number: "WhatsApp budi 0812...": then a lower-case name counts.
 _PHONE_WORD_BEFORE = re.compile(
     r"(?i:\b(?:wa|whatsapp|hp|telp|tlp|telepon|hubungi|kontak|cp|contact[ \t]+person)\b)[ \t:.]*$"
@@ -768,8 +813,13 @@ def _before_number_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple
     s, e = match.span(1)
     after = text[e : e + 40]
     next_line_nik = _NIK_ON_NEXT_LINE.match(after)
-    is_nik = _NIK_AFTER_NAME.match(after) is not None or (
-        next_line_nik is not None and nik_structure_ok(next_line_nik.group(1))
+    dashed_nik = _NIK_AFTER_DASH.match(after)
+    if dashed_nik and int(dashed_nik.group(1)[:2]) not in _PROVINCES:
+        return
+    is_nik = (
+        _NIK_AFTER_NAME.match(after) is not None
+        or dashed_nik is not None
+        or (next_line_nik is not None and nik_structure_ok(next_line_nik.group(1)))
     )
     if next_line_nik and not is_nik:
         return
@@ -805,7 +855,7 @@ def _before_number_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple
     if not kept or (kept[-1].islower() and _made_of_words(kept[::-1], weak=False)):
         return
     s = e - len(" ".join(reversed(kept)))
-    if next_line_nik and not _alone_on_its_line(text, s):
+    if (next_line_nik or dashed_nik) and not _alone_on_its_line(text, s):
         return  # only a line that holds nothing but the name: "Pengajuan MBR\nIwan Yulianto\n3578..."
     if _PLACE_BEFORE.search(text[max(0, s - 25) : s]):
         return  # "Kel. Gundih 0821...", "Ketua RW 5 Genteng 0811..." name a place
@@ -824,20 +874,21 @@ _PLACE_BEFORE = re.compile(
 )
 
 
-# A name in parentheses after a role: "petugas Dinsos (Andi)", "Ketua RT 3 (Budi Santoso)".
+# A name in parentheses after a role: "petugas Dinsos (Andi)", "Ketua RT 3 (Budi Santoso)",
+# "ketua RT ( Budi Hp 0812... )".
 _NAME_ROLE_PAREN = re.compile(
     r"(?i:\b(?:petugas|staf|staff|pegawai|operator|admin|pendamping|kader|satpam|linmas|jukir|bidan|dokter|perawat|"
     r"ketua|sekretaris|bendahara|pengurus|sekcam|seklur|kasi|kasie|babinsa)\b)"
     r"(?:[ \t.]+[A-Za-z0-9.]+){0,3}?[ \t]*"
-    r"\([ \t]*((?:[A-Z][A-Za-z']*\.?[ \t]){0,3}[A-Z][A-Za-z']*)[ \t]*\)"
+    r"\([ \t]*((?:[A-Z][A-Za-z']*\.?[ \t]){0,3}?[A-Z][A-Za-z']*)"
+    r"(?:[ \t]*\)|[ \t]+(?=(?i:hp|wa|telp|tlp|no)\b)|[ \t]*(?=[+\d]))"  # "( Budi Hp 0812... )" holds the phone too
 )
 
 
 def _role_paren_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     words = match.group(1).split()
-    if (
-        len(match.group(1)) >= 3
-        and all(w.lower().rstrip(".") not in _STOP and w.lower() not in _PUBLIC_FIGURES for w in words)
+    if len(match.group(1)) >= 3 and all(
+        w.lower().rstrip(".") not in _STOP and w.lower() not in _PUBLIC_FIGURES for w in words
     ):
         yield match.span(1)
 
@@ -857,17 +908,62 @@ def _signature_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int
         yield match.span(1)
 
 
-# A name in parentheses right after a phone number: "0811... (Yuliani)", "0815... (yanto)".
-_NAME_AFTER_PHONE = re.compile(r"(?<=\d)[ \t]*\(([A-Za-z][A-Za-z']*(?:[ \t][A-Za-z][A-Za-z']*){0,2})\)")
+# A name in parentheses right after a phone number: "0811... (Yuliani)", "0815... (yanto)",
+# "0812... ( budi ketua RT )": the name is what comes before a role word.
+_NAME_AFTER_PHONE = re.compile(
+    r"(?<=\d)[ \t]*\([ \t]*([A-Za-z][A-Za-z']*(?:[ \t][A-Za-z][A-Za-z']*){0,2}?)"
+    r"(?:[ \t]+(?i:ketua|rt|rw|pengurus|warga|pemilik)\b[^)\n]{0,25})?[ \t]*\)"
+)
+
+
+def _phone_ends_at(text: str, pos: int) -> bool:
+    digits = re.search(r"(?:\+?\d[\d .\-]{7,}\d)$", text[max(0, pos - 25) : pos])
+    return digits is not None and len(re.sub(r"\D", "", digits.group())) >= 9
 
 
 def _after_phone_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
-    digits = re.search(r"(?:\+?\d[\d .\-]{7,}\d)$", text[max(0, match.start() - 25) : match.start()])
     words = match.group(1).split()
-    if digits and len(re.sub(r"\D", "", digits.group())) >= 9 and all(
+    if _phone_ends_at(text, match.start()) and all(
         w.lower() not in _STOP and w.lower() not in _PUBLIC_FIGURES for w in words
     ):
         yield match.span(1)
+
+
+# A name written after the phone number at the end of a line or of the text: "WA 0812...\nbudi
+# santoso.", "0812... dwi lestari". Held to the weak-introducer checks (not an ordinary word,
+# not verb-shaped), and nothing but punctuation may follow it on its line.
+_NAME_AFTER_PHONE_LINE = re.compile(r"(?<=\d)[ \t]*(?:\r?\n[ \t]*)?(?=[A-Za-z])")
+
+
+def _after_phone_line_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    if not _phone_ends_at(text, match.start()):
+        return
+    span = _name_from(text, match.end(), need_boundary=True, max_tokens=3)
+    if span and _ends_its_line(text, span[1]):
+        yield span
+
+
+def _ends_its_line(text: str, end: int) -> bool:
+    return re.match(r"[ \t.!]*(?:\r?\n|$)", text[end:]) is not None
+
+
+# A name in parentheses after a pronoun that points back to a person, or before "dkk":
+# "RT tsb (Budi Santoso)", "dia ( budi )", "(Budi dkk)".
+_NAME_REFERENT_PAREN = re.compile(
+    r"(?i:\b(?:dia|beliau|tsb|tersebut|orangnya|pelakunya|oknum))[ \t]*\([ \t]*"
+    r"([A-Za-z][A-Za-z']*(?:[ \t][A-Za-z][A-Za-z']*){0,3})[ \t]*\)"
+    r"|\([ \t]*((?:[A-Z][A-Za-z']*[ \t]){0,2}[A-Z][A-Za-z']*)[ \t]+(?i:dkk)\b"
+)
+
+
+def _referent_paren_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    group = 1 if match.group(1) else 2
+    words = match.group(group).split()
+    if any(w.lower() in _STOP or w.lower() in _PUBLIC_FIGURES for w in words):
+        return
+    if words[0].islower() and _made_of_words(words, weak=False):
+        return  # "tsb (lihat foto)"
+    yield match.span(group)
 
 
 # --------------------------------------------------------------------------- the table
@@ -876,6 +972,7 @@ PII_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("email", "[EMAIL]", _EMAIL),
     PiiPattern("nik", "[NIK]", _NIK, _nik_spans),
     PiiPattern("nik", "[NIK]", _NIK_LABELLED, lambda text, m: [m.span(1)]),
+    PiiPattern("nik", "[NIK]", _NIK_SIBLING, _sibling_nik_spans),
     PiiPattern("telepon", "[TELEPON]", _TELEPON),
     PiiPattern("telepon", "[TELEPON]", _PHONE_LABELLED, _labelled_phone_spans),
     PiiPattern("telepon", "[TELEPON]", _LANDLINE, _landline_spans),
@@ -892,6 +989,8 @@ PII_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("nama", "[NAMA]", _NAME_SAYA, _weak_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_BEFORE_NUMBER, _before_number_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE, _after_phone_name_spans),
+    PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE_LINE, _after_phone_line_name_spans),
+    PiiPattern("nama", "[NAMA]", _NAME_REFERENT_PAREN, _referent_paren_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_ROLE_PAREN, _role_paren_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE, _signature_name_spans),
 )

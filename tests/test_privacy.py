@@ -1,6 +1,5 @@
 """mask_pii / redact_spans: typed placeholders for NIK/KK, phones, e-mail, plates and names; the rest untouched."""
 
-
 import pytest
 
 from models.privacy import PII_PATTERNS, Span, mask_pii, mask_pii_counted, nik_structure_ok, redact_spans
@@ -364,6 +363,89 @@ def test_names_added_guards(text):
 
 def test_form_label_name_is_the_name_only():
     assert mask_pii("Nama Lengkap : Budi Hartono") == "Nama Lengkap : [NAMA]"
+
+
+# --------------------------------------------------------------------------- names and NIKs: third round
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a self-introduction after a greeting and a form of address
+        ("Selamat pagi Bapak/Ibu, saya Wulandari warga Sawahan", "Selamat pagi Bapak/Ibu, saya [NAMA] warga Sawahan"),
+        ("Assalamualaikum pak saya Rendra mau tanya", "Assalamualaikum pak saya [NAMA] mau tanya"),
+        (r"Yth Walikota\n\npak saya hendro pegawai dinas", r"Yth Walikota\n\npak saya [NAMA] pegawai dinas"),
+        # a sign-off with the signer's role on its own line
+        (r"Pelapor Ketua RT\nSuminah Rahayu.\n0812-3456-7890", r"Pelapor Ketua RT\n[NAMA].\n[TELEPON]"),
+        # a name after the phone number, at the end of its line or on the next one
+        ("tolong ditebang, hubungi 081234567890 dwi lestari.", "tolong ditebang, hubungi [TELEPON] [NAMA]."),
+        (r"kami di WA no 081234567890\nbagus santika....", r"kami di WA no [TELEPON]\n[NAMA]...."),
+        # a name in parentheses: after a relation, a pronoun, before "dkk", with a role or a phone inside
+        ("suami saya (Harjono) sudah mendaftar", "suami saya ([NAMA]) sudah mendaftar"),
+        ("karena dia ( samsul ) selalu ribut", "karena dia ( [NAMA] ) selalu ribut"),
+        ("ketua RT tsb ( Bambang Wiryo ) tidak hadir", "ketua RT tsb ( [NAMA] ) tidak hadir"),
+        ("petugas (Lestiani dkk) sudah datang", "petugas ([NAMA] dkk) sudah datang"),
+        ("Saya ketua RT ( Kasiman Hp 0812 3456 7890 ) RT 3", "Saya ketua RT ( [NAMA] Hp [TELEPON] ) RT 3"),
+        ("hp 081234567890 ( karyono ketua RT )", "hp [TELEPON] ( [NAMA] ketua RT )"),
+        # a numbered list written "1 ." under a name label
+        (
+            r"anak saya atas nama \n1 .lintang ayu\nnik 3578014101100001\n2.bima sakti\nnik 3578010101120002",
+            r"anak saya atas nama \n1 .[NAMA]\nnik [NIK]\n2.[NAMA]\nnik [NIK]",
+        ),
+        # a lower-case name after a bare "nama" that ends its line, and before "setatus"
+        ("ditolak padahal ada nama sukarti wahyuni", "ditolak padahal ada nama [NAMA]"),
+        ("terdaftar atas nama joko susilo setatus aktif", "terdaftar atas nama [NAMA] setatus aktif"),
+    ],
+)
+def test_names_third_round(text, expected):
+    assert mask_pii(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "bapak saya" inside a sentence is "my father", not an introduction
+        "akta kematian bapak saya belum jadi",
+        "ditegur karena bapak saya lupa pakai masker",
+        # parentheses that hold an acronym or ordinary words
+        "kartu identitas anak saya (KIA) belum jadi",
+        "lubang di jalan tsb (lihat foto) makin besar",
+        # ordinary words, a form label or a firm after a phone number or a bare "nama"
+        "hubungi 081234567890 segera.",
+        "menjaga nama baik",
+        r"kontak 081234567890\nManagement Graha.",
+        # a note after the thanks, a prayer room named after a person
+        r"terima kasih\n\nNote: foto menyusul",
+        "mengajar ngaji di musholah Nurul Huda",
+    ],
+)
+def test_names_third_round_guards(text):
+    assert "[NAMA]" not in mask_pii(text)
+
+
+def test_list_of_niks_with_typos_and_the_names_before_them():
+    # Under one "NIK" header, a 14- and a 15-digit number share the region code (first six
+    # digits) of the valid NIKs in the same list: mistyped NIKs, and the names before them are names.
+    text = r"atas nama dan NIK :\nRahmat Hidayat - 35780112038500\nSukirno - 357801120385000\nPaini - 3578014101900002"
+    assert mask_pii(text) == r"atas nama dan NIK :\n[NAMA] - [NIK]\n[NAMA] - [NIK]\n[NAMA] - [NIK]"
+
+
+def test_long_numbers_without_a_resident_region_stay():
+    # No valid NIK in the text to share a region code with: an order number and an 18-digit NOP stay.
+    text = "pesanan 35780112038500 dan NOP 357801000100200300 belum lunas"
+    assert mask_pii(text) == text
+
+
+@pytest.mark.parametrize(
+    "nik", ["3578 011203 850004", "35 78 01 12 03 85 0004", "3578.0112.0385.000", "357-801-120-385-0004"]
+)
+def test_labelled_nik_in_any_grouping(nik):
+    assert mask_pii(f"NIK: {nik} mohon dicek") == "NIK: [NIK] mohon dicek"
+
+
+def test_plate_after_no_when_a_vehicle_is_named():
+    assert mask_pii("naik bus malam Sinar Jaya no B 7787 XY tgl 3") == "naik bus malam Sinar Jaya no [PLAT] tgl 3"
+    assert mask_pii("rumah no L 12 A di blok barat") == "rumah no L 12 A di blok barat"
 
 
 # --------------------------------------------------------------------------- spans and masking agree
