@@ -6,12 +6,12 @@ from models.privacy import PII_PATTERNS, Span, mask_pii, mask_pii_counted, nik_s
 
 # All numbers, names, plates and addresses below are made up.
 
-# Measured once on the fresh test part of the Surabaya annotation (test2, 180 reports annotated
-# before the second round of tuning): NIK recall 0.933, name recall 0.829, plate recall 0.75,
-# overall precision 0.974; phones 1.0; no e-mail in that part. The targets (0.99 for NIK,
-# 0.90 for names) are met on the development data only. Regression floors, not targets.
-TEST_NIK_RECALL_FLOOR = 0.93
-TEST_NAME_RECALL_FLOOR = 0.82
+# Measured once on the fresh test part of the Surabaya annotation (test3, 180 reports annotated
+# after the third round of tuning was frozen): NIK, phone and plate recall 1.0, name recall
+# 0.775, overall precision 0.980; no e-mail in that part. The name target (0.90) is met on the
+# development data only. Regression floors, not targets.
+TEST_NIK_RECALL_FLOOR = 0.99
+TEST_NAME_RECALL_FLOOR = 0.77
 TEST_PRECISION_FLOOR = 0.95
 
 
@@ -487,14 +487,14 @@ def test_redactor_meets_targets_on_the_surabaya_annotation():
     if "surabaya_mediacenter" not in available_datasets(settings):
         pytest.skip(f"real Surabaya export not found under data_dir={settings.data_dir} (set TRIASE_DATA_DIR)")
     result = evaluate_pii(settings)  # returns figures only, never text
-    development, test = result["by_part"]["development"], result["by_part"]["test2"]
-    assert development["n_reports"] >= 300 and test["n_reports"] >= 170
-    # The development data (old dev + old held-out part, both read while tuning) meets every target.
+    development, test = result["by_part"]["development"], result["by_part"]["test3"]
+    assert development["n_reports"] >= 500 and test["n_reports"] >= 180
+    # The development data (dev, held-out and test2 parts, all read while tuning) meets every target.
     for kind in ("nik", "telepon", "email", "plat"):
         assert development["recall"][kind] >= 0.99, (kind, development["recall"])
     assert development["recall"]["nama"] >= 0.90 and development["precision"] >= 0.95, development
     # The fresh test part, as measured (see the guidelines' results table): floors against regressions.
-    assert test["recall"]["telepon"] >= 0.99, test["recall"]
+    assert test["recall"]["telepon"] >= 0.99 and test["recall"]["plat"] >= 0.99, test["recall"]
     assert test["recall"]["nik"] >= TEST_NIK_RECALL_FLOOR, test["recall"]
     assert test["recall"]["nama"] >= TEST_NAME_RECALL_FLOOR, test["recall"]
     assert test["precision"] >= TEST_PRECISION_FLOOR, test["precision"]
@@ -510,7 +510,7 @@ def test_pii_section_reports_test_and_development_figures():
     if "surabaya_mediacenter" not in available_datasets(settings):
         pytest.skip(f"real Surabaya export not found under data_dir={settings.data_dir} (set TRIASE_DATA_DIR)")
     section = pii_section(settings)
-    assert section["test_n_reports"] == 180 and section["dev_n_reports"] == 337
+    assert section["test_n_reports"] == 180 and section["dev_n_reports"] == 517  # test3; dev, heldout and test2
     assert section["test_n_email"] == 0 and section["test_recall_email"] is None  # no e-mail in the fresh part
     for prefix in ("test", "dev"):
         assert all(f"{prefix}_recall_{kind}" in section for kind in KINDS)

@@ -15,22 +15,28 @@ Matching, per gold span ``g`` of kind ``k``:
 - precision: a predicted span is correct when it overlaps a gold span of any kind.
 
 Parts of the annotation (``annotation_part``): the first 337 reports are split by id hash
-into ``dev`` and ``heldout``; both have been read while tuning the patterns and together
-form the ``development`` data. Reports added later carry their part in the file
-(``"part": "test2"``): the fresh test part, annotated before the patterns were changed
-again and scored once. :func:`pii_section` is what ``triase evaluate`` reports: the test
-part first, the development figures beside it. Nothing here prints or returns text.
+into ``dev`` and ``heldout``; reports added later carry their part in the file (``"part":
+"test2"``, ``"part": "test3"``). Each later part was a fresh test part when it was added:
+annotated while the patterns were frozen and scored once. Once scored and its errors read,
+a part joins the ``development`` data. The newest part (:data:`TEST_PART`, now ``test3``) is
+the test part; ``development`` is every earlier part (``dev``, ``heldout``, ``test2``).
+:func:`pii_section` is what ``triase evaluate`` reports: the test part first, the
+development figures beside it. Nothing here prints or returns text.
 
     python -m training.evaluate_pii                      # the pii section (test and development)
-    python -m training.evaluate_pii --part development   # all figures of one part (dev, heldout, test2, all, ...)
+    python -m training.evaluate_pii --part development   # all figures of one part (dev, test2, test3, all, ...)
+    python -m training.evaluate_pii --draw test3 666     # the ids and strata of the test3 sample, as drawn
 """
 
 import argparse
 import hashlib
 import json
+import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from models.privacy import redact_spans
@@ -42,6 +48,8 @@ __all__ = [
     "PARTS",
     "TEST_PART",
     "annotation_part",
+    "draw_fresh_part",
+    "draw_part_ids",
     "evaluate_pii",
     "load_annotation_parts",
     "load_annotations",
@@ -56,8 +64,8 @@ ANNOTATIONS = Path("annotations") / "pii_surabaya.jsonl"
 _FULL_COVER = {"nik", "telepon", "email", "plat"}
 _NAME_COVER = 0.5
 
-TEST_PART = "test2"
-DEVELOPMENT_PARTS = ("dev", "heldout")  # both were read while tuning: development data now
+TEST_PART = "test3"
+DEVELOPMENT_PARTS = ("dev", "heldout", "test2")  # every earlier part was read while tuning: development data now
 PARTS = (*DEVELOPMENT_PARTS, TEST_PART)
 _PART_CHOICES = (*PARTS, "development", "all")
 
@@ -146,8 +154,8 @@ def _in_part(part: str, name: str) -> bool:
 
 
 def evaluate_pii(settings: Settings | None = None, part: str = "all") -> dict:
-    """Score the redactor on the annotation: ``part`` is one of 'dev', 'heldout', 'development'
-    (dev + heldout), 'test2' or 'all'.
+    """Score the redactor on the annotation: ``part`` is one of 'dev', 'heldout', 'test2', 'test3',
+    'development' (every part before :data:`TEST_PART`) or 'all'.
 
     With ``part='all'`` the result also carries ``by_part`` with the figures of every part and of
     'development'.
@@ -171,8 +179,9 @@ def evaluate_pii(settings: Settings | None = None, part: str = "all") -> dict:
 
 def pii_section(settings: Settings | None = None) -> dict[str, float | int | None]:
     """The ``pii`` section of ``triase evaluate``: recall per kind, precision and counts on the fresh
-    test part (``test_*``), and the same on the development data (``dev_*``), flat so that every
-    figure is a metric. A recall is None when the part holds no span of that kind."""
+    test part :data:`TEST_PART` (``test_*``), and the same on the development data, every earlier
+    part (``dev_*``), flat so that every figure is a metric. A recall is None when the part holds
+    no span of that kind (neither fresh part holds an e-mail address: see the guidelines)."""
     figures = evaluate_pii(settings, part="all")["by_part"]
     section: dict[str, float | int | None] = {}
     for prefix, name in (("test", TEST_PART), ("dev", "development")):
@@ -184,10 +193,91 @@ def pii_section(settings: Settings | None = None) -> dict[str, float | int | Non
     return section
 
 
+# --------------------------------------------------------------------------- drawing a fresh part
+
+# Broad selectors that choose which reports to read, so that reports with personal data are
+# well represented (see the guidelines' "Sample design"). Every drawn report is read in full
+# and every span in it annotated, whatever selected it.
+_PLATE_TOKEN = re.compile(r"\b([A-Z]{1,2}) ?\d{1,4} ?[A-Z]{1,3}\b")
+_NOT_PLATE_LETTERS = frozenset({"RT", "RW", "GG", "NO", "JL", "BLOK"})
+STRATUM_SELECTORS: dict[str, Callable[[str], bool]] = {
+    "digits": lambda t: re.search(r"\d(?:[ .\-]?\d){8,}", t) is not None,
+    "email_at": lambda t: "@" in t,
+    "name_phrase": lambda t: (
+        re.search(r"(?i)nama saya|atas nama|\ba\.n\.|\ban\.|saya (?:bapak|ibu|bpk|bu|pak)\b", t) is not None
+    ),
+    "plate_like": lambda t: (
+        re.search(r"(?i)nopol|plat|nomor polisi|no pol", t) is not None or _PLATE_TOKEN.search(t) is not None
+    ),
+    "phone_like": lambda t: (
+        re.search(r"(?:\+62|\b62|\b0)[ .\-]?8[1-9]", t) is not None
+        or re.search(r"(?i)\b(?:telp|wa|hp|hubungi)\b", t) is not None
+    ),
+    "plate_extra": lambda t: (
+        re.search(r"(?i)nopol|no pol|plat nomor|nomor polisi|tnkb|plat\s+[a-z]{1,2}\s?\d", t) is not None
+        or any(m.group(1) not in _NOT_PLATE_LETTERS for m in _PLATE_TOKEN.finditer(t))
+    ),
+}
+# test3: reports per stratum, drawn in this order; then uniformly at random up to the total.
+FRESH_PART_PLAN = (
+    ("digits", 25),
+    ("email_at", 25),
+    ("name_phrase", 30),
+    ("plate_like", 20),
+    ("phone_like", 25),
+    ("plate_extra", 15),
+)
+
+
+def draw_fresh_part(
+    texts: dict[int, str],
+    exclude: set[int],
+    seed: int,
+    plan: tuple[tuple[str, int], ...] = FRESH_PART_PLAN,
+    total: int = 180,
+) -> dict[int, str]:
+    """Report id -> stratum of a fresh annotation part: identical texts collapsed to their smallest
+    id, reports in ``exclude`` (and texts identical to theirs) left out, then ``plan``'s strata drawn
+    in order without replacement with ``numpy.random.RandomState(seed)``, the rest of ``total``
+    uniformly at random."""
+    excluded_texts = {texts[i] for i in exclude if i in texts}
+    first_id: dict[str, int] = {}
+    for rid in sorted(texts):
+        first_id.setdefault(texts[rid], rid)
+    pool = sorted(rid for text, rid in first_id.items() if rid not in exclude and text not in excluded_texts)
+    rng = np.random.RandomState(seed)
+    drawn: dict[int, str] = {}
+    for stratum, n in plan:
+        candidates = [rid for rid in pool if rid not in drawn and STRATUM_SELECTORS[stratum](texts[rid])]
+        if candidates:
+            drawn |= {int(rid): stratum for rid in rng.choice(candidates, size=min(n, len(candidates)), replace=False)}
+    rest = [rid for rid in pool if rid not in drawn]
+    drawn |= {int(rid): "random" for rid in rng.choice(rest, size=total - len(drawn), replace=False)}
+    return drawn
+
+
+def draw_part_ids(part: str, seed: int, settings: Settings | None = None) -> dict[int, str]:
+    """The ids and strata of fresh part ``part`` as drawn from the export, excluding every report of the
+    other parts of the annotation (ids only: nothing here returns text)."""
+    settings = settings or get_settings()
+    load_manifest(DATASET, settings.assets_dir).verify(settings.data_dir)
+    df = pd.read_csv(Path(settings.data_dir) / TABLE, usecols=["id", "keluhan"], dtype={"keluhan": str})
+    df = df.dropna(subset=["keluhan"])
+    texts = {int(i): t for i, t in zip(df["id"], df["keluhan"], strict=True)}
+    exclude = {rid for rid, name in load_annotation_parts(settings).items() if name != part}
+    return draw_fresh_part(texts, exclude, seed)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=_PART_CHOICES, help="full figures of one part instead of the pii section")
+    parser.add_argument(
+        "--draw", nargs=2, metavar=("PART", "SEED"), help="print the ids and strata of a part as drawn (test3: 666)"
+    )
     args = parser.parse_args()
+    if args.draw:
+        print(json.dumps(draw_part_ids(args.draw[0], int(args.draw[1]))))
+        return
     print(json.dumps(pii_section() if args.part is None else evaluate_pii(part=args.part), indent=2))
 
 
