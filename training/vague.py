@@ -6,14 +6,21 @@ at fit time, loaded (and PII-masked) by :func:`training.datasets.load_dataset`; 
 absent, :class:`VagueDataUnavailableError` says so and the service falls back to the rules
 (:func:`shipped_scorer`).
 
-Two uses:
+The annotation has three parts. ``dev`` and ``heldout`` (650 reports) were both read while the
+cues and rules were written, so together they are the development data (:data:`DEVELOPMENT_PARTS`);
+``test`` (260 reports, drawn and labelled after the scorer was frozen) is the held-out part.
 
-- the reported figure: fit on the ``dev`` part, score the ``heldout`` part
-  (``fit_vague_scorer(settings, part="dev")``, also :mod:`training.evaluate_vague`);
-- the shipped scorer: once that figure is measured, refit on all 650 labels
-  (``part="all"``); its metrics are then only the fit on its own training data.
+Three uses:
 
-    python -m training.vague            # fit on dev, print the held-out figures, log a run
+- the reported figure: fit on the development parts, score the ``test`` part
+  (``fit_vague_scorer(settings, part="development")``, also :mod:`training.evaluate_vague`);
+- the development figure beside it: stratified 5-fold cross-validation on the development parts
+  (:func:`cross_validate_vague`); the cues were written while reading these reports, so it is
+  an optimistic figure;
+- the shipped scorer: once the test figure is measured, refit on every label (``part="all"``);
+  its metrics are then only the fit on its own training labels.
+
+    python -m training.vague            # fit on the development parts, print the test figures, log a run
     python -m training.vague --all      # refit on every label (the shipped scorer), log a run
 """
 
@@ -28,6 +35,7 @@ import mlflow
 import numpy as np
 import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support
+from sklearn.model_selection import StratifiedKFold
 
 from models.vagueness import REASON_ORDER, VagueInput, VaguenessScorer
 from training import registry
@@ -38,6 +46,7 @@ __all__ = [
     "ANNOTATIONS",
     "VagueDataUnavailableError",
     "annotated_reports",
+    "cross_validate_vague",
     "fit_vague_scorer",
     "load_vague_annotations",
     "resolved_mode",
@@ -49,7 +58,13 @@ log = logging.getLogger(__name__)
 
 ANNOTATIONS = Path("annotations") / "vague.jsonl"
 DATASET_OF_PREFIX = {"sby-": "surabaya_mediacenter", "pb-": "petabencana_jakarta_flood_reports_2017"}
-Part = Literal["dev", "heldout", "all"]
+DEVELOPMENT_PARTS = ("dev", "heldout")
+"""Annotation parts read while the scorer was written: development data, never a test."""
+TEST_PART = "test"
+"""Annotation part drawn and labelled after the scorer was frozen: the held-out figures."""
+CV_FOLDS = 5
+CV_SEED = 0
+Part = Literal["development", "all"]
 
 
 class VagueDataUnavailableError(DatasetUnavailableError):
@@ -57,7 +72,9 @@ class VagueDataUnavailableError(DatasetUnavailableError):
 
 
 def load_vague_annotations(settings: Settings | None = None) -> pd.DataFrame:
-    """The annotation as a frame: id, stratum, part ('dev'/'heldout'), label, reasons (list, empty if actionable)."""
+    """The annotation as a frame: id, stratum, part, label, reasons (list, empty if actionable).
+
+    ``part`` is 'dev' or 'heldout' (both development data) or 'test' (the held-out part)."""
     settings = settings or get_settings()
     with open(Path(settings.assets_dir) / ANNOTATIONS, encoding="utf-8") as f:
         rows = [json.loads(line) for line in f if line.strip()]
@@ -66,15 +83,13 @@ def load_vague_annotations(settings: Settings | None = None) -> pd.DataFrame:
     return frame
 
 
-def annotated_reports(settings: Settings | None = None, part: Part = "all") -> pd.DataFrame:
-    """The annotation (of ``part``, default all) joined with the (masked) reports it labels: text, title, lat, lon.
+def annotated_reports(settings: Settings | None = None) -> pd.DataFrame:
+    """The whole annotation joined with the (masked) reports it labels: text, title, lat, lon.
 
     Raises :class:`VagueDataUnavailableError` when an export it needs is absent or unreadable.
     """
     settings = settings or get_settings()
     gold = load_vague_annotations(settings)
-    if part != "all":
-        gold = gold[gold["part"] == part]
     needed = {name for prefix, name in DATASET_OF_PREFIX.items() if gold["id"].str.startswith(prefix).any()}
     frames = []
     for name in sorted(needed):
@@ -168,32 +183,42 @@ def score_vague(scorer: VaguenessScorer, frame: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def development_reports(annotated: pd.DataFrame) -> pd.DataFrame:
+    return annotated[annotated["part"].isin(DEVELOPMENT_PARTS)].reset_index(drop=True)
+
+
+def held_out_reports(annotated: pd.DataFrame) -> pd.DataFrame:
+    return annotated[annotated["part"] == TEST_PART].reset_index(drop=True)
+
+
 def fit_vague_scorer(
     settings: Settings | None = None,
-    part: Part = "dev",
+    part: Part = "development",
     mode: str | None = None,
     log_run: bool = True,
     annotated: pd.DataFrame | None = None,
 ) -> tuple[VaguenessScorer, dict[str, Any]]:
-    """Fit a scorer on the annotation's ``part`` ('dev' or 'all') and measure it.
+    """Fit a scorer on the annotation's ``part`` ('development' or 'all') and measure it.
 
-    With ``part='dev'`` the metrics are the held-out figures (the reported ones); with
-    ``part='all'`` (the shipped scorer) they are the fit on its own training labels, marked
-    ``evaluated_on='training labels'``. ``mode`` overrides ``settings.vague_mode``. Logs one
-    MLflow run (nested when a run is active) unless ``log_run`` is false. ``annotated`` is the
-    frame of :func:`annotated_reports`, when the caller has already loaded it.
+    With ``part='development'`` (the ``dev`` and ``heldout`` parts) the metrics are the ``test``
+    figures (the reported ones); with ``part='all'`` (the shipped scorer) they are the fit on its
+    own training labels, marked ``evaluated_on='training labels'``. ``mode`` overrides
+    ``settings.vague_mode``. Logs one MLflow run (nested when a run is active) unless ``log_run``
+    is false. ``annotated`` is the frame of :func:`annotated_reports`, when the caller has
+    already loaded it.
     """
-    if part not in {"dev", "all"}:
-        raise ValueError(f"part must be 'dev' or 'all', not {part!r}")
+    if part not in {"development", "all"}:
+        raise ValueError(f"part must be 'development' or 'all', not {part!r}")
     settings = settings or get_settings()
     reports = annotated_reports(settings) if annotated is None else annotated
-    train = reports if part == "all" else reports[reports["part"] == "dev"]
-    evaluated = reports[reports["part"] == "heldout"] if part == "dev" else train
-    # the annotated reports loaded, so 'auto' means the learned scorer here
-    mode = mode or ("learned" if settings.vague_mode == "auto" else settings.vague_mode)
+    train = reports if part == "all" else development_reports(reports)
+    evaluated = held_out_reports(reports) if part == "development" else train
+    if evaluated.empty:
+        raise ValueError("the annotation has no 'test' part to evaluate on")
+    mode = _fitted_mode(settings, mode)
     scorer = new_scorer(settings, mode).fit(scorer_inputs(train), train["label"])
     metrics = score_vague(scorer, evaluated)
-    metrics["evaluated_on"] = "heldout" if part == "dev" else "training labels"
+    metrics["evaluated_on"] = TEST_PART if part == "development" else "training labels"
     metrics["trained_on"] = part
     metrics["n_train"] = len(train)
     if log_run:
@@ -201,11 +226,51 @@ def fit_vague_scorer(
     return scorer, metrics
 
 
+def cross_validate_vague(
+    settings: Settings | None = None,
+    mode: str | None = None,
+    annotated: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """Out-of-fold precision, recall and F1 of the vague flag on the development parts.
+
+    Stratified :data:`CV_FOLDS`-fold split by stratum and label (seed :data:`CV_SEED`); each
+    fold's scorer is fitted on the other folds, and the figures pool every out-of-fold flag. The
+    rules mode fits nothing, but its lexicons were written while reading these reports: for both
+    modes this is a development figure, not a test.
+    """
+    settings = settings or get_settings()
+    reports = development_reports(annotated_reports(settings) if annotated is None else annotated)
+    mode = _fitted_mode(settings, mode)
+    inputs = scorer_inputs(reports)
+    truth = (reports["label"] == "vague").to_numpy()
+    flagged = np.zeros(len(reports), dtype=bool)
+    folds = StratifiedKFold(n_splits=CV_FOLDS, shuffle=True, random_state=CV_SEED)
+    for train, held in folds.split(reports, reports["stratum"] + "/" + reports["label"]):
+        scorer = new_scorer(settings, mode).fit([inputs[i] for i in train], reports["label"].iloc[train])
+        flagged[held] = scorer.predict([inputs[i] for i in held]).astype(bool)
+    precision, recall, f1, _ = precision_recall_fscore_support(truth, flagged, average="binary", zero_division=0)
+    return {
+        "precision": round(float(precision), 4),
+        "recall": round(float(recall), 4),
+        "f1": round(float(f1), 4),
+        "mode": mode,
+        "n": len(reports),
+        "n_vague": int(truth.sum()),
+        "folds": CV_FOLDS,
+        "parts": list(DEVELOPMENT_PARTS),
+    }
+
+
+def _fitted_mode(settings: Settings, mode: str | None) -> str:
+    # the annotated reports loaded, so 'auto' means the learned scorer here
+    return mode or ("learned" if settings.vague_mode == "auto" else settings.vague_mode)
+
+
 def shipped_scorer(settings: Settings | None = None) -> tuple[VaguenessScorer, dict[str, Any]]:
     """The scorer to bundle with a triage model, and what it is.
 
-    Learned mode (where the annotated reports load and ``vague_mode`` allows it): fitted on all
-    650 labels; the metadata carries the held-out figure measured by a dev-only fit first.
+    Learned mode (where the annotated reports load and ``vague_mode`` allows it): fitted on every
+    label; the metadata carries the test figure measured by a fit on the development parts first.
     Rules mode otherwise: no data needed, metadata says so.
     """
     settings = settings or get_settings()
@@ -220,13 +285,13 @@ def shipped_scorer(settings: Settings | None = None) -> tuple[VaguenessScorer, d
         scorer = new_scorer(settings, "rules").fit([], [])
         return scorer, {"mode": "rules", "trained_on": "nothing (hand-set rules)", "threshold": scorer.threshold}
     mode = "learned"
-    _, heldout = fit_vague_scorer(settings, part="dev", mode=mode, log_run=False, annotated=annotated)
+    _, tested = fit_vague_scorer(settings, part="development", mode=mode, log_run=False, annotated=annotated)
     scorer, _ = fit_vague_scorer(settings, part="all", mode=mode, log_run=False, annotated=annotated)
     metadata = {
         "mode": mode,
-        "trained_on": "all annotated reports (dev + heldout)",
+        "trained_on": "all annotated reports (dev + heldout + test)",
         "threshold": scorer.threshold,
-        "heldout_of_dev_fit": {k: heldout[k] for k in ("precision", "recall", "f1", "n")},
+        "test_of_development_fit": {k: tested[k] for k in ("precision", "recall", "f1", "n")},
     }
     return scorer, metadata
 
@@ -237,7 +302,7 @@ def _log_run(settings: Settings, scorer: VaguenessScorer, metrics: dict[str, Any
     with mlflow.start_run(run_name=f"vague-{scorer.mode}-{metrics['trained_on']}", nested=nested):
         mlflow.log_params({f"vague.{k}": v for k, v in scorer.get_params().items()})
         mlflow.log_params({"vague.trained_on": metrics["trained_on"], "vague.n_train": metrics["n_train"]})
-        prefix = "vague.heldout" if metrics["evaluated_on"] == "heldout" else "vague.train"
+        prefix = "vague.test" if metrics["evaluated_on"] == TEST_PART else "vague.train"
         mlflow.log_metrics({f"{prefix}.{k}": metrics[k] for k in ("precision", "recall", "f1")})
         mlflow.log_metrics(
             {f"{prefix}.reason_recall.{c}": v for c, v in metrics["reason_recall"].items() if v is not None}
@@ -248,7 +313,7 @@ def _log_run(settings: Settings, scorer: VaguenessScorer, metrics: dict[str, Any
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    part: Part = "all" if "--all" in argv else "dev"
+    part: Part = "all" if "--all" in argv else "development"
     mode = "rules" if "--rules" in argv else "learned" if "--learned" in argv else None
     try:
         _, metrics = fit_vague_scorer(get_settings(), part=part, mode=mode)
