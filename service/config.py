@@ -21,7 +21,8 @@ class ServiceSettings(Settings):
 
     duplicate_check: bool = Field(
         default=True,
-        description="Look for earlier reports of the same problem (loads the sentence embedder, ~0.5 GB).",
+        description="Look for earlier reports of the same problem "
+        "(with the sentence vectors the category model computes anyway).",
     )
     housekeeping_seconds: float = Field(
         default=30.0,

@@ -86,3 +86,28 @@ def test_resubmissions_are_grouped_and_reworded_reports_queued_for_a_merge(
         assert any("rebuilding it from the database" in r.getMessage() for r in caplog.records)
         later = client.post("/v1/triage", json=FLOOD | {"id": "dup-6"}, headers=keys["intake"]).json()
         assert later["duplicates"]["exact_resubmission_of"] in {"dup-1", "dup-2", "dup-5"}
+
+
+def test_a_report_is_encoded_once_for_the_category_model_and_the_duplicate_index(
+    served_settings, tmp_path, monkeypatch
+):
+    from models import sentence_vectors
+    from models.report import Report
+    from service.duplicates.service import DuplicateFinder
+    from training import registry
+    from training.duplicates import make_index
+
+    model = registry.load_champion(
+        registry.configure(served_settings), served_settings.model_name, served_settings.embedder_dir
+    ).model
+    encoder = sentence_vectors.encoder(str(served_settings.embedder_dir))
+    encoded: list[int] = []
+    encode = encoder.encode
+    monkeypatch.setattr(encoder, "encode", lambda texts, **kw: encoded.append(len(texts)) or encode(texts, **kw))
+    report = Report(id="once-1", text="Pohon tumbang menutup Jl. Rungkut Asri Tengah sejak subuh, belum ditangani")
+
+    model.predict([report])
+    finder = DuplicateFinder(make_index(served_settings), served_settings.embedder_dir, tmp_path / INDEX_DIR)
+    (entry,) = finder.entries([report])
+    assert encoded == [1]  # the category model's encoding; the index reused it
+    assert entry.vector.shape == (384,)

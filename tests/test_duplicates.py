@@ -6,6 +6,7 @@ Texts here are made up. The real-data test prints ids and scores only, never rep
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -28,9 +29,11 @@ KETINTANG = (-7.3106, 112.7256)
 
 
 @pytest.fixture(scope="session")
-def embedder():
-    """The real e5 embedder from the default cache (built once per machine), shared by the session."""
-    return load_embedder(ServiceSettings().embedder_dir)
+def embedder_dir() -> Path:
+    """The real e5 embedder's folder, the default cache (built once per machine)."""
+    folder = ServiceSettings().embedder_dir
+    load_embedder(folder)
+    return folder
 
 
 def random_vector(seed: int) -> np.ndarray:
@@ -56,8 +59,8 @@ def filler(count: int, seed: int = 0) -> list[DuplicateEntry]:
     ]
 
 
-def embedded(embedder, report_id, text, hours=0.0, **place) -> DuplicateEntry:
-    return entry(report_id, text, embed(embedder, [duplicate_text(None, text)])[0], hours, **place)
+def embedded(embedder_dir, report_id, text, hours=0.0, **place) -> DuplicateEntry:
+    return entry(report_id, text, embed([duplicate_text(None, text)], embedder_dir)[0], hours, **place)
 
 
 # ------------------------------------------------------------------ fingerprints
@@ -106,19 +109,19 @@ def test_near_exact_resubmission_is_found_by_its_shingles():
     assert found[0].near_exact and not found[0].exact
 
 
-def test_reworded_report_at_the_same_place_ranks_above_the_same_words_elsewhere(embedder):
+def test_reworded_report_at_the_same_place_ranks_above_the_same_words_elsewhere(embedder_dir):
     index = DuplicateIndex()
     index.add(
         [
             embedded(
-                embedder,
+                embedder_dir,
                 "elsewhere",
                 "Pohon tumbang menutup jalan, mohon segera dibersihkan",
                 -20,
                 kelurahan="Rungkut Kidul",
             ),
             embedded(
-                embedder,
+                embedder_dir,
                 "here",
                 "Ada pohon besar roboh di depan SD, kendaraan tidak bisa lewat",
                 -1,
@@ -129,7 +132,7 @@ def test_reworded_report_at_the_same_place_ranks_above_the_same_words_elsewhere(
         ]
     )
     query = embedded(
-        embedder,
+        embedder_dir,
         "new",
         "Pohon tumbang menutup jalan depan sekolah, mohon dibersihkan",
         0,
@@ -286,7 +289,7 @@ def test_vectors_of_the_wrong_size_or_repeated_ids_are_refused():
 
 
 @pytest.mark.real_data
-def test_a_surabaya_resubmission_is_found(surabaya_available, embedder):
+def test_a_surabaya_resubmission_is_found(surabaya_available, embedder_dir):
     from training.datasets import load_dataset
     from training.duplicates import exact_resubmissions
 
@@ -298,7 +301,7 @@ def test_a_surabaya_resubmission_is_found(surabaya_available, embedder):
     position = position_of[query_id]
     window = frame.iloc[max(0, position - 150) : position + 1]  # the 150 reports filed before it, and itself
     texts = [duplicate_text(None, t) for t in window["text"]]
-    vectors = embed(embedder, texts)
+    vectors = embed(texts, embedder_dir)
     entries = [
         DuplicateEntry.from_report(rid, text, vector, created.to_pydatetime(), kelurahan=kel)
         for rid, text, vector, created, kel in zip(

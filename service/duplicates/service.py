@@ -9,7 +9,6 @@ import logging
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import select
@@ -37,14 +36,6 @@ CANDIDATES = 5
 REBUILD_BATCH = 256
 
 
-@lru_cache(maxsize=2)
-def shared_embedder(path: Path):
-    """One embedder per process and folder: it is the largest thing in memory."""
-    from models.embedder import load_embedder
-
-    return load_embedder(path)
-
-
 def _result(candidates: Sequence[DuplicateCandidate]) -> DuplicatesResult:
     likely = [c for c in candidates if c.likely_duplicate]
     exact = [c for c in candidates if c.exact]
@@ -60,9 +51,9 @@ def _without_id(values: dict) -> dict:
 
 
 class DuplicateFinder:
-    def __init__(self, index: DuplicateIndex, embedder, path: Path):
+    def __init__(self, index: DuplicateIndex, embedder_dir: Path, path: Path):
         self.index = index
-        self.embedder = embedder
+        self.embedder_dir = embedder_dir
         self.path = path
         self._lock = threading.Lock()
         self.dirty = False
@@ -75,13 +66,13 @@ class DuplicateFinder:
         except IndexIntegrityError as exc:
             log.warning("duplicate index not loaded (%s): rebuilding it from the database", exc)
             index = make_index(settings)
-        finder = cls(index, shared_embedder(settings.embedder_dir), path)
+        finder = cls(index, settings.embedder_dir, path)
         finder.sync(database)
         return finder
 
     def entries(self, reports: Sequence[Report], received_at: datetime | None = None) -> list[DuplicateEntry]:
         texts = [report_text(r) for r in reports]
-        vectors = embed(self.embedder, [duplicate_text(None, t) for t in texts])
+        vectors = embed([duplicate_text(None, t) for t in texts], self.embedder_dir)
         now = received_at or datetime.now(UTC)
         return [
             DuplicateEntry.from_report(
