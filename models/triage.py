@@ -85,10 +85,13 @@ class TriageModel:
         """Load what predictions load lazily (the sentence embedder, seconds), so no report waits for it."""
         self.predict([Report(id="warm-up", text="Lampu penerangan jalan mati")])
 
-    def predict(self, reports: Sequence[Report], top_k: int = 3) -> list[TriagePrediction]:
+    def predict(
+        self, reports: Sequence[Report], top_k: int = 3, texts: Sequence[str] | None = None
+    ) -> list[TriagePrediction]:
+        """Suggestions for each report; `texts`: their `report_text`, when the caller has masked them already."""
         if not reports:
             return []
-        texts = [report_text(r) for r in reports]
+        texts = list(texts) if texts is not None else [report_text(r) for r in reports]
         proba = self.category_classifier.predict_proba(texts)
         categories = _suggest(self.category_classifier, texts, proba, top_k)
         agencies: list[Suggestion | None] = [None] * len(texts)
@@ -124,6 +127,4 @@ class TriageModel:
 def _suggest(classifier: TextClassifier, texts: list[str], proba: np.ndarray, top_k: int) -> list[Suggestion]:
     ranked = classifier.rank(proba, k=top_k)
     evidence = classifier.explain(texts, [r[0][0] for r in ranked], k=EXPLANATION_PHRASES)
-    return [
-        Suggestion(predicted=r[0][0], confidence=r[0][1], top_k=r, evidence=e) for r, e in zip(ranked, evidence)
-    ]
+    return [Suggestion(predicted=r[0][0], confidence=r[0][1], top_k=r, evidence=e) for r, e in zip(ranked, evidence)]

@@ -338,7 +338,8 @@ class DuplicateIndex:
         self._signatures[start:end] = signatures
         self._words[start:end] = words
         counted = words[words > 0] % WORD_COUNT_BUCKETS
-        self._word_counts += np.bincount(counted, minlength=WORD_COUNT_BUCKETS).astype(np.uint32)
+        # Scatter-add, not a bincount over every bucket: that would touch 16 MB for each report ingested.
+        np.add.at(self._word_counts, counted, 1)
         self._deleted[start:end] = deleted
         self._size = end
         self._ids.extend(ids)

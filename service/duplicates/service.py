@@ -70,8 +70,11 @@ class DuplicateFinder:
         finder.sync(database)
         return finder
 
-    def entries(self, reports: Sequence[Report], received_at: datetime | None = None) -> list[DuplicateEntry]:
-        texts = [report_text(r) for r in reports]
+    def entries(
+        self, reports: Sequence[Report], received_at: datetime | None = None, texts: Sequence[str] | None = None
+    ) -> list[DuplicateEntry]:
+        """Index entries of `reports`; `texts`: their `report_text`, when the caller has masked them already."""
+        texts = texts if texts is not None else [report_text(r) for r in reports]
         vectors = embed([duplicate_text(None, t) for t in texts], self.embedder_dir)
         now = received_at or datetime.now(UTC)
         return [

@@ -42,12 +42,17 @@ def check_location(checker: LocationChecker, report: Report) -> LocationResult:
 
 
 def triage(
-    served: RegisteredModel, reports: Sequence[Report], top_k: int, locations: LocationChecker | None = None
+    served: RegisteredModel,
+    reports: Sequence[Report],
+    top_k: int,
+    locations: LocationChecker | None = None,
+    texts: Sequence[str] | None = None,
 ) -> list[TriageResult]:
+    """`texts`: the reports' `report_text`, when the caller has masked them already."""
     model: TriageModel = served.model
     info = ModelInfo(name=served.name, version=served.version)
     results = []
-    for report, prediction in zip(reports, model.predict(reports, top_k=top_k)):
+    for report, prediction in zip(reports, model.predict(reports, top_k=top_k, texts=texts)):
         category = prediction.category
         results.append(
             TriageResult(

@@ -43,8 +43,10 @@ def _scorer(data_dir: Path, assets_dir: Path, mode: str, threshold: float, regul
     return scorer
 
 
-def assess(scorer: VaguenessScorer, reports: Sequence[Report]) -> list[VagueResult]:
-    inputs = [VagueInput(report_text(r), has_point=r.has_point) for r in reports]
+def assess(scorer: VaguenessScorer, reports: Sequence[Report], texts: Sequence[str] | None = None) -> list[VagueResult]:
+    """`texts`: the reports' `report_text`, when the caller has masked them already."""
+    texts = texts if texts is not None else [report_text(r) for r in reports]
+    inputs = [VagueInput(text, has_point=r.has_point) for r, text in zip(reports, texts)]
     return [
         VagueResult(
             score=a.score,
