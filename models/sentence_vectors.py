@@ -4,7 +4,8 @@ With `int8`, the embedder's linear layers are quantised dynamically to 8-bit int
 two cores encoding is ~3x faster (14 instead of 47 ms a report), the vectors keep a cosine of
 ~0.98 with the float ones, and a head trained on them classifies as well (validation macro-F1
 0.506 / 0.583 against 0.493 / 0.594 under fold / drop). A head must be used with the vectors
-it was trained on: the memo and the encoders are keyed by the setting.
+it was trained on: the memo and the encoders are keyed by the setting. 8-bit vectors are encoded one
+text at a time, so a report's vector never depends on the reports sent with it.
 
 The project's sentence vectors are `MAX_TOKENS` tokens, 8-bit (`INT8`): the category and agency
 heads and the duplicate index all read them, so the service encodes each report once.
@@ -77,7 +78,9 @@ def sentence_vectors(
         encoded = model.encode(
             [missing[key] for key in order],
             prompt_name=PROMPT,
-            batch_size=batch_size,
+            # Dynamic 8-bit quantisation scales the activations of a whole batch together: batched, a report's
+            # vector would depend on its batch-mates (cosine ~0.99), so the same report could get another answer.
+            batch_size=1 if int8 else batch_size,
             normalize_embeddings=True,
             show_progress_bar=False,
             convert_to_numpy=True,

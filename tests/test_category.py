@@ -103,6 +103,18 @@ def test_sentence_vectors_are_unit_length_in_input_order_and_memoised(embedder_d
     assert ((quantised * vectors).sum(axis=1) > 0.9).all()
 
 
+def test_a_reports_8_bit_vector_does_not_depend_on_the_reports_encoded_with_it(embedder_dir):
+    from models import sentence_vectors
+
+    report = "Saluran air di Jl. Kalibokor Selatan buntu, air meluap ke rumah warga setiap hujan"
+    others = ["PJU mati", "Mohon pohon besar di depan SD dipangkas karena rawan tumbang saat angin kencang"]
+    sentence_vectors.forget()
+    alone = sentence_vectors.sentence_vectors([report], embedder_dir, int8=True)[0]
+    sentence_vectors.forget()
+    in_a_batch = sentence_vectors.sentence_vectors([*others, report], embedder_dir, int8=True)[2]
+    assert np.array_equal(alone, in_a_batch)
+
+
 def test_a_sentence_vector_head_joins_the_svm_and_words_still_explain(demo, embedder_dir):
     texts = ["Lampu PJU di gang kami mati total sejak kemarin malam", "Air PDAM tidak mengalir dua hari"]
     model = TextClassifier(**SMALL, embedding_weight=0.5, embedder_dir=embedder_dir)

@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 GOLD = Path("annotations") / "duplicates.jsonl"
 SOURCES = ("surabaya_mediacenter", "petabencana_jakarta_flood_reports_2017")
 EXACT_MIN_WORDS = 6
-RECIPE_VERSION = 2
+RECIPE_VERSION = 3
 """Bump when the text that is embedded changes, so cached embeddings are recomputed."""
 
 
