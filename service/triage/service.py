@@ -44,11 +44,11 @@ def check_location(checker: LocationChecker, report: Report) -> LocationResult:
 def triage(
     served: RegisteredModel,
     reports: Sequence[Report],
+    texts: Sequence[str],
     top_k: int,
     locations: LocationChecker | None = None,
-    texts: Sequence[str] | None = None,
 ) -> list[TriageResult]:
-    """`texts`: the reports' `report_text`, when the caller has masked them already."""
+    """`texts`: the reports' masked `models.triage.report_text`."""
     model: TriageModel = served.model
     info = ModelInfo(name=served.name, version=served.version)
     results = []

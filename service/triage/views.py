@@ -49,7 +49,7 @@ def _triage_and_store(
 
     def triage(fresh: Sequence[Report]) -> list[TriageResult]:
         texts = [report_text(r) for r in fresh]  # masked once here: masking is a tenth of the time per report
-        results = service.triage(model, fresh, top_k=settings.top_k, locations=locations, texts=texts)
+        results = service.triage(model, fresh, texts, top_k=settings.top_k, locations=locations)
         if state.vague_scorer is not None:
             vague = assess(state.vague_scorer, fresh, texts)
             results = [r.model_copy(update={"vague": v}) for r, v in zip(results, vague)]

@@ -10,7 +10,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from models.report import Report
-from models.triage import report_text
 from models.vagueness import VagueInput, VaguenessScorer
 from service.config import ServiceSettings
 from service.triage.models import VagueReason, VagueResult
@@ -43,9 +42,8 @@ def _scorer(data_dir: Path, assets_dir: Path, mode: str, threshold: float, regul
     return scorer
 
 
-def assess(scorer: VaguenessScorer, reports: Sequence[Report], texts: Sequence[str] | None = None) -> list[VagueResult]:
-    """`texts`: the reports' `report_text`, when the caller has masked them already."""
-    texts = texts if texts is not None else [report_text(r) for r in reports]
+def assess(scorer: VaguenessScorer, reports: Sequence[Report], texts: Sequence[str]) -> list[VagueResult]:
+    """`texts`: the reports' masked `models.triage.report_text`."""
     inputs = [VagueInput(text, has_point=r.has_point) for r, text in zip(reports, texts)]
     return [
         VagueResult(
