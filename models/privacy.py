@@ -337,7 +337,8 @@ def _contextual_plate_spans(text: str, match: re.Match[str]) -> Iterable[tuple[i
 # public role ("Pak Eri", "Bapak Eri Cahyadi", "Bu Khofifah") are public figures, not
 # private persons, and are never masked (_PUBLIC_FIGURES); masking them would only hide
 # whom a complaint is addressed to. Street, shop and building names that contain a title
-# or a person's name ("Jl. Ahmad Yani", "bakso Mas Bejo", "depot Bu Tin") are left alone.
+# or a person's name ("Jl. Ahmad Yani", "bakso Mas Bejo", "depot Bu Tin") are left alone; a
+# stall or lodging called after its keeper ("warung Bu Atik", "Kos Pak Budi") names the person.
 
 # Words that are never (part of) a personal name here: function words, common complaint
 # verbs and nouns, chat abbreviations, roles and offices, family words, places.
@@ -356,7 +357,7 @@ _STOP = frozenset(
     malam assalamualaikum assalamu wassalamualaikum wassalam wr wb warahmatullah dear yth kepada kpd ditempat tempat
     permisi maaf izin ijin mas mbak pak bu bapak ibu bpk bp ibuk kak sdr saudara ttd saat waktu ketika selama setelah
     sesudah sebelum lalu kemudian terus trus jadi maka tadi nanti mungkin memang emang pasti tentu kok kan dong sih ya
-    iya yaa oke ok
+    iya yaa oke ok say belom blom blum pertama kedua ketiga jazakallah aamiin
     rt rw lurah camat wali walikota wakil kepala kadis dinas dirut direktur presiden gubernur menteri bupati sekda ketua
     sekretaris bendahara pengurus warga petugas pegawai staf staff admin operator satpam satpol pol pp linmas polisi
     polsek polres babinsa kader pendamping guru dokter dr bidan perawat pimpinan pejabat instansi pemkot pemerintah
@@ -412,15 +413,16 @@ _NOT_A_NAME_SHAPE = re.compile(
 )
 
 _VERB_SHAPE = re.compile(r"^(?:me[mn]\w{3,}|meng\w+|meny\w+|\w{3,}kan)$")  # "Melakukan", "Menyampaikan"
-_TITLES = r"bapak|pak|ibu|ibuk|bu|saudara|saudari|mbak|mba|mas|kang|kak|cak|ning|nyonya|tuan|almarhum|bidan"
+_TITLES = r"bapak|pak|ibu|ibuk|bu|saudara|saudari|mbak|mba|mas|kang|kak|cak|ning|nyonya|tuan|almarhum|bidan|abah"
 # Titles that are also common words ("mas" is gold, "kak" an elder sibling): a lower-case
 # name after them is held to the weak-introducer word check.
 _AMBIGUOUS_TITLES = frozenset({"mas", "kang", "kak", "ning"})
 _TITLE_ABBREVIATIONS = r"bpk|bp|sdr|sdri|ny|almh|alm"
 # A word before a title that makes it part of a shop, street or building name ("bakso Mas
 # Bejo", "depot Bu Tin", "Jl. Pak Suwignyo"), or a slash: "Bapak/Ibu" is a form of address.
+# Not "warung"/"warkop": a stall called after its keeper with a title names the keeper (guidelines).
 _NOT_PERSON_BEFORE = re.compile(
-    r"(?:\b(?:bakso|soto|depot|warung|warkop|toko|rumah\s+makan|rm|sate|nasi|mie|bakmi|penyetan|ayam|kedai|cafe|"
+    r"(?:\b(?:bakso|soto|depot|toko|rumah\s+makan|rm|sate|nasi|mie|bakmi|penyetan|ayam|kedai|cafe|"
     r"kafe|salon|bengkel|apotek|rawon|pecel|lontong|rujak|kopi|jamu|laundry|jl|jln|jalan|gg|gang|masjid|musholla|"
     r"mushola|musholah|mushalla|mushala|musala|musalla|surau|langgar|rs|sd|smp|sma|smk|tk|puri|griya|graha|wisma|cv|pt|ud)\W{0,2}"
     r"|\b(?:jl|jln|jalan)?\.?\s*(?:kh|khm|k\.\s?h|kyai)\.?\s*"  # "Jl. KH Mas Mansyur", "jl khm mas mansyur"
@@ -466,11 +468,16 @@ def _is_ordinary_word(word: str) -> bool:
 
 
 def _is_derived_word(word: str) -> bool:
-    """Whether ``word`` is an affixed form of a root word ("ditunggu", "atasan", "anakku"): names rarely are."""
+    """Whether ``word`` is an affixed form of a root word ("ditunggu", "atasan", "anakku", colloquial
+    "daftarin"): names rarely are."""
     low = word.lower()
-    if low in _GIVEN_NAMES_THAT_ARE_WORDS or not _AFFIXED.match(low):
+    if low in _GIVEN_NAMES_THAT_ARE_WORDS:
         return False
     words, stemmer = _lexicon()
+    if low.endswith("in") and len(low) >= 7 and low[:-2] in words:
+        return True  # colloquial -in for -kan: "daftarin", "bantuin", "urusin" (a name such as "Paimin" has no root)
+    if not _AFFIXED.match(low):
+        return False
     stem = stemmer.stem(low)
     return len(stem) >= 4 and stem != low and stem in words
 
@@ -582,15 +589,39 @@ def _name_from(
         return None  # "Saya Kesulitan biaya"
     if cut_at_word and need_boundary is not True:
         return start, end  # a weak introducer still needs a real boundary: "Terima kasih, Tuhan memberkati"
-    if need_boundary is True and not _is_boundary(text, end):
+    pronoun = _pronoun_boundary(text, end, tokens)
+    if need_boundary is True and not (_is_boundary(text, end) or pronoun):
         return None
-    if need_boundary == "lower" and lower and not _is_boundary(text, end):
+    if need_boundary == "lower" and lower and not (_is_boundary(text, end) or pronoun):
         return None
-    if need_boundary == "label" and lower and not _is_boundary(text, end, verb=True):
+    if need_boundary == "label" and lower and not (_is_boundary(text, end, verb=True) or pronoun):
         return None
     if need_boundary == "stop" and not (_is_boundary(text, end) or _next_word(text, end) in _STOP):
         return None
     return start, end
+
+
+def _pronoun_boundary(text: str, end: int, tokens: list[str]) -> bool:
+    """Whether "saya"/"sy"/"ini"/"rumah" after the name ends it ("istri saya siti aminah saya mau ...",
+    "saya budi santoso ini nomor ...", "ibu sumarni rmh no ..."): only for a name of two words, a
+    capitalised one or one of five letters, with no ordinary lower-case word in it, since "pak biar
+    saya", "bapak pukul saya", "pak daerah rumah saya" are sentences."""
+    if _next_word(text, end) not in {"saya", "sy", "ini", "rumah", "rmh"}:
+        return False
+    return (
+        (len(tokens) >= 2 or tokens[0][0].isupper() or len(tokens[0]) >= 5)
+        and len(tokens[0]) >= 3
+        and not any(t.islower() and (_is_ordinary_word(t) or _is_clipped_word(t)) for t in tokens)
+    )
+
+
+def _is_clipped_word(word: str) -> bool:
+    """Whether ``word`` is an ordinary word written without one of its vowels, as in chat writing
+    ("kluarga", "brharap", "orngtua")."""
+    low = word.lower()
+    if len(low) < 4 or low in _GIVEN_NAMES_THAT_ARE_WORDS:
+        return False
+    return any(_is_ordinary_word(low[:i] + vowel + low[i:]) for i in range(1, len(low)) for vowel in "aeiou")
 
 
 def _made_of_words(tokens: list[str], *, weak: bool) -> bool:
@@ -621,7 +652,7 @@ _NAME_LABEL = re.compile(
     r"orang[ \t]+tua|wali|ibu|ayah|bapak|suami|istri|pasien|warga|pemilik|ketua[ \t]+rt|ketua[ \t]+rw|"
     r"kepala[ \t]+keluarga|penerima|peserta|lansia))?(?:[ \t]*[:=,]|(?<=saya)|(?<=sy)|(?<=aku)|(?<=lengkap))"
     r"|\b(?:yang|yg)?[ \t]*bernama|\bdengan[ \t]+nama|\batas[ \t]+nama"
-    r"|\ba[ \t]*[./][ \t]*n\b\.?|\ban\.|\ban(?=[ \t]+[A-Za-z])"
+    r"|\ba[ \t]*[./][ \t]*n\b\.?|\ban\.|\ban[ \t]*/|\ban(?=[ \t]+[A-Za-z])"
     r")"
     r"[ \t:.,\n\r]{0,8}"
     r"(?:(?i:siswa|siswi|pelapor|pemohon|pasien|warga|anak|ibu|bapak|bpk|bu|pak|sdr|sdri|almarhum|alm|almh|"
@@ -707,6 +738,96 @@ def _name_change_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, i
             yield new
 
 
+# A form field: "Nama : Budi Santoso", "1.Nama.   :. Budi", "Nama ibu kandung :\nSITI AMINAH",
+# "Nama anak saya : ...", "Nama(cucu saya ...) : ...", "Nama saya(yg mengajukan) : ...", and a
+# "Nama budi santoso" line followed by another field line ("NIK ...", "Alamat ..."). What a
+# form field holds is the whole name as written up to the end of its line, comma or bracket,
+# even where a word of it is also an ordinary word ("Nama : Kasih", "Bayu Hari Murti").
+_FIELD_QUALIFIER = (
+    r"saya|sy|aku|kami|lengkap|pelapor|pel|pengadu|pemohon|siswa|siswi|murid|anak|korban|mahasiswa|mhs|ortu|"
+    r"orangtua|orang|tua|wali|ibu|ayah|bapak|suami|istri|isteri|pasien|warga|pemilik|ketua|rt|rw|kepala|keluarga|"
+    r"penerima|peserta|lansia|kandung|pelanggan|kader|almarhum|almarhumah|alm|almh|bayi|cucu|adik|kakak|"
+    r"yg|yang|bersangkutan|terlapor|pelaku|petugas|penghuni|penyewa|tetangga|calon|pengantin|catin|jenazah"
+)
+_NEXT_FIELD = r"nik|no|nomor|alamat|almt|ttl|tempat|tgl|tanggal|hp|telp|rt|kel|umur|usia|pekerjaan|jenis|kk"
+_NAME_FIELD = re.compile(
+    r"(?i:(?<![A-Za-z])nama)"
+    rf"(?:[ \t]*[./][ \t]*|[ \t]+)?(?:(?i:{_FIELD_QUALIFIER})\b[ \t./]*|\([^()\n:]{{1,50}}\)[ \t]*)*"
+    r"[ \t.]*[:=][ \t.:]*(?:\r?\n[ \t]*)?"
+    r"|(?:^|\n)[ \t]*(?:\d{1,2}[ \t]*[.)][ \t]*)?(?i:nama)[ \t]+"
+    rf"(?!(?i:{_FIELD_QUALIFIER})\b)(?=[A-Za-z][^\n:=]{{1,60}}\r?\n[ \t]*(?i:{_NEXT_FIELD})\b)"
+)
+
+_FIELD_TITLE = re.compile(
+    r"(?i:(?:bapak|bpk|bp|pak|ibu|ibuk|bu|sdr|sdri|saudara|saudari|ny|nyonya|tn|tuan|alm|almh|almarhum|almarhumah|"
+    r"h|hj|kh|dr|drs|dra|ir)\b\.?[ \t]*)+"
+)
+_FIELD_NOT_NAME = frozenset(
+    "saya sy aku kami kita anda dia beliau mereka sesuai terlampir tersebut tsb sama yang yg dan ada tidak".split()
+)
+# Words that start the name of an institution or a place, not of a person ("Nama : Musholla ...").
+_ORGANISATION_WORDS = frozenset(
+    """
+    musholla mushollah mushola musala masjid gereja pura vihara klinik apotek bank toko warung depot pt cv ud yayasan
+    koperasi sekolah sdn smpn sman smkn sd smp sma smk tk mi mts puskesmas rs rsud lembaga pondok forum griya graha
+    taman resto restoran kantor lpmk pkk kelurahan kecamatan kampung perumahan perum jl jln jalan gg gang
+    """.split()
+)
+_FIELD_TOKEN = re.compile(r"[A-Za-z][A-Za-z'`]*\.?")
+
+
+def _field_value(text: str, pos: int) -> tuple[int, int] | None:
+    """The name a form field holds from ``pos``: its words up to the end of the line, a comma, a
+    bracket, a digit or a word that ends a name ("warga", "alamat", "NIK"), titles before it and
+    degrees after it left out."""
+    title = _FIELD_TITLE.match(text, pos)
+    if title and title.end() < len(text) and text[title.end()].isalpha():
+        pos = title.end()
+    i, n = pos, len(text)
+    start = end = None
+    tokens: list[str] = []
+    while i < n and len(tokens) < 6:
+        while i < n and text[i] in " \t":
+            i += 1
+        m = _FIELD_TOKEN.match(text, i)
+        if not m:
+            break
+        word = m.group().rstrip(".")
+        low = word.lower()
+        if (low in _ENDERS and low not in {"bin", "binti"}) or low in _DEGREES or low in _PUBLIC_FIGURES:
+            break
+        if (low in _STOP and not word[0].isupper()) or (
+            tokens and tokens[0][0].isupper() and word.islower() and _is_ordinary_word(word)
+        ):
+            break  # "atas nama: pak IMRAN katanya ...": a lower-case word after a capitalised name ends it
+        if start is None:
+            start = i
+        tokens.append(word)
+        end = i + len(word)
+        i = m.end()
+        if m.group().endswith(".") or (i < n and text[i] in "-'"):
+            if i < n and text[i] in "-'":
+                i += 1
+            continue
+    if not tokens or start is None:
+        return None
+    if len(tokens) == 1 and len(tokens[0]) < 2:
+        return None
+    if tokens[0].lower() in _FIELD_NOT_NAME or tokens[0].lower() in _ORGANISATION_WORDS:
+        return None  # "Nama : Saya Sendiri", "Nama : sesuai KTP", "Nama : MUSHOLLAH ...", "Nama Sekolah : ..."
+    if re.match(r"[ \t]*[:=]", text[end:]):
+        return None  # "Nama Orang Tua :\nAyah : ...": another label
+    if tokens[0].islower() and _made_of_words(tokens, weak=False):
+        return None  # "nama : sesuai ktp"
+    return start, end
+
+
+def _field_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    span = _field_value(text, match.end())
+    if span:
+        yield span
+
+
 # A name between a NIK label and the number: "nik citra : 3578...".
 _NAME_IN_NIK_LABEL = re.compile(r"(?i:\bnik)[ \t]+(?=[A-Za-z][A-Za-z' ]{1,40}?[ \t]*[:=][ \t]*\d{15,17}(?!\d))")
 
@@ -718,7 +839,11 @@ def _nik_label_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int
 
 
 # A title before a name: "Bapak Budi", "Bu Siti", "pak RW Slamet", "Sdr. Andi", "H. Rahman".
-_NAME_TITLE = re.compile(rf"(?<![A-Za-z])(?:(?i:{_TITLES})|(?i:{_TITLE_ABBREVIATIONS})\.?|H\.|Hj\.|[Pp]\.)[ \t]+")
+# A title is followed by a blank; an abbreviated one also by a dot glued to a capitalised name ("p.Hendra", "Bpk.Andi").
+_NAME_TITLE = re.compile(
+    rf"(?<![A-Za-z])(?:(?:(?i:{_TITLES})|(?i:{_TITLE_ABBREVIATIONS})\.?|H\.|Hj\.|[Pp]\.)[ \t]+"
+    rf"|(?:(?i:{_TITLE_ABBREVIATIONS})|[Pp])\.(?=[A-Z][a-z]))"
+)
 
 
 def _title_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
@@ -894,11 +1019,14 @@ def _role_paren_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[in
 
 
 # A signature: a line holding only a capitalised name, followed by a line about the person
-# ("Budi Santoso\nWarga Wonosari RT 4", "Siti\nKetua RT 02", "Andi\nEmail: ...").
+# ("Budi Santoso\nWarga Wonosari RT 4", "Siti\nKetua RT 02", "Andi\nEmail: ...") or by the
+# role in brackets ("Budi Santoso (Ketua RT 4)").
 _NAME_SIGNATURE = re.compile(
-    r"(?:^|\n)[ \t]*((?:[A-Z][A-Za-z']*\.?[ \t]){0,3}[A-Z][A-Za-z']*)[ \t,]*\r?\n[ \t]*"
+    r"(?:^|\n)[ \t]*((?:[A-Z][A-Za-z']*\.?[ \t]){0,3}[A-Z][A-Za-z']*)"
+    r"(?:[ \t,]*\r?\n[ \t]*"
     r"(?=(?i:warga|ketua|rt\b|rw\b|jl\b|jln\b|jalan|alamat|email|e-mail|hp\b|wa\b|telp|no\.?[ \t]*(?:hp|telp|wa)|"
-    r"perum|pengurus|koordinator))"
+    r"perum|pengurus|koordinator|pelapor))"
+    r"|[ \t]*\([ \t]*(?=(?i:ketua|rt\b|rw\b|pengurus|koordinator|pelapor|warga)))"
 )
 
 
@@ -906,6 +1034,67 @@ def _signature_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int
     words = match.group(1).split()
     if all(w.lower().rstrip(".") not in _STOP and w.lower() not in _PUBLIC_FIGURES for w in words):
         yield match.span(1)
+
+
+# The last line of a report holding only a name, under a sign-off block: the line before it is a
+# closing ("Terima kasih", "Wassalam", "Hormat kami"), a role or place line ("Ketua RT 04 RW 03",
+# "Pengurus RT 4", "Kel. Sawahan") or a phone number. Capitalised, or in lower case when a
+# closing stands right above it ("wassalam\nbudi").
+_NAME_LAST_LINE = re.compile(r"\n[ \t]*([A-Za-z][A-Za-z']*\.?(?:[ \t][A-Za-z][A-Za-z']*\.?){0,3})[ \t.!]*\s*$")
+_CLOSING_LINE = re.compile(
+    r"(?i)^[ \t]*(?:hormat[ \t]+(?:saya|kami)|salam\b.*|wassalam\w*.*|terima[ \t]*kasih.*|terimakasih.*|"
+    r"trimakasih.*|matur[ \t]*nuwun.*|ttd)[ \t,.!]*$"
+)
+_ROLE_LINE = re.compile(
+    r"(?i)^[ \t]*(?:(?:ketua|pengurus|sekretaris|bendahara|koordinator|pelapor|warga|kel\.?|kelurahan|kec\.?|"
+    r"kecamatan|rt|rw)\b.*|\(?\+?\d[\d \-.()]{8,})$"
+)
+
+
+def _last_line_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    line_start = match.start() + 1
+    lines_before = [line for line in text[:line_start].split("\n") if line.strip()]
+    if not lines_before:
+        return
+    above = lines_before[-1]
+    closing = _CLOSING_LINE.match(above) is not None
+    if not (closing or _ROLE_LINE.match(above)):
+        return
+    lower = match.group(1)[0].islower()
+    if lower and not closing:
+        return
+    span = _name_from(text, match.start(1), need_cap=not lower, need_boundary=True, max_tokens=4)
+    if span and _ends_its_line(text, span[1]) and not _PLACE_BEFORE.search(_before(text, span[0], 25)):
+        words = text[span[0] : span[1]].split()
+        if lower or not _made_of_words(words, weak=len(words) == 1):
+            yield span
+
+
+# A name before an academic degree: "Johan Supriadi Drs.", "Budi Santoso, S.Pd", "Rina Wati S.H.".
+# Only degrees written with a dot (or Drs/Dra/Ir), so "SE" (a circular) or "ST" stay words.
+_NAME_BEFORE_DEGREE = re.compile(
+    r"(?<![A-Za-z0-9.])((?:[A-Z][A-Za-z']*\.?[ \t]){0,3}[A-Z][A-Za-z']+)[ \t]*,?[ \t]*"
+    r"(?=(?:Drs|Dra|Ir)\.?(?![A-Za-z])|(?:S|M|A)\.[ \t]?(?:Pd|H|E|T|Kom|Sos|Ag|Kep|Si|IP|Ak|M|Kes|Md|Hum|Psi)\b)"
+)
+
+
+def _before_degree_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    s, e = match.span(1)
+    kept: list[str] = []
+    for word in reversed(text[s:e].split()):  # what follows the last stop word: "kepada Budi Santoso S.Pd"
+        low = word.lower().rstrip(".")
+        if low in _STOP or low in _DEGREES or low in _PUBLIC_FIGURES or low in _ORGANISATION_WORDS:
+            break
+        kept.append(word)
+    if (
+        not kept
+        or _PLACE_BEFORE.search(text[max(0, s - 25) : s])
+        or _NOT_PERSON_BEFORE.search(text[max(0, s - 20) : s])
+    ):
+        return
+    start = e - len(" ".join(reversed(kept)))
+    if text[start:e] == " ".join(reversed(kept)) and e - start >= 3:
+        yield start, e
 
 
 # A name in parentheses right after a phone number: "0811... (Yuliani)", "0815... (yanto)",
@@ -979,6 +1168,7 @@ PII_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("plat", "[PLAT]", _PLATE_CONTEXTUAL, _contextual_plate_spans),
     PiiPattern("plat", "[PLAT]", _PLATE, _plate_spans),
     PiiPattern("nama", "[NAMA]", _NAME_CHANGE, _name_change_spans),
+    PiiPattern("nama", "[NAMA]", _NAME_FIELD, _field_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_LABEL, _label_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_BARE, _bare_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_LIST, _name_list_spans),
@@ -993,6 +1183,8 @@ PII_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("nama", "[NAMA]", _NAME_REFERENT_PAREN, _referent_paren_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_ROLE_PAREN, _role_paren_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE, _signature_name_spans),
+    PiiPattern("nama", "[NAMA]", _NAME_LAST_LINE, _last_line_name_spans),
+    PiiPattern("nama", "[NAMA]", _NAME_BEFORE_DEGREE, _before_degree_name_spans),
 )
 """Applied in this order by :func:`redact_spans`; a kind may have several rows."""
 
