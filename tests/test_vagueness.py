@@ -212,3 +212,36 @@ def test_the_evaluation_says_so_when_the_real_data_is_absent(tmp_path):
     scorer, metadata = shipped_scorer(settings)  # a fresh machine still gets the rules
     assert metadata["mode"] == scorer.mode == "rules"
     assert scorer.assess(["PJU mati"])[0].is_vague
+
+
+def test_a_dated_not_yet_receded_flood_is_an_observation_an_undated_one_restates_the_category():
+    for dated in ("Dari jam 5 pagi banjirnya belum surut", "Sejak subuh air belum surut juga", "banjir sudah 2 hari"):
+        assert rule_reasons(detect_cues(dated, has_point=True)) == [], dated
+    for undated in ("Banjirnya gak surut2 #drainaseburuk", "Banjir yang tidak teratasi sampai sekarang"):
+        assert rule_reasons(detect_cues(undated, has_point=True)) == ["no_problem"], undated
+    # rain with a time but no flood observation is still rain only (guideline rule 14)
+    assert rule_reasons(detect_cues("Hujan deras dari pagi", has_point=True)) == ["no_problem"]
+    assert rule_reasons(detect_cues("Kiriman air #banjirkiriman", has_point=True)) == ["no_problem", "too_short"]
+
+
+def test_a_ticket_number_or_an_own_wish_to_receive_a_programme_is_a_stated_case():
+    assert rule_reasons(detect_cues("Mohon kelanjutan laporan No 12345/MC/I/2023, terima kasih")) == []
+    assert rule_reasons(detect_cues("Mohon kelanjutan laporan saya, terima kasih")) == ["no_problem"]
+    assert rule_reasons(detect_cues("ingin dapat bantuan PKH")) == []
+    assert rule_reasons(detect_cues("Soal bantuan PKH keluarga saya")) == ["no_problem"]
+
+
+def test_area_names_match_with_doubled_letters_and_split_affixes_are_no_street_names():
+    assert "no_location" not in rule_reasons(detect_cues("Lampu PJU mati di depan pintu keluar Merr"))
+    assert "no_location" not in rule_reasons(detect_cues("Jalan berlubang dekat Sukomanunggal"))
+    assert rule_reasons(detect_cues("jln ber lubang dan saluran mampet")) == ["no_location"]
+    assert rule_reasons(detect_cues("Pohon tumbang di halaman masjid")) == ["no_location"]
+
+
+def test_a_neighbour_or_an_unnamed_rt_needs_a_place():
+    assert rule_reasons(detect_cues("Tetangga setel musik keras tiap malam, sangat mengganggu")) == ["no_location"]
+    assert rule_reasons(detect_cues("Tetangga di RT 03 RW 07 Kalirungkut setel musik keras tiap malam")) == []
+    assert rule_reasons(detect_cues("Pak RT setempat menutup jalan kampung untuk hajatan")) == ["no_location"]
+    # "di tegur": a passive verb written apart is no place
+    parked = "Tetangga sudah di tegor tapi tidak ditanggapi, tetap parkir di depan rumah"
+    assert rule_reasons(detect_cues(parked)) == ["no_location"]
