@@ -185,13 +185,13 @@ def test_fit_on_development_beats_trivial_baselines_on_the_test_part(surabaya_av
         annotated = annotated_reports(settings)
     except VagueDataUnavailableError as exc:
         pytest.skip(str(exc))
-    test = annotated[annotated["part"] == "test"]
-    assert len(test) >= 200 and not set(test["id"]) & set(annotated.loc[annotated["part"] != "test", "id"])
+    test = annotated[annotated["part"] == "test2"]
+    assert len(test) >= 200 and not set(test["id"]) & set(annotated.loc[annotated["part"] != "test2", "id"])
     share_vague = (test["label"] == "vague").mean()
     flag_everything_f1 = 2 * share_vague / (1 + share_vague)
     for mode in ("learned", "rules"):
         _, metrics = fit_vague_scorer(settings, part="development", mode=mode, log_run=False, annotated=annotated)
-        assert metrics["evaluated_on"] == "test" and metrics["n"] == len(test)
+        assert metrics["evaluated_on"] == "test2" and metrics["n"] == len(test)
         assert metrics["n_train"] == len(annotated) - len(test)
         assert metrics["f1"] >= flag_everything_f1 + 0.25, (mode, metrics["f1"], flag_everything_f1)
         assert metrics["precision"] >= 0.7 and metrics["recall"] >= 0.6
@@ -217,7 +217,7 @@ def test_the_evaluation_says_so_when_the_real_data_is_absent(tmp_path):
 def test_a_dated_not_yet_receded_flood_is_an_observation_an_undated_one_restates_the_category():
     for dated in ("Dari jam 5 pagi banjirnya belum surut", "Sejak subuh air belum surut juga", "banjir sudah 2 hari"):
         assert rule_reasons(detect_cues(dated, has_point=True)) == [], dated
-    for undated in ("Banjirnya gak surut2 #drainaseburuk", "Banjir yang tidak teratasi sampai sekarang"):
+    for undated in ("Air banjirnya gak surut2 dari tadi", "Sudah lapor, banjir tidak tertangani sampai sekarang"):
         assert rule_reasons(detect_cues(undated, has_point=True)) == ["no_problem"], undated
     # rain with a time but no flood observation is still rain only (guideline rule 14)
     assert rule_reasons(detect_cues("Hujan deras dari pagi", has_point=True)) == ["no_problem"]
@@ -225,16 +225,16 @@ def test_a_dated_not_yet_receded_flood_is_an_observation_an_undated_one_restates
 
 
 def test_a_ticket_number_or_an_own_wish_to_receive_a_programme_is_a_stated_case():
-    assert rule_reasons(detect_cues("Mohon kelanjutan laporan No 12345/MC/I/2023, terima kasih")) == []
+    assert rule_reasons(detect_cues("Bagaimana tindak lanjut laporan 12345/MC/I/2023?")) == []
     assert rule_reasons(detect_cues("Mohon kelanjutan laporan saya, terima kasih")) == ["no_problem"]
-    assert rule_reasons(detect_cues("ingin dapat bantuan PKH")) == []
+    assert rule_reasons(detect_cues("Saya ingin mendapatkan PKH, suami tidak bekerja")) == []
     assert rule_reasons(detect_cues("Soal bantuan PKH keluarga saya")) == ["no_problem"]
 
 
 def test_area_names_match_with_doubled_letters_and_split_affixes_are_no_street_names():
-    assert "no_location" not in rule_reasons(detect_cues("Lampu PJU mati di depan pintu keluar Merr"))
+    assert "no_location" not in rule_reasons(detect_cues("Lampu PJU mati di bundaran Merr"))
     assert "no_location" not in rule_reasons(detect_cues("Jalan berlubang dekat Sukomanunggal"))
-    assert rule_reasons(detect_cues("jln ber lubang dan saluran mampet")) == ["no_location"]
+    assert rule_reasons(detect_cues("Jln ber lobang dan got mampet, bahaya")) == ["no_location"]
     assert rule_reasons(detect_cues("Pohon tumbang di halaman masjid")) == ["no_location"]
 
 

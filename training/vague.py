@@ -6,13 +6,15 @@ at fit time, loaded (and PII-masked) by :func:`training.datasets.load_dataset`; 
 absent, :class:`VagueDataUnavailableError` says so and the service falls back to the rules
 (:func:`shipped_scorer`).
 
-The annotation has three parts. ``dev`` and ``heldout`` (650 reports) were both read while the
-cues and rules were written, so together they are the development data (:data:`DEVELOPMENT_PARTS`);
-``test`` (260 reports, drawn and labelled after the scorer was frozen) is the held-out part.
+The annotation has four parts. ``dev`` and ``heldout`` (650 reports) were read while the cues and
+rules were first written; ``test`` (260 reports) was the held-out part of the second round, and once
+scored its errors were read for the third round. Together these 910 reports are the development data
+(:data:`DEVELOPMENT_PARTS`); ``test2`` (260 reports, drawn and labelled after the third-round scorer
+was frozen) is the held-out part (:data:`TEST_PART`).
 
 Three uses:
 
-- the reported figure: fit on the development parts, score the ``test`` part
+- the reported figure: fit on the development parts, score the ``test2`` part
   (``fit_vague_scorer(settings, part="development")``, also :mod:`training.evaluate_vague`);
 - the development figure beside it: stratified 5-fold cross-validation on the development parts
   (:func:`cross_validate_vague`); the cues were written while reading these reports, so it is
@@ -58,9 +60,9 @@ log = logging.getLogger(__name__)
 
 ANNOTATIONS = Path("annotations") / "vague.jsonl"
 DATASET_OF_PREFIX = {"sby-": "surabaya_mediacenter", "pb-": "petabencana_jakarta_flood_reports_2017"}
-DEVELOPMENT_PARTS = ("dev", "heldout")
+DEVELOPMENT_PARTS = ("dev", "heldout", "test")
 """Annotation parts read while the scorer was written: development data, never a test."""
-TEST_PART = "test"
+TEST_PART = "test2"
 """Annotation part drawn and labelled after the scorer was frozen: the held-out figures."""
 CV_FOLDS = 5
 CV_SEED = 0
@@ -74,7 +76,7 @@ class VagueDataUnavailableError(DatasetUnavailableError):
 def load_vague_annotations(settings: Settings | None = None) -> pd.DataFrame:
     """The annotation as a frame: id, stratum, part, label, reasons (list, empty if actionable).
 
-    ``part`` is 'dev' or 'heldout' (both development data) or 'test' (the held-out part)."""
+    ``part`` is 'dev', 'heldout' or 'test' (development data) or 'test2' (the held-out part)."""
     settings = settings or get_settings()
     with open(Path(settings.assets_dir) / ANNOTATIONS, encoding="utf-8") as f:
         rows = [json.loads(line) for line in f if line.strip()]
@@ -200,8 +202,8 @@ def fit_vague_scorer(
 ) -> tuple[VaguenessScorer, dict[str, Any]]:
     """Fit a scorer on the annotation's ``part`` ('development' or 'all') and measure it.
 
-    With ``part='development'`` (the ``dev`` and ``heldout`` parts) the metrics are the ``test``
-    figures (the reported ones); with ``part='all'`` (the shipped scorer) they are the fit on its
+    With ``part='development'`` (the ``dev``, ``heldout`` and ``test`` parts) the metrics are the
+    ``test2`` figures (the reported ones); with ``part='all'`` (the shipped scorer) they are the fit on its
     own training labels, marked ``evaluated_on='training labels'``. ``mode`` overrides
     ``settings.vague_mode``. Logs one MLflow run (nested when a run is active) unless ``log_run``
     is false. ``annotated`` is the frame of :func:`annotated_reports`, when the caller has
@@ -214,7 +216,7 @@ def fit_vague_scorer(
     train = reports if part == "all" else development_reports(reports)
     evaluated = held_out_reports(reports) if part == "development" else train
     if evaluated.empty:
-        raise ValueError("the annotation has no 'test' part to evaluate on")
+        raise ValueError(f"the annotation has no {TEST_PART!r} part to evaluate on")
     mode = _fitted_mode(settings, mode)
     scorer = new_scorer(settings, mode).fit(scorer_inputs(train), train["label"])
     metrics = score_vague(scorer, evaluated)
@@ -289,7 +291,7 @@ def shipped_scorer(settings: Settings | None = None) -> tuple[VaguenessScorer, d
     scorer, _ = fit_vague_scorer(settings, part="all", mode=mode, log_run=False, annotated=annotated)
     metadata = {
         "mode": mode,
-        "trained_on": "all annotated reports (dev + heldout + test)",
+        "trained_on": "all annotated reports (dev + heldout + test + test2)",
         "threshold": scorer.threshold,
         "test_of_development_fit": {k: tested[k] for k in ("precision", "recall", "f1", "n")},
     }
