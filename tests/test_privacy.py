@@ -6,12 +6,12 @@ from models.privacy import PII_PATTERNS, Span, mask_pii, mask_pii_counted, nik_s
 
 # All numbers, names, plates and addresses below are made up.
 
-# Measured once on the fresh test part of the Surabaya annotation (test3, 180 reports annotated
-# after the third round of tuning was frozen): NIK, phone and plate recall 1.0, name recall
-# 0.775, overall precision 0.980; no e-mail in that part. The name target (0.90) is met on the
-# development data only. Regression floors, not targets.
+# Measured once on the fresh test part of the Surabaya annotation (test4, 180 reports annotated
+# after the fourth round of tuning was frozen): NIK and phone recall 1.0, name recall 0.859,
+# overall precision 0.989; no e-mail and no plate in that part. The name target (0.90) is met on
+# the development data only. Regression floors, not targets.
 TEST_NIK_RECALL_FLOOR = 0.99
-TEST_NAME_RECALL_FLOOR = 0.77
+TEST_NAME_RECALL_FLOOR = 0.85
 TEST_PRECISION_FLOOR = 0.95
 
 
@@ -487,14 +487,14 @@ def test_redactor_meets_targets_on_the_surabaya_annotation():
     if "surabaya_mediacenter" not in available_datasets(settings):
         pytest.skip(f"real Surabaya export not found under data_dir={settings.data_dir} (set TRIASE_DATA_DIR)")
     result = evaluate_pii(settings)  # returns figures only, never text
-    development, test = result["by_part"]["development"], result["by_part"]["test3"]
-    assert development["n_reports"] >= 500 and test["n_reports"] >= 180
-    # The development data (dev, held-out and test2 parts, all read while tuning) meets every target.
+    development, test = result["by_part"]["development"], result["by_part"]["test4"]
+    assert development["n_reports"] >= 690 and test["n_reports"] >= 180
+    # The development data (dev, held-out, test2 and test3 parts, all read while tuning) meets every target.
     for kind in ("nik", "telepon", "email", "plat"):
         assert development["recall"][kind] >= 0.99, (kind, development["recall"])
     assert development["recall"]["nama"] >= 0.90 and development["precision"] >= 0.95, development
     # The fresh test part, as measured (see the guidelines' results table): floors against regressions.
-    assert test["recall"]["telepon"] >= 0.99 and test["recall"]["plat"] >= 0.99, test["recall"]
+    assert test["recall"]["telepon"] >= 0.99 and test["recall"]["plat"] is None, test["recall"]  # no plate in test4
     assert test["recall"]["nik"] >= TEST_NIK_RECALL_FLOOR, test["recall"]
     assert test["recall"]["nama"] >= TEST_NAME_RECALL_FLOOR, test["recall"]
     assert test["precision"] >= TEST_PRECISION_FLOOR, test["precision"]
@@ -510,9 +510,47 @@ def test_pii_section_reports_test_and_development_figures():
     if "surabaya_mediacenter" not in available_datasets(settings):
         pytest.skip(f"real Surabaya export not found under data_dir={settings.data_dir} (set TRIASE_DATA_DIR)")
     section = pii_section(settings)
-    assert section["test_n_reports"] == 180 and section["dev_n_reports"] == 517  # test3; dev, heldout and test2
+    assert section["test_n_reports"] == 180 and section["dev_n_reports"] == 697  # test4; dev, heldout, test2, test3
     assert section["test_n_email"] == 0 and section["test_recall_email"] is None  # no e-mail in the fresh part
     for prefix in ("test", "dev"):
         assert all(f"{prefix}_recall_{kind}" in section for kind in KINDS)
         assert 0 < section[f"{prefix}_precision"] <= 1
     assert all(isinstance(v, (int, float)) or v is None for v in section.values())  # flat: every figure a metric
+
+
+# Fourth round: made-up examples (fictional names) of the rules added then.
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("1.Nama.   :. Dinda Ayu Lestanti\\nAlamat : Jl Mawar 3", ["Dinda Ayu Lestanti"]),
+        ("Nama ibu Kandung :\\nSRI WURYANTINI\\nTerima kasih", ["SRI WURYANTINI"]),
+        ("Nama(cucu saya yang sekolah) : Dimas Prakoso Nugroho.", ["Dimas Prakoso Nugroho"]),
+        ("Nama : Lukas Hari Sentosa Wibisono\\nNIK : -", ["Lukas Hari Sentosa Wibisono"]),
+        ("warga sini\\nNama cicik kartikasari\\nNIK belum ada", ["cicik kartikasari"]),
+        ("Daftar Pengajuan MBR \\nan/ Yosef Gilang Permana \\nterima kasih", ["Yosef Gilang Permana"]),
+        ("sudah kami sampaikan kpd p.Gunawan via WA", ["Gunawan"]),
+        ("dan abah sugeng sebagai orang yang mencarikan", ["sugeng"]),
+        ("boleh tinggal di warung Bu Warsini, mohon ditertibkan", ["Warsini"]),
+        ("istri saya lisa anggraini pradipta saya mau mengadu", ["lisa anggraini pradipta"]),
+        ("Terima kasih atas bantuannya\\nwassalam\\nsutrisno", ["sutrisno"]),
+        ("Ketua RT 04 RW 03\\nKel.Kembang Jepun\\nRudi Hartanto", ["Rudi Hartanto"]),
+        ("Pengurus RT 4\\n081234567890\\nFajar Nugroho Adi (Ketua RT 4)", ["Fajar Nugroho Adi"]),
+        ("akte kematian Markus Tanoto Drs.. mohon dibantu", ["Markus Tanoto"]),
+    ],
+)
+def test_fourth_round_name_rules(text, names):
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nama Sekolah\t: SMP Tunas Bangsa \\nNo. HP : -",  # a school's name in a form
+        "Nama : MUSHOLLAH AL IKHLAS\\nAlamat : Jl Melati 2",  # an institution as the customer
+        "tolong dibantu pak daerah rumah saya kalau hujan banjir",  # a word before 'rumah saya'
+        "saya tidak punya linknya saya daftarin nik anak saya",  # a colloquial -in verb
+        "makan di depot Bu Tin lalu pulang",  # a food stall's brand stays a place
+    ],
+)
+def test_fourth_round_rules_leave_non_names_alone(text):
+    assert [s for s in redact_spans(text) if s.kind == "nama"] == []
