@@ -62,26 +62,34 @@ def main() -> None:
             http.post("/v1/triage/batch", json=body, headers=service.headers).raise_for_status()
         service_rate = len(batch_reports) / (time.perf_counter() - started)
 
-    # The encoder the service uses, called directly (not through the memo, which would answer repeats).
-    encoder = sentence_vectors.encoder(str(settings.embedder_dir))
+    # The encoder the service uses, called directly (the memo forgotten first, so nothing is answered from memory):
+    # as the service encodes (batches of one token length, unpadded) and as sentence-transformers would (padded).
+    embedder_dir = str(settings.embedder_dir)
+    encoder = sentence_vectors.encoder(embedder_dir)
     texts = [duplicate_text(None, report_text(Report.model_validate(r))) for r in batch_reports]
-
-    def encode(batch: list[str]) -> None:
-        encoder.encode(batch, prompt_name=sentence_vectors.PROMPT, batch_size=32, normalize_embeddings=True)
-
-    encode(texts[:16])
+    sentence_vectors.sentence_vectors(texts[:16], embedder_dir)  # warm-up
+    sentence_vectors.forget()
     started = time.perf_counter()
     for start in range(0, len(texts), args.batch):
-        encode(texts[start : start + args.batch])
-    encoder_rate = len(texts) / (time.perf_counter() - started)
+        sentence_vectors.sentence_vectors(texts[start : start + args.batch], embedder_dir)
+    unpadded_rate = len(texts) / (time.perf_counter() - started)
+    started = time.perf_counter()
+    for start in range(0, len(texts), args.batch):
+        batch = texts[start : start + args.batch]
+        encoder.encode(batch, prompt_name=sentence_vectors.PROMPT, batch_size=32, normalize_embeddings=True)
+    padded_rate = len(texts) / (time.perf_counter() - started)
+    encoder_rate = max(unpadded_rate, padded_rate)
 
     ms = np.array(latencies) * 1000
     print(
         f"one report through HTTP (n={len(ms)}): p50 {np.percentile(ms, 50):.1f} ms, p99 {np.percentile(ms, 99):.1f} ms"
     )
     print(f"batches of {args.batch} through HTTP: {service_rate:.1f} reports/s")
-    print(f"raw e5 encoder, same texts, batches of {args.batch}: {encoder_rate:.1f} texts/s")
-    print(f"ratio end-to-end / raw encoder: {service_rate / encoder_rate:.2f} (target >= 0.85)")
+    print(
+        f"raw e5 encoder, same texts, batches of {args.batch}: {unpadded_rate:.1f} texts/s as the service encodes "
+        f"(unpadded), {padded_rate:.1f} texts/s through sentence-transformers' encode (padded)"
+    )
+    print(f"ratio end-to-end / raw encoder (the faster): {service_rate / encoder_rate:.2f} (target >= 0.85)")
 
 
 if __name__ == "__main__":

