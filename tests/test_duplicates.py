@@ -171,29 +171,6 @@ def test_same_place_report_surfaces_even_when_the_vector_pool_misses_it():
     assert "same-place" in [c.id for c in index.search(query, k=60)]
 
 
-def test_more_shared_rare_words_is_more_evidence_at_the_same_overlap_share():
-    """Both earlier reports contain every rare word of the shorter side (overlap share 1), but one shares five
-    rare words with the query and the other one: the count is a feature of its own, and ranks the first higher."""
-    from models.duplicates import FEATURES
-
-    index = DuplicateIndex()
-    vector = random_vector(11)
-    index.add(filler(30))
-    index.add(
-        [
-            entry("five", "lampu mati kenanga 12 falah tolong", vector, -3),
-            entry("one", "kenanga", vector, -3),
-        ]
-    )
-    query = entry("new", "lampu mati kenanga 12 falah", vector)
-    ids, features = index.pool_features(query)
-    row = {i: x for i, x in zip(ids, features)}
-    overlap, shared = FEATURES.index("rare_word_overlap"), FEATURES.index("shared_rare_words")
-    assert row["five"][overlap] == row["one"][overlap] == 1.0
-    assert row["five"][shared] == pytest.approx(np.log1p(5)) and row["one"][shared] == pytest.approx(np.log1p(1))
-    assert [c.id for c in index.search(query, k=2)] == ["five", "one"]
-
-
 # ------------------------------------------------------------------ window and radius
 
 

@@ -48,9 +48,9 @@ from models.duplicates.text import (
 from models.duplicates.vectors import VectorStore, inner_products
 from models.location import name_key
 
-FORMAT_VERSION = 4
-"""4: the stored scorer has the shared_rare_words feature; 3: per-token 8-bit sentence vectors; 2: per-batch 8-bit,
-128 tokens, as the category model reads them; 1: float, 1000 characters."""
+FORMAT_VERSION = 3
+"""3: per-token 8-bit sentence vectors; 2: per-batch 8-bit, 128 tokens, as the category model reads them; 1: float,
+1000 characters."""
 WORD_COUNT_BUCKETS = 1 << 22
 """Document-frequency counters for word hashes (16 MB): enough that collisions rarely merge two rare words."""
 RARE_WORD_SHARE = 0.0016
@@ -138,7 +138,6 @@ class _Evidence:
     text_similarity: np.ndarray
     lexical_similarity: np.ndarray
     rare_word_overlap: np.ndarray
-    shared_rare_words: np.ndarray
     exact: np.ndarray
     hours_apart: np.ndarray
     distance_m: np.ndarray
@@ -153,7 +152,6 @@ class _Evidence:
             self.text_similarity,
             self.lexical_similarity,
             self.rare_word_overlap,
-            self.shared_rare_words,
             self.hours_apart,
             self.same_kelurahan,
             self.distance_m,
@@ -453,13 +451,11 @@ class DuplicateIndex:
         if not len(rows):
             return None
         exact = self._exact.keys[rows, 0] == np.uint64(entry.text_hash)
-        rare_overlap, shared_rare = self._rare_words_shared(np.asarray(entry.words, dtype=np.uint32), rows)
         evidence = _Evidence(
             rows=rows,
             text_similarity=np.clip(inner_products(self._store.vectors[rows], _unit(entry.vector)), -1.0, 1.0),
             lexical_similarity=(self._signatures[rows] == np.asarray(entry.signature, dtype=np.uint32)).mean(axis=1),
-            rare_word_overlap=rare_overlap,
-            shared_rare_words=shared_rare,
+            rare_word_overlap=self._rare_word_overlap(np.asarray(entry.words, dtype=np.uint32), rows),
             exact=exact,
             hours_apart=np.abs(hours),
             distance_m=distance,
@@ -492,9 +488,8 @@ class DuplicateIndex:
             same_category=None if same_category == 0 else bool(same_category > 0),
         )
 
-    def _rare_words_shared(self, words: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per row: shared rare words over the rare words of the side that has fewer (0 if either has none),
-        and the number of shared rare words.
+    def _rare_word_overlap(self, words: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Per row: shared rare words over the rare words of the side that has fewer (0 if either has none).
 
         A word is rare when at most RARE_WORD_SHARE of the indexed reports (and at least RARE_WORD_MIN)
         contain it; counts are kept per hash bucket, so a collision can only make a word look commoner."""
@@ -504,7 +499,7 @@ class DuplicateIndex:
         rare = (candidates > 0) & (self._word_counts[candidates % WORD_COUNT_BUCKETS] <= limit)
         shared = (rare & np.isin(candidates, query)).sum(axis=1)
         smaller = np.minimum(rare.sum(axis=1), len(query))
-        return np.where(smaller > 0, shared / np.maximum(smaller, 1), 0.0), shared.astype(float)
+        return np.where(smaller > 0, shared / np.maximum(smaller, 1), 0.0)
 
     @staticmethod
     def _same(codes: np.ndarray, vocabulary: dict[str, int], name: str | None) -> np.ndarray:

@@ -17,7 +17,6 @@ FEATURES: tuple[str, ...] = (
     "text_similarity",  # cosine of the e5 embeddings
     "lexical_similarity",  # MinHash Jaccard of character 4-grams
     "rare_word_overlap",  # share of the rarer side's rare words that the other report has too
-    "shared_rare_words",  # log(1 + rare words both reports have): how much evidence that share rests on
     "log_hours",  # log(1 + hours apart)
     "same_kelurahan",  # 1 same, -1 different, 0 unknown
     "proximity",  # 1 - distance / radius when both have points, else 0
@@ -26,21 +25,19 @@ FEATURES: tuple[str, ...] = (
 )
 
 DEFAULT_COEFFICIENTS: dict[str, float] = {
-    "text_similarity": 7.583,
-    "lexical_similarity": 0.686,
-    "rare_word_overlap": 1.296,
-    "shared_rare_words": 1.232,
-    "log_hours": -0.287,
-    "same_kelurahan": 1.310,
-    "proximity": 8.132,
-    "has_points": -2.397,
+    "text_similarity": 9.898,
+    "lexical_similarity": 1.176,
+    "rare_word_overlap": 2.811,
+    "log_hours": -0.296,
+    "same_kelurahan": 1.129,
+    "proximity": 7.980,
+    "has_points": -2.447,
     "same_category": 0.0,  # no annotated source has a citizen category yet: nothing to learn it from
 }
-DEFAULT_INTERCEPT = -9.486
-"""Fitted by `python -m training.duplicates` on the dev half of data/annotations/duplicates.jsonl (252 annotated
-pairs of 217 queries, plus their unannotated pool candidates at low weight), on the per-token 8-bit 128-token
-sentence vectors; the out-of-fold threshold for precision 0.9 there was 0.553 (setting duplicate_likely_threshold;
-out-of-fold precision 0.903, recall 0.773, recall@1 0.513, recall@5 0.913)."""
+DEFAULT_INTERCEPT = -11.223
+"""Fitted by `python -m training.duplicates` on the dev half of data/annotations/duplicates.jsonl (480 pairs),
+on the per-token 8-bit 128-token sentence vectors; the out-of-fold threshold for precision 0.9 there was 0.586 (setting
+duplicate_likely_threshold)."""
 
 
 @dataclass(frozen=True)
@@ -75,15 +72,13 @@ def evidence_features(
     text_similarity: np.ndarray,
     lexical_similarity: np.ndarray,
     rare_word_overlap: np.ndarray,
-    shared_rare_words: np.ndarray,
     hours_apart: np.ndarray,
     same_kelurahan: np.ndarray,
     distance_m: np.ndarray,
     radius_m: float,
     same_category: np.ndarray,
 ) -> np.ndarray:
-    """The (n, len(FEATURES)) feature matrix; `same_*` are 1/-1/0 (same/different/unknown), distance NaN if unknown,
-    `shared_rare_words` a count."""
+    """The (n, len(FEATURES)) feature matrix; `same_*` are 1/-1/0 (same/different/unknown), distance NaN if unknown."""
     has_points = ~np.isnan(distance_m)
     proximity = np.where(has_points, 1.0 - np.clip(np.nan_to_num(distance_m) / radius_m, 0.0, 1.0), 0.0)
     return np.column_stack(
@@ -91,7 +86,6 @@ def evidence_features(
             text_similarity,
             lexical_similarity,
             rare_word_overlap,
-            np.log1p(shared_rare_words),
             np.log1p(np.abs(hours_apart)),
             same_kelurahan.astype(float),
             proximity,
