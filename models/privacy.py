@@ -970,7 +970,7 @@ def _before_number_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple
         # Before a phone number a name is capitalised ("hubungi Budi 0812"), unless a phone
         # word stands right before it ("WA budi 0812"); otherwise keep the capitalised tail.
         start_of_kept = e - len(" ".join(reversed(kept)))
-        after_phone_word = kept and _PHONE_WORD_BEFORE.search(text[max(0, start_of_kept - 25) : start_of_kept])
+        after_phone_word = kept and _PHONE_WORD_BEFORE.search(_before(text, start_of_kept, 25))
         if not after_phone_word or any(w.islower() and _is_ordinary_word(w) for w in kept):
             capitalised = []
             for word in kept:
@@ -983,7 +983,7 @@ def _before_number_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple
     s = e - len(" ".join(reversed(kept)))
     if (next_line_nik or dashed_nik) and not _alone_on_its_line(text, s):
         return  # only a line that holds nothing but the name: "Pengajuan MBR\nIwan Yulianto\n3578..."
-    if _PLACE_BEFORE.search(text[max(0, s - 25) : s]):
+    if _PLACE_BEFORE.search(_before(text, s, 25)):
         return  # "Kel. Gundih 0821...", "Ketua RW 5 Genteng 0811..." name a place
     if e - s >= 3:
         yield s, e
@@ -1087,14 +1087,11 @@ def _before_degree_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple
         if low in _STOP or low in _DEGREES or low in _PUBLIC_FIGURES or low in _ORGANISATION_WORDS:
             break
         kept.append(word)
-    if (
-        not kept
-        or _PLACE_BEFORE.search(text[max(0, s - 25) : s])
-        or _NOT_PERSON_BEFORE.search(text[max(0, s - 20) : s])
-    ):
+    if not kept or _PLACE_BEFORE.search(_before(text, s, 25)) or _NOT_PERSON_BEFORE.search(_before(text, s, 20)):
         return
-    start = e - len(" ".join(reversed(kept)))
-    if text[start:e] == " ".join(reversed(kept)) and e - start >= 3:
+    name = " ".join(reversed(kept))
+    start = e - len(name)
+    if text[start:e] == name and e - start >= 3:
         yield start, e
 
 
@@ -1107,7 +1104,7 @@ _NAME_AFTER_PHONE = re.compile(
 
 
 def _phone_ends_at(text: str, pos: int) -> bool:
-    digits = re.search(r"(?:\+?\d[\d .\-]{7,}\d)$", text[max(0, pos - 25) : pos])
+    digits = re.search(r"(?:\+?\d[\d .\-]{7,}\d)$", _before(text, pos, 25))
     return digits is not None and len(re.sub(r"\D", "", digits.group())) >= 9
 
 

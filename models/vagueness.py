@@ -572,6 +572,7 @@ def detect_cues(text: str, title: str | None = None, has_point: bool = False) ->
     outside_places = _content_words(_fold(w) for w in WORD.findall(_outside(without_flood_status, spans)))
     every_word = words + hashtags
     hashtags_flood = any(h in FLOOD_CATEGORY for h in hashtags)
+    case_references = len(CASE_REFERENCE.findall(body))
 
     def count(lexicon: frozenset[str], pool: Sequence[str] = every_word) -> int:
         return sum(w in lexicon for w in pool)
@@ -584,13 +585,13 @@ def detect_cues(text: str, title: str | None = None, has_point: bool = False) ->
         greeting_or_hashtag_only=all(w in GREETING_FILLER or w == "placeholder" for w in words),
         location_kinds=location_kinds,
         place_objects=count(PLACE_BOUND_OBJECTS, outside_words + hashtags) + len(UNNAMED_RT_RW.findall(body)),
-        own_case_topics=count(OWN_CASE_TOPICS) + len(CASE_REFERENCE.findall(body)),
+        own_case_topics=count(OWN_CASE_TOPICS) + case_references,
         problem_states=sum(
             _fold(w) in PROBLEM_STATES and _fold(w) not in FLOOD_CATEGORY for w in WORD.findall(without_flood_status)
         )
         + len(NEGATED.findall(without_flood_status))
         + len(DURATION.findall(body)),
-        requested_works=count(REQUESTED_WORKS, words) + len(CASE_REFERENCE.findall(body)) + len(OWN_ASK.findall(body)),
+        requested_works=count(REQUESTED_WORKS, words) + case_references + len(OWN_ASK.findall(body)),
         question=bool(QUESTION.search(body)),
         flood_category_words=count(FLOOD_CATEGORY),
         flood_observation=bool(FLOOD_OBSERVATION.search(without_flood_status))
