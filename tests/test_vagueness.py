@@ -245,3 +245,76 @@ def test_a_neighbour_or_an_unnamed_rt_needs_a_place():
     # "di tegur": a passive verb written apart is no place
     parked = "Tetangga sudah di tegor tapi tidak ditanggapi, tetap parkir di depan rumah"
     assert rule_reasons(detect_cues(parked)) == ["no_location"]
+
+
+def test_a_common_word_after_di_sekitar_jalan_or_a_place_head_is_no_place_name():
+    for text in (
+        "Sampah di sungai jarang diangkut petugas",
+        "Lampu jalan padam, pengguna jalan bingung",
+        "Kabel menjuntai di titik yang sama",
+        "Warga sekitar membuat tutup got dari kayu karena got rusak",
+        "lampu pju mati di jalan mangga",
+        "Jalan berlubang depan pom bensin",
+        # shouted, capitals say nothing: the common word is still no name
+        "SAMPAH DI SUNGAI JARANG DIANGKUT PETUGAS",
+    ):
+        assert rule_reasons(detect_cues(text)) == ["no_location"], text
+
+
+def test_a_word_after_a_place_word_is_a_name_when_it_looks_like_one():
+    for text in (
+        "Sampah di sungai Kalimirjo jarang diangkut petugas",  # capitalised in a lower-case text
+        "sampah di sungai kalimirjo jarang diangkut petugas",  # no Indonesian word
+        "lampu pju mati di jalan mangga barat",  # an ordinary word continued like a street name
+        "lampu pju mati di jalan mangga 3",
+        "lampu pju mati di Jalan Mangga",
+        "lampu pju mati di jl mangga",  # after "jl" any word that is no common word is a name
+        "got mampet di rel kalimirjo",
+        "Jalan berlubang depan pom Shell Kalimirjo",
+    ):
+        assert rule_reasons(detect_cues(text)) == [], text
+
+
+def test_with_a_point_a_word_after_a_place_head_still_names_the_place():
+    assert rule_reasons(detect_cues("Kali Pesanggrahan perbatasan Taman Sumberjati", has_point=True)) == ["no_problem"]
+
+
+def test_a_gang_number_alone_is_no_location_but_narrows_a_street_down():
+    assert rule_reasons(detect_cues("Saluran mampet di gg 7")) == ["no_location"]
+    assert rule_reasons(detect_cues("Saluran mampet di Jl. Kenari gg 7")) == []
+
+
+def test_a_street_written_joined_to_di_is_a_street():
+    assert rule_reasons(detect_cues("Lampu PJU dijalan Sumberjati mati")) == []
+    assert rule_reasons(detect_cues("Lampu PJU dijalan rusak")) == ["no_location"]
+
+
+def test_a_clock_time_is_no_street_number():
+    assert "name_number" in detect_cues("pju mati di depan wirokerten 5").location_kinds
+    assert "name_number" not in detect_cues("pju mati, lapor wirokerten 05.30").location_kinds
+
+
+def test_an_official_addressed_is_no_place_name_with_a_point():
+    plea = "#banjirkiriman mohon perhatiannya calon gubernur DKI"
+    assert rule_reasons(detect_cues(plea, has_point=True)) == ["no_problem"]
+    placed = "#banjirkiriman mohon perhatiannya komplek Sumberjati"
+    assert rule_reasons(detect_cues(placed, has_point=True)) == []
+
+
+def test_a_dangling_cable_an_active_work_verb_or_an_ask_for_an_object_states_the_problem():
+    assert rule_reasons(detect_cues("Kabel menjuntai di Jl. Sumberjati")) == []
+    assert rule_reasons(detect_cues("Kabel di Jl. Sumberjati")) == ["no_problem"]
+    assert rule_reasons(detect_cues("Mohon dibantu merapikan pohon di Jl. Sumberjati 12")) == []
+    assert rule_reasons(detect_cues("Mohon dibantu pohon di Jl. Sumberjati 12")) == ["no_problem"]
+    assert rule_reasons(detect_cues("minta bantuan paving di Jl. Sumberjati 4")) == []
+    assert rule_reasons(detect_cues("minta bantuan di Jl. Sumberjati 4")) == ["no_problem"]
+
+
+def test_a_flooded_road_is_a_flood_observation():
+    assert rule_reasons(detect_cues("Jalanan tergenang waktu hujan", has_point=True)) == []
+    assert rule_reasons(detect_cues("Jalanan waktu hujan", has_point=True)) == ["no_problem"]
+
+
+def test_youths_gathering_at_night_need_a_place():
+    assert rule_reasons(detect_cues("Anak muda nongkrong tiap malam sampai subuh, berisik")) == ["no_location"]
+    assert rule_reasons(detect_cues("Anak muda nongkrong tiap malam di RT 3 RW 5 Sumberjati, berisik")) == []
