@@ -21,17 +21,18 @@ capitalised name already found in the same text.
 
 Names are the hard kind: they are found only where something introduces them ("nama
 saya", "atas nama", "a.n.", bare "nama", a title such as "Bu"/"Pak"/"Mas"/"Sdr.", a
-numbered list under a name label, a sign-off, a phone number or NIK right after them),
+numbered list under a name label or of full names, a sign-off, a phone number or NIK right
+after them, a bracket after a role or "saya"),
 then cut at the first stop word. In lower-case writing a candidate made of ordinary
 Indonesian words (Sastrawi's root-word dictionary and stemmer) is not taken for a name
 ("saya tunggu", "pak anakku"), except for given names that are also words ("bu titik").
 
-Measured on hand-annotated Surabaya reports (``python -m training.evaluate_pii``): on the
-development data the rules were tuned on (697 reports), recall is 1.0 for NIK, phone,
-e-mail and plates, 0.946 for names, precision 0.995; on the fresh test part ``test4`` scored
-once (180 reports, no e-mail and no plate among them) NIK and phone recall are 1.0, names
-0.859, precision 0.989. Names in list and bracket layouts without a name label, and lower-case
-names after chat spellings of an introducer, are still missed; see
+Measured on hand-annotated Surabaya reports (``python -m training.evaluate_pii --part
+development``): on the development data the rules were tuned on (877 reports: dev, held-out,
+test2, test3, test4), recall is 1.0 for NIK, phone, e-mail and plates, 0.948 for names,
+precision 0.995. ``test4`` scored once while it was fresh gave names 0.859, precision 0.989
+(0.953 and 0.995 after the fifth round read its errors). Names without any introducer, lower-case
+names before an ordinary word, and one-off list layouts are still missed; see
 ``data/annotations/pii_guidelines.md``.
 
 Ordinary numbers stay intact: RT/RW, house numbers, dates, times, money ("Rp 150.000"),
@@ -358,7 +359,7 @@ _STOP = frozenset(
     malam assalamualaikum assalamu wassalamualaikum wassalam wr wb warahmatullah dear yth kepada kpd ditempat tempat
     permisi maaf izin ijin mas mbak pak bu bapak ibu bpk bp ibuk kak sdr saudara ttd saat waktu ketika selama setelah
     sesudah sebelum lalu kemudian terus trus jadi maka tadi nanti mungkin memang emang pasti tentu kok kan dong sih ya
-    iya yaa oke ok say belom blom blum pertama kedua ketiga jazakallah aamiin
+    iya yaa oke ok say belom blom blum pertama kedua ketiga jazakallah aamiin demikian regard regards kenal swastiastu
     rt rw lurah camat wali walikota wakil kepala kadis dinas dirut direktur presiden gubernur menteri bupati sekda ketua
     sekretaris bendahara pengurus warga petugas pegawai staf staff admin operator satpam satpol pol pp linmas polisi
     polsek polres babinsa kader pendamping guru dokter dr bidan perawat pimpinan pejabat instansi pemkot pemerintah
@@ -388,7 +389,7 @@ _STOP = frozenset(
     nama bernama namanya tertulis asli dll dsb dst
     ahli waris indonesia bersatu sehat sarpras sdn smpn sman smkn mi mts lembaga bunda pkk login walimurid sbgai
     sperti bnpt walikotaku islam ipt dlh si ktr kantor rupiah beda ogah sampah dokumen buk bahwa bocor muda gaji
-    mati tahu pohon tunggal tambal pihak kata semakin marah keluar semen masalah eror error single
+    mati tahu pohon tunggal tambal pihak kata semakin marah keluar semen masalah eror error single pns asn tni polri
     status setatus note nb management manajemen
     """.split()
 )
@@ -398,7 +399,7 @@ _ENDERS = frozenset(
     warga alamat almt beralamat beralamatkan dari dr selaku sebagai sbg nik no nomor nomer usia umur rt rw ketua tinggal
     yang yg mau ingin sudah sdh mohon dengan dgn dg seorang bin binti kelas asal pekerjaan lahir domisili dan atau
     adalah ialah pemilik sekaligus juga menyampaikan melaporkan mengajukan ingin hendak ktp kk telp hp wa
-    menjadi mjd status setatus pegawai karyawan
+    menjadi mjd status setatus pegawai karyawan tp tapi tetapi alias als
     """.split()
 )
 # Office holders addressed in their public role, never masked as a private person's name.
@@ -414,10 +415,13 @@ _NOT_A_NAME_SHAPE = re.compile(
 )
 
 _VERB_SHAPE = re.compile(r"^(?:me[mn]\w{3,}|meng\w+|meny\w+|\w{3,}kan)$")  # "Melakukan", "Menyampaikan"
-_TITLES = r"bapak|pak|ibu|ibuk|bu|saudara|saudari|mbak|mba|mas|kang|kak|cak|ning|nyonya|tuan|almarhum|bidan|abah"
+_TITLES = (
+    r"bapak|pak|ibu|ibuk|bu|saudara|saudari|mbak|mba|mas|kang|kak|cak|ning|nyonya|tuan|almarhum|bidan|abah|koh|cik|"
+    r"tante|om"
+)
 # Titles that are also common words ("mas" is gold, "kak" an elder sibling): a lower-case
 # name after them is held to the weak-introducer word check.
-_AMBIGUOUS_TITLES = frozenset({"mas", "kang", "kak", "ning"})
+_AMBIGUOUS_TITLES = frozenset({"mas", "kang", "kak", "ning", "om"})
 _TITLE_ABBREVIATIONS = r"bpk|bp|sdr|sdri|ny|almh|alm"
 # A word before a title that makes it part of a shop, street or building name ("bakso Mas
 # Bejo", "depot Bu Tin", "Jl. Pak Suwignyo"), or a slash: "Bapak/Ibu" is a form of address.
@@ -431,6 +435,8 @@ _NOT_PERSON_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _ROLE_SKIP = re.compile(r"(?i:(?:ketua[ \t]+)?(?:rt|rw)(?=[ \t]+[A-Za-z]))[ \t]+")
+# Degrees and honorifics written between a title and the name: "ibu Dra.Rina", "Bapak Ir. H. Budi".
+_DEGREE_SKIP = re.compile(r"(?:(?i:dra|drs|dr|ir|prof|hj|h)\.[ \t]*)+(?=[A-Z])")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z']*")
 _BOUNDARY_CHARS = set(",.;:!?()/-&+\"'\r\n")
 
@@ -468,6 +474,18 @@ def _is_ordinary_word(word: str) -> bool:
     return low in _lexicon()[0] or _is_derived_word(low)
 
 
+def _colloquial_nasal_roots(word: str) -> tuple[str, ...]:
+    """The roots a colloquial nasal-prefixed verb may stand for: "nunggak" (tunggak), "ngurus" (urus,
+    kurus), "nyari" (cari, sari)."""
+    if word.startswith("ng"):
+        return word[2:], "k" + word[2:]
+    if word.startswith("ny"):
+        return "c" + word[2:], "s" + word[2:]
+    if word.startswith("n"):
+        return ("t" + word[1:],)
+    return ()
+
+
 def _is_derived_word(word: str) -> bool:
     """Whether ``word`` is an affixed form of a root word ("ditunggu", "atasan", "anakku", colloquial
     "daftarin"): names rarely are."""
@@ -477,6 +495,8 @@ def _is_derived_word(word: str) -> bool:
     words, stemmer = _lexicon()
     if low.endswith("in") and len(low) >= 7 and low[:-2] in words:
         return True  # colloquial -in for -kan: "daftarin", "bantuin", "urusin" (a name such as "Paimin" has no root)
+    if len(low) >= 6 and any(root in words for root in _colloquial_nasal_roots(low)):
+        return True
     if not _AFFIXED.match(low):
         return False
     stem = stemmer.stem(low)
@@ -590,24 +610,29 @@ def _name_from(
         return None  # "Saya Kesulitan biaya"
     if cut_at_word and need_boundary is not True:
         return start, end  # a weak introducer still needs a real boundary: "Terima kasih, Tuhan memberkati"
-    pronoun = _pronoun_boundary(text, end, tokens)
-    if need_boundary is True and not (_is_boundary(text, end) or pronoun):
+    soft = _soft_boundary(text, end, tokens)
+    if need_boundary is True and not (_is_boundary(text, end) or soft):
         return None
-    if need_boundary == "lower" and lower and not (_is_boundary(text, end) or pronoun):
+    if need_boundary == "lower" and lower and not (_is_boundary(text, end) or soft):
         return None
-    if need_boundary == "label" and lower and not (_is_boundary(text, end, verb=True) or pronoun):
+    if need_boundary == "label" and lower and not (_is_boundary(text, end, verb=True) or soft):
         return None
     if need_boundary == "stop" and not (_is_boundary(text, end) or _next_word(text, end) in _STOP):
         return None
     return start, end
 
 
-def _pronoun_boundary(text: str, end: int, tokens: list[str]) -> bool:
-    """Whether "saya"/"sy"/"ini"/"rumah" after the name ends it ("istri saya siti aminah saya mau ...",
-    "saya budi santoso ini nomor ...", "ibu sumarni rmh no ..."): only for a name of two words, a
+# Words that end a name only when the name itself does not look like ordinary words: pronouns and
+# "rumah" ("istri saya siti aminah saya mau ...", "ibu sumarni rmh no ..."), negations ("bu
+# painah tidak mempunyai ...") and the reader addressed ("nama saya hendra pak, ...").
+_SOFT_ENDERS = frozenset("saya sy ini rumah rmh tidak tdk gak nggak belum blm pak bu".split())
+
+
+def _soft_boundary(text: str, end: int, tokens: list[str]) -> bool:
+    """Whether a word of :data:`_SOFT_ENDERS` after the name ends it: only for a name of two words, a
     capitalised one or one of five letters, with no ordinary lower-case word in it, since "pak biar
-    saya", "bapak pukul saya", "pak daerah rumah saya" are sentences."""
-    if _next_word(text, end) not in {"saya", "sy", "ini", "rumah", "rmh"}:
+    saya", "bapak pukul saya", "pak daerah rumah saya", "pak biar gak ..." are sentences."""
+    if _next_word(text, end) not in _SOFT_ENDERS:
         return False
     return (
         (len(tokens) >= 2 or tokens[0][0].isupper() or len(tokens[0]) >= 5)
@@ -646,34 +671,64 @@ def _next_word(text: str, end: int) -> str:
 
 
 # "nama saya X", "Nama : X", "Nama pelapor: X", "atas nama X", "a.n. X", "an. X", "bernama X",
-# "dengan nama X", optionally followed by a role ("atas nama siswa X", "an KEPALA KELUARGA X").
+# "dengan nama X", "namax X"/"namane X" (chat and Javanese for "namanya"), "<person> namanya X",
+# optionally followed by a role, also a relative's ("atas nama siswa X", "an KEPALA KELUARGA X",
+# "atas nama anak saya X", "atas nama saya X").
 _NAME_LABEL = re.compile(
     r"(?i:"
     r"\bnama(?:[ \t]+(?:saya|sy|aku|lengkap|pelapor|pel|pemohon|siswa|siswi|murid|anak|mahasiswa|mhs|ortu|"
     r"orang[ \t]+tua|wali|ibu|ayah|bapak|suami|istri|pasien|warga|pemilik|ketua[ \t]+rt|ketua[ \t]+rw|"
     r"kepala[ \t]+keluarga|penerima|peserta|lansia))?(?:[ \t]*[:=,]|(?<=saya)|(?<=sy)|(?<=aku)|(?<=lengkap))"
     r"|\b(?:yang|yg)?[ \t]*bernama|\bdengan[ \t]+nama|\batas[ \t]+nama"
+    r"|(?:\bnama(?:x|ne)|\b(?:anak|adik|suami|istri|isteri|orang|petugas|pegawai|staf|rt|rw|pak|bu|mas|mbak)"
+    r"(?:nya)?[ \t]+namanya)\b(?![ \t]*[.,\r\n])"
     r"|\ba[ \t]*[./][ \t]*n\b\.?|\ban\.|\ban[ \t]*/|\ban(?=[ \t]+[A-Za-z])"
     r")"
     r"[ \t:.,\n\r]{0,8}"
-    r"(?:(?i:siswa|siswi|pelapor|pemohon|pasien|warga|anak|ibu|bapak|bpk|bu|pak|sdr|sdri|almarhum|alm|almh|"
-    r"kepala[ \t]+keluarga|kepala[ \t]+rumah[ \t]+tangga|kk|pbb|pelanggan)\.?[ \t:]+)?"
+    r"(?:(?i:saya|sy|siswa|siswi|pelapor|pemohon|pasien|warga|anak|ank|ibu|bapak|bpk|bu|pak|sdr|sdri|almarhum|alm|almh|"
+    r"suami|istri|isteri|ayah|adik|kakak|cucu|kepala[ \t]+keluarga|kepala[ \t]+rumah[ \t]+tangga|kk|pbb|pelanggan)"
+    r"\.?(?:[ \t]+(?i:saya|sy|kami))?[ \t:]+)?"
 )
 
 
 def _label_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     span = _name_from(text, match.end(), need_boundary="label")
     if span:
-        yield span
-        # "bernama SITI DAN RINA": a second name joined by "dan"; "atas nama RINA menjadi RINAH": a corrected name
-        more = _SECOND_NAME.match(text, span[1])
-        if more:
-            second = _name_from(text, more.end(), need_boundary="stop")
-            if second:
-                yield second
+        yield from _with_second_name(text, _with_lowercase_tail(text, span), need_boundary="stop")
 
 
-_SECOND_NAME = re.compile(r"(?i)[ \t]+(?:dan|menjadi|mjd)[ \t:]+")
+# Lower-case words closing a capitalised name up to punctuation or the line end: "bernama Azzam
+# Zulfikar langit ramadhan." (a given name that is also a word is written in lower case).
+_LOWERCASE_TAIL = re.compile(r"(?:[ \t]+[a-z][a-z']*){1,3}(?=[ \t]*(?:[.,;!?()\r\n]|$))")
+
+
+def _with_lowercase_tail(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """``span`` extended over a :data:`_LOWERCASE_TAIL` of ordinary-looking words after a capitalised name."""
+    tail = _LOWERCASE_TAIL.match(text, span[1])
+    if not tail or not text[span[0]].isupper() or len(text[span[0] : tail.end()].split()) > 5:
+        return span
+    if any(
+        w in _STOP or w in _ENDERS or w in _DEGREES or _VERB_SHAPE.match(w) or _NOT_A_NAME_SHAPE.match(w)
+        for w in tail.group().split()
+    ):
+        return span
+    return span[0], tail.end()
+
+
+# "bernama SITI DAN RINA", "Budi & Siti": a second name; "atas nama RINA menjadi RINAH": a corrected
+# name; "a/n Siti alias Lanny": another name of the same person.
+_SECOND_NAME = re.compile(r"(?i)(?:[ \t]+(?:dan|menjadi|mjd|alias|als)[ \t:]+|[ \t]*&[ \t]*)")
+
+
+def _with_second_name(text: str, span: tuple[int, int], **name_options) -> Iterable[tuple[int, int]]:
+    """``span``, and the name joined to it by :data:`_SECOND_NAME`, read with :func:`_name_from`'s ``name_options``."""
+    yield span
+    more = _SECOND_NAME.match(text, span[1])
+    if more:
+        second = _name_from(text, more.end(), **name_options)
+        if second:
+            yield second
+
 
 # "nama Budi" without a colon ("tertulis nama SA'ADAH", "anaknya nama Arnold yg ..."): a
 # capitalised name that ends where a name ends, and not a form label ("Nama Lengkap"); a
@@ -693,12 +748,7 @@ def _bare_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int
         return
     span = _name_from(text, match.end(), need_cap=True, need_boundary="stop", max_tokens=4)
     if span:
-        yield span
-        more = _SECOND_NAME.match(text, span[1])
-        if more:
-            second = _name_from(text, more.end(), need_cap=True, need_boundary="stop", max_tokens=4)
-            if second:
-                yield second
+        yield from _with_second_name(text, span, need_cap=True, need_boundary="stop", max_tokens=4)
 
 
 # A numbered list of names under a name label: "atas nama:\n1.Budi ...\n2.Siti ...", "nama pelaku:\n1. Andi".
@@ -723,6 +773,35 @@ def _name_list_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int
             if next_end < 0 or re.match(r"[ \t]*\r?$", text[pos:next_end]) or pos - line_end > 200:
                 return
             pos = next_end + 1
+
+
+# A numbered list of full names without a name label: two or more item lines in a row that each
+# hold nothing but a capitalised name of two to four words ("1. Budi Santoso\n2. Siti Rahayu").
+_NUMBERED_NAME_LINE = (
+    r"[ \t]*\d{1,2}[ \t]?[.)][ \t]*((?:[A-Z][A-Za-z']*\.?[ \t]){1,3}[A-Z][A-Za-z']*)[ \t.,]*(?=\r?\n|$)"
+)
+_NAME_NUMBERED_LINE = re.compile(rf"(?:^|(?<=\n)){_NUMBERED_NAME_LINE}")
+_NEXT_NUMBERED_NAME = re.compile(rf"\r?\n{_NUMBERED_NAME_LINE}")
+_PREVIOUS_NUMBERED_NAME = re.compile(rf"(?:^|\n){_NUMBERED_NAME_LINE}\r?\n$")
+
+
+def _looks_like_full_name(text: str, start: int, end: int) -> bool:
+    words = [w.rstrip(".") for w in text[start:end].split()]
+    if any(w.lower() in _STOP or w.lower() in _ORGANISATION_WORDS or w.lower() in _PUBLIC_FIGURES for w in words):
+        return False
+    return not all(_is_ordinary_word(w) for w in words)
+
+
+def _numbered_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    line_start = match.start()
+    neighbours = (
+        _NEXT_NUMBERED_NAME.match(text, match.end()),
+        _PREVIOUS_NUMBERED_NAME.search(text, max(0, line_start - 80), line_start),
+    )
+    if not _looks_like_full_name(text, *match.span(1)):
+        return
+    if any(n and _looks_like_full_name(text, *n.span(1)) for n in neighbours):
+        yield match.span(1)
 
 
 # A change of name: "mengubah nama saya dari :\n<old name> menjadi <new name>".
@@ -757,6 +836,8 @@ _NAME_FIELD = re.compile(
     r"[ \t.]*[:=][ \t.:]*(?:\r?\n[ \t]*)?"
     r"|(?:^|\n)[ \t]*(?:\d{1,2}[ \t]*[.)][ \t]*)?(?i:nama)[ \t]+"
     rf"(?!(?i:{_FIELD_QUALIFIER})\b)(?=[A-Za-z][^\n:=]{{1,60}}\r?\n[ \t]*(?i:{_NEXT_FIELD})\b)"
+    r"|(?:^|\n)[ \t]*(?:\d{1,2}[ \t]*[.)][ \t]*)?"
+    r"(?i:ayah|ibu|bapak|suami|istri|isteri|pelapor|pemohon|anak(?:[ \t]*(?:ke[ \t]*)?\d)?)[ \t]*:[ \t]*"
 )
 
 _FIELD_TITLE = re.compile(
@@ -771,7 +852,7 @@ _ORGANISATION_WORDS = frozenset(
     """
     musholla mushollah mushola musala masjid gereja pura vihara klinik apotek bank toko warung depot pt cv ud yayasan
     koperasi sekolah sdn smpn sman smkn sd smp sma smk tk mi mts puskesmas rs rsud lembaga pondok forum griya graha
-    taman resto restoran kantor lpmk pkk kelurahan kecamatan kampung perumahan perum jl jln jalan gg gang
+    taman resto restoran kantor lpmk pkk kelurahan kecamatan kampung perumahan perum jl jln jalan raya gg gang
     """.split()
 )
 _FIELD_TOKEN = re.compile(r"[A-Za-z][A-Za-z'`]*\.?")
@@ -839,7 +920,7 @@ def _nik_label_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int
         yield span
 
 
-# A title before a name: "Bapak Budi", "Bu Siti", "pak RW Slamet", "Sdr. Andi", "H. Rahman".
+# A title before a name: "Bapak Budi", "Bu Siti", "pak RW Slamet", "Sdr. Andi", "H. Rahman", "ibu Dra.Rina".
 # A title is followed by a blank; an abbreviated one also by a dot glued to a capitalised name ("p.Hendra", "Bpk.Andi").
 _NAME_TITLE = re.compile(
     rf"(?<![A-Za-z])(?:(?:(?i:{_TITLES})|(?i:{_TITLE_ABBREVIATIONS})\.?|H\.|Hj\.|[Pp]\.)[ \t]+"
@@ -851,9 +932,10 @@ def _title_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, in
     if _NOT_PERSON_BEFORE.search(_before(text, match.start(), 20)):
         return
     pos = match.end()
-    role = _ROLE_SKIP.match(text, pos)
-    if role:
-        pos = role.end()
+    for skip in (_ROLE_SKIP, _DEGREE_SKIP):
+        skipped = skip.match(text, pos)
+        if skipped:
+            pos = skipped.end()
     title = match.group().strip().rstrip(".").lower()
     need_cap = title in {"h", "hj", "p"}
     span = _name_from(
@@ -870,7 +952,7 @@ def _title_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, in
 _NAME_SAYA = re.compile(
     r"(?i:(?:^|(?<=[.,!\n])|\bperkenalkan|\bselamat[ \t]+\w+|\bassalamu\w*|\bhalo|\bpermisi)"
     r"(?:[ \t,]*(?:bapak|ibu|pak|bu|bpk|mas|mbak|kak)(?:[ \t]*/[ \t]*(?:ibu|bu))?\b\.?)?"
-    r"[ \t,]*(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|ini|bernama))?)[ \t,]+"
+    r"[ \t,]*(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|dgn|dg|ini|bernama))?)[ \t,]+"
 )
 
 
@@ -888,20 +970,24 @@ def _weak_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int
         yield span
 
 
-# "suami saya X", "anak saya yang bernama X", "cucu saya X", "suami saya (X)".
+# "suami saya X", "anak saya yang bernama X", "cucu saya X", "suami saya (X)", "ank sy X" (chat spelling).
 _NAME_RELATION = re.compile(
-    r"(?i:\b(?:suami|istri|isteri|anak|adik|adek|kakak|kaka|cucu|keponakan|ponakan|ayah|mertua|teman|tetangga)"
+    r"(?i:\b(?:suami|istri|isteri|anak|ank|adik|adek|kakak|kaka|cucu|keponakan|ponakan|ayah|mertua|putra|putri|"
+    r"menantu|ipar|teman|tetangga)"
     r"[ \t]+(?:saya|sy|kami|aku|dari)(?:[ \t]+(?:yang|yg))?(?:[ \t]+bernama)?)"
     r"(?:[ \t]*\([ \t]*(?=[A-Za-z][a-z][^)\n]{0,40}\))|[ \t]+)"  # "(KIA)": an acronym, no name
 )
 
 # A sign-off or contact line: "Hormat saya,\nBudi Santoso", "Salam, Budi", "pelapor\nHerry",
+# "Wassalamu'alaikum wr wb\nBudi & Siti", "Regards,\nBudi",
 # "TTD\n\nBudi", "CP :\nHendra", "Pelapor Ketua RT\nBudi", "Up. Bambang Sutrisno",
 # "yang bertanda tangan di bawah ini:\nBudi".
 # The name is capitalised and ends at the end of its line (or a comma, dash, phone number).
 _NAME_SIGNOFF = re.compile(
     r"(?:(?i:\b(?:hormat[ \t]+(?:saya|kami)|salam(?:[ \t]+(?:saya|kami|dr|dari))?|ttd|pelapor|pemohon|"
-    r"penanggung[ \t]+jawab|contact[ \t]+person|cp|terima[ \t]*kasih|terimakasih|trimakasih|wassalam\w*|"
+    r"penanggung[ \t]+jawab|contact[ \t]+person|cp|tertanda|thanks|thank[ \t]+you|"
+    r"terima[ \t]*kasih|terimakasih|trimakasih|"
+    r"wassalam\w*(?:'\w+)?(?:[ \t]+wr\.?[ \t]*wb\.?)?|(?:best[ \t]+|kind[ \t]+|warm[ \t]+)?regards?|"
     r"bertanda[ \t]+tangan[ \t]+di[ \t]*bawah[ \t]+ini))|\bUp\.)"
     r"[ \t,.:\-\n\r]+"
     r"(?:(?i:ketua[ \t]+)?(?i:rt|rw)(?:[ \t.]*\d+)?[ \t,.:\-]*\r?\n[ \t]*)?"  # "Pelapor Ketua RT\nBudi"
@@ -912,7 +998,7 @@ _NAME_SIGNOFF = re.compile(
 def _signoff_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     span = _name_from(text, match.end(), need_cap=True, need_boundary=True, max_tokens=4)
     if span:
-        yield span
+        yield from _with_second_name(text, span, need_cap=True, need_boundary=True, max_tokens=4)
 
 
 # A name right before a phone number or a NIK: "Budi Santoso 0812...", "Hendra - 0878...",
@@ -1001,10 +1087,11 @@ _PLACE_BEFORE = re.compile(
 
 
 # A name in parentheses after a role: "petugas Dinsos (Andi)", "Ketua RT 3 (Budi Santoso)",
-# "ketua RT ( Budi Hp 0812... )".
+# "ketua RT ( Budi Hp 0812... )", "warga Sukolilo (Hasan)", "tetangga no 5 ( Rini )" (a capitalised
+# "Warga" starts the name of an organisation: "Forum Warga Peduli (FWP)").
 _NAME_ROLE_PAREN = re.compile(
     r"(?i:\b(?:petugas|staf|staff|pegawai|operator|admin|pendamping|kader|satpam|linmas|jukir|bidan|dokter|perawat|"
-    r"ketua|sekretaris|bendahara|pengurus|sekcam|seklur|kasi|kasie|babinsa)\b)"
+    r"ketua|sekretaris|bendahara|pengurus|sekcam|seklur|kasi|kasie|babinsa|(?-i:warga|tetangga))\b)"
     r"(?:[ \t.]+[A-Za-z0-9.]+){0,3}?[ \t]*"
     r"\([ \t]*((?:[A-Z][A-Za-z']*\.?[ \t]){0,3}?[A-Z][A-Za-z']*)"
     r"(?:[ \t]*\)|[ \t]+(?=(?i:hp|wa|telp|tlp|no)\b)|[ \t]*(?=[+\d]))"  # "( Budi Hp 0812... )" holds the phone too
@@ -1012,11 +1099,18 @@ _NAME_ROLE_PAREN = re.compile(
 
 
 def _role_paren_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
-    words = match.group(1).split()
-    if len(match.group(1)) >= 3 and all(
-        w.lower().rstrip(".") not in _STOP and w.lower() not in _PUBLIC_FIGURES for w in words
+    words = [w.lower().rstrip(".") for w in match.group(1).split()]
+    if len(match.group(1)) >= 3 and not any(
+        w in _STOP or w in _PUBLIC_FIGURES or w in _ORGANISATION_WORDS for w in words
     ):
         yield match.span(1)
+
+
+# A capitalised name in parentheses after "saya", the writer or a relative: "Saya (Andi) dan ...",
+# "mbah saya ( Sumini)"; written in capitals with small letters, so acronyms ("saya (KIA)") stay.
+_NAME_SAYA_PAREN = re.compile(
+    r"(?i:\b(?:saya|sy))[ \t]*\([ \t]*([A-Z][a-z][A-Za-z']*(?:[ \t][A-Z][a-z][A-Za-z']*){0,2})[ \t]*\)"
+)
 
 
 # A signature: a line holding only a capitalised name, followed by a line about the person
@@ -1044,8 +1138,9 @@ def _signature_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int
 _NAME_LAST_LINE = re.compile(r"\n[ \t]*([A-Za-z][A-Za-z']*\.?(?:[ \t][A-Za-z][A-Za-z']*\.?){0,3})[ \t.!]*\s*$")
 _CLOSING_LINE = re.compile(
     r"(?i)^[ \t]*(?:hormat[ \t]+(?:saya|kami)|salam\b.*|wassalam\w*.*|terima[ \t]*kasih.*|terimakasih.*|"
-    r"trimakasih.*|matur[ \t]*nuwun.*|ttd)[ \t,.!]*$"
+    r"trimakasih.*|matur[ \t]*nuwun.*|ttd|(?:best[ \t]+|kind[ \t]+|warm[ \t]+)?regards?)[ \t,.!]*$"
 )
+_SHORT_LINE = re.compile(r"^[ \t]*(?:[A-Za-z0-9.'/]+[ \t,]*){1,6}$")
 _ROLE_LINE = re.compile(
     r"(?i)^[ \t]*(?:(?:ketua|pengurus|sekretaris|bendahara|koordinator|pelapor|warga|kel\.?|kelurahan|kec\.?|"
     r"kecamatan|rt|rw)\b.*|\(?\+?\d[\d \-.()]{8,})$"
@@ -1059,7 +1154,12 @@ def _last_line_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int
         return
     above = lines_before[-1]
     closing = _CLOSING_LINE.match(above) is not None
-    if not (closing or _ROLE_LINE.match(above)):
+    # A capitalised name may also stand under a short line of its own role or place below the
+    # closing ("Hormat saya,\nGuru SD Negeri 5\nBudi Santoso").
+    closing_higher = any(_CLOSING_LINE.match(line) for line in lines_before[-3:-1]) and all(
+        _SHORT_LINE.match(line) for line in lines_before[-2:]
+    )
+    if not (closing or _ROLE_LINE.match(above) or (closing_higher and match.group(1)[0].isupper())):
         return
     lower = match.group(1)[0].islower()
     if lower and not closing:
@@ -1095,10 +1195,10 @@ def _before_degree_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple
         yield start, e
 
 
-# A name in parentheses right after a phone number: "0811... (Yuliani)", "0815... (yanto)",
-# "0812... ( budi ketua RT )": the name is what comes before a role word.
+# A name in parentheses right after a phone number, on its line or the next: "0811... (Yuliani)",
+# "0815... (yanto)", "0812... ( budi ketua RT )": the name is what comes before a role word.
 _NAME_AFTER_PHONE = re.compile(
-    r"(?<=\d)[ \t]*\([ \t]*([A-Za-z][A-Za-z']*(?:[ \t][A-Za-z][A-Za-z']*){0,2}?)"
+    r"(?<=\d)[ \t]*(?:\r?\n[ \t]*)?\([ \t]*([A-Za-z][A-Za-z']*(?:[ \t][A-Za-z][A-Za-z']*){0,2}?)"
     r"(?:[ \t]+(?i:ketua|rt|rw|pengurus|warga|pemilik)\b[^)\n]{0,25})?[ \t]*\)"
 )
 
@@ -1170,6 +1270,7 @@ PII_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("nama", "[NAMA]", _NAME_LABEL, _label_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_BARE, _bare_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_LIST, _name_list_spans),
+    PiiPattern("nama", "[NAMA]", _NAME_NUMBERED_LINE, _numbered_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_IN_NIK_LABEL, _nik_label_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_TITLE, _title_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_SIGNOFF, _signoff_name_spans),
@@ -1180,6 +1281,7 @@ PII_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE_LINE, _after_phone_line_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_REFERENT_PAREN, _referent_paren_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_ROLE_PAREN, _role_paren_name_spans),
+    PiiPattern("nama", "[NAMA]", _NAME_SAYA_PAREN, _role_paren_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE, _signature_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_LAST_LINE, _last_line_name_spans),
     PiiPattern("nama", "[NAMA]", _NAME_BEFORE_DEGREE, _before_degree_name_spans),

@@ -6,10 +6,10 @@ from models.privacy import PII_PATTERNS, Span, mask_pii, mask_pii_counted, nik_s
 
 # All numbers, names, plates and addresses below are made up.
 
-# Measured once on the fresh test part of the Surabaya annotation (test4, 180 reports annotated
-# after the fourth round of tuning was frozen): NIK and phone recall 1.0, name recall 0.859,
-# overall precision 0.989; no e-mail and no plate in that part. The name target (0.90) is met on
-# the development data only. Regression floors, not targets.
+# Measured once on test4 when it was the fresh test part (180 reports annotated after the fourth
+# round of tuning was frozen): NIK and phone recall 1.0, name recall 0.859, overall precision 0.989;
+# no e-mail and no plate in that part. test4 has been development data since (the fifth round read
+# its errors). Regression floors, not targets.
 TEST_NIK_RECALL_FLOOR = 0.99
 TEST_NAME_RECALL_FLOOR = 0.85
 TEST_PRECISION_FLOOR = 0.95
@@ -486,14 +486,15 @@ def test_redactor_meets_targets_on_the_surabaya_annotation():
     settings = Settings()
     if "surabaya_mediacenter" not in available_datasets(settings):
         pytest.skip(f"real Surabaya export not found under data_dir={settings.data_dir} (set TRIASE_DATA_DIR)")
-    result = evaluate_pii(settings)  # returns figures only, never text
-    development, test = result["by_part"]["development"], result["by_part"]["test4"]
-    assert development["n_reports"] >= 690 and test["n_reports"] >= 180
-    # The development data (dev, held-out, test2 and test3 parts, all read while tuning) meets every target.
+    # Figures only, never text; named parts only, so the fresh test part is left to its single scoring.
+    development = evaluate_pii(settings, part="development")
+    test = evaluate_pii(settings, part="test4")
+    assert development["n_reports"] >= 870 and test["n_reports"] >= 180
+    # The development data (dev, held-out, test2, test3 and test4, all read while tuning) meets every target.
     for kind in ("nik", "telepon", "email", "plat"):
         assert development["recall"][kind] >= 0.99, (kind, development["recall"])
     assert development["recall"]["nama"] >= 0.90 and development["precision"] >= 0.95, development
-    # The fresh test part, as measured (see the guidelines' results table): floors against regressions.
+    # test4 as measured when it was fresh (see the guidelines' results table): floors against regressions.
     assert test["recall"]["telepon"] >= 0.99 and test["recall"]["plat"] is None, test["recall"]  # no plate in test4
     assert test["recall"]["nik"] >= TEST_NIK_RECALL_FLOOR, test["recall"]
     assert test["recall"]["nama"] >= TEST_NAME_RECALL_FLOOR, test["recall"]
@@ -510,7 +511,7 @@ def test_pii_section_reports_test_and_development_figures():
     if "surabaya_mediacenter" not in available_datasets(settings):
         pytest.skip(f"real Surabaya export not found under data_dir={settings.data_dir} (set TRIASE_DATA_DIR)")
     section = pii_section(settings)
-    assert section["test_n_reports"] == 180 and section["dev_n_reports"] == 697  # test4; dev, heldout, test2, test3
+    assert section["test_n_reports"] == 180 and section["dev_n_reports"] == 877  # test5; dev, heldout, test2-test4
     assert section["test_n_email"] == 0 and section["test_recall_email"] is None  # no e-mail in the fresh part
     for prefix in ("test", "dev"):
         assert all(f"{prefix}_recall_{kind}" in section for kind in KINDS)
@@ -553,4 +554,67 @@ def test_fourth_round_name_rules(text, names):
     ],
 )
 def test_fourth_round_rules_leave_non_names_alone(text):
+    assert [s for s in redact_spans(text) if s.kind == "nama"] == []
+
+
+# Fifth round: made-up examples (fictional names) of the rules added then.
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("a/n Yuliana Wibisono alias lanny tan ; NIK berikutnya", ["Yuliana Wibisono", "lanny tan"]),
+        (
+            "Wassalamu'alaikum wr wb\\n\\nDodi Kurniawan & Rina Marlina\\n(Orang tua murid kelas 3)",
+            ["Dodi Kurniawan", "Rina Marlina"],
+        ),
+        ("Terima kasih\\n\\nRegards,\\nFarah Azizah", ["Farah Azizah"]),
+        ("penyampaian kepala sekolah ibu Dra.Sulistyorini kemarin", ["Sulistyorini"]),
+        ("cp : 0812-3456-7890\\n   (Gilang Ramadhan)", ["Gilang Ramadhan"]),
+        ("dapat BLT atas nama ank saya kirana, mohon dicek lagi", ["kirana"]),
+        ("tinggal di kos atas nama saya yudhistira.saya mohon dibantu", ["yudhistira"]),
+        ("putri saya Kirana Ayu, kelas 3", ["Kirana Ayu"]),
+        ("saya dgn Bagas Prasetyo warga Rungkut, mau lapor", ["Bagas Prasetyo"]),
+        ("ini adik saya namax Rendi Saputra... NIK belum muncul", ["Rendi Saputra"]),
+        ("KETUA RT NAMANYA TARNO, ingin mengadukan", ["TARNO"]),
+        ("minta no hp mas dodik tp katanya tidak ada", ["dodik"]),
+        ("1. ibu sumirah tidak mempunyai anak", ["sumirah"]),
+        ("sedangkan nama saya hendrawan pak.mohon ditindak", ["hendrawan"]),
+        (
+            "Calon ada 3 orang.\\n1. Hendra Wijayakusuma\\n2. Agus Triwibowo\\n3. Sutrisno\\n\\nHasil akhir",
+            ["Hendra Wijayakusuma", "Agus Triwibowo"],
+        ),
+        ("PIP anak sy bernama Rafi Pratama langit ramadhan. kok belum cair", ["Rafi Pratama langit ramadhan"]),
+        (
+            "Nama Orang Tua :\\nAyah : BAMBANG SUSENO\\nIbu : LILIK RAHAYU\\nNo. Telp : 081234567890",
+            ["BAMBANG SUSENO", "LILIK RAHAYU"],
+        ),
+        ("ada warga Kedungsari (Hanafi) parkir sembarangan", ["Hanafi"]),
+        ("mbah saya ( Sumirah) dimintai uang", ["Sumirah"]),
+        ("Hormat saya,\\nGuru SD Negeri 5\\n\\nAnindya Prameswari", ["Anindya Prameswari"]),
+        ("rumah milik Om Hartono dan Cik Lenny Susanti.", ["Hartono", "Lenny Susanti"]),
+    ],
+)
+def test_fifth_round_name_rules(text, names):
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ada 2 titik :\\n1. Raya Manukan Adi\\n2. Raya Sambi Arum\\nMohon dibantu",  # a numbered list of streets
+        "apakah tidak ada yang namanya seleksi",  # 'namanya' after a thing, not a person
+        "sawah milik warga namanya Kali Kundang sekarang dipaving",
+        "ada tulisan Parkir Gratis tertanda Polri, tetapi",  # a sign-off word before an institution
+        "Terima kasih\\n\\nRegards",  # the closing word itself
+        "petugas PDAM dong pak biar gak sampai mampet",  # an ordinary word before a negation
+        "ingin mengambil kartu identitas anak saya (KIA) di kelurahan",  # an acronym in brackets
+        "komunitas kami Jaringan Warga Peduli Sosial (Jawapes) terkait",  # 'Warga' in an organisation's name
+        "Selamat Pagi, om swastiastu, dan Salam Kebajikan.",  # a greeting, not a title
+        "saya nunggu smpe 1jam di puskesmas",  # colloquial nasal verbs
+        "sehingga anak saya nunggak spp pak TK",
+        "Selamat Pagi Pak. Salam Kenal Pak Saya mau tanya",
+        "Hormat kami,\\nKetua RT 3\\nKelurahan Sawahan",  # a place under the closing block
+        "saya dgn tetangga sudah lapor ke kelurahan",  # a role after 'saya dgn'
+    ],
+)
+def test_fifth_round_rules_leave_non_names_alone(text):
     assert [s for s in redact_spans(text) if s.kind == "nama"] == []
