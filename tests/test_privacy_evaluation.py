@@ -49,7 +49,7 @@ def test_stratum_selectors_choose_reports_likely_to_hold_personal_data():
 
 
 def test_the_newest_part_is_the_test_part_and_every_earlier_one_development():
-    assert TEST_PART == PARTS[-1] == "test5"
-    assert set(DEVELOPMENT_PARTS) == {"dev", "heldout", "test2", "test3", "test4"}
-    assert annotation_part(155342, "test5") == "test5"
+    assert TEST_PART == PARTS[-1] == "test6"
+    assert set(DEVELOPMENT_PARTS) == {"dev", "heldout", "test2", "test3", "test4", "test5"}
+    assert annotation_part(155342, "test6") == "test6"
     assert annotation_part(155342) in {"dev", "heldout"}  # the first round's rows carry no part

@@ -16,17 +16,18 @@ Matching, per gold span ``g`` of kind ``k``:
 
 Parts of the annotation (``annotation_part``): the first 337 reports are split by id hash
 into ``dev`` and ``heldout``; reports added later carry their part in the file (``"part":
-"test2"``, ``"part": "test3"``, ``"part": "test4"``, ``"part": "test5"``). Each later part was a fresh
-test part when it was added: annotated while the patterns were frozen (``test5`` by an annotator who
-saw neither the rules nor the redactor's output) and scored once. Once scored and its errors read,
-a part joins the ``development`` data. The newest part (:data:`TEST_PART`, now ``test5``) is
-the test part; ``development`` is every earlier part (``dev``, ``heldout``, ``test2``, ``test3``, ``test4``).
+"test2"`` up to ``"part": "test6"``). Each later part was a fresh test part when it was added:
+annotated while the patterns were frozen (``test5`` and ``test6`` by an annotator who saw neither
+the rules nor the redactor's output) and scored once. Once scored and its errors read, a part joins
+the ``development`` data. The newest part (:data:`TEST_PART`, now ``test6``) is
+the test part; ``development`` is every earlier part (``dev``, ``heldout``, ``test2``, ``test3``, ``test4``,
+``test5``).
 :func:`pii_section` is what ``triase evaluate`` reports: the test part first, the
 development figures beside it. Nothing here prints or returns text.
 
     python -m training.evaluate_pii                      # the pii section (test and development)
-    python -m training.evaluate_pii --part development   # all figures of one part (dev, test2, test5, all, ...)
-    python -m training.evaluate_pii --draw test5 7777    # ids and strata of test5 as drawn (test3: 666, test4: 6666)
+    python -m training.evaluate_pii --part development   # all figures of one part (dev, test2, test6, all, ...)
+    python -m training.evaluate_pii --draw test6 88888   # test6 as drawn (test3: 666, test4: 6666, test5: 7777)
 """
 
 import argparse
@@ -65,9 +66,9 @@ ANNOTATIONS = Path("annotations") / "pii_surabaya.jsonl"
 _FULL_COVER = {"nik", "telepon", "email", "plat"}
 _NAME_COVER = 0.5
 
-TEST_PART = "test5"
+TEST_PART = "test6"
 # Every earlier part was read while tuning: development data now.
-DEVELOPMENT_PARTS = ("dev", "heldout", "test2", "test3", "test4")
+DEVELOPMENT_PARTS = ("dev", "heldout", "test2", "test3", "test4", "test5")
 PARTS = (*DEVELOPMENT_PARTS, TEST_PART)
 _PART_CHOICES = (*PARTS, "development", "all")
 
@@ -157,7 +158,7 @@ def _in_part(part: str, name: str) -> bool:
 
 def evaluate_pii(settings: Settings | None = None, part: str = "all") -> dict:
     """Score the redactor on the annotation: ``part`` is one of 'dev', 'heldout', 'test2', 'test3',
-    'test4', 'test5', 'development' (every part before :data:`TEST_PART`) or 'all'.
+    'test4', 'test5', 'test6', 'development' (every part before :data:`TEST_PART`) or 'all'.
 
     With ``part='all'`` the result also carries ``by_part`` with the figures of every part and of
     'development'.
@@ -183,8 +184,8 @@ def pii_section(settings: Settings | None = None) -> dict[str, float | int | Non
     """The ``pii`` section of ``triase evaluate``: recall per kind, precision and counts on the fresh
     test part :data:`TEST_PART` (``test_*``), and the same on the development data, every earlier
     part (``dev_*``), flat so that every figure is a metric. A recall is None when the part holds
-    no span of that kind (no fresh part holds an e-mail address, ``test4`` and ``test5`` no plate: see the
-    guidelines)."""
+    no span of that kind (no fresh part holds an e-mail address, ``test4``, ``test5`` and ``test6`` no
+    plate: see the guidelines)."""
     figures = evaluate_pii(settings, part="all")["by_part"]
     section: dict[str, float | int | None] = {}
     for prefix, name in (("test", TEST_PART), ("dev", "development")):
@@ -221,7 +222,7 @@ STRATUM_SELECTORS: dict[str, Callable[[str], bool]] = {
         or any(m.group(1) not in _NOT_PLATE_LETTERS for m in _PLATE_TOKEN.finditer(t))
     ),
 }
-# test3, test4 and test5: reports per stratum, drawn in this order; then uniformly at random up to the total.
+# test3 to test6: reports per stratum, drawn in this order; then uniformly at random up to the total.
 FRESH_PART_PLAN = (
     ("digits", 25),
     ("email_at", 25),
@@ -278,7 +279,7 @@ def main() -> None:
         "--draw",
         nargs=2,
         metavar=("PART", "SEED"),
-        help="print the ids and strata of a part as drawn (test3: 666, test4: 6666, test5: 7777)",
+        help="print the ids and strata of a part as drawn (test3: 666, test4: 6666, test5: 7777, test6: 88888)",
     )
     args = parser.parse_args()
     if args.draw:
