@@ -81,7 +81,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from models.privacy import _is_ordinary_word
+from models.privacy import is_ordinary_word
 
 __all__ = [
     "REASONS",
@@ -563,7 +563,7 @@ class _Writing:
         capitalised = self.cased[start].isupper() and self.capitals_mark_names
         return (
             capitalised
-            or not _is_ordinary_word(word)
+            or not is_ordinary_word(word)
             or bool(SURABAYA_AREA_PATTERN.match(self.lower, start))
             or self._goes_on_as_a_name(end)
         )
@@ -575,7 +575,7 @@ class _Writing:
         if following:
             return following.group(1) is None or _is_name(following.group(1))
         second = NEXT_WORD.match(self.lower, end)
-        return bool(second) and _is_name(second.group(1)) and not _is_ordinary_word(second.group(1))
+        return bool(second) and _is_name(second.group(1)) and not is_ordinary_word(second.group(1))
 
 
 QUALIFYING_KINDS = frozenset({"gang_number"})
