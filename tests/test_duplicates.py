@@ -12,8 +12,10 @@ import numpy as np
 import pytest
 
 from models.duplicates import (
+    FEATURES,
     DuplicateEntry,
     DuplicateIndex,
+    DuplicateScorer,
     IndexIntegrityError,
     duplicate_text,
     embed,
@@ -21,6 +23,7 @@ from models.duplicates import (
     minhash,
     text_hash,
 )
+from models.duplicates.text import number_words, word_hashes
 from models.embedder import load_embedder
 from service.config import ServiceSettings
 
@@ -68,6 +71,14 @@ def embedded(embedder_dir, report_id, text, hours=0.0, **place) -> DuplicateEntr
 
 def test_exact_hash_ignores_case_punctuation_and_spacing_only():
     assert text_hash("Lampu PJU  mati, mohon diperbaiki!") == text_hash("lampu pju mati mohon diperbaiki")
+
+
+def test_word_hashes_mark_exactly_the_words_with_a_digit():
+    hashes = word_hashes("Paving Gg. 5 RT03 rusak, no 12A")
+    words = hashes[hashes > 0]
+    assert len(words) == 7  # paving gg 5 rt03 rusak no 12a
+    assert number_words(words).tolist() == [False, False, True, True, False, False, True]
+    assert word_hashes("RT03")[0] != word_hashes("rt 03")[0] and word_hashes("RT03")[0] == word_hashes("rt03")[0]
     assert text_hash("lampu pju mati") != text_hash("lampu pju menyala")
 
 
@@ -93,6 +104,39 @@ def test_exact_resubmission_is_found_even_when_its_vector_is_not_near():
     assert found[0].id == "first"
     assert found[0].exact and found[0].near_exact
     assert found[0].text_similarity < 0.3  # the vector path could not have found it
+
+
+def test_an_identical_text_is_a_likely_duplicate_whatever_the_scorer_says_unless_it_is_a_few_words():
+    index = DuplicateIndex(scorer=DuplicateScorer(intercept=-100.0))  # a scorer that flags nothing
+    long_text = "Saluran air di Jl. Ketintang Baru tersumbat sampah, air meluap ke rumah warga"
+    index.add([entry("long", long_text, random_vector(1), -30), entry("short", "PJU padam", random_vector(2), -30)])
+    index.add([entry("reworded", "Saluran Jl. Ketintang Baru tersumbat, air meluap", random_vector(1), -1)])
+    [again] = index.search(entry("again", long_text, random_vector(3)), k=1)
+    assert again.id == "long" and again.exact and again.score == 1.0 and again.likely_duplicate
+    short = {c.id: c for c in index.search(entry("short-again", "pju padam", random_vector(4)), k=3)}["short"]
+    assert short.exact and short.score < 0.01 and not short.likely_duplicate
+
+
+def test_numbers_that_differ_count_against_a_duplicate():
+    """A sender's template for another alley: same words, other numbers. The numbers are common words here
+    (the fillers hold them), so rare-word overlap cannot tell the two candidates apart."""
+    index = DuplicateIndex()
+    index.add([entry(f"n{i}", "paving gang 5 7 rt 3 4 rusak", random_vector(50 + i), -100 - i) for i in range(30)])
+    vector = random_vector(3)
+    index.add(
+        [
+            entry("alley-5", "Mohon paving gang 5 RT 3 rusak", vector, -1, kelurahan="Ketintang"),
+            entry("alley-7", "Mohon paving gang 7 RT 4 rusak", vector, -1, kelurahan="Ketintang"),
+            entry("no-number", "Mohon paving gang kami rusak", vector, -1, kelurahan="Ketintang"),
+        ]
+    )
+    query = entry("new", "Paving gang 5 RT 3 sudah rusak, mohon diperbaiki", vector, kelurahan="Ketintang")
+    agreement = {c: index.pair_features(query, c)[FEATURES.index("number_agreement")] for c in ("alley-5", "alley-7")}
+    assert agreement == {"alley-5": 1.0, "alley-7": -1.0}
+    assert index.pair_features(query, "no-number")[FEATURES.index("number_agreement")] == 0.0  # unknown
+    by_id = {c.id: c for c in index.search(query, k=10)}
+    assert by_id["alley-5"].rare_word_overlap == by_id["alley-7"].rare_word_overlap
+    assert by_id["alley-5"].score > by_id["alley-7"].score
 
 
 def test_near_exact_resubmission_is_found_by_its_shingles():
@@ -339,6 +383,21 @@ def test_threshold_is_the_lowest_score_reaching_the_precision():
     assert threshold_for_precision(scores, labels, 0.8) == 0.5  # 4 of 5 at or above 0.5
     assert threshold_for_precision(scores, labels, 1.0) == 0.7
     assert threshold_for_precision(scores, np.zeros(6, dtype=bool), 0.9) == 1.0
+
+
+def test_threshold_with_a_margin_stops_where_the_precision_is_sure_to_reach_the_target():
+    from training.duplicates import threshold_for_precision, threshold_for_precision_bound
+
+    scores = np.linspace(1.0, 0.01, 100)
+    labels = np.ones(100, dtype=bool)
+    labels[50::5] = False  # precision 1.0 down to the 50th pair, then it sinks to 0.9 at the last
+    queries = np.arange(100)
+    assert threshold_for_precision(scores, labels, 0.9) == pytest.approx(0.01)
+    bound = threshold_for_precision_bound(scores, labels, queries, 0.9)
+    assert 0.01 < bound <= scores[49]  # the clean top half is sure; the sagging tail is not
+    one_query = np.zeros(100)  # a single group: every resample is the sample itself, no margin is needed
+    assert threshold_for_precision_bound(scores, labels, one_query, 0.9) == pytest.approx(0.01)
+    assert threshold_for_precision_bound(scores, np.zeros(100, dtype=bool), queries, 0.9) == 1.0
 
 
 def test_evaluation_says_clearly_when_the_gold_pairs_are_absent(settings, tmp_path):

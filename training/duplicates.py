@@ -6,9 +6,10 @@
   annotated pairs, and a time-ordered replay that searches each query among the reports before it.
 - :func:`fit_duplicate_scorer`: the logistic scorer fitted on the ``dev`` pairs, logged to MLflow.
 
-The shipped coefficients (``models.duplicates.scoring.DEFAULT_COEFFICIENTS``) are the output of
-:func:`fit_duplicate_scorer` on the ``dev`` half of the annotated pairs; running it again reproduces them,
-logs the fit to MLflow and says which likely-duplicate threshold reaches the target precision on dev.
+The shipped coefficients (``models.duplicates.scoring.DEFAULT_COEFFICIENTS``) and the default
+likely-duplicate threshold (setting ``duplicate_likely_threshold``) are the output of
+:func:`fit_duplicate_scorer` on the ``dev`` part of the annotated pairs (the 1,893-pair file, pooling round
+included); running it again reproduces them and logs the fit to MLflow.
 
     python -m training.duplicates          # fit on dev, print coefficients and threshold, log to MLflow
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +37,7 @@ from models.duplicates import (
     duplicate_text,
     embed,
 )
-from models.duplicates.text import normalized_text
+from models.duplicates.text import EXACT_MIN_WORDS, normalized_text
 from models.sentence_vectors import INT8, MAX_TOKENS, PROMPT, embedder_version
 from training import registry
 from training.datasets import DatasetUnavailableError, available_datasets, load_dataset
@@ -45,7 +47,6 @@ log = logging.getLogger(__name__)
 
 GOLD = Path("annotations") / "duplicates.jsonl"
 SOURCES = ("surabaya_mediacenter", "petabencana_jakarta_flood_reports_2017")
-EXACT_MIN_WORDS = 6
 RECIPE_VERSION = 3
 """Bump when the text that is embedded changes, so cached embeddings are recomputed."""
 
@@ -136,14 +137,15 @@ def dataset_entries(name: str, settings: Settings) -> list[DuplicateEntry]:
 
 
 def exact_resubmissions(name: str, settings: Settings) -> dict[str, set[str]]:
-    """Later copy -> ids of its earlier identical copies (normalised text of at least EXACT_MIN_WORDS words)."""
+    """Later copy -> ids of its earlier identical copies (normalised text of at least EXACT_MIN_WORDS distinct
+    words, the index's own rule for a resubmission)."""
     frame = load_dataset(name, settings)
     order = frame.assign(_n=_texts(frame)).sort_values("created_at", kind="stable")
     seen: dict[str, list[str]] = {}
     queries: dict[str, set[str]] = {}
     for report_id, text in zip(order["id"], order["_n"]):
         words = normalized_text(text)
-        if len(words.split()) < EXACT_MIN_WORDS:
+        if len(set(words.split())) < EXACT_MIN_WORDS:
             continue
         if words in seen:
             queries[str(report_id)] = set(seen[words])
@@ -276,10 +278,42 @@ def candidate_features(settings: Settings, part: str = "dev") -> pd.DataFrame:
 def threshold_for_precision(scores: np.ndarray, labels: np.ndarray, target: float) -> float:
     """The lowest score threshold whose precision on (scores, labels) reaches `target` (1.0 if none does)."""
     order = np.argsort(-scores, kind="stable")
-    hits = np.cumsum(labels[order])
-    precision = hits / np.arange(1, len(order) + 1)
-    ok = np.nonzero(precision >= target)[0]
-    return float(scores[order][ok[-1]]) if len(ok) else 1.0
+    precision = np.cumsum(labels[order]) / np.arange(1, len(order) + 1)
+    return _lowest_score_where(scores[order], precision >= target)
+
+
+def threshold_for_precision_bound(
+    scores: np.ndarray,
+    labels: np.ndarray,
+    groups: np.ndarray,
+    target: float,
+    confidence: float = 0.95,
+    n_resamples: int = 1000,
+    random_state: int = 0,
+) -> float:
+    """The lowest score threshold whose precision reaches `target` at the lower end of a one-sided
+    `confidence` bootstrap interval (1.0 if none does).
+
+    The bootstrap draws whole `groups` (queries): the pairs of one query share its text, so they are not
+    independent evidence. A threshold whose point estimate just reaches the target misses it on fresh pairs
+    about half the time; this one leaves a margin for the estimation error."""
+    order = np.argsort(-scores, kind="stable")
+    _, group_of = np.unique(np.asarray(groups)[order], return_inverse=True)
+    n_groups = group_of.max() + 1 if len(group_of) else 0
+    rng = np.random.default_rng(random_state)
+    draws = rng.multinomial(n_groups, np.full(n_groups, 1 / max(n_groups, 1)), size=n_resamples)[:, group_of]
+    flagged = np.cumsum(draws, axis=1)
+    hits = np.cumsum(draws * labels[order], axis=1)
+    precision = np.where(flagged > 0, hits / np.maximum(flagged, 1), np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a top pair no resample drew: all NaN, never passes
+        lower = np.nanquantile(precision, 1 - confidence, axis=0)
+    return _lowest_score_where(scores[order], lower >= target)
+
+
+def _lowest_score_where(sorted_scores: np.ndarray, passing: np.ndarray) -> float:
+    ok = np.nonzero(passing)[0]
+    return float(sorted_scores[ok[-1]]) if len(ok) else 1.0
 
 
 def ranking_recall(frame: pd.DataFrame, scores: np.ndarray, k: int) -> float:
@@ -308,13 +342,19 @@ def _fit(frame: pd.DataFrame, C: float) -> DuplicateScorer:
 
 
 def fit_duplicate_scorer(
-    settings: Settings | None = None, C: float = 1.0, folds: int = 5, log_to_mlflow: bool = True
+    settings: Settings | None = None,
+    C: float = 1.0,
+    folds: int = 5,
+    confidence: float = 0.95,
+    log_to_mlflow: bool = True,
 ) -> dict:
     """Fit the scorer on the dev part and choose the likely-duplicate threshold there.
 
-    The threshold is the lowest score whose precision on the annotated dev pairs reaches the target
-    precision, judged on out-of-fold scores (folds grouped by query), so it is not tuned on pairs the model
-    was fitted on. Returns the coefficients, the threshold and the out-of-fold dev figures.
+    The threshold is the lowest score at which the precision on the annotated dev pairs reaches the target
+    precision with `confidence` (:func:`threshold_for_precision_bound`), judged on out-of-fold scores (folds
+    grouped by query), so it is not tuned on pairs the model was fitted on. Returns the coefficients, the
+    threshold (and the lower one where the point estimate alone reaches the target) and the out-of-fold dev
+    figures at the threshold.
     """
     from sklearn.model_selection import GroupKFold
 
@@ -327,12 +367,16 @@ def fit_duplicate_scorer(
         out_of_fold[test] = scorer.probability(frame.iloc[test][list(FEATURES)].to_numpy())
     annotated = frame["label"].notna().to_numpy()
     truth = frame["label"].to_numpy()[annotated] == 1
-    threshold = threshold_for_precision(out_of_fold[annotated], truth, settings.duplicate_target_precision)
+    target = settings.duplicate_target_precision
+    threshold = threshold_for_precision_bound(
+        out_of_fold[annotated], truth, frame["query_id"].to_numpy()[annotated], target, confidence
+    )
     likely = out_of_fold[annotated] >= threshold
     scorer = _fit(frame[trainable], C)
     result = {
         **scorer.to_dict(),
         "threshold": round(threshold, 4),
+        "threshold_point_estimate": round(threshold_for_precision(out_of_fold[annotated], truth, target), 4),
         "dev_precision": float((likely & truth).sum() / max(likely.sum(), 1)),
         "dev_recall": float((likely & truth).sum() / max(truth.sum(), 1)),
         "dev_recall_at_1": ranking_recall(frame, out_of_fold, 1),
@@ -351,7 +395,8 @@ def fit_duplicate_scorer(
                     "folds": folds,
                     "unlabelled_weight": UNLABELLED_WEIGHT,
                     "features": ",".join(FEATURES),
-                    "target_precision": settings.duplicate_target_precision,
+                    "target_precision": target,
+                    "threshold_confidence": confidence,
                     "near_exact_threshold": settings.duplicate_near_exact_threshold,
                 }
             )

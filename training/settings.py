@@ -67,7 +67,7 @@ class Settings(BaseSettings):
         description="Inverse regularisation strength C of the learned vagueness scorer's logistic regression.",
     )
     duplicate_likely_threshold: float = Field(
-        default=0.586,
+        default=0.602,
         ge=0,
         le=1,
         description="A duplicate candidate scoring at least this is a likely duplicate (and joins the report's "

@@ -12,8 +12,10 @@ carries it:
    rank below same-text-elsewhere.
 
 Candidates outside the query category's time window, or (when both have points) outside its radius, are
-dropped; the rest are scored by :class:`DuplicateScorer` and the best `k` returned. The index keeps vectors,
-hashes, MinHash signatures and word hashes, never text.
+dropped; the rest are scored by :class:`DuplicateScorer` and the best `k` returned. An exact resubmission of
+at least ``EXACT_MIN_WORDS`` distinct words scores 1 whatever the scorer says, so it ranks first and is a
+likely duplicate however the scorer is refitted. The index keeps vectors, hashes, MinHash signatures and word
+hashes, never text.
 """
 
 from __future__ import annotations
@@ -37,19 +39,22 @@ from models.duplicates.lookup import KeyLookup
 from models.duplicates.scoring import FEATURES, DuplicateCandidate, DuplicateScorer, evidence_features
 from models.duplicates.text import (
     BANDS,
+    EXACT_MIN_WORDS,
     MAX_WORDS,
     NUM_PERM,
     band_keys,
     duplicate_text,
     minhash,
+    number_words,
     text_hash,
     word_hashes,
 )
 from models.duplicates.vectors import VectorStore, inner_products
 from models.location import name_key
 
-FORMAT_VERSION = 3
-"""3: per-token 8-bit sentence vectors; 2: per-batch 8-bit, 128 tokens, as the category model reads them; 1: float,
+FORMAT_VERSION = 5
+"""5: word hashes mark numbers and the stored scorer has number_agreement (4, a reverted feature's, is skipped);
+3: per-token 8-bit sentence vectors; 2: per-batch 8-bit, 128 tokens, as the category model reads them; 1: float,
 1000 characters."""
 WORD_COUNT_BUCKETS = 1 << 22
 """Document-frequency counters for word hashes (16 MB): enough that collisions rarely merge two rare words."""
@@ -143,6 +148,7 @@ class _Evidence:
     distance_m: np.ndarray
     same_kelurahan: np.ndarray
     same_category: np.ndarray
+    number_overlap: np.ndarray
     radius_m: float
     scores: np.ndarray | None = None
 
@@ -157,6 +163,7 @@ class _Evidence:
             self.distance_m,
             self.radius_m,
             self.same_category,
+            self.number_overlap,
         )
 
 
@@ -451,19 +458,25 @@ class DuplicateIndex:
         if not len(rows):
             return None
         exact = self._exact.keys[rows, 0] == np.uint64(entry.text_hash)
+        words = np.asarray(entry.words, dtype=np.uint32)
         evidence = _Evidence(
             rows=rows,
             text_similarity=np.clip(inner_products(self._store.vectors[rows], _unit(entry.vector)), -1.0, 1.0),
             lexical_similarity=(self._signatures[rows] == np.asarray(entry.signature, dtype=np.uint32)).mean(axis=1),
-            rare_word_overlap=self._rare_word_overlap(np.asarray(entry.words, dtype=np.uint32), rows),
+            rare_word_overlap=self._rare_word_overlap(words, rows),
             exact=exact,
             hours_apart=np.abs(hours),
             distance_m=distance,
             same_kelurahan=self._same(self._kelurahan[rows], self._kelurahan_codes, _kelurahan_key(entry.kelurahan)),
             same_category=self._same(self._category[rows], self._category_codes, entry.category),
+            number_overlap=self._number_overlap(words, rows),
             radius_m=radius,
         )
-        evidence.scores = (self.scorer or DuplicateScorer()).probability(evidence.features)
+        scores = (self.scorer or DuplicateScorer()).probability(evidence.features)
+        # The hash path finds an identical resubmission cheaply; it must not depend on how the scorer weighs
+        # lexical against vector similarity, which the annotated pairs (no identical texts) cannot teach it.
+        resubmission = exact & (np.count_nonzero(words) >= EXACT_MIN_WORDS)
+        evidence.scores = np.where(resubmission, 1.0, scores)
         return evidence
 
     def _candidate(self, evidence: _Evidence, i: int) -> DuplicateCandidate:
@@ -494,12 +507,15 @@ class DuplicateIndex:
         A word is rare when at most RARE_WORD_SHARE of the indexed reports (and at least RARE_WORD_MIN)
         contain it; counts are kept per hash bucket, so a collision can only make a word look commoner."""
         limit = max(RARE_WORD_MIN, RARE_WORD_SHARE * self._size)
-        query = words[(words > 0) & (self._word_counts[words % WORD_COUNT_BUCKETS] <= limit)]
         candidates = self._words[rows]
         rare = (candidates > 0) & (self._word_counts[candidates % WORD_COUNT_BUCKETS] <= limit)
-        shared = (rare & np.isin(candidates, query)).sum(axis=1)
-        smaller = np.minimum(rare.sum(axis=1), len(query))
-        return np.where(smaller > 0, shared / np.maximum(smaller, 1), 0.0)
+        query_rare = (words > 0) & (self._word_counts[words % WORD_COUNT_BUCKETS] <= limit)
+        return np.nan_to_num(_overlap_of_fewer(words[query_rare], candidates, rare))
+
+    def _number_overlap(self, words: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Per row: shared words with a digit over those of the side that has fewer (NaN if either has none)."""
+        candidates = self._words[rows]
+        return _overlap_of_fewer(words[number_words(words)], candidates, number_words(candidates))
 
     @staticmethod
     def _same(codes: np.ndarray, vocabulary: dict[str, int], name: str | None) -> np.ndarray:
@@ -617,6 +633,14 @@ class DuplicateIndex:
         per_row = sum(getattr(self, f"_{name}")[:1].nbytes for name in self._ARRAYS)
         shared = self._store.nbytes + self._exact.nbytes + self._bands.nbytes + self._word_counts.nbytes
         return self._size * per_row + shared
+
+
+def _overlap_of_fewer(query: np.ndarray, candidates: np.ndarray, counted: np.ndarray) -> np.ndarray:
+    """Per row of `candidates`: its `counted` words found in `query`, over the count of the side with fewer
+    (so a later report that adds detail still overlaps fully); NaN when either side has none."""
+    shared = (counted & np.isin(candidates, query)).sum(axis=1)
+    fewer = np.minimum(counted.sum(axis=1), len(query))
+    return np.where(fewer > 0, shared / np.maximum(fewer, 1), np.nan)
 
 
 def _sha256(path: Path) -> str:

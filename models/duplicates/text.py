@@ -9,7 +9,9 @@ case-folded, word characters only) are equal, compared through a 64-bit hash. Tw
   the vector search returns;
 - the hashes of the report's first words, so the index can tell how many of the *rare* words (street and
   building names, house numbers, RT/RW) two reports share: the e5 vectors of two "PJU mati" reports from
-  different streets are nearly equal, their rare words are not.
+  different streets are nearly equal, their rare words are not. The top bit of a word's hash marks a word
+  with a digit, so the index can also compare the *numbers* (house, alley, RT/RW): one sender's template
+  filed for two alleys differs in little more than a number, which is common and so no rare word.
 """
 
 from __future__ import annotations
@@ -31,8 +33,14 @@ BANDS = 16
 SHINGLE_CHARS = 4
 MAX_WORDS = 64
 """Distinct words kept per report (the first ones: the problem and its place come first), as 32-bit hashes."""
+NUMBER_BIT = np.uint32(1 << 31)
+"""Set in the hash of a word with a digit, clear in every other word's hash."""
+EXACT_MIN_WORDS = 6
+"""Distinct words an identical text needs to be a resubmission by itself: shorter texts such as "pju padam"
+recur from different people."""
 
 _WORDS = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
 _rng = np.random.default_rng(20240601)  # fixed: signatures must stay comparable across processes and saves
 _MULTIPLIERS = _rng.integers(1, 2**63, NUM_PERM, dtype=np.uint64) | np.uint64(1)
 _OFFSETS = _rng.integers(0, 2**63, NUM_PERM, dtype=np.uint64)
@@ -91,12 +99,20 @@ def minhash(text: str) -> np.ndarray:
 
 
 def word_hashes(text: str) -> np.ndarray:
-    """Hashes (uint32, never 0) of the first MAX_WORDS distinct words of the normalised text, 0-padded."""
+    """Hashes (uint32, never 0) of the first MAX_WORDS distinct words of the normalised text, 0-padded;
+    NUMBER_BIT is set exactly in the hashes of words with a digit."""
     words = list(dict.fromkeys(normalized_text(text).split()))[:MAX_WORDS]
     hashes = np.zeros(MAX_WORDS, dtype=np.uint32)
     for i, word in enumerate(words):
-        hashes[i] = int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=4).digest(), "little") or 1
+        digest = int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=4).digest(), "little")
+        digest &= int(NUMBER_BIT) - 1
+        hashes[i] = (digest | int(NUMBER_BIT) if _DIGIT.search(word) else digest) or 1
     return hashes
+
+
+def number_words(hashes: np.ndarray) -> np.ndarray:
+    """Which of :func:`word_hashes` (any shape) are words with a digit."""
+    return (np.asarray(hashes, dtype=np.uint32) & NUMBER_BIT) > 0
 
 
 def band_keys(signatures: np.ndarray) -> np.ndarray:
