@@ -185,13 +185,13 @@ def test_fit_on_development_beats_trivial_baselines_on_the_test_part(surabaya_av
         annotated = annotated_reports(settings)
     except VagueDataUnavailableError as exc:
         pytest.skip(str(exc))
-    test = annotated[annotated["part"] == "test3"]
-    assert len(test) >= 200 and not set(test["id"]) & set(annotated.loc[annotated["part"] != "test3", "id"])
+    test = annotated[annotated["part"] == "test4"]
+    assert len(test) >= 200 and not set(test["id"]) & set(annotated.loc[annotated["part"] != "test4", "id"])
     share_vague = (test["label"] == "vague").mean()
     flag_everything_f1 = 2 * share_vague / (1 + share_vague)
     for mode in ("learned", "rules"):
         _, metrics = fit_vague_scorer(settings, part="development", mode=mode, log_run=False, annotated=annotated)
-        assert metrics["evaluated_on"] == "test3" and metrics["n"] == len(test)
+        assert metrics["evaluated_on"] == "test4" and metrics["n"] == len(test)
         assert metrics["n_train"] == len(annotated) - len(test)
         assert metrics["f1"] >= flag_everything_f1 + 0.25, (mode, metrics["f1"], flag_everything_f1)
         assert metrics["precision"] >= 0.7 and metrics["recall"] >= 0.6

@@ -6,16 +6,17 @@ at fit time, loaded (and PII-masked) by :func:`training.datasets.load_dataset`; 
 absent, :class:`VagueDataUnavailableError` says so and the service falls back to the rules
 (:func:`shipped_scorer`).
 
-The annotation has five parts. ``dev`` and ``heldout`` (650 reports) were read while the cues and
-rules were first written; ``test`` (260 reports) was the held-out part of the second round and
-``test2`` (260 reports) that of the third round; once scored, the errors of each were read for the
-next round. Together these 1,170 reports are the development data (:data:`DEVELOPMENT_PARTS`);
-``test3`` (260 reports, drawn with a fresh seed and labelled by an annotator who never saw the
-scorer's cues or output) is the held-out part (:data:`TEST_PART`).
+The annotation has six parts. ``dev`` and ``heldout`` (650 reports) were read while the cues and
+rules were first written; ``test`` (260 reports) was the held-out part of the second round,
+``test2`` (260 reports) that of the third round and ``test3`` (260 reports) that of the fourth
+round; once scored, the errors of each were read for the next round. Together these 1,430 reports
+are the development data (:data:`DEVELOPMENT_PARTS`); ``test4`` (260 reports, drawn with a fresh
+seed and labelled by an annotator who never saw the scorer's cues or output) is the held-out part
+(:data:`TEST_PART`).
 
 Three uses:
 
-- the reported figure: fit on the development parts, score the ``test3`` part
+- the reported figure: fit on the development parts, score the ``test4`` part
   (``fit_vague_scorer(settings, part="development")``, also :mod:`training.evaluate_vague`);
 - the development figure beside it: stratified 5-fold cross-validation on the development parts
   (:func:`cross_validate_vague`); the cues were written while reading these reports, so it is
@@ -61,9 +62,9 @@ log = logging.getLogger(__name__)
 
 ANNOTATIONS = Path("annotations") / "vague.jsonl"
 DATASET_OF_PREFIX = {"sby-": "surabaya_mediacenter", "pb-": "petabencana_jakarta_flood_reports_2017"}
-DEVELOPMENT_PARTS = ("dev", "heldout", "test", "test2")
+DEVELOPMENT_PARTS = ("dev", "heldout", "test", "test2", "test3")
 """Annotation parts read while the scorer was written: development data, never a test."""
-TEST_PART = "test3"
+TEST_PART = "test4"
 """Annotation part drawn and labelled after the scorer was frozen: the held-out figures."""
 CV_FOLDS = 5
 CV_SEED = 0
@@ -77,7 +78,7 @@ class VagueDataUnavailableError(DatasetUnavailableError):
 def load_vague_annotations(settings: Settings | None = None) -> pd.DataFrame:
     """The annotation as a frame: id, stratum, part, label, reasons (list, empty if actionable).
 
-    ``part`` is 'dev', 'heldout', 'test' or 'test2' (development data) or 'test3' (the held-out part)."""
+    ``part`` is 'dev', 'heldout', 'test', 'test2' or 'test3' (development data) or 'test4' (the held-out part)."""
     settings = settings or get_settings()
     with open(Path(settings.assets_dir) / ANNOTATIONS, encoding="utf-8") as f:
         rows = [json.loads(line) for line in f if line.strip()]
@@ -203,9 +204,9 @@ def fit_vague_scorer(
 ) -> tuple[VaguenessScorer, dict[str, Any]]:
     """Fit a scorer on the annotation's ``part`` ('development' or 'all') and measure it.
 
-    With ``part='development'`` (the ``dev``, ``heldout``, ``test`` and ``test2`` parts) the metrics are
-    the ``test3`` figures (the reported ones); with ``part='all'`` (the shipped scorer) they are the fit on its
-    own training labels, marked ``evaluated_on='training labels'``. ``mode`` overrides
+    With ``part='development'`` (the ``dev``, ``heldout``, ``test``, ``test2`` and ``test3`` parts) the
+    metrics are the ``test4`` figures (the reported ones); with ``part='all'`` (the shipped scorer) they are the fit
+    on its own training labels, marked ``evaluated_on='training labels'``. ``mode`` overrides
     ``settings.vague_mode``. Logs one MLflow run (nested when a run is active) unless ``log_run``
     is false. ``annotated`` is the frame of :func:`annotated_reports`, when the caller has
     already loaded it.
@@ -292,7 +293,7 @@ def shipped_scorer(settings: Settings | None = None) -> tuple[VaguenessScorer, d
     scorer, _ = fit_vague_scorer(settings, part="all", mode=mode, log_run=False, annotated=annotated)
     metadata = {
         "mode": mode,
-        "trained_on": "all annotated reports (dev + heldout + test + test2 + test3)",
+        "trained_on": "all annotated reports (dev + heldout + test + test2 + test3 + test4)",
         "threshold": scorer.threshold,
         "test_of_development_fit": {k: tested[k] for k in ("precision", "recall", "f1", "n")},
     }
