@@ -318,3 +318,44 @@ def test_a_flooded_road_is_a_flood_observation():
 def test_youths_gathering_at_night_need_a_place():
     assert rule_reasons(detect_cues("Anak muda nongkrong tiap malam sampai subuh, berisik")) == ["no_location"]
     assert rule_reasons(detect_cues("Anak muda nongkrong tiap malam di RT 3 RW 5 Sumberjati, berisik")) == []
+
+
+def test_rain_dates_no_flood_and_a_flood_whenever_it_rains_only_restates_the_category():
+    assert rule_reasons(detect_cues("Banjir karena hujan deras dari subuh", has_point=True)) == ["no_problem"]
+    assert rule_reasons(detect_cues("Banjir tiap hujan", has_point=True)) == ["no_problem"]
+    assert rule_reasons(detect_cues("Banjir sejak subuh karena hujan deras", has_point=True)) == []
+    assert rule_reasons(detect_cues("Jalan tergenang tiap hujan", has_point=True)) == []
+
+
+def test_with_a_point_a_place_and_not_yet_receded_is_a_place_and_the_category():
+    assert rule_reasons(detect_cues("Di komplek Griya Sumberjati pagi ini masih belum surut", has_point=True)) == []
+    assert rule_reasons(detect_cues("Pagi ini masih belum surut", has_point=True)) == ["no_problem"]
+
+
+def test_water_standing_on_a_road_names_what_is_flooded():
+    assert rule_reasons(detect_cues("Air masih menggenang jalan", has_point=True)) == []
+    assert rule_reasons(detect_cues("Air masih ada", has_point=True)) == ["no_problem"]
+
+
+def test_a_count_of_lamps_is_no_street_number():
+    counted = "Mohon pemasangan lampu penerangan dengan rincian 10 titik"
+    assert rule_reasons(detect_cues(counted)) == ["no_location"]
+    assert rule_reasons(detect_cues("Mohon pemasangan lampu penerangan di Sumberjati 10")) == []
+
+
+def test_a_place_head_may_be_the_name_of_the_head_before_it():
+    assert detect_cues("pintu air waduk Sumberjati rusak").has_location
+    assert not detect_cues("pintu air waduk rusak").has_location
+
+
+def test_aid_never_received_is_a_stated_own_case():
+    assert rule_reasons(detect_cues("saya belum pernah dapat bantuan")) == []
+    assert rule_reasons(detect_cues("Parkir liar di gang sampai jalan tidak dapat dilalui")) == ["no_location"]
+
+
+def test_karaoke_and_loud_exhausts_need_a_place_and_e_peken_is_an_own_case():
+    assert rule_reasons(detect_cues("Warkop karaoke sampai jam 12 malam, sangat mengganggu")) == ["no_location"]
+    assert rule_reasons(detect_cues("Warkop karaoke di Jl. Sumberjati 12 sampai jam 12 malam, sangat mengganggu")) == []
+    assert rule_reasons(detect_cues("knalpot brong tiap malam mengganggu")) == ["no_location"]
+    assert detect_cues("sudah masuk e-peken tapi belum ada kelanjutannya").own_case_topics
+    assert not detect_cues("sudah masuk tapi belum ada kelanjutannya").own_case_topics
