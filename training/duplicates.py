@@ -47,8 +47,6 @@ log = logging.getLogger(__name__)
 
 GOLD = Path("annotations") / "duplicates.jsonl"
 SOURCES = ("surabaya_mediacenter", "petabencana_jakarta_flood_reports_2017")
-RECIPE_VERSION = 3
-"""Bump when the text that is embedded changes, so cached embeddings are recomputed."""
 
 
 class DuplicatesUnavailableError(FileNotFoundError):
@@ -69,15 +67,17 @@ def load_gold(settings: Settings) -> pd.DataFrame:
 # ---------------------------------------------------------------------------- embeddings and entries
 
 
-def _cache_path(name: str, frame: pd.DataFrame, settings: Settings) -> Path:
+def _cache_path(name: str, texts: list[str], settings: Settings) -> Path:
+    # Keyed by the embedded texts themselves (as a digest): they change with the export, and also with the
+    # PII masking applied on load and the title/text joining, neither of which a version number would track.
+    texts_digest = hashlib.sha256("\x00".join(texts).encode()).hexdigest()
     recipe = {
         "dataset": name,
-        "table_sha256": frame.attrs.get("manifest_sha256"),
+        "texts_sha256": texts_digest,
         "vectors": embedder_version(),
         "prompt": PROMPT,
         "max_tokens": MAX_TOKENS,
         "int8": INT8,
-        "recipe": RECIPE_VERSION,
     }
     key = hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
     return Path(settings.home) / "cache" / "duplicates" / f"{name}-{key}"
@@ -85,7 +85,8 @@ def _cache_path(name: str, frame: pd.DataFrame, settings: Settings) -> Path:
 
 def dataset_vectors(name: str, frame: pd.DataFrame, settings: Settings) -> np.ndarray:
     """Embeddings of every report of `frame` (row order), from the cache or computed once and cached."""
-    path = _cache_path(name, frame, settings)
+    texts = _texts(frame)
+    path = _cache_path(name, texts, settings)
     ids = [str(i) for i in frame["id"]]
     try:
         cached_ids = json.loads((path / "ids.json").read_text())
@@ -95,7 +96,7 @@ def dataset_vectors(name: str, frame: pd.DataFrame, settings: Settings) -> np.nd
     except (OSError, ValueError):
         pass
     log.info("embedding %d reports of %s (cached afterwards in %s)", len(frame), name, path)
-    vectors = embed(_texts(frame), settings.embedder_dir)
+    vectors = embed(texts, settings.embedder_dir)
     path.mkdir(parents=True, exist_ok=True)
     np.save(path / "vectors.npy", vectors, allow_pickle=False)
     (path / "ids.json").write_text(json.dumps(ids))

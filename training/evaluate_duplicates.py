@@ -8,12 +8,13 @@ filed at or before it, then added, as the service would see them):
   one in the top k. precision/recall: the likely-duplicate decision on every annotated pair (a pair outside
   the window or radius is "not likely"). Reported on the ``heldout`` part; the scorer was fitted on ``dev``.
 - ``duplicates_exact``: natural identical resubmissions: a report whose normalised text (at least
-  ``EXACT_MIN_WORDS`` words; shorter texts such as "pju padam" recur from different people) equals an
+  ``EXACT_MIN_WORDS`` distinct words; shorter texts such as "pju padam" recur from different people) equals an
   earlier one's. recall@k: an earlier copy is in the top k. precision: share of queries whose top candidate
   is flagged likely where that candidate is a copy; recall: share whose top candidate is a copy and flagged.
 
 Embeddings of the datasets take minutes on two cores, so they are cached under ``home``/cache/duplicates,
-keyed by the export's sha256, the embedder's weights and the embedding recipe. Nothing here prints text.
+keyed by a digest of the embedded (masked) texts, the embedder's weights and the encoding settings. Nothing
+here prints text.
 
     python -m training.evaluate_duplicates          # JSON with both sections
 """
