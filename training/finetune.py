@@ -8,15 +8,15 @@ reports: the fine-tuned model alone, averaged with the TF-IDF SVM, and averaged 
 model (`shipped`: the SVM averaged with the e5 head). One MLflow run, tagged like `triase select`'s
 runs (stage `model-selection`).
 
-On two cores a training pass through all twelve layers runs at about 12 texts/s, so one epoch
-over the 8,000 training reports takes longer than the 15 minutes the whole model may train in.
-The lower layers are therefore frozen and computed once (float, unpadded), and only the top
-layers train; that makes an epoch about 4 minutes with `top_layers=4`.
+On two cores, training the top four layers runs at about 47 texts/s (170 s an epoch over the 8,016
+training reports); all twelve would take three times as long, so three epochs alone would exceed the 15
+minutes the whole model may train in. The lower layers are therefore frozen and computed once (float,
+unpadded), and only the top layers train.
 
-Result on Surabaya (2026-11-29, 48 categories, `--top-layers 4 --epochs 3`, about 12 minutes of
-fine-tuning): validation macro-F1 0.361 for the fine-tuned model alone, against 0.462 for the SVM and
-0.490 for the shipped model; averaged with the shipped model (weight 0.3 or 0.5) it lowers macro-F1 to
-0.480 / 0.482 and worsens calibration, so `triase train` does not use it.
+Result on Surabaya (2026-11-29, 48 categories, `--top-layers 4 --epochs 3`, 889 s for the fine-tuning
+and its predictions): validation macro-F1 0.361 for the fine-tuned model alone, against 0.462 for the
+SVM and 0.490 for the shipped model; averaged with the shipped model (weight 0.3 or 0.5) it lowers
+macro-F1 to 0.480 / 0.482 and worsens calibration, so `triase train` does not use it.
 
     python -m training.finetune [--top-layers 4] [--epochs 3] [--rare fold]
 """
