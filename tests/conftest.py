@@ -26,6 +26,12 @@ SHARED_EMBEDDER_DIR = ServiceSettings().embedder_dir
 """Every test home shares one converted embedder: converting it takes a minute."""
 
 
+@pytest.fixture(scope="session")
+def shared_embedder_dir() -> str:
+    """The converted embedder every test shares (see SHARED_EMBEDDER_DIR)."""
+    return str(SHARED_EMBEDDER_DIR)
+
+
 def make_settings(home, **overrides) -> ServiceSettings:
     return ServiceSettings(home=home, embedder_cache_dir=SHARED_EMBEDDER_DIR, **overrides)
 
