@@ -21,7 +21,10 @@ PJU = {
     "category": "Jalan Rusak dan Berlubang",
     "kelurahan": "Kertajaya",
 }
-TREE = {"id": "q-tree-1", "text": "Pohon besar di depan SDN Ketabang 1 dahannya hampir kena kabel listrik, mohon dipangkas"}
+TREE = {
+    "id": "q-tree-1",
+    "text": "Pohon besar di depan SDN Ketabang 1 dahannya hampir kena kabel listrik, mohon dipangkas",
+}
 WATER = {"id": "q-pdam-1", "text": "Air PDAM mati sejak pagi, tidak ada pemberitahuan", "category": "PDAM"}
 
 
