@@ -508,10 +508,12 @@ def _is_chat_abbreviation(word: str) -> bool:
     "sudh", "prnah"): at most one letter in four a vowel, and the consonants those of a dictionary or
     stop word. Names keep their vowels; the abbreviated name parts ("moch", "muh") are exempt."""
     low = word.lower()
-    if len(low) < 3 or low in _GIVEN_NAMES_THAT_ARE_WORDS or low in _COMMON_NAME_PARTS or is_ordinary_word(low):
+    if len(low) < 3 or low in _GIVEN_NAMES_THAT_ARE_WORDS or low in _COMMON_NAME_PARTS:
         return False
     vowels = sum(c in "aeiou" for c in low)
-    return vowels <= len(low) / 4 and _consonant_skeleton(low) in _consonant_skeletons()
+    # The dictionary check (a stemmer run) comes last: it is the costly one, and `_is_word_not_name` has
+    # usually just made it.
+    return vowels <= len(low) / 4 and _consonant_skeleton(low) in _consonant_skeletons() and not is_ordinary_word(low)
 
 
 def _is_word_not_name(word: str) -> bool:
