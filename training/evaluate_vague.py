@@ -1,8 +1,8 @@
 """How well the vague flag agrees with the hand annotation: the test part, development figures beside.
 
-The scorer is fitted on the development parts (``dev`` + ``heldout`` + ``test``, 910 reports) of
-``<assets_dir>/annotations/vague.jsonl`` and scored on the ``test2`` part, which was drawn and
-labelled after the third-round scorer was frozen (see :mod:`training.vague` and the guidelines). Beside it,
+The scorer is fitted on the development parts (``training.vague.DEVELOPMENT_PARTS``) of
+``<assets_dir>/annotations/vague.jsonl`` and scored on the test part (``training.vague.TEST_PART``), which
+was drawn and labelled after the scorer was frozen (see :mod:`training.vague` and the guidelines). Beside it,
 ``development`` gives the stratified 5-fold cross-validated figures on the development parts,
 where the cues were written (an optimistic figure). Nothing here prints or returns report text.
 The configured mode (``TRIASE_VAGUE_MODE``, ``auto`` = learned where the real exports are
@@ -29,7 +29,7 @@ DEVELOPMENT_SUMMARY = ("precision", "recall", "f1", "n", "n_vague", "folds", "pa
 def evaluate_vague(settings: Settings | None = None, log_run: bool = False) -> dict[str, Any]:
     """Test-part precision, recall and F1 of the vague flag, per reason and per stratum.
 
-    Keys: ``precision``, ``recall``, ``f1``, ``threshold``, ``mode``, ``evaluated_on`` ('test2'),
+    Keys: ``precision``, ``recall``, ``f1``, ``threshold``, ``mode``, ``evaluated_on`` (the test part),
     ``n_test``, ``n_vague``, ``reason_flag_recall`` / ``reason_recall`` / ``reason_precision``
     (per reason code), ``by_stratum``, ``development`` (cross-validated figures on the
     development parts), and ``rules`` (the same figures of the rules mode). Raises
