@@ -845,7 +845,7 @@ _PREVIOUS_NUMBERED_NAME = re.compile(rf"(?:^|\n){_NUMBERED_NAME_LINE}\r?\n$")
 
 def _looks_like_full_name(text: str, start: int, end: int) -> bool:
     words = [w.rstrip(".") for w in text[start:end].split()]
-    if any(w.lower() in _STOP or w.lower() in _ORGANISATION_WORDS or w.lower() in _PUBLIC_FIGURES for w in words):
+    if any(w.lower() in _NEVER_NAME_WORDS for w in words):
         return False
     return not all(is_ordinary_word(w) for w in words)
 
@@ -913,6 +913,8 @@ _ORGANISATION_WORDS = frozenset(
     taman resto restoran kantor lpmk pkk kelurahan kecamatan kampung perumahan perum jl jln jalan raya gg gang
     """.split()
 )
+# Words never part of a person's name in a bracket, list or signature, whatever their case.
+_NEVER_NAME_WORDS = _STOP | _PUBLIC_FIGURES | _ORGANISATION_WORDS
 _FIELD_TOKEN = re.compile(r"[A-Za-z][A-Za-z'`]*\.?")
 
 
@@ -1161,9 +1163,7 @@ _NAME_ROLE_PAREN = re.compile(
 
 def _role_paren_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     words = [w.lower().rstrip(".") for w in match.group(1).split()]
-    if len(match.group(1)) >= 3 and not any(
-        w in _STOP or w in _PUBLIC_FIGURES or w in _ORGANISATION_WORDS for w in words
-    ):
+    if len(match.group(1)) >= 3 and not any(w in _NEVER_NAME_WORDS for w in words):
         yield match.span(1)
 
 
@@ -1245,7 +1245,7 @@ def _before_degree_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple
     kept: list[str] = []
     for word in reversed(text[s:e].split()):  # what follows the last stop word: "kepada Budi Santoso S.Pd"
         low = word.lower().rstrip(".")
-        if low in _STOP or low in _DEGREES or low in _PUBLIC_FIGURES or low in _ORGANISATION_WORDS:
+        if low in _NEVER_NAME_WORDS or low in _DEGREES:
             break
         kept.append(word)
     if not kept or _PLACE_BEFORE.search(_before(text, s, 25)) or _NOT_PERSON_BEFORE.search(_before(text, s, 20)):
