@@ -8,7 +8,15 @@ from models.report import Report
 from models.triage import TriageModel
 from training import registry
 from training.datasets import load_dataset
+from training.settings import Settings
 from training.train import train
+
+
+def test_a_relative_home_gives_an_absolute_store(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(home=".triase")
+    assert settings.home == tmp_path / ".triase"
+    assert settings.artifact_root == (tmp_path / ".triase" / "mlartifacts").as_uri()
 
 
 def test_train_register_promote_load_round_trip(settings):

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     )
     home: Path = Field(
         default=PROJECT_ROOT / ".triase",
-        description="Local state: embedded MLflow store, embedder cache, SQLite database.",
+        description="Local state: embedded MLflow store, embedder cache, SQLite database (relative to the cwd).",
     )
     mlflow_tracking_uri: str | None = Field(
         default=None,
@@ -57,7 +57,8 @@ class Settings(BaseSettings):
     )
     vague_mode: Literal["auto", "learned", "rules"] = Field(
         default="auto",
-        description="Vagueness scorer: 'learned' (logistic regression on cue features, fitted on the annotation; "
+        description="Vagueness scorer: 'learned' (logistic regression on cue features and a text model's score, "
+        "fitted on the annotation; "
         "needs the real exports), 'rules' (hand-set rules, no data needed), 'auto' (learned where the "
         "annotated reports can be loaded, else rules).",
     )
@@ -111,6 +112,12 @@ class Settings(BaseSettings):
     @property
     def tracking_uri(self) -> str:
         return self.mlflow_tracking_uri or f"sqlite:///{self.home / 'mlflow.db'}"
+
+    @field_validator("home")
+    @classmethod
+    def _absolute_home(cls, home: Path) -> Path:
+        # MLflow's artifact root is a file URI, which only an absolute path has.
+        return home.absolute()
 
     @property
     def artifact_root(self) -> str:
