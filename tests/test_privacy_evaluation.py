@@ -1,13 +1,22 @@
-"""training.evaluate_pii: drawing a fresh annotation part and telling the parts apart (synthetic texts only)."""
+"""training.evaluate_pii: drawing a fresh annotation part and telling the parts apart (synthetic texts, and the
+recorded draws of the real export where it is present)."""
+
+import json
+from pathlib import Path
+
+import pytest
 
 from training.evaluate_pii import (
+    ANNOTATIONS,
     DEVELOPMENT_PARTS,
     PARTS,
     STRATUM_SELECTORS,
     TEST_PART,
     annotation_part,
     draw_fresh_part,
+    draw_part_ids,
 )
+from training.settings import Settings
 
 # Made-up report texts: none is a real report.
 TEXTS = {
@@ -48,8 +57,21 @@ def test_stratum_selectors_choose_reports_likely_to_hold_personal_data():
     assert not STRATUM_SELECTORS["name_phrase"]("lampu PJU mati")
 
 
-def test_the_newest_part_is_the_test_part_and_every_earlier_one_development():
-    assert TEST_PART == PARTS[-1] == "test6"
-    assert set(DEVELOPMENT_PARTS) == {"dev", "heldout", "test2", "test3", "test4", "test5"}
-    assert annotation_part(155342, "test6") == "test6"
+def test_the_newest_fresh_part_is_the_test_part_and_every_other_one_development():
+    assert TEST_PART == "test7"
+    assert set(DEVELOPMENT_PARTS) == {"dev", "heldout", "test2", "test3", "test4", "test5", "test6", "train1", "train2"}
+    assert set(PARTS) == {*DEVELOPMENT_PARTS, TEST_PART} and len(PARTS) == len(set(PARTS))
+    assert PARTS.index("test7") < PARTS.index("train1")  # drawn first, so the training parts exclude it
+    assert annotation_part(155342, "test7") == "test7"
     assert annotation_part(155342) in {"dev", "heldout"}  # the first round's rows carry no part
+
+
+@pytest.mark.real_data
+def test_every_drawn_part_redraws_as_recorded_after_later_parts_were_added(surabaya_available):
+    recorded: dict[str, dict[int, str]] = {}
+    with open(Path(Settings().assets_dir) / ANNOTATIONS, encoding="utf-8") as f:
+        for row in map(json.loads, f):
+            if "part" in row:
+                recorded.setdefault(row["part"], {})[int(row["id"])] = row["stratum"]
+    for part, seed, plan in (("test6", 88888, "fresh"), ("test7", 99999, "fresh"), ("train2", 202, "training")):
+        assert draw_part_ids(part, seed, plan) == recorded[part], part

@@ -16,18 +16,20 @@ Matching, per gold span ``g`` of kind ``k``:
 
 Parts of the annotation (``annotation_part``): the first 337 reports are split by id hash
 into ``dev`` and ``heldout``; reports added later carry their part in the file (``"part":
-"test2"`` up to ``"part": "test6"``). Each later part was a fresh test part when it was added:
-annotated while the patterns were frozen (``test5`` and ``test6`` by an annotator who saw neither
-the rules nor the redactor's output) and scored once. Once scored and its errors read, a part joins
-the ``development`` data. The newest part (:data:`TEST_PART`, now ``test6``) is
-the test part; ``development`` is every earlier part (``dev``, ``heldout``, ``test2``, ``test3``, ``test4``,
-``test5``).
+"test2"`` up to ``"part": "test7"``, ``"train1"``, ``"train2"``). Each ``test`` part was a fresh
+test part when it was added: annotated while the patterns were frozen (``test5`` to ``test7`` by an
+annotator who saw neither the rules nor the redactor's output) and scored once. Once scored, a part
+joins the ``development`` data. ``train1`` and ``train2`` were drawn from the name-rich strata
+(:data:`TRAINING_PART_PLAN`) as training data for a learned name tagger, by independent annotators
+too, and are development data from the start. The newest fresh part (:data:`TEST_PART`, now
+``test7``) is the test part; ``development`` is every other part (:data:`DEVELOPMENT_PARTS`).
 :func:`pii_section` is what ``triase evaluate`` reports: the test part first, the
 development figures beside it. Nothing here prints or returns text.
 
     python -m training.evaluate_pii                      # the pii section (test and development)
     python -m training.evaluate_pii --part development   # all figures of one part (dev, test2, test6, all, ...)
-    python -m training.evaluate_pii --draw test6 88888   # test6 as drawn (test3: 666, test4: 6666, test5: 7777)
+    python -m training.evaluate_pii --draw test7 99999   # test7 as drawn (test3: 666 ... test6: 88888)
+    python -m training.evaluate_pii --draw train1 101 --plan training   # train1 as drawn (train2: 202)
 """
 
 import argparse
@@ -48,7 +50,9 @@ from training.settings import Settings, get_settings
 __all__ = [
     "KINDS",
     "PARTS",
+    "PART_PLANS",
     "TEST_PART",
+    "TRAINING_PART_PLAN",
     "annotation_part",
     "draw_fresh_part",
     "draw_part_ids",
@@ -66,10 +70,12 @@ ANNOTATIONS = Path("annotations") / "pii_surabaya.jsonl"
 _FULL_COVER = {"nik", "telepon", "email", "plat"}
 _NAME_COVER = 0.5
 
-TEST_PART = "test6"
-# Every earlier part was read while tuning: development data now.
-DEVELOPMENT_PARTS = ("dev", "heldout", "test2", "test3", "test4", "test5")
-PARTS = (*DEVELOPMENT_PARTS, TEST_PART)
+TEST_PART = "test7"
+# Every earlier part was read while tuning, and the training parts were annotated to learn from:
+# development data.
+DEVELOPMENT_PARTS = ("dev", "heldout", "test2", "test3", "test4", "test5", "test6", "train1", "train2")
+PARTS = ("dev", "heldout", "test2", "test3", "test4", "test5", "test6", "test7", "train1", "train2")
+"""Every part, in the order drawn (what :func:`draw_part_ids` excludes)."""
 _PART_CHOICES = (*PARTS, "development", "all")
 
 
@@ -157,8 +163,8 @@ def _in_part(part: str, name: str) -> bool:
 
 
 def evaluate_pii(settings: Settings | None = None, part: str = "all") -> dict:
-    """Score the redactor on the annotation: ``part`` is one of 'dev', 'heldout', 'test2', 'test3',
-    'test4', 'test5', 'test6', 'development' (every part before :data:`TEST_PART`) or 'all'.
+    """Score the redactor on the annotation: ``part`` is one of :data:`PARTS`, 'development'
+    (:data:`DEVELOPMENT_PARTS`, every part but :data:`TEST_PART`) or 'all'.
 
     With ``part='all'`` the result also carries ``by_part`` with the figures of every part and of
     'development'.
@@ -182,9 +188,9 @@ def evaluate_pii(settings: Settings | None = None, part: str = "all") -> dict:
 
 def pii_section(settings: Settings | None = None) -> dict[str, float | int | None]:
     """The ``pii`` section of ``triase evaluate``: recall per kind, precision and counts on the fresh
-    test part :data:`TEST_PART` (``test_*``), and the same on the development data, every earlier
+    test part :data:`TEST_PART` (``test_*``), and the same on the development data, every other
     part (``dev_*``), flat so that every figure is a metric. A recall is None when the part holds
-    no span of that kind (no fresh part holds an e-mail address, ``test4``, ``test5`` and ``test6`` no
+    no span of that kind (no fresh part holds an e-mail address, ``test4`` to ``test7`` no
     plate: see the guidelines)."""
     figures = evaluate_pii(settings, part="all")["by_part"]
     section: dict[str, float | int | None] = {}
@@ -222,7 +228,7 @@ STRATUM_SELECTORS: dict[str, Callable[[str], bool]] = {
         or any(m.group(1) not in _NOT_PLATE_LETTERS for m in _PLATE_TOKEN.finditer(t))
     ),
 }
-# test3 to test6: reports per stratum, drawn in this order; then uniformly at random up to the total.
+# test3 to test7: reports per stratum, drawn in this order; then uniformly at random up to the total.
 FRESH_PART_PLAN = (
     ("digits", 25),
     ("email_at", 25),
@@ -231,6 +237,14 @@ FRESH_PART_PLAN = (
     ("phone_like", 25),
     ("plate_extra", 15),
 )
+# train1 and train2: annotated to train the name tagger, so drawn only from the strata where names
+# are common (sign-offs next to numbers, introductions, contact details); development data from the start.
+TRAINING_PART_PLAN = (
+    ("digits", 60),
+    ("name_phrase", 70),
+    ("phone_like", 60),
+)
+PART_PLANS = {"fresh": (FRESH_PART_PLAN, 180), "training": (TRAINING_PART_PLAN, 190)}
 
 
 def draw_fresh_part(
@@ -260,16 +274,20 @@ def draw_fresh_part(
     return drawn
 
 
-def draw_part_ids(part: str, seed: int, settings: Settings | None = None) -> dict[int, str]:
-    """The ids and strata of fresh part ``part`` as drawn from the export, excluding every report of the
-    other parts of the annotation (ids only: nothing here returns text)."""
+def draw_part_ids(part: str, seed: int, plan: str = "fresh", settings: Settings | None = None) -> dict[int, str]:
+    """The ids and strata of part ``part`` as drawn from the export with :data:`PART_PLANS` ``plan``,
+    excluding every report of the parts drawn before it (those before it in :data:`PARTS`; every
+    annotated part for a part not yet in :data:`PARTS`), so that a part redraws the same after later
+    parts are added (ids only: nothing here returns text)."""
     settings = settings or get_settings()
     load_manifest(DATASET, settings.assets_dir).verify(settings.data_dir)
     df = pd.read_csv(Path(settings.data_dir) / TABLE, usecols=["id", "keluhan"], dtype={"keluhan": str})
     df = df.dropna(subset=["keluhan"])
     texts = {int(i): t for i, t in zip(df["id"], df["keluhan"], strict=True)}
-    exclude = {rid for rid, name in load_annotation_parts(settings).items() if name != part}
-    return draw_fresh_part(texts, exclude, seed)
+    earlier = PARTS[: PARTS.index(part)] if part in PARTS else PARTS
+    exclude = {rid for rid, name in load_annotation_parts(settings).items() if name in earlier}
+    steps, total = PART_PLANS[plan]
+    return draw_fresh_part(texts, exclude, seed, steps, total)
 
 
 def main() -> None:
@@ -279,11 +297,13 @@ def main() -> None:
         "--draw",
         nargs=2,
         metavar=("PART", "SEED"),
-        help="print the ids and strata of a part as drawn (test3: 666, test4: 6666, test5: 7777, test6: 88888)",
+        help="print the ids and strata of a part as drawn (test3: 666, test4: 6666, test5: 7777, test6: 88888, "
+        "test7: 99999; train1: 101 and train2: 202 with --plan training)",
     )
+    parser.add_argument("--plan", choices=sorted(PART_PLANS), default="fresh", help="strata plan of --draw")
     args = parser.parse_args()
     if args.draw:
-        print(json.dumps(draw_part_ids(args.draw[0], int(args.draw[1]))))
+        print(json.dumps(draw_part_ids(args.draw[0], int(args.draw[1]), args.plan)))
         return
     print(json.dumps(pii_section() if args.part is None else evaluate_pii(part=args.part), indent=2))
 
