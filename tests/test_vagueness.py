@@ -5,7 +5,15 @@ import pytest
 from sklearn.base import clone
 
 from models.report import Report
-from models.vagueness import REASONS, VagueInput, VaguenessScorer, detect_cues, rule_reasons
+from models.vagueness import (
+    FEATURE_NAMES,
+    REASONS,
+    VagueInput,
+    VaguenessScorer,
+    detect_cues,
+    rule_reasons,
+    text_document,
+)
 from training.settings import Settings
 
 SPECIFIC = "Lampu PJU di depan Gang 3 Jl. Ngagel Jaya Selatan RT 04 RW 02 mati sejak Senin, mohon diperbaiki."
@@ -121,6 +129,22 @@ def test_a_learned_flag_without_a_rule_reason_still_gets_one():
     assert assessment.is_vague and len(assessment.reasons) == 1
 
 
+def test_the_learned_mode_stacks_a_text_model_on_the_cues_when_each_class_fills_the_folds():
+    stacked, cues_only = _fit(), _fit(text_C=None)
+    assert stacked.text_model_ is not None and stacked.n_features_in_ == len(FEATURE_NAMES) + 1
+    assert cues_only.text_model_ is None and cues_only.n_features_in_ == len(FEATURE_NAMES)
+    texts = [text for text, *_ in TRAINING]
+    assert not np.allclose(stacked.predict_proba(texts), cues_only.predict_proba(texts))
+    few = VaguenessScorer().fit([SPECIFIC, "Tolong diperbaiki.", "Banjir", "Kapan cair pak?"], [0, 1, 1, 1])
+    assert few.text_model_ is None  # one actionable report cannot fill five folds
+
+
+def test_the_text_model_reads_the_point_the_title_and_the_text():
+    flood = VagueInput("air masuk rumah", title="Banjir", has_point=True)
+    assert text_document(flood) == "[TITIK] Banjir air masuk rumah"
+    assert text_document("PJU mati") == "PJU mati"
+
+
 def test_the_scorer_follows_the_estimator_contract():
     scorer = VaguenessScorer(mode="learned", threshold=0.4, C=0.5)
     assert clone(scorer).get_params() == scorer.get_params()
@@ -178,20 +202,26 @@ def test_a_word_after_a_place_head_is_not_a_name_when_it_is_a_verb_or_a_common_w
 
 @pytest.mark.real_data
 def test_fit_on_development_beats_trivial_baselines_on_the_test_part(surabaya_available, tmp_path):
-    from training.vague import VagueDataUnavailableError, annotated_reports, cross_validate_vague, fit_vague_scorer
+    from training.vague import (
+        TEST_PART,
+        VagueDataUnavailableError,
+        annotated_reports,
+        cross_validate_vague,
+        fit_vague_scorer,
+    )
 
     settings = Settings(home=tmp_path / "home")
     try:
         annotated = annotated_reports(settings)
     except VagueDataUnavailableError as exc:
         pytest.skip(str(exc))
-    test = annotated[annotated["part"] == "test4"]
-    assert len(test) >= 200 and not set(test["id"]) & set(annotated.loc[annotated["part"] != "test4", "id"])
+    test = annotated[annotated["part"] == TEST_PART]
+    assert len(test) >= 200 and not set(test["id"]) & set(annotated.loc[annotated["part"] != TEST_PART, "id"])
     share_vague = (test["label"] == "vague").mean()
     flag_everything_f1 = 2 * share_vague / (1 + share_vague)
     for mode in ("learned", "rules"):
         _, metrics = fit_vague_scorer(settings, part="development", mode=mode, log_run=False, annotated=annotated)
-        assert metrics["evaluated_on"] == "test4" and metrics["n"] == len(test)
+        assert metrics["evaluated_on"] == TEST_PART and metrics["n"] == len(test)
         assert metrics["n_train"] == len(annotated) - len(test)
         assert metrics["f1"] >= flag_everything_f1 + 0.25, (mode, metrics["f1"], flag_everything_f1)
         assert metrics["precision"] >= 0.7 and metrics["recall"] >= 0.6

@@ -6,17 +6,20 @@ at fit time, loaded (and PII-masked) by :func:`training.datasets.load_dataset`; 
 absent, :class:`VagueDataUnavailableError` says so and the service falls back to the rules
 (:func:`shipped_scorer`).
 
-The annotation has six parts. ``dev`` and ``heldout`` (650 reports) were read while the cues and
+The annotation has eight parts. ``dev`` and ``heldout`` (650 reports) were read while the cues and
 rules were first written; ``test`` (260 reports) was the held-out part of the second round,
-``test2`` (260 reports) that of the third round and ``test3`` (260 reports) that of the fourth
-round; once scored, the errors of each were read for the next round. Together these 1,430 reports
-are the development data (:data:`DEVELOPMENT_PARTS`); ``test4`` (260 reports, drawn with a fresh
-seed and labelled by an annotator who never saw the scorer's cues or output) is the held-out part
-(:data:`TEST_PART`).
+``test2`` (260) that of the third, ``test3`` (260) that of the fourth and ``test4`` (260) that of the
+fifth. Once scored, the errors of each up to ``test3`` were read for the next round; ``test4``'s were
+not: it only chose between the cues alone and the sixth round's stacked text model. ``train1`` (260
+reports) was labelled by an independent annotator as training data. Together these 1,950 reports are
+the development data (:data:`DEVELOPMENT_PARTS`); ``test5`` (260 reports, drawn with a fresh seed
+before ``train1`` and labelled by an annotator who never saw the scorer's cues or output) is the
+held-out part (:data:`TEST_PART`). How each part was drawn is code:
+:func:`training.evaluate_vague.draw_vague_part`, in the order of :data:`PARTS`.
 
 Three uses:
 
-- the reported figure: fit on the development parts, score the ``test4`` part
+- the reported figure: fit on the development parts, score the ``test5`` part
   (``fit_vague_scorer(settings, part="development")``, also :mod:`training.evaluate_vague`);
 - the development figure beside it: stratified 5-fold cross-validation on the development parts
   (:func:`cross_validate_vague`); the cues were written while reading these reports, so it is
@@ -62,10 +65,12 @@ log = logging.getLogger(__name__)
 
 ANNOTATIONS = Path("annotations") / "vague.jsonl"
 DATASET_OF_PREFIX = {"sby-": "surabaya_mediacenter", "pb-": "petabencana_jakarta_flood_reports_2017"}
-DEVELOPMENT_PARTS = ("dev", "heldout", "test", "test2", "test3")
-"""Annotation parts read while the scorer was written: development data, never a test."""
-TEST_PART = "test4"
+DEVELOPMENT_PARTS = ("dev", "heldout", "test", "test2", "test3", "test4", "train1")
+"""Annotation parts read while the scorer was written, or labelled to train it: development data, never a test."""
+TEST_PART = "test5"
 """Annotation part drawn and labelled after the scorer was frozen: the held-out figures."""
+PARTS = ("dev", "heldout", "test", "test2", "test3", "test4", "test5", "train1")
+"""Every part, in the order drawn (what :func:`training.evaluate_vague.draw_part_ids` excludes)."""
 CV_FOLDS = 5
 CV_SEED = 0
 Part = Literal["development", "all"]
@@ -78,7 +83,7 @@ class VagueDataUnavailableError(DatasetUnavailableError):
 def load_vague_annotations(settings: Settings | None = None) -> pd.DataFrame:
     """The annotation as a frame: id, stratum, part, label, reasons (list, empty if actionable).
 
-    ``part`` is 'dev', 'heldout', 'test', 'test2' or 'test3' (development data) or 'test4' (the held-out part)."""
+    ``part`` is one of :data:`DEVELOPMENT_PARTS` (development data) or :data:`TEST_PART` (the held-out part)."""
     settings = settings or get_settings()
     with open(Path(settings.assets_dir) / ANNOTATIONS, encoding="utf-8") as f:
         rows = [json.loads(line) for line in f if line.strip()]
@@ -204,9 +209,9 @@ def fit_vague_scorer(
 ) -> tuple[VaguenessScorer, dict[str, Any]]:
     """Fit a scorer on the annotation's ``part`` ('development' or 'all') and measure it.
 
-    With ``part='development'`` (the ``dev``, ``heldout``, ``test``, ``test2`` and ``test3`` parts) the
-    metrics are the ``test4`` figures (the reported ones); with ``part='all'`` (the shipped scorer) they are the fit
-    on its own training labels, marked ``evaluated_on='training labels'``. ``mode`` overrides
+    With ``part='development'`` (the :data:`DEVELOPMENT_PARTS`) the metrics are the :data:`TEST_PART`
+    figures (the reported ones); with ``part='all'`` (the shipped scorer) they are the fit on its own
+    training labels, marked ``evaluated_on='training labels'``. ``mode`` overrides
     ``settings.vague_mode``. Logs one MLflow run (nested when a run is active) unless ``log_run``
     is false. ``annotated`` is the frame of :func:`annotated_reports`, when the caller has
     already loaded it.
@@ -293,7 +298,7 @@ def shipped_scorer(settings: Settings | None = None) -> tuple[VaguenessScorer, d
     scorer, _ = fit_vague_scorer(settings, part="all", mode=mode, log_run=False, annotated=annotated)
     metadata = {
         "mode": mode,
-        "trained_on": "all annotated reports (dev + heldout + test + test2 + test3 + test4)",
+        "trained_on": f"all annotated reports ({' + '.join(PARTS)})",
         "threshold": scorer.threshold,
         "test_of_development_fit": {k: tested[k] for k in ("precision", "recall", "f1", "n")},
     }
