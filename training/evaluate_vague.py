@@ -10,7 +10,7 @@ present) gives the top-level figures; the rules mode, the one a machine without 
 runs, is always reported too under ``rules``.
 
     python -m training.evaluate_vague                 # JSON; exits with a message when the real data is absent
-    python -m training.evaluate_vague --draw test4 2030   # the ids and strata of a part as drawn (test3: 2029)
+    python -m training.evaluate_vague --draw test5 2031   # the ids of a part as drawn (test3: 2029, train1: 3031)
 """
 
 import argparse
