@@ -275,12 +275,13 @@ def _fitted_mode(settings: Settings, mode: str | None) -> str:
     return mode or ("learned" if settings.vague_mode == "auto" else settings.vague_mode)
 
 
-def shipped_scorer(settings: Settings | None = None) -> tuple[VaguenessScorer, dict[str, Any]]:
-    """The scorer to bundle with a triage model, and what it is.
+def shipped_scorer(settings: Settings | None = None, measure: bool = True) -> tuple[VaguenessScorer, dict[str, Any]]:
+    """The scorer to serve, and what it is.
 
     Learned mode (where the annotated reports load and ``vague_mode`` allows it): fitted on every
-    label; the metadata carries the test figure measured by a fit on the development parts first.
-    Rules mode otherwise: no data needed, metadata says so.
+    label; with ``measure`` the metadata also carries the test figure of a fit on the development
+    parts first (a second fit, which a starting service skips). Rules mode otherwise: no data
+    needed, metadata says so.
     """
     settings = settings or get_settings()
     annotated = None
@@ -294,14 +295,15 @@ def shipped_scorer(settings: Settings | None = None) -> tuple[VaguenessScorer, d
         scorer = new_scorer(settings, "rules").fit([], [])
         return scorer, {"mode": "rules", "trained_on": "nothing (hand-set rules)", "threshold": scorer.threshold}
     mode = "learned"
-    _, tested = fit_vague_scorer(settings, part="development", mode=mode, log_run=False, annotated=annotated)
     scorer, _ = fit_vague_scorer(settings, part="all", mode=mode, log_run=False, annotated=annotated)
-    metadata = {
+    metadata: dict[str, Any] = {
         "mode": mode,
         "trained_on": f"all annotated reports ({' + '.join(PARTS)})",
         "threshold": scorer.threshold,
-        "test_of_development_fit": {k: tested[k] for k in ("precision", "recall", "f1", "n")},
     }
+    if measure:
+        _, tested = fit_vague_scorer(settings, part="development", mode=mode, log_run=False, annotated=annotated)
+        metadata["test_of_development_fit"] = {k: tested[k] for k in ("precision", "recall", "f1", "n")}
     return scorer, metadata
 
 

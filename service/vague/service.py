@@ -37,7 +37,7 @@ def _scorer(data_dir: Path, assets_dir: Path, mode: str, threshold: float, regul
         vague_threshold=threshold,
         vague_regularization=regularization,
     )
-    scorer, metadata = shipped_scorer(settings)
+    scorer, metadata = shipped_scorer(settings, measure=False)  # the held-out figure is training's concern
     log.info("vagueness scorer: %s mode, threshold %.2f", metadata["mode"], scorer.threshold)
     return scorer
 
