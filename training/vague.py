@@ -65,12 +65,12 @@ log = logging.getLogger(__name__)
 
 ANNOTATIONS = Path("annotations") / "vague.jsonl"
 DATASET_OF_PREFIX = {"sby-": "surabaya_mediacenter", "pb-": "petabencana_jakarta_flood_reports_2017"}
-DEVELOPMENT_PARTS = ("dev", "heldout", "test", "test2", "test3", "test4", "train1")
-"""Annotation parts read while the scorer was written, or labelled to train it: development data, never a test."""
-TEST_PART = "test5"
-"""Annotation part drawn and labelled after the scorer was frozen: the held-out figures."""
 PARTS = ("dev", "heldout", "test", "test2", "test3", "test4", "test5", "train1")
 """Every part, in the order drawn (what :func:`training.evaluate_vague.draw_part_ids` excludes)."""
+TEST_PART = "test5"
+"""Annotation part drawn and labelled after the scorer was frozen: the held-out figures."""
+DEVELOPMENT_PARTS = tuple(part for part in PARTS if part != TEST_PART)
+"""Annotation parts read while the scorer was written, or labelled to train it: development data, never a test."""
 CV_FOLDS = 5
 CV_SEED = 0
 Part = Literal["development", "all"]
