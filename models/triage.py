@@ -7,15 +7,16 @@ from typing import Any
 
 import numpy as np
 
+from models.autoaccept import AutoAcceptPolicy
 from models.category import TextClassifier
-from models.mismatch import MismatchRule, Verdict
+from models.mismatch import MismatchRule, Verdict, claimed_indices
 from models.privacy import mask_pii
 from models.report import Report
 
 EXPLANATION_PHRASES = 5
-ARTIFACT_FORMAT = 3
+ARTIFACT_FORMAT = 4
 """Bumped when a saved TriageModel can no longer be read by this code (2: sentence-vector heads, temperature;
-3: heads on per-token 8-bit vectors)."""
+3: heads on per-token 8-bit vectors; 4: odds-based mismatch rule, fitted auto-accept policy)."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class CategorySuggestion(Suggestion):
     """None when the citizen chose no category."""
     suggested: str | None = None
     """The category to change to, for `suggest_change` only."""
+    citizen_probability: float | None = None
+    """The model's probability of the citizen's category; None when there is none or the model does not know it."""
+    error_model: str | None = None
+    """Which citizen-error model chose the verdict's thresholds (`default` or `learned`); None without a verdict."""
 
 
 @dataclass(frozen=True)
@@ -58,11 +63,12 @@ def report_text(report: Report) -> str:
 
 @dataclass
 class TriageModel:
-    """Fitted category and agency classifiers, the mismatch rule, and the facts to audit them."""
+    """Fitted category and agency classifiers, mismatch rule and auto-accept policy, and the facts to audit them."""
 
     category_classifier: TextClassifier
     agency_classifier: TextClassifier | None = None
     mismatch_rule: MismatchRule = field(default_factory=MismatchRule)
+    auto_accept: AutoAcceptPolicy = field(default_factory=AutoAcceptPolicy)
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -102,6 +108,7 @@ class TriageModel:
         claimed = [r.category for r in reports]
         with_claim = [i for i, c in enumerate(claimed) if c is not None]
         verdicts: dict[int, tuple[Verdict, str | None]] = {}
+        claim_columns = claimed_indices(self.category_classifier.classes_, [c or "" for c in claimed])
         if with_claim:
             labels, suggested = self.mismatch_rule.decide_many(
                 proba[with_claim],
@@ -111,13 +118,19 @@ class TriageModel:
             verdicts = {i: (Verdict(v), s) for i, v, s in zip(with_claim, labels, suggested)}
 
         predictions = []
+        error_model = self.mismatch_rule.error_model.name
         for i, report in enumerate(reports):
             verdict, suggested = verdicts.get(i, (None, None))
             predictions.append(
                 TriagePrediction(
                     report_id=report.id,
                     category=CategorySuggestion(
-                        **vars(categories[i]), citizen_category=claimed[i], verdict=verdict, suggested=suggested
+                        **vars(categories[i]),
+                        citizen_category=claimed[i],
+                        verdict=verdict,
+                        suggested=suggested,
+                        citizen_probability=float(proba[i, claim_columns[i]]) if claim_columns[i] >= 0 else None,
+                        error_model=error_model if verdict is not None else None,
                     ),
                     agency=agencies[i],
                 )

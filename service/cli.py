@@ -80,12 +80,16 @@ def _train_with_progress(
     return result
 
 
-def _echo_sections(sections: Mapping[str, Mapping[str, Any]]) -> None:
-    for section, values in sections.items():
-        typer.echo(f"  {section}")
-        for key, value in values.items():
-            if isinstance(value, (int, float)):
-                typer.echo(f"    {key:<28} {value:.4g}")
+def _echo_sections(sections: Mapping[str, Any], indent: int = 1) -> None:
+    """Every number of the sections, nested ones indented under their name (lists, such as curves, are left
+    to --json)."""
+    for key, value in sections.items():
+        pad = "  " * indent
+        if isinstance(value, Mapping):
+            typer.echo(f"{pad}{key}")
+            _echo_sections(value, indent + 1)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            typer.echo(f"{pad}{key:<28} {value:.4g}")
 
 
 def _print_result(result: TrainResult) -> None:

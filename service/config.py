@@ -4,6 +4,7 @@ from functools import lru_cache
 
 from pydantic import Field, SecretStr
 
+from models.autoaccept import DEFAULT_SPOT_CHECK_RATE
 from training.settings import Settings
 
 
@@ -39,14 +40,23 @@ class ServiceSettings(Settings):
         description="Key of the HMAC that stores reporter references; default is a random key kept in "
         "`home`/reporter.key (keep it stable: changing it unlinks earlier reports of the same reporter).",
     )
-    auto_accept_category: float = Field(
-        default=0.9, ge=0, le=1, description="A category suggestion at or above this confidence is not reviewed."
+    auto_accept_category: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Override of the served model's auto-accept thresholds for category suggestions (the citizen's "
+        "category confirmed, or the model's choice where the citizen chose none); unset, the model's own thresholds, "
+        "chosen at training for TRIASE_AUTO_ACCEPT_TARGET_PRECISION, apply.",
     )
-    auto_accept_agency: float = Field(
-        default=0.9, ge=0, le=1, description="An agency suggestion at or above this confidence is not reviewed."
+    auto_accept_agency: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Override of the served model's auto-accept threshold for agency suggestions; unset, the "
+        "model's own applies.",
     )
     spot_check_rate: float = Field(
-        default=0.05,
+        default=DEFAULT_SPOT_CHECK_RATE,
         ge=0,
         le=1,
         description="Share of auto-accepted suggestions still sent to review, to measure their precision.",

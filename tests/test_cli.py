@@ -31,6 +31,14 @@ def test_evaluate_json_has_every_section_and_logs_plots(home):
     assert {"macro_f1", "accuracy", "top3_accuracy", "accuracy_at_coverage_50", "ece"} <= set(report["category"])
     assert {"macro_f1", "accuracy"} <= set(report["agency"])
     assert {"precision", "recall", "suggestion_accuracy"} <= set(report["mismatch"])
+    operations = report["operations"]
+    assert {"automation_rate", "auto_error_rate", "auto_agency_error_rate"} <= set(operations)
+    assert set(operations["scenarios"]) == {"same_agency", "other_agency", "uniform", "no_category"}
+    assert set(operations["mismatch_by_error_model"]) == {"same_agency", "other_agency", "uniform"}
+    assert operations["automation_rate"] == min(s["automation_rate"] for s in operations["scenarios"].values())
+    targets = [p["target_precision"] for p in operations["curve"]]
+    assert targets == sorted(targets) and len(targets) >= 5
+    assert "claims" not in report  # the hand-written cases use the Surabaya categories, which the demo model lacks
     assert report["category_details"]["per_class"]
     if "surabaya_mediacenter" in available_datasets(home):
         assert {"precision", "recall", "f1"} <= set(report["vague"])
@@ -45,7 +53,7 @@ def test_evaluate_json_has_every_section_and_logs_plots(home):
         "plots/reliability.png",
         "plots/coverage.png",
         "plots/confusion.png",
-        "plots/mismatch_precision_recall.png",
+        "plots/operating_curve.png",
     }
 
 

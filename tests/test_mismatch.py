@@ -1,93 +1,140 @@
-"""The mismatch verdict and how its thresholds are chosen."""
+"""The mismatch verdict, the citizen-error models it is chosen under, and the auto-accept policy."""
 
 import numpy as np
 import pytest
 
+from models.autoaccept import AutoAcceptPolicy, AutoAcceptType, spot_checked
 from models.mismatch import MismatchRule, Verdict
+from training.autoaccept import NEVER, fit_policy, least_threshold
 from training.mismatch import (
-    confusable_categories,
-    curve_summary,
+    ErrorModel,
+    default_error_models,
     fit_rule,
-    precision_recall_curve,
+    learn_error_model,
     score,
     simulate_claims,
 )
 
-CLASSES = np.array(["Jalan", "PJU", "Sampah", "Pohon"], dtype=object)
-AGENCY_OF = {"Jalan": "DSDABM", "PJU": "Dishub", "Sampah": "DLH", "Pohon": "DLH"}
+CLASSES = np.array(["Jalan", "PJU", "Sampah", "Pohon", "Saluran"], dtype=object)
+AGENCY_OF = {"Jalan": "DSDABM", "Saluran": "DSDABM", "PJU": "Dishub", "Sampah": "DLH", "Pohon": "DLH"}
 
 
-CONFUSABLE = confusable_categories(list(CLASSES), AGENCY_OF)
-
-
-def test_verdicts():
-    rule = MismatchRule(suggest_threshold=0.6, mistake_threshold=0.5, confusable=CONFUSABLE)
-    confident_pju = np.array([0.02, 0.9, 0.05, 0.03])
+def test_verdicts_follow_the_odds_of_the_first_choice_against_the_citizens():
+    rule = MismatchRule(suggest_threshold=0.6, same_agency_odds=50, other_agency_odds=10, agency_of=AGENCY_OF)
+    confident_pju = np.array([0.02, 0.9, 0.05, 0.02, 0.01])
     assert rule.decide(confident_pju, CLASSES, "pju") == (Verdict.AGREE, None)
-    assert rule.decide(confident_pju, CLASSES, "Jalan") == (Verdict.SUGGEST_CHANGE, "PJU")
-    assert rule.decide(confident_pju, CLASSES, "Sampah") == (Verdict.SUGGEST_CHANGE, "PJU")
-    unsure = np.array([0.3, 0.4, 0.2, 0.1])
+    assert rule.decide(confident_pju, CLASSES, "Jalan") == (Verdict.SUGGEST_CHANGE, "PJU")  # odds 45, other agency
+    assert rule.decide(confident_pju, CLASSES, "Sampah") == (Verdict.SUGGEST_CHANGE, "PJU")  # odds 18
+    unsure = np.array([0.3, 0.4, 0.2, 0.05, 0.05])
     assert rule.decide(unsure, CLASSES, "Jalan") == (Verdict.NEEDS_REVIEW, None)
     assert rule.decide(confident_pju, CLASSES, "Kategori Baru") == (Verdict.NEEDS_REVIEW, None)
 
 
-def test_a_category_nobody_confuses_with_the_likely_ones_is_weaker_evidence_of_a_mistake():
-    assert CONFUSABLE == {"Jalan": (), "PJU": (), "Sampah": ("Pohon",), "Pohon": ("Sampah",)}
-    rule = MismatchRule(error_rate=0.15, confusable=CONFUSABLE)
-    sampah = np.array([[0.01, 0.01, 0.95, 0.03]])
-    to_pohon, to_pju = rule.mistake_probability(np.vstack([sampah, sampah]), CLASSES, ["Pohon", "PJU"])
-    # Both claims have low probability, but only Pohon is what a citizen who errs on Sampah picks;
-    # Jalan and PJU have no sibling, so their errors spread over the three others.
-    wrong_pick = 0.15 * (0.95 + 0.01 / 3 + 0.01 / 3)
-    expected_pohon = wrong_pick / (wrong_pick + 0.85 * 0.03)
-    assert to_pohon == pytest.approx(expected_pohon)
-    assert to_pju < 0.5 < to_pohon
-    assert np.isnan(rule.mistake_probability(sampah, CLASSES, ["Kategori Baru"])[0])
+def test_categories_of_one_agency_need_their_own_odds():
+    rule = MismatchRule(suggest_threshold=0.6, same_agency_odds=50, other_agency_odds=10, agency_of=AGENCY_OF)
+    sampah = np.array([0.01, 0.01, 0.9, 0.05, 0.03])
+    # Pohon is the same agency's (odds 18 < 50): a person looks; PJU is another's (odds 90): a change.
+    assert rule.decide(sampah, CLASSES, "Pohon") == (Verdict.NEEDS_REVIEW, None)
+    assert rule.decide(sampah, CLASSES, "PJU") == (Verdict.SUGGEST_CHANGE, "Sampah")
+    assert np.isnan(rule.odds(sampah[None, :], CLASSES, ["Kategori Baru"])[0])
 
 
-def test_simulated_errors_prefer_categories_of_the_same_agency():
-    truth = np.array(["Sampah"] * 2000, dtype=object)
-    simulated = simulate_claims(truth, list(CLASSES), AGENCY_OF, error_rate=0.15, seed=3)
+def test_a_sure_disagreement_across_agencies_is_reachable_whatever_the_odds_threshold():
+    # The README's case: a street light filed as a road, the model all but certain of the light.
+    pju_filed_as_jalan = np.array([0.002, 0.99, 0.004, 0.002, 0.002])
+    strict = MismatchRule(suggest_threshold=0.95, same_agency_odds=10_000, other_agency_odds=300, agency_of=AGENCY_OF)
+    assert strict.decide(pju_filed_as_jalan, CLASSES, "Jalan") == (Verdict.SUGGEST_CHANGE, "PJU")
+
+
+@pytest.mark.parametrize("name", ["same_agency", "other_agency", "uniform"])
+def test_each_error_model_picks_wrong_categories_where_it_says(name):
+    truth = np.array(["Sampah"] * 3000, dtype=object)
+    simulated = simulate_claims(truth, list(CLASSES), AGENCY_OF, ErrorModel(name), seed=3)
     assert 0.12 < simulated.corrupted.mean() < 0.18
-    assert set(simulated.claimed[simulated.corrupted]) == {"Pohon"}  # the only sibling at DLH
     assert (simulated.claimed[~simulated.corrupted] == "Sampah").all()
+    picked = set(simulated.claimed[simulated.corrupted])
+    expected = {
+        "same_agency": {"Pohon"},
+        "other_agency": {"Jalan", "PJU", "Saluran"},
+        "uniform": {"Jalan", "PJU", "Saluran", "Pohon"},
+    }[name]
+    assert picked == expected
 
 
-def test_thresholds_reach_the_target_precision_on_separable_probabilities():
-    rng = np.random.default_rng(0)
-    truth_index = rng.integers(0, 4, size=1500)
-    proba = np.full((1500, 4), 0.01)
-    proba[np.arange(1500), truth_index] = 0.97
-    noisy = rng.random(1500) < 0.2  # a fifth of reports the model is unsure about
-    proba[noisy] = 0.25
-    truth = CLASSES[truth_index]
+def test_same_agency_errors_leave_a_category_without_siblings_alone():
+    truth = np.array(["PJU"] * 500, dtype=object)
+    simulated = simulate_claims(truth, list(CLASSES), AGENCY_OF, ErrorModel("same_agency"), seed=1)
+    assert not simulated.corrupted.any() and (simulated.claimed == "PJU").all()
+
+
+def test_the_learned_error_model_needs_enough_corrections_and_follows_them():
+    citizen = ["Jalan"] * 60 + ["Sampah"] * 200
+    truth = ["Saluran"] * 60 + ["Sampah"] * 200
+    assert learn_error_model(citizen[:40] + citizen[60:], truth[:40] + truth[60:], CLASSES) is None
+    learned = learn_error_model(citizen, truth, CLASSES)
+    assert learned is not None and learned.decisions == 260
+    assert learned.error_rate == pytest.approx(60 / 260)
+    simulated = simulate_claims(np.array(["Saluran"] * 4000, dtype=object), CLASSES, AGENCY_OF, learned, seed=2)
+    picks = simulated.claimed[simulated.corrupted]
+    assert (picks == "Jalan").mean() > 0.9  # 60 seen against one smoothing count for each of the 4 others
+    assert set(picks) <= {"Jalan", "PJU", "Sampah", "Pohon"}
+
+
+def _separable(n: int, seed: int, unsure_share: float = 0.2) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    truth_index = rng.integers(0, len(CLASSES), size=n)
+    proba = np.full((n, len(CLASSES)), 0.01)
+    proba[np.arange(n), truth_index] = 0.96
+    unsure = rng.random(n) < unsure_share
+    proba[unsure] = 1 / len(CLASSES)
+    return proba, CLASSES[truth_index]
+
+
+def test_thresholds_reach_the_target_under_every_error_model():
+    proba, truth = _separable(3000, seed=0)
     rule, figures = fit_rule(proba, CLASSES, truth, AGENCY_OF, target_precision=0.9)
-    assert figures["precision"] >= 0.9
-    assert figures["recall"] > 0.7
-    simulated = simulate_claims(truth, list(CLASSES), AGENCY_OF, seed=11)
-    held_out = score(rule, proba, CLASSES, truth, simulated)
-    assert held_out["precision"] >= 0.9 and held_out["suggestion_accuracy"] == 1.0
+    assert figures["precision"] >= 0.9 and figures["recall"] > 0.7
+    assert rule.error_model.name == "default"
+    held_proba, held_truth = _separable(3000, seed=7)
+    for model in default_error_models():
+        simulated = simulate_claims(held_truth, list(CLASSES), AGENCY_OF, model, seed=11)
+        held_out = score(rule, held_proba, CLASSES, held_truth, simulated)
+        assert held_out["precision"] >= 0.9 and held_out["suggestion_accuracy"] == 1.0, model.name
 
 
-def test_the_precision_recall_curve_ranks_by_the_mistake_probability():
-    truth = CLASSES[np.arange(400) % 4]
-    proba = np.full((400, 4), 0.02)
-    proba[np.arange(400), np.arange(400) % 4] = 0.94
-    simulated = simulate_claims(truth, list(CLASSES), AGENCY_OF, seed=5)
-    rule = MismatchRule(confusable=CONFUSABLE)
-    curve = precision_recall_curve(rule, proba, CLASSES, simulated)
-    assert curve[-1]["recall"] == 1.0  # every wrong claim is not the model's first choice here
-    assert all(a["threshold"] > b["threshold"] for a, b in zip(curve, curve[1:]))
-    assert curve_summary(curve) == {"curve_precision_at_recall_80": 1.0, "curve_recall_at_precision_90": 1.0}
+def test_a_learned_error_model_is_named_on_the_rule():
+    proba, truth = _separable(2000, seed=4)
+    learned = learn_error_model(["Jalan"] * 80 + ["PJU"] * 100, ["Saluran"] * 80 + ["PJU"] * 100, CLASSES)
+    rule, _ = fit_rule(proba, CLASSES, truth, AGENCY_OF, 0.9, error_models=[learned])
+    assert (rule.error_model.name, rule.error_model.decisions) == ("learned", 180)
 
 
-def test_a_share_of_mistakes_across_agencies_lets_a_sure_model_catch_them():
-    sampah_filed_as_jalan = np.array([[0.01, 0.01, 0.95, 0.03]])
-    same_agency_only = MismatchRule(confusable=CONFUSABLE)
-    with_cross_agency = MismatchRule(confusable=CONFUSABLE, cross_agency_share=0.2)
-    (never,) = same_agency_only.mistake_probability(sampah_filed_as_jalan, CLASSES, ["Jalan"])
-    (caught,) = with_cross_agency.mistake_probability(sampah_filed_as_jalan, CLASSES, ["Jalan"])
-    assert never < 0.1 < 0.5 < caught
-    # The error model stays a distribution over wrong picks.
-    q = with_cross_agency._error_model(CLASSES)
-    assert np.allclose(q.sum(axis=1), 1.0) and np.allclose(np.diag(q), 0.0)
+def test_least_threshold_passes_the_most_reports_that_reach_the_target():
+    scores = np.linspace(1.0, 0.01, 100)
+    correct = np.r_[np.ones(60, bool), np.zeros(40, bool)]  # the 60 surest are right
+    threshold, reached = least_threshold(scores, correct, target_precision=0.9)
+    # 66 passing reports hold 60 right ones (0.909); a 67th would drop below 0.9.
+    assert threshold == pytest.approx(scores[65])
+    assert reached == {"precision": pytest.approx(60 / 66), "coverage": pytest.approx(0.66)}
+    assert least_threshold(scores, np.zeros(100, bool), 0.9)[0] == NEVER
+
+
+def test_the_policy_is_fitted_per_type_and_never_passes_what_it_cannot_trust():
+    proba, truth = _separable(3000, seed=5)
+    policy = fit_policy(proba, CLASSES, truth, AGENCY_OF, default_error_models(), target_precision=0.95)
+    assert policy.target_precision == 0.95
+    # Alone, the model's sure reports pass and its coin tosses do not; a citizen who picked the model's
+    # first choice is right so often that agreement passes lower.
+    assert 0.2 < policy.threshold(AutoAcceptType.CATEGORY_PREDICTED) <= 0.96
+    assert policy.threshold(AutoAcceptType.CATEGORY_AGREE) <= policy.threshold(AutoAcceptType.CATEGORY_PREDICTED)
+    for kind in (AutoAcceptType.CATEGORY_AGREE, AutoAcceptType.CATEGORY_PREDICTED):
+        assert policy.validation[kind.value]["precision"] >= 0.95
+    assert policy.threshold(AutoAcceptType.AGENCY) == 0.9  # no agency predictions given: the fallback
+    assert not AutoAcceptPolicy({"agency": NEVER}).passes(AutoAcceptType.AGENCY, 1.0)
+
+
+def test_spot_checks_are_a_deterministic_share():
+    drawn = [spot_checked(f"r-{i}", "category", 0.1) for i in range(5000)]
+    assert drawn == [spot_checked(f"r-{i}", "category", 0.1) for i in range(5000)]
+    assert 0.08 < np.mean(drawn) < 0.12
+    assert not any(spot_checked(f"r-{i}", "agency", 0.0) for i in range(100))

@@ -31,14 +31,24 @@ def coverage_curve(points: list[dict[str, float]], path: Path, title: str) -> Pa
     return _save(figure, path)
 
 
-def precision_recall(points: list[dict[str, float]], chosen: dict[str, float], path: Path, title: str) -> Path:
-    """The curve of a score, with the operating point the thresholds chose marked."""
-    figure, axes = plt.subplots(figsize=(5, 4))
-    axes.plot([p["recall"] for p in points], [p["precision"] for p in points], label="P(mistake) alone")
-    axes.scatter([chosen["recall"]], [chosen["precision"]], color="crimson", zorder=3, label="chosen thresholds")
-    axes.set(xlabel="recall", ylabel="precision", xlim=(0, 1), ylim=(0, 1), title=title)
+def operating_curve(points: list[dict[str, float]], chosen: dict[str, float], path: Path, title: str) -> Path:
+    """Share of reports that need no person against the errors among them, as the auto-accept target moves."""
+    figure, axes = plt.subplots(figsize=(5.5, 4))
+    automation = [p["automation_rate"] for p in points]
+    axes.plot(automation, [p["auto_error_rate"] for p in points], marker="o", label="category wrong")
+    axes.plot(automation, [p["auto_agency_error_rate"] for p in points], marker="s", label="agency wrong")
+    for p in points:
+        axes.annotate(f"{p['target_precision']:.2f}", (p["automation_rate"], p["auto_agency_error_rate"]), fontsize=6)
+    axes.axvline(chosen["automation_rate"], color="crimson", linestyle=":", label="served thresholds")
+    axes.set(
+        xlabel="reports that need no person (worst scenario)",
+        ylabel="share of those wrong (worst scenario)",
+        xlim=(0, 1),
+        ylim=(0, max(0.2, *(p["auto_error_rate"] for p in points))),
+        title=title,
+    )
     axes.grid(alpha=0.3)
-    axes.legend(loc="lower left")
+    axes.legend(loc="upper left", fontsize=7)
     return _save(figure, path)
 
 

@@ -49,6 +49,14 @@ class Settings(BaseSettings):
         le=1,
         description="Precision `suggest_change` must reach on the validation split when its thresholds are chosen.",
     )
+    auto_accept_target_precision: float = Field(
+        default=0.95,
+        gt=0,
+        le=1,
+        description="Precision what passes without a person must reach on the validation split, per suggestion type "
+        "(category the citizen chose, category when the citizen chose none, agency); `triase train` sets the "
+        "auto-accept thresholds of the model from it.",
+    )
     vague_threshold: float = Field(
         default=0.5,
         ge=0,

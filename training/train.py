@@ -17,11 +17,13 @@ from sklearn.base import clone
 from models.category import TextClassifier
 from models.triage import TriageModel
 from training import registry
+from training.autoaccept import fit_policy
 from training.data import AGENCY, CATEGORY, Split, texts_of, time_ordered_split
 from training.datasets import available_datasets, load_dataset, min_reports_per_category
-from training.evaluate import Metrics, evaluate_model
-from training.feedback import apply_reviewer_labels
-from training.mismatch import category_agencies, fit_rule
+from training.evaluate import Metrics, evaluate_model, numeric_leaves, saved_validation
+from training.feedback import REVIEWER, apply_reviewer_labels
+from training.mismatch import ErrorModel, category_agencies, default_error_models, fit_rule, learn_error_model
+from training.operations import Validation
 from training.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -74,40 +76,68 @@ def fit_and_evaluate(
     classifier: TextClassifier,
     target_precision: float = 0.9,
     agency_classifier: TextClassifier | None = None,
+    auto_accept_precision: float = 0.95,
+    error_models: list[ErrorModel] | None = None,
 ) -> tuple[TriageModel, Metrics]:
     """Fit every head of the triage model on `split.train` and score it on `split.test`.
 
-    The mismatch thresholds are chosen on the latest training reports with a model that has
-    not seen them (see `_validation_predictions`); the final classifiers are fit on the whole training part. The
-    agency is learnt by `agency_classifier`, by default a copy of `classifier`.
+    The mismatch and auto-accept thresholds are chosen on the latest training reports with
+    models that have not seen them (see `validation_predictions`), under `error_models` (by
+    default every simulated pattern at once); the final classifiers are fit on the whole training
+    part. The agency is learnt by `agency_classifier`, by default a copy of `classifier`.
     """
     category = clone(classifier).fit(texts_of(split.train), split.train[CATEGORY])
-    proba, classes, truth = _validation_predictions(split, classifier, category)
-    rule, validation_figures = fit_rule(proba, classes, truth, category_agencies(split.train), target_precision)
     agency = None
     if len(split.agencies) >= 2:
         routed = split.train.dropna(subset=[AGENCY])
         agency = clone(agency_classifier or classifier).fit(texts_of(routed), routed[AGENCY])
-    model = TriageModel(category_classifier=category, agency_classifier=agency, mismatch_rule=rule)
-    metrics = evaluate_model(model, split)
+    model = TriageModel(category_classifier=category, agency_classifier=agency)
+    validation = validation_predictions(split, classifier, model)
+    agency_of = category_agencies(split.train)
+    error_models = error_models or default_error_models()
+    model.mismatch_rule, validation_figures = fit_rule(
+        validation.proba, validation.classes, validation.truth, agency_of, target_precision, error_models
+    )
+    model.auto_accept = fit_policy(
+        validation.proba,
+        validation.classes,
+        validation.truth,
+        agency_of,
+        error_models,
+        auto_accept_precision,
+        validation.agency_proba,
+        validation.agency_classes,
+        validation.agency_truth,
+    )
+    metrics = evaluate_model(model, split, validation=validation)
     metrics["mismatch"] |= {f"validation_{k}": validation_figures[k] for k in ("precision", "recall")}
     return model, metrics
 
 
-def _validation_predictions(
-    split: Split, classifier: TextClassifier, category: TextClassifier
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Probabilities, classes and labels of the latest training reports, from a model of the earlier ones.
+def validation_predictions(split: Split, classifier: TextClassifier, model: TriageModel) -> Validation:
+    """Probabilities and labels of the latest training reports, from models of the earlier ones.
 
-    The category model predicts its own holdout when it sets its temperature; that saves
-    fitting a probe, a third of the training time. Otherwise a probe is fitted here.
+    A classifier predicts its own holdout when it sets its temperature; that saves fitting a
+    probe, a third of the training time. Otherwise a category probe is fitted here (and the
+    agency's auto-accept threshold keeps its default).
     """
-    if getattr(category, "holdout_proba_", None) is not None:
-        truth = split.train[CATEGORY].to_numpy()[category.holdout_index_]
-        return category.holdout_proba_, category.holdout_classes_, truth
-    validation = split.holdout(VALIDATION_FRACTION)
-    probe = clone(classifier).fit(texts_of(validation.train), validation.train[CATEGORY])
-    return probe.predict_proba(texts_of(validation.test)), probe.classes_, validation.test[CATEGORY].to_numpy()
+    saved = saved_validation(model, split)
+    if saved is not None:
+        return saved
+    held = split.holdout(VALIDATION_FRACTION)
+    probe = clone(classifier).fit(texts_of(held.train), held.train[CATEGORY])
+    proba, classes = probe.predict_proba(texts_of(held.test)), np.asarray(probe.classes_, dtype=object)
+    return Validation(proba, classes, held.test[CATEGORY].to_numpy(), None, None, None)
+
+
+def citizens_error_models(frame: pd.DataFrame, classes: tuple[str, ...]) -> list[ErrorModel]:
+    """The error pattern of the reviewed reports that carry a citizen's category, once there are enough;
+    else every default pattern."""
+    reviewed = frame.loc[frame["label_source"] == REVIEWER] if "label_source" in frame else frame.iloc[:0]
+    if "category" not in reviewed:
+        return default_error_models()
+    learned = learn_error_model(reviewed["category"], reviewed[CATEGORY], classes)
+    return [learned] if learned is not None else default_error_models()
 
 
 def train(
@@ -136,7 +166,15 @@ def train(
 
     progress(f"fitting on {len(split.train)} reports, {len(split.categories)} categories")
     started = time.perf_counter()
-    model, metrics = fit_and_evaluate(split, classifier, settings.mismatch_target_precision, router)
+    error_models = citizens_error_models(frame, split.categories)
+    model, metrics = fit_and_evaluate(
+        split,
+        classifier,
+        settings.mismatch_target_precision,
+        router,
+        settings.auto_accept_target_precision,
+        error_models,
+    )
     train_seconds = time.perf_counter() - started
     model.metadata.update(
         dataset=dataset,
@@ -158,11 +196,13 @@ def train(
                 "min_reports_per_category": min_reports,
                 "rare_categories": rare,
                 "mismatch_target_precision": settings.mismatch_target_precision,
+                "auto_accept_target_precision": settings.auto_accept_target_precision,
+                "citizen_error_model": model.mismatch_rule.error_model.name,
                 "reviewer_labels": frame.attrs.get("reviewer_labels", 0),
                 **split.summary(),
             }
         )
-        mlflow.log_metrics({f"{section}.{k}": v for section, values in metrics.items() for k, v in values.items()})
+        mlflow.log_metrics(numeric_leaves(metrics))
         mlflow.log_metric("train_seconds", train_seconds)
         mlflow.set_tags(_environment_tags(frame))
         mlflow.log_dict({"categories": list(split.categories), "agencies": list(split.agencies)}, "labels.json")

@@ -1,9 +1,9 @@
 """Which suggestions a person must see: auto-accept thresholds, quality gates and spot checks."""
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from models.autoaccept import AutoAcceptPolicy, AutoAcceptType, spot_checked
 from models.location import Verdict as LocationVerdict
 from models.mismatch import Verdict
 from service.config import ServiceSettings
@@ -46,6 +46,11 @@ def drafts(result: TriageResult) -> list[SuggestionDraft]:
     category_evidence = {
         "top_k": [c.model_dump() for c in category.top_k],
         "phrases": [e.model_dump() for e in category.evidence],
+        "predicted": category.predicted,
+        "confidence": category.confidence,
+        "citizen_category": category.citizen_category,
+        "citizen_probability": category.citizen_probability,
+        "error_model": category.error_model,
     }
     if category.verdict is None:
         out.append(
@@ -140,23 +145,42 @@ def drafts(result: TriageResult) -> list[SuggestionDraft]:
     return out
 
 
+def auto_accept_type(draft: SuggestionDraft) -> AutoAcceptType | None:
+    """The type whose threshold an auto-acceptable draft must reach; None for those that need no score."""
+    if draft.kind == SuggestionKind.CATEGORY:
+        if draft.reason == "agrees_with_citizen":
+            return AutoAcceptType.CATEGORY_AGREE
+        return AutoAcceptType.CATEGORY_PREDICTED
+    if draft.kind == SuggestionKind.AGENCY:
+        return AutoAcceptType.AGENCY
+    return None  # an exact resubmission: the only duplicate that is auto-acceptable at all
+
+
 def route(
-    draft: SuggestionDraft, settings: ServiceSettings, closed_gates: set[Gate], model_version: str, report_id: str
+    draft: SuggestionDraft,
+    settings: ServiceSettings,
+    policy: AutoAcceptPolicy,
+    closed_gates: set[Gate],
+    model_version: str,
+    report_id: str,
 ) -> RoutedSuggestion:
+    """Auto-accept a draft that may pass and reaches the served model's threshold for its type (or the
+    setting that overrides it), unless its quality gate is closed or it is drawn for a spot check."""
     if not draft.auto_acceptable:
         return RoutedSuggestion(draft, SuggestionStatus.IN_REVIEW, draft.reason)
-    threshold = {
-        SuggestionKind.CATEGORY: settings.auto_accept_category,
-        SuggestionKind.AGENCY: settings.auto_accept_agency,
-        SuggestionKind.DUPLICATE: 0.0,  # only exact resubmissions are auto-acceptable at all
-    }.get(draft.kind, 1.0)
-    if draft.score < threshold:
+    kind = auto_accept_type(draft)
+    if kind is not None and draft.score < _threshold(kind, settings, policy):
         return RoutedSuggestion(draft, SuggestionStatus.IN_REVIEW, "low_confidence")
     if (draft.kind, model_version) in closed_gates:
         return RoutedSuggestion(draft, SuggestionStatus.IN_REVIEW, "quality_gate")
-    if _sampled(report_id, draft.kind, settings.spot_check_rate):
+    if spot_checked(report_id, draft.kind.value, settings.spot_check_rate):
         return RoutedSuggestion(draft, SuggestionStatus.SPOT_CHECK, "spot_check")
     return RoutedSuggestion(draft, SuggestionStatus.AUTO_ACCEPTED, draft.reason)
+
+
+def _threshold(kind: AutoAcceptType, settings: ServiceSettings, policy: AutoAcceptPolicy) -> float:
+    override = settings.auto_accept_agency if kind == AutoAcceptType.AGENCY else settings.auto_accept_category
+    return policy.threshold(kind) if override is None else override
 
 
 def _probability_of(category, label: str | None) -> float:
@@ -164,9 +188,3 @@ def _probability_of(category, label: str | None) -> float:
         if candidate.label == label:
             return candidate.probability
     return category.confidence if label == category.predicted else 0.0
-
-
-def _sampled(report_id: str, kind: SuggestionKind, rate: float) -> bool:
-    """A deterministic draw, so a resent report gets the same routing."""
-    digest = hashlib.sha256(f"{report_id}:{kind.value}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") / 2**64 < rate

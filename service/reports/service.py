@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from models.autoaccept import AutoAcceptPolicy
 from models.privacy import mask_pii
 from models.report import Report
 from service.audit.service import record
@@ -40,6 +41,8 @@ class ConflictingResubmission(ValueError):
 class IntakeContext:
     settings: ServiceSettings
     hash_key: bytes
+    auto_accept: AutoAcceptPolicy
+    """The served model's thresholds."""
     closed_gates: set[Gate]
     actor: str
 
@@ -89,7 +92,10 @@ def _stored_results(database: Database, reports: Sequence[Report]) -> dict[str, 
 
 def _store(session: Session, report: Report, result: TriageResult, context: IntakeContext) -> TriageResult:
     settings = context.settings
-    routed = [route(d, settings, context.closed_gates, result.model.version, report.id) for d in drafts(result)]
+    routed = [
+        route(d, settings, context.auto_accept, context.closed_gates, result.model.version, report.id)
+        for d in drafts(result)
+    ]
     to_review = [r for r in routed if r.status != SuggestionStatus.AUTO_ACCEPTED]
     row = StoredReport(
         id=report.id,

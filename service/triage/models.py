@@ -41,6 +41,19 @@ class CategoryResult(SuggestionResult):
         "needs_review: a person should look. Null when the citizen chose none."
     )
     suggested: str | None = Field(description="The category to change to, for `suggest_change`.")
+    citizen_probability: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="The model's probability of the citizen's category; null when the citizen chose none or the "
+        "model does not know the category.",
+    )
+    error_model: str | None = Field(
+        default=None,
+        description="Which model of citizens' errors set the verdict's thresholds: `default` (they hold whether wrong "
+        "picks fall within the same agency, in another agency or anywhere) or `learned` (from reviewers' "
+        "corrections of citizens' categories). Null when the citizen chose none.",
+    )
 
 
 class PlaceResult(BaseModel):

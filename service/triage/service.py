@@ -63,6 +63,8 @@ def triage(
                     agrees_with_citizen=None if category.verdict is None else category.verdict == Verdict.AGREE,
                     verdict=category.verdict,
                     suggested=category.suggested,
+                    citizen_probability=category.citizen_probability,
+                    error_model=category.error_model,
                 ),
                 agency=SuggestionResult(**_fields(prediction.agency)) if prediction.agency else None,
                 location=check_location(locations, report) if locations else None,

@@ -42,6 +42,7 @@ def _triage_and_store(
     context = IntakeContext(
         settings=settings,
         hash_key=state.reporter_hash_key,
+        auto_accept=model.model.auto_accept,
         closed_gates=state.quality_gates.closed(),
         actor=actor,
     )

@@ -10,7 +10,7 @@ KIND = {
 
 REASON = {
     "suggest_change": "Kategori warga kemungkinan salah",
-    "needs_review": "Model ragu",
+    "needs_review": "Model tidak sepakat dengan warga",
     "low_confidence": "Keyakinan model rendah",
     "location_mismatch": "Titik lokasi di kelurahan lain",
     "quality_gate": "Presisi model sedang turun",
@@ -36,6 +36,47 @@ LOCATION_VERDICT = {
     "unknown_claim": "Kelurahan tidak dikenal",
     "unknown": "Tidak diperiksa",
 }
+
+
+ERROR_MODEL = {
+    "default": "pola kesalahan warga bawaan (ambang berlaku untuk salah pilih di instansi yang sama maupun lain)",
+    "learned": "pola kesalahan warga yang dipelajari dari koreksi peninjau",
+}
+
+SURE = 0.8
+"""From this probability the page calls the model sure ("yakin") rather than leaning ("cenderung")."""
+
+
+def category_explanation(reason_code: str, evidence: dict) -> str | None:
+    """Why a category suggestion is where it is, in one sentence a reviewer can check against the scores."""
+    predicted, confidence = evidence.get("predicted"), evidence.get("confidence")
+    if predicted is None or confidence is None:
+        return None
+    citizen = evidence.get("citizen_category")
+    citizen_probability = evidence.get("citizen_probability")
+    model = f"{predicted} ({_percent(confidence)})"
+    if reason_code == "suggest_change":
+        return f"Model yakin {model}; warga memilih {citizen} ({_percent(citizen_probability)})."
+    if reason_code == "needs_review":
+        chosen = f"{citizen} ({_percent(citizen_probability)})" if citizen_probability is not None else citizen
+        if confidence >= SURE:
+            return f"Model cenderung ke {model}, tetapi pilihan warga {chosen} masih mungkin."
+        return f"Model ragu: paling mungkin {model}; warga memilih {chosen}."
+    if reason_code in ("low_confidence", "no_citizen_category"):
+        return f"Model ragu: paling mungkin {model}." if confidence < SURE else f"Model yakin {model}."
+    if reason_code == "agrees_with_citizen":
+        return f"Model setuju dengan pilihan warga ({_percent(confidence)})."
+    return None
+
+
+def error_model(value: str | None) -> str | None:
+    return ERROR_MODEL.get(value) if value else None
+
+
+def _percent(probability: float | None) -> str:
+    if probability is None:
+        return "tidak dikenal model"
+    return f"{probability * 100:.0f}%" if probability >= 0.01 else "<1%"
 
 
 def kind(value: str) -> str:

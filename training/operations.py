@@ -1,0 +1,200 @@
+"""The operating curve: how many reports need no person, and how wrong those are, replayed on the test split.
+
+The test reports are replayed in time order through the served decision layer: the mismatch
+verdict, the auto-accept policy, spot checks and, when given, the vagueness flag. Citizens'
+categories are simulated under each error model of `training.mismatch` (15 % wrong) and once
+with no citizen category at all. A report needs no person when every suggestion it gets passes
+(`automation_rate`); among those, `auto_error_rate` and `auto_agency_error_rate` count the ones
+whose accepted category or agency differs from the official label. The headline figures are the
+worst over the scenarios.
+
+Duplicates and location checks are not replayed: the Surabaya export has no points, and its
+test split is de-duplicated by text first.
+"""
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from models.autoaccept import AutoAcceptPolicy, AutoAcceptType, spot_checked
+from models.mismatch import MismatchRule, Verdict
+from training.autoaccept import fit_policy
+from training.mismatch import ErrorModel, default_error_models, score, simulate_claims
+
+NO_CATEGORY = "no_category"
+SCENARIO_SEED = 2024
+CURVE_TARGETS = (0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99)
+"""Target precisions of the auto-accept policy the curve re-fits it for."""
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What the decision layer sees of the test reports, and their official labels."""
+
+    ids: Sequence[str]
+    proba: np.ndarray
+    classes: np.ndarray
+    truth: np.ndarray
+    agency_proba: np.ndarray | None
+    agency_classes: np.ndarray | None
+    agency_truth: np.ndarray
+    """Official agency per report; None where the export has none."""
+    vague: np.ndarray | None
+    """Whether the vagueness flag queues each report; None when it is not replayed."""
+
+
+@dataclass(frozen=True)
+class Validation:
+    """Predictions of the latest training reports by models of the earlier ones: where thresholds are chosen."""
+
+    proba: np.ndarray
+    classes: np.ndarray
+    truth: np.ndarray
+    agency_proba: np.ndarray | None
+    agency_classes: np.ndarray | None
+    agency_truth: np.ndarray | None
+
+
+def replay_scenario(
+    replay: Replay,
+    rule: MismatchRule,
+    policy: AutoAcceptPolicy,
+    claims: Sequence[str | None],
+    spot_check_rate: float,
+) -> dict[str, Any]:
+    """Route every test report as the service would, given citizens' categories `claims`."""
+    n = len(replay.ids)
+    classes = replay.classes
+    top = replay.proba.argmax(axis=1)
+    top_probability = replay.proba.max(axis=1)
+    with_claim = [i for i, c in enumerate(claims) if c is not None]
+    verdicts = np.full(n, None, dtype=object)
+    if with_claim:
+        found, _ = rule.decide_many(replay.proba[with_claim], classes, [claims[i] for i in with_claim])
+        verdicts[with_claim] = found
+
+    reasons: list[set[str]] = [set() for _ in range(n)]
+    category = classes[top].copy()
+    for i in range(n):
+        if verdicts[i] is None:
+            kind = AutoAcceptType.CATEGORY_PREDICTED
+        elif verdicts[i] == Verdict.AGREE.value:
+            kind = AutoAcceptType.CATEGORY_AGREE
+        else:
+            reasons[i].add(verdicts[i])
+            continue
+        if not policy.passes(kind, top_probability[i]):
+            reasons[i].add("low_confidence")
+        elif spot_checked(replay.ids[i], "category", spot_check_rate):
+            reasons[i].add("spot_check")
+    agency = np.full(n, None, dtype=object)
+    if replay.agency_proba is not None:
+        agency = replay.agency_classes[replay.agency_proba.argmax(axis=1)]
+        agency_probability = replay.agency_proba.max(axis=1)
+        for i in range(n):
+            if not policy.passes(AutoAcceptType.AGENCY, agency_probability[i]):
+                reasons[i].add("low_confidence")
+            elif spot_checked(replay.ids[i], "agency", spot_check_rate):
+                reasons[i].add("spot_check")
+    if replay.vague is not None:
+        for i in np.flatnonzero(replay.vague):
+            reasons[i].add("vague")
+
+    automated = np.array([not r for r in reasons])
+    before_spot_checks = np.array([not (r - {"spot_check"}) for r in reasons])
+    labelled_agency = np.array([a is not None for a in replay.agency_truth])
+    wrong_category = category != replay.truth
+    wrong_agency = labelled_agency & (agency != replay.agency_truth)
+    automated_with_agency = automated & labelled_agency
+    counts = Counter(reason for r in reasons for reason in r)
+    return {
+        "automation_rate": float(automated.mean()),
+        "automation_rate_before_spot_checks": float(before_spot_checks.mean()),
+        "auto_error_rate": _share(wrong_category, automated),
+        "auto_agency_error_rate": _share(wrong_agency, automated_with_agency),
+        "queue_share": {reason: counts[reason] / n for reason in sorted(counts)},
+        "n_reports": n,
+    }
+
+
+def operations_section(
+    replay: Replay,
+    validation: Validation,
+    rule: MismatchRule,
+    policy: AutoAcceptPolicy,
+    agency_of: Mapping[str, str],
+    spot_check_rate: float,
+    error_models: Sequence[ErrorModel] | None = None,
+) -> dict[str, Any]:
+    """Per scenario and in the worst case: automation, errors among the automated, queue shares, and the
+    `suggest_change` precision and recall per error model; `curve`: the same as the auto-accept target moves."""
+    error_models = list(error_models or default_error_models())
+    claims = _scenario_claims(replay, agency_of, error_models)
+    scenarios = {name: replay_scenario(replay, rule, policy, c, spot_check_rate) for name, c in claims.items()}
+    mismatch = {}
+    for model in error_models:
+        simulated = simulate_claims(replay.truth, replay.classes, agency_of, model, seed=SCENARIO_SEED)
+        figures = score(rule, replay.proba, replay.classes, replay.truth, simulated)
+        mismatch[model.name] = {k: figures[k] for k in ("precision", "recall", "suggestion_accuracy")}
+
+    curve = []
+    for target in CURVE_TARGETS:
+        refitted = _refit(policy, validation, agency_of, error_models, target)
+        rows = [replay_scenario(replay, rule, refitted, c, spot_check_rate) for c in claims.values()]
+        curve.append({"target_precision": target, **_worst(rows)})
+    return {
+        **_worst(list(scenarios.values())),
+        "target_precision": policy.target_precision,
+        "thresholds": dict(policy.thresholds),
+        "spot_check_rate": spot_check_rate,
+        "scenarios": scenarios,
+        "mismatch_by_error_model": mismatch,
+        "curve": curve,
+    }
+
+
+def _scenario_claims(
+    replay: Replay, agency_of: Mapping[str, str], error_models: Sequence[ErrorModel]
+) -> dict[str, list[str | None]]:
+    claims: dict[str, list[str | None]] = {}
+    for model in error_models:
+        simulated = simulate_claims(replay.truth, replay.classes, agency_of, model, seed=SCENARIO_SEED)
+        claims[model.name] = list(simulated.claimed)
+    claims[NO_CATEGORY] = [None] * len(replay.ids)
+    return claims
+
+
+def _refit(
+    policy: AutoAcceptPolicy,
+    validation: Validation,
+    agency_of: Mapping[str, str],
+    error_models: Sequence[ErrorModel],
+    target: float,
+) -> AutoAcceptPolicy:
+    refitted = fit_policy(
+        validation.proba,
+        validation.classes,
+        validation.truth,
+        agency_of,
+        error_models,
+        target,
+        validation.agency_proba,
+        validation.agency_classes,
+        validation.agency_truth,
+    )
+    return replace(policy, thresholds=refitted.thresholds, target_precision=target, validation=refitted.validation)
+
+
+def _worst(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
+    return {
+        "automation_rate": min(r["automation_rate"] for r in rows),
+        "auto_error_rate": max(r["auto_error_rate"] for r in rows),
+        "auto_agency_error_rate": max(r["auto_agency_error_rate"] for r in rows),
+    }
+
+
+def _share(events: np.ndarray, among: np.ndarray) -> float:
+    return float(events[among].mean()) if among.any() else 0.0
