@@ -1,12 +1,14 @@
 """The mismatch verdict, the citizen-error models it is chosen under, and the auto-accept policy."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from models.autoaccept import AutoAcceptPolicy, AutoAcceptType, spot_checked
 from models.mismatch import MismatchRule, Verdict
 from training.autoaccept import NEVER, fit_policy, least_threshold
 from training.mismatch import (
+    ERROR_MODELS,
     ErrorModel,
     default_error_models,
     fit_rule,
@@ -138,3 +140,17 @@ def test_spot_checks_are_a_deterministic_share():
     assert drawn == [spot_checked(f"r-{i}", "category", 0.1) for i in range(5000)]
     assert 0.08 < np.mean(drawn) < 0.12
     assert not any(spot_checked(f"r-{i}", "agency", 0.0) for i in range(100))
+
+
+def test_training_learns_the_pattern_from_reviewed_reports_only():
+    from training.train import citizens_error_models
+
+    reviewed = pd.DataFrame(
+        {"category": ["Jalan"] * 60 + ["PJU"] * 40, "label_category": ["Saluran"] * 60 + ["PJU"] * 40}
+    )
+    historical = reviewed.assign(label_source="historical")
+    assert [m.name for m in citizens_error_models(historical, tuple(CLASSES))] == list(ERROR_MODELS)
+    (learned,) = citizens_error_models(reviewed.assign(label_source="reviewer"), tuple(CLASSES))
+    assert (learned.name, learned.decisions) == ("learned", 100)
+    too_few = reviewed.iloc[20:].assign(label_source="reviewer")  # 40 corrections: not yet
+    assert [m.name for m in citizens_error_models(too_few, tuple(CLASSES))] == list(ERROR_MODELS)
