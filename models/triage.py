@@ -12,11 +12,12 @@ from models.category import TextClassifier
 from models.mismatch import MismatchRule, Verdict, claimed_indices
 from models.privacy import mask_pii
 from models.report import Report
+from models.routing import CategoryRouting
 
 EXPLANATION_PHRASES = 5
 ARTIFACT_FORMAT = 4
 """Bumped when a saved TriageModel can no longer be read by this code (2: sentence-vector heads, temperature;
-3: heads on per-token 8-bit vectors; 4: odds-based mismatch rule, fitted auto-accept policy)."""
+3: heads on per-token 8-bit vectors; 4: odds-based mismatch rule, fitted auto-accept policy, category routing)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ class TriageModel:
     agency_classifier: TextClassifier | None = None
     mismatch_rule: MismatchRule = field(default_factory=MismatchRule)
     auto_accept: AutoAcceptPolicy = field(default_factory=AutoAcceptPolicy)
+    routing: CategoryRouting | None = None
+    """Where each category's reports went in training: mixed into the agency classifier's probabilities."""
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -99,23 +102,30 @@ class TriageModel:
         if not reports:
             return []
         texts = list(texts) if texts is not None else [report_text(r) for r in reports]
+        classes = np.asarray(self.category_classifier.classes_, dtype=object)
         proba = self.category_classifier.predict_proba(texts)
         categories = _suggest(self.category_classifier, texts, proba, top_k)
-        agencies: list[Suggestion | None] = [None] * len(texts)
-        if self.agency_classifier is not None:
-            agencies = _suggest(self.agency_classifier, texts, self.agency_classifier.predict_proba(texts), top_k)
 
         claimed = [r.category for r in reports]
         with_claim = [i for i, c in enumerate(claimed) if c is not None]
         verdicts: dict[int, tuple[Verdict, str | None]] = {}
-        claim_columns = claimed_indices(self.category_classifier.classes_, [c or "" for c in claimed])
+        claim_columns = claimed_indices(classes, [c or "" for c in claimed])
         if with_claim:
             labels, suggested = self.mismatch_rule.decide_many(
-                proba[with_claim],
-                np.asarray(self.category_classifier.classes_, dtype=object),
-                [claimed[i] for i in with_claim],
+                proba[with_claim], classes, [claimed[i] for i in with_claim]
             )
             verdicts = {i: (Verdict(v), s) for i, v, s in zip(with_claim, labels, suggested)}
+
+        agencies: list[Suggestion | None] = [None] * len(texts)
+        if self.agency_classifier is not None:
+            agency_proba = self.agency_classifier.predict_proba(texts)
+            if self.routing is not None:
+                settled = [
+                    str(classes[claim_columns[i]]) if verdicts.get(i, (None,))[0] == Verdict.AGREE else None
+                    for i in range(len(texts))
+                ]
+                agency_proba = self.routing.combine(agency_proba, proba, settled)
+            agencies = _suggest(self.agency_classifier, texts, agency_proba, top_k)
 
         predictions = []
         error_model = self.mismatch_rule.error_model.name

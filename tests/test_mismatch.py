@@ -16,6 +16,7 @@ from training.mismatch import (
     score,
     simulate_claims,
 )
+from training.validation import Validation
 
 CLASSES = np.array(["Jalan", "PJU", "Sampah", "Pohon", "Saluran"], dtype=object)
 AGENCY_OF = {"Jalan": "DSDABM", "Saluran": "DSDABM", "PJU": "Dishub", "Sampah": "DLH", "Pohon": "DLH"}
@@ -123,7 +124,8 @@ def test_least_threshold_passes_the_most_reports_that_reach_the_target():
 
 def test_the_policy_is_fitted_per_type_and_never_passes_what_it_cannot_trust():
     proba, truth = _separable(3000, seed=5)
-    policy = fit_policy(proba, CLASSES, truth, AGENCY_OF, default_error_models(), target_precision=0.95)
+    validation = Validation(proba, CLASSES, truth, None, None, None)
+    policy = fit_policy(validation, AGENCY_OF, default_error_models(), target_precision=0.95)
     assert policy.target_precision == 0.95
     # Alone, the model's sure reports pass and its coin tosses do not; a citizen who picked the model's
     # first choice is right so often that agreement passes lower.

@@ -5,7 +5,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from models.autoaccept import AutoAcceptPolicy, AutoAcceptType
+from models.routing import CategoryRouting
 from training.mismatch import ErrorModel, simulate_claims
+from training.validation import Validation
 
 MIN_SUPPORT = 30
 """Fewest validation reports above a threshold for its precision to count: fewer would pass on luck."""
@@ -32,45 +34,54 @@ def least_threshold(scores: np.ndarray, correct: np.ndarray, target_precision: f
 
 
 def fit_policy(
-    proba: np.ndarray,
-    classes: Sequence[str],
-    truth: Sequence[str],
+    validation: Validation,
     agency_of: Mapping[str, str],
     error_models: Sequence[ErrorModel],
     target_precision: float,
-    agency_proba: np.ndarray | None = None,
-    agency_classes: Sequence[str] | None = None,
-    agency_truth: Sequence[str] | None = None,
+    routing: CategoryRouting | None = None,
     seed: int = 2,
 ) -> AutoAcceptPolicy:
     """Thresholds per type from validation predictions of models that did not see those reports.
 
     `category_agree` must hold under every error model: a wrong citizen's category that the model
     happens to share is what it lets through, and how often that happens depends on the pattern.
+    The agency's must hold with and without a settled category, since `routing` leans on it.
     """
-    classes = np.asarray(classes, dtype=object)
-    truth = np.asarray(truth, dtype=object)
+    classes, truth = validation.classes, np.asarray(validation.truth, dtype=object)
+    proba = validation.proba
     top = proba.argmax(axis=1)
     top_probability = proba.max(axis=1)
     right = classes[top] == truth
     thresholds: dict[str, float] = {}
-    validation: dict[str, dict[str, float]] = {}
+    reached: dict[str, dict[str, float]] = {}
 
     key = AutoAcceptType.CATEGORY_PREDICTED.value
-    thresholds[key], validation[key] = least_threshold(top_probability, right, target_precision)
+    thresholds[key], reached[key] = least_threshold(top_probability, right, target_precision)
 
+    claims = [simulate_claims(truth, classes, agency_of, model, seed=seed).claimed for model in error_models]
     key = AutoAcceptType.CATEGORY_AGREE.value
-    worst: tuple[float, dict[str, float]] = (0.0, {})
-    for model in error_models:
-        claimed = simulate_claims(truth, classes, agency_of, model, seed=seed).claimed
-        agree = classes[top] == claimed
-        found = least_threshold(top_probability[agree], right[agree], target_precision)
-        worst = max(worst, found, key=lambda t: t[0])
-    thresholds[key], validation[key] = worst
+    thresholds[key], reached[key] = _strictest(
+        least_threshold(top_probability[agree], right[agree], target_precision)
+        for agree in (classes[top] == claimed for claimed in claims)
+    )
 
-    if agency_proba is not None and agency_classes is not None and agency_truth is not None:
-        agencies = np.asarray(agency_classes, dtype=object)
-        routed_right = agencies[agency_proba.argmax(axis=1)] == np.asarray(agency_truth, dtype=object)
+    if validation.agency_proba is not None:
+        labelled = np.array([a is not None for a in validation.agency_truth])
+        settled_sets = [[None] * len(truth)] + [
+            [str(c) if c == classes[t] else None for c, t in zip(claimed, top)] for claimed in claims
+        ]
+        found = []
+        for settled in settled_sets:
+            served = validation.agency_proba
+            if routing is not None:
+                served = routing.combine(served, proba, settled)
+            routed_right = validation.agency_classes[served.argmax(axis=1)] == validation.agency_truth
+            found.append(least_threshold(served.max(axis=1)[labelled], routed_right[labelled], target_precision))
         key = AutoAcceptType.AGENCY.value
-        thresholds[key], validation[key] = least_threshold(agency_proba.max(axis=1), routed_right, target_precision)
-    return AutoAcceptPolicy(thresholds, target_precision, validation)
+        thresholds[key], reached[key] = _strictest(found)
+    return AutoAcceptPolicy(thresholds, target_precision, reached)
+
+
+def _strictest(found) -> tuple[float, dict[str, float]]:
+    """The highest threshold of several scenarios, with what it reached in its own."""
+    return max(found, key=lambda item: item[0])

@@ -18,8 +18,9 @@ from training.evaluate_claims import applies_to, evaluate_claims, load_cases
 from training.evaluate_location import evaluate_location
 from training.geo import geo_available
 from training.mismatch import ERROR_MODELS, ErrorModel, category_agencies, score, simulate_claims
-from training.operations import Replay, Validation, operations_section
+from training.operations import Replay, operations_section
 from training.settings import Settings
+from training.validation import Validation, saved_validation
 
 Metrics = dict[str, dict[str, float]]
 
@@ -76,8 +77,15 @@ def evaluate_model(
         agency_proba = model.agency_classifier.predict_proba(texts)
         agency_classes = np.asarray(model.agency_classifier.classes_, dtype=object)
         routed = np.array([a is not None for a in agency_truth])
-        agency = classification_metrics(agency_truth[routed], agency_proba[routed], agency_classes)
-        metrics["agency"] = {k: agency[k] for k in AGENCY_METRICS}
+        # As served to a report without a citizen's category: the classifier mixed with its categories' routing.
+        served = agency_proba
+        if model.routing is not None:
+            served = model.routing.combine(agency_proba, proba, [None] * len(texts))
+        agency = classification_metrics(agency_truth[routed], served[routed], agency_classes)
+        alone = classification_metrics(agency_truth[routed], agency_proba[routed], agency_classes)
+        metrics["agency"] = {k: agency[k] for k in AGENCY_METRICS} | {
+            f"classifier_alone_{k}": alone[k] for k in ("macro_f1", "accuracy")
+        }
 
     if validation is not None:
         replay = Replay(
@@ -91,7 +99,7 @@ def evaluate_model(
             vague=vague,
         )
         metrics["operations"] = operations_section(
-            replay, validation, rule, model.auto_accept, agency_of, spot_check_rate
+            replay, validation, rule, model.auto_accept, agency_of, spot_check_rate, model.routing
         )
     return metrics
 
@@ -254,21 +262,6 @@ def evaluate_champion(settings: Settings, log_to_mlflow: bool = True) -> dict[st
             for png in pngs:
                 mlflow.log_artifact(str(png), artifact_path="plots")
     return result | {"category_details": details}
-
-
-def saved_validation(model: TriageModel, split: Split) -> Validation | None:
-    """The validation predictions a saved model's thresholds were chosen on (its classifiers keep their holdouts)."""
-    category, agency = model.category_classifier, model.agency_classifier
-    if getattr(category, "holdout_proba_", None) is None:
-        return None
-    agency_proba = agency_classes = agency_truth = None
-    if agency is not None and getattr(agency, "holdout_proba_", None) is not None:
-        routed = split.train.dropna(subset=[AGENCY])
-        agency_proba, agency_classes = agency.holdout_proba_, np.asarray(agency.holdout_classes_, dtype=object)
-        agency_truth = routed[AGENCY].to_numpy()[agency.holdout_index_]
-    truth = split.train[CATEGORY].to_numpy()[category.holdout_index_]
-    classes = np.asarray(category.holdout_classes_, dtype=object)
-    return Validation(category.holdout_proba_, classes, truth, agency_proba, agency_classes, agency_truth)
 
 
 def vague_flags(settings: Settings, split: Split) -> np.ndarray:

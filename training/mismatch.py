@@ -30,8 +30,9 @@ thresholds follow a handful of cases."""
 LEARNED_SMOOTHING = 1.0
 """Pseudo-count spread over every other category, so a wrong pick never seen among the corrections stays possible."""
 
-SUGGEST_GRID = np.round(np.linspace(0.3, 0.95, 14), 2)
-ODDS_GRID = np.array([1.5, 2, 3, 5, 8, 12, 20, 30, 50, 80, 120, 200, 300, 500, 1000, 3000, 10000])
+SUGGEST_GRID = np.round(np.linspace(0.0, 0.95, 20), 2)
+"""From 0: a citizen's category the model all but rules out is a mistake even when the model is torn between others."""
+ODDS_GRID = np.array([1.5, 2, 3, 5, 8, 12, 20, 30, 50, 80, 120, 200, 300, 500, 1000, 3000, 10000, 30000, 100000])
 
 
 @dataclass(frozen=True)

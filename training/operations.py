@@ -14,15 +14,17 @@ test split is de-duplicated by text first.
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from models.autoaccept import AutoAcceptPolicy, AutoAcceptType, spot_checked
 from models.mismatch import MismatchRule, Verdict
+from models.routing import CategoryRouting
 from training.autoaccept import fit_policy
 from training.mismatch import ErrorModel, default_error_models, score, simulate_claims
+from training.validation import Validation
 
 NO_CATEGORY = "no_category"
 SCENARIO_SEED = 2024
@@ -39,23 +41,12 @@ class Replay:
     classes: np.ndarray
     truth: np.ndarray
     agency_proba: np.ndarray | None
+    """The agency classifier's, before routing."""
     agency_classes: np.ndarray | None
     agency_truth: np.ndarray
     """Official agency per report; None where the export has none."""
     vague: np.ndarray | None
     """Whether the vagueness flag queues each report; None when it is not replayed."""
-
-
-@dataclass(frozen=True)
-class Validation:
-    """Predictions of the latest training reports by models of the earlier ones: where thresholds are chosen."""
-
-    proba: np.ndarray
-    classes: np.ndarray
-    truth: np.ndarray
-    agency_proba: np.ndarray | None
-    agency_classes: np.ndarray | None
-    agency_truth: np.ndarray | None
 
 
 def replay_scenario(
@@ -64,6 +55,7 @@ def replay_scenario(
     policy: AutoAcceptPolicy,
     claims: Sequence[str | None],
     spot_check_rate: float,
+    routing: CategoryRouting | None = None,
 ) -> dict[str, Any]:
     """Route every test report as the service would, given citizens' categories `claims`."""
     n = len(replay.ids)
@@ -92,8 +84,12 @@ def replay_scenario(
             reasons[i].add("spot_check")
     agency = np.full(n, None, dtype=object)
     if replay.agency_proba is not None:
-        agency = replay.agency_classes[replay.agency_proba.argmax(axis=1)]
-        agency_probability = replay.agency_proba.max(axis=1)
+        served = replay.agency_proba
+        if routing is not None:
+            settled = [claims[i] if verdicts[i] == Verdict.AGREE.value else None for i in range(n)]
+            served = routing.combine(served, replay.proba, settled)
+        agency = replay.agency_classes[served.argmax(axis=1)]
+        agency_probability = served.max(axis=1)
         for i in range(n):
             if not policy.passes(AutoAcceptType.AGENCY, agency_probability[i]):
                 reasons[i].add("low_confidence")
@@ -127,13 +123,16 @@ def operations_section(
     policy: AutoAcceptPolicy,
     agency_of: Mapping[str, str],
     spot_check_rate: float,
+    routing: CategoryRouting | None = None,
     error_models: Sequence[ErrorModel] | None = None,
 ) -> dict[str, Any]:
     """Per scenario and in the worst case: automation, errors among the automated, queue shares, and the
     `suggest_change` precision and recall per error model; `curve`: the same as the auto-accept target moves."""
     error_models = list(error_models or default_error_models())
     claims = _scenario_claims(replay, agency_of, error_models)
-    scenarios = {name: replay_scenario(replay, rule, policy, c, spot_check_rate) for name, c in claims.items()}
+    scenarios = {
+        name: replay_scenario(replay, rule, policy, c, spot_check_rate, routing) for name, c in claims.items()
+    }
     mismatch = {}
     for model in error_models:
         simulated = simulate_claims(replay.truth, replay.classes, agency_of, model, seed=SCENARIO_SEED)
@@ -142,8 +141,8 @@ def operations_section(
 
     curve = []
     for target in CURVE_TARGETS:
-        refitted = _refit(policy, validation, agency_of, error_models, target)
-        rows = [replay_scenario(replay, rule, refitted, c, spot_check_rate) for c in claims.values()]
+        refitted = fit_policy(validation, agency_of, error_models, target, routing)
+        rows = [replay_scenario(replay, rule, refitted, c, spot_check_rate, routing) for c in claims.values()]
         curve.append({"target_precision": target, **_worst(rows)})
     return {
         **_worst(list(scenarios.values())),
@@ -165,27 +164,6 @@ def _scenario_claims(
         claims[model.name] = list(simulated.claimed)
     claims[NO_CATEGORY] = [None] * len(replay.ids)
     return claims
-
-
-def _refit(
-    policy: AutoAcceptPolicy,
-    validation: Validation,
-    agency_of: Mapping[str, str],
-    error_models: Sequence[ErrorModel],
-    target: float,
-) -> AutoAcceptPolicy:
-    refitted = fit_policy(
-        validation.proba,
-        validation.classes,
-        validation.truth,
-        agency_of,
-        error_models,
-        target,
-        validation.agency_proba,
-        validation.agency_classes,
-        validation.agency_truth,
-    )
-    return replace(policy, thresholds=refitted.thresholds, target_precision=target, validation=refitted.validation)
 
 
 def _worst(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:

@@ -44,10 +44,11 @@ class Settings(BaseSettings):
     )
 
     mismatch_target_precision: float = Field(
-        default=0.9,
+        default=0.85,
         gt=0,
         le=1,
-        description="Precision `suggest_change` must reach on the validation split when its thresholds are chosen.",
+        description="Precision `suggest_change` must reach on the validation split under every citizen-error model "
+        "when its thresholds are chosen.",
     )
     auto_accept_target_precision: float = Field(
         default=0.95,

@@ -1,0 +1,50 @@
+"""The validation split's predictions: where every threshold of the decision layer is chosen."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.triage import TriageModel
+from training.data import AGENCY, CATEGORY, Split
+
+
+@dataclass(frozen=True)
+class Validation:
+    """Predictions of the latest training reports by models of the earlier ones, one row per report."""
+
+    proba: np.ndarray
+    classes: np.ndarray
+    truth: np.ndarray
+    agency_proba: np.ndarray | None
+    """The agency classifier's, before routing; a uniform row where it made no prediction."""
+    agency_classes: np.ndarray | None
+    agency_truth: np.ndarray | None
+    """None where the report has no agency label."""
+
+
+def saved_validation(model: TriageModel, split: Split) -> Validation | None:
+    """The validation predictions of a fitted model: its classifiers keep their holdout predictions.
+
+    The category holdout is the latest share of the training reports; the agency holdout the same
+    share of those with an agency label, so each category holdout report finds its agency row by
+    position. None when the category classifier kept no holdout (too little data).
+    """
+    category, agency = model.category_classifier, model.agency_classifier
+    if getattr(category, "holdout_proba_", None) is None:
+        return None
+    positions = np.asarray(category.holdout_index_)
+    truth = split.train[CATEGORY].to_numpy()[positions]
+    classes = np.asarray(category.holdout_classes_, dtype=object)
+    agency_proba = agency_classes = agency_truth = None
+    if agency is not None and getattr(agency, "holdout_proba_", None) is not None:
+        agency_classes = np.asarray(agency.holdout_classes_, dtype=object)
+        labelled = split.train[AGENCY].notna().to_numpy()
+        row_of = {int(p): i for i, p in enumerate(np.flatnonzero(labelled)[agency.holdout_index_])}
+        agency_proba = np.full((len(positions), len(agency_classes)), 1 / len(agency_classes))
+        agency_truth = np.full(len(positions), None, dtype=object)
+        labels = split.train[AGENCY].to_numpy()
+        for i, position in enumerate(positions):
+            if int(position) in row_of:
+                agency_proba[i] = agency.holdout_proba_[row_of[int(position)]]
+                agency_truth[i] = labels[position]
+    return Validation(category.holdout_proba_, classes, truth, agency_proba, agency_classes, agency_truth)
