@@ -6,7 +6,9 @@ categories are simulated under each error model of `training.mismatch` (15 % wro
 with no citizen category at all. A report needs no person when every suggestion it gets passes
 (`automation_rate`); among those, `auto_error_rate` and `auto_agency_error_rate` count the ones
 whose accepted category or agency differs from the official label. The headline figures are the
-worst over the scenarios.
+worst over the three error patterns, that is over reports that carry a citizen's category (in
+JAKI choosing one is part of filing); reports without one are the `no_category` scenario, given
+beside them.
 
 Duplicates and location checks are not replayed: the Surabaya export has no points, and its
 test split is de-duplicated by text first.
@@ -130,9 +132,7 @@ def operations_section(
     `suggest_change` precision and recall per error model; `curve`: the same as the auto-accept target moves."""
     error_models = list(error_models or default_error_models())
     claims = _scenario_claims(replay, agency_of, error_models)
-    scenarios = {
-        name: replay_scenario(replay, rule, policy, c, spot_check_rate, routing) for name, c in claims.items()
-    }
+    scenarios = {name: replay_scenario(replay, rule, policy, c, spot_check_rate, routing) for name, c in claims.items()}
     mismatch = {}
     for model in error_models:
         simulated = simulate_claims(replay.truth, replay.classes, agency_of, model, seed=SCENARIO_SEED)
@@ -142,10 +142,20 @@ def operations_section(
     curve = []
     for target in CURVE_TARGETS:
         refitted = fit_policy(validation, agency_of, error_models, target, routing)
-        rows = [replay_scenario(replay, rule, refitted, c, spot_check_rate, routing) for c in claims.values()]
-        curve.append({"target_precision": target, **_worst(rows)})
+        rows = {
+            name: replay_scenario(replay, rule, refitted, c, spot_check_rate, routing) for name, c in claims.items()
+        }
+        curve.append(
+            {
+                "target_precision": target,
+                **_worst([row for name, row in rows.items() if name != NO_CATEGORY]),
+                "no_category_automation_rate": rows[NO_CATEGORY]["automation_rate"],
+                "no_category_auto_error_rate": rows[NO_CATEGORY]["auto_error_rate"],
+            }
+        )
+    with_category = [row for name, row in scenarios.items() if name != NO_CATEGORY]
     return {
-        **_worst(list(scenarios.values())),
+        **_worst(with_category),
         "target_precision": policy.target_precision,
         "thresholds": dict(policy.thresholds),
         "spot_check_rate": spot_check_rate,
