@@ -105,6 +105,34 @@ class Settings(BaseSettings):
         le=1,
         description="Character-shingle Jaccard similarity from which a candidate counts as a near-exact resubmission.",
     )
+    duplicate_same_place_m: float = Field(
+        default=150.0,
+        ge=0,
+        description="Points at most this far apart are the same place; farther, place names/numbers decide (none "
+        "shared: a different place, never a likely duplicate).",
+    )
+    duplicate_problem_threshold: float = Field(
+        default=0.3,
+        ge=0,
+        le=1,
+        description="Problem similarity (the larger of the predicted-category overlap and the problem-word overlap, "
+        "place words blanked) below which two reports describe different problems: never a likely duplicate.",
+    )
+    duplicate_resubmission_minutes: float = Field(
+        default=60.0,
+        ge=0,
+        description="A report at most this long after an earlier one from the same reporter (or the same point), "
+        "with nearly the same words, is a resubmission.",
+    )
+    duplicate_resubmission_point_m: float = Field(
+        default=30.0, ge=0, description="Points at most this far apart count as the same point for a resubmission."
+    )
+    duplicate_resubmission_word_share: float = Field(
+        default=0.6,
+        gt=0,
+        le=1,
+        description="Share of the shorter text's distinct words the other must contain for a resubmission.",
+    )
     duplicate_candidate_pool: int = Field(
         default=100, ge=1, le=10_000, description="Nearest vectors retrieved per duplicate search before scoring."
     )

@@ -68,7 +68,20 @@ class DuplicateCandidate:
     """None unless both reports name a kelurahan."""
     hours_apart: float
     same_category: bool | None
-    """None unless both reports have a category."""
+    """None unless both reports have a category (the citizen's, else the predicted one)."""
+    same_place: bool | None = None
+    """Points within the index's same-place distance or a place word (name, number) in common: True; place words
+    on both sides, none shared, farther apart: False; else None."""
+    same_problem: bool | None = None
+    """problem_similarity at or above the index's problem threshold; None when it is unknown."""
+    problem_similarity: float | None = None
+    """The larger of category_similarity and problem_word_overlap; None when neither is known."""
+    category_similarity: float | None = None
+    """Overlap (Bhattacharyya) of the two predicted category distributions; None unless both were predicted."""
+    problem_word_overlap: float | None = None
+    """Share of the problem words (place words blanked) of the side with fewer found in the other."""
+    resubmission: bool = False
+    """An identical text, or a retyped resubmission: same reporter or point, minutes apart, nearly the same words."""
 
     def to_dict(self) -> dict:
         return asdict(self)

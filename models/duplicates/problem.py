@@ -1,0 +1,199 @@
+"""What a report is about, apart from where it is: its problem words, its place words, its category distribution.
+
+Two reports from one alley share the alley's name, its RT/RW numbers and its landmark, so any whole-text
+similarity rates "a dead street light and a blocked drain in Gang Mawar" as close as two reports of the same
+light. Here the place is taken out before the problem is compared:
+
+- :func:`split_words` blanks place words (names after a place head such as "Jl.", "Gg.", "RT", "masjid",
+  "depan"; words with a digit; capitalised names inside a sentence; the report's kelurahan) and keeps the
+  remaining content words as *problem words*, folded onto one concept per problem where citizens use several
+  words for it ("pju", "lampu", "penerangan" -> lampu). The blanked names and numbers are the *place words*.
+- :func:`category_similarity`: the Bhattacharyya overlap of two reports' predicted category distributions (the
+  category model's probabilities, which triage computes anyway), kept as their top labels.
+
+Only hashes of these words reach the index, never the words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+
+PROBLEM_WORDS = 24
+"""Distinct problem words kept per report (as 32-bit hashes)."""
+PLACE_WORDS = 16
+"""Distinct place words kept per report."""
+CATEGORY_TOP = 5
+"""Labels of the predicted category distribution kept per report (the rest of the mass is dropped)."""
+
+# Words that introduce a place: the names after them are the place, not the problem.
+PLACE_HEADS = frozenset(
+    """
+    jl jln jalan gg gang rt rw no nomor nmr blok blk komplek kompleks komp perumahan perum kel kelurahan kec
+    kecamatan kampung kp kota desa dusun lingkungan lokasi alamat masjid mesjid musholla mushola musala
+    sdn smpn sman smkn sd smp sma smk sekolah pasar halte stasiun terminal pos kantor warung toko apartemen
+    rusun rusunawa jembatan pertigaan perempatan simpang bundaran ujung sebelah seberang samping belakang
+    depan dekat sekitar wilayah daerah kawasan area taman lapangan gedung puskesmas kantin ruko mall mal
+    gereja vihara pura klinik bank spbu pom tol flyover underpass kali sungai kanal waduk setu situ
+    """.split()
+)
+# Heads that are also problems ("the river overflows", "the road is broken"): their own word stays a problem
+# word, the names after them are still blanked.
+# Words of many street and place names ("Jl. Kenanga Raya", "Gg. Mawar Dalam"): they name no place by themselves.
+PLACE_GENERIC = frozenset("raya dalam besar kecil lama baru indah permai asri jaya".split())
+_PROBLEM_HEADS = frozenset({"jalan", "kali", "sungai", "kanal", "waduk", "taman", "jembatan"})
+
+STOP_WORDS = frozenset(
+    """
+    yang yg dan di ke dari ada ini itu tidak tdk gak ga nggak ngga enggak bgt banget sangat sekali dgn dengan
+    untuk utk karena krn karna jadi jd bisa agar supaya mohon tolong segera pak bapak ibu bu min mimin admin
+    kak terima kasih makasih trims tks thx warga kami saya kita aku sy kmi sudah sdh udh udah sudh belum blm
+    blom sejak hari minggu bulan tahun lalu kemarin kemaren tadi pagi siang sore malam jam menit sampai
+    smp sampe hingga masih msh lagi lg juga jg akan mau ingin sering selalu tiap setiap sekarang skrg
+    saat waktu kalau kalo klo jika bila apa apakah kapan bagaimana gimana kenapa mengapa tsb tersebut
+    para pihak petugas dinas pemprov pemkot pemda suku sudin terkait instansi laporan lapor melapor
+    melaporkan dilaporkan tindak lanjut tindaklanjuti ditindaklanjuti ditindak diperbaiki perbaiki
+    perbaikan penanganan ditangani tangani dicek cek mengecek ditinjau tinjau respon direspon solusi
+    harap berharap diharapkan minta meminta memohon kepada kpd pada pd oleh atas bagi antara tapi tetapi
+    tp namun serta atau atau pun sih dong deh nih kok ya iya yaa ok oke sama dah kah pun nya the and
+    banyak sedikit semua beberapa satu dua tiga sudah hampir kurang lebih cukup sangat amat terlalu
+    sangatlah seminggu sebulan setahun buat bikin biar jam2
+    jakarta dki barat timur utara selatan pusat kab kabupaten provinsi
+    """.split()
+)
+
+# One concept per problem where citizens use several words for it (abbreviations, slang, affixed forms).
+CONCEPTS: Mapping[str, str] = {
+    **dict.fromkeys("pju lampu lampunya penerangan lamp bohlam lampu2 gelap".split(), "lampu"),
+    **dict.fromkeys(
+        "got selokan saluran drainase gorong gorong2 goronggorong parit mampet tersumbat sumbat buntu".split(),
+        "saluran",
+    ),
+    **dict.fromkeys("lubang berlubang lobang bolong jeglongan aspal aspalnya retak ambles amblas".split(), "lubang"),
+    **dict.fromkeys("banjir genangan tergenang menggenang genang rob".split(), "banjir"),
+    **dict.fromkeys("sampah sampahnya tps numpuk menumpuk tumpukan bau busuk".split(), "sampah"),
+    **dict.fromkeys("pohon dahan ranting tumbang roboh rantingnya pohonnya rimbun rindang".split(), "pohon"),
+    **dict.fromkeys("parkir parkiran jukir memarkir diparkir markir".split(), "parkir"),
+    **dict.fromkeys("pkl pedagang jualan berjualan lapak gerobak dagangan".split(), "pedagang"),
+    **dict.fromkeys("trotoar pedestrian".split(), "trotoar"),
+    **dict.fromkeys("kabel kabelnya menjuntai semrawut".split(), "kabel"),
+    **dict.fromkeys("fogging fogin foging nyamuk dbd demam berdarah jentik".split(), "fogging"),
+    **dict.fromkeys("pam pdam palyja aetra mengalir keran kran".split(), "pam"),
+    **dict.fromkeys("bising berisik kebisingan suara musik knalpot".split(), "bising"),
+    **dict.fromkeys("toilet wc mck kakus".split(), "toilet"),
+    **dict.fromkeys("kucing anjing monyet ular".split(), "hewan"),
+    **dict.fromkeys("bangunan imb pbg dibangun membangun".split(), "bangunan"),
+}
+# Never taken for a place name, even capitalised or after a place head.
+PROBLEM_VOCABULARY = frozenset(CONCEPTS) | frozenset(
+    "rusak mati padam bocor macet kotor licin rawan bahaya berbahaya air hujan motor mobil truk".split()
+)
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+_DIGIT = re.compile(r"\d")
+_SENTENCE_END = re.compile(r"[.!?\n]\s*$")
+_MAX_NAME_WORDS = 3
+
+
+def _concept(word: str) -> str:
+    if word in CONCEPTS:
+        return CONCEPTS[word]
+    if word.endswith("nya") and len(word) > 5 and word[:-3] in CONCEPTS:
+        return CONCEPTS[word[:-3]]
+    return word
+
+
+def split_words(text: str, kelurahan: str | None = None) -> tuple[list[str], list[str]]:
+    """(problem words, place words) of `text`, distinct, in order of appearance, lower-cased.
+
+    Place words: up to three words after a place head, words with a digit, capitalised words that do not
+    start a sentence, and the words of `kelurahan`. Problem words: the other words of three or more letters
+    that are no stop word, folded onto :data:`CONCEPTS`.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    kelurahan_words = set(_TOKEN.findall(kelurahan.casefold())) if kelurahan else set()
+    problem: dict[str, None] = {}
+    place: dict[str, None] = {}
+    after_head = 0
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        word = token.casefold()
+        before = text[max(0, match.start() - 3) : match.start()]
+        starts_sentence = match.start() == 0 or bool(_SENTENCE_END.search(before))
+        if word in PLACE_HEADS:
+            after_head = _MAX_NAME_WORDS
+            if word in _PROBLEM_HEADS:
+                problem.setdefault(_concept(word))
+            continue
+        if _DIGIT.search(word):
+            place.setdefault(word)
+            continue
+        if word in STOP_WORDS:
+            after_head = 0
+            continue
+        if word in kelurahan_words:
+            place.setdefault(word)
+            continue
+        if word in PLACE_GENERIC and (after_head > 0 or token[:1].isupper()):
+            continue
+        named = token[:1].isupper() and not starts_sentence and not token.isupper()
+        if word not in PROBLEM_VOCABULARY and (after_head > 0 or named):
+            after_head = max(after_head - 1, 0)
+            place.setdefault(word)
+            continue
+        after_head = 0
+        if len(word) >= 3 and not word.isdigit():
+            problem.setdefault(_concept(word))
+    return list(problem), list(place)
+
+
+def _hashes(words: Iterable[str], size: int) -> np.ndarray:
+    hashes = np.zeros(size, dtype=np.uint32)
+    for i, word in enumerate(list(dict.fromkeys(words))[:size]):
+        digest = int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=4).digest(), "little")
+        hashes[i] = digest or 1
+    return hashes
+
+
+def problem_hashes(words: Sequence[str]) -> np.ndarray:
+    """32-bit hashes (never 0) of the first PROBLEM_WORDS problem words, 0-padded."""
+    return _hashes(words, PROBLEM_WORDS)
+
+
+def place_hashes(words: Sequence[str]) -> np.ndarray:
+    """32-bit hashes (never 0) of the first PLACE_WORDS place words, 0-padded."""
+    return _hashes(words, PLACE_WORDS)
+
+
+def top_categories(probabilities: Mapping[str, float] | Iterable[tuple[str, float]] | None) -> tuple:
+    """The CATEGORY_TOP most probable (label, probability) pairs, most probable first; () when unknown."""
+    if probabilities is None:
+        return ()
+    pairs = probabilities.items() if isinstance(probabilities, Mapping) else probabilities
+    ranked = sorted(((str(label), float(p)) for label, p in pairs if p > 0), key=lambda lp: -lp[1])
+    return tuple(ranked[:CATEGORY_TOP])
+
+
+def category_similarity(codes: np.ndarray, probabilities: np.ndarray, query_codes, query_probabilities) -> np.ndarray:
+    """Per row: the Bhattacharyya coefficient sum(sqrt(p q)) over the labels both keep (1 = same distribution,
+    0 = no label in common); NaN where either side has no distribution (code -1 marks an unused slot)."""
+    query_codes = np.asarray(query_codes)
+    query_probabilities = np.asarray(query_probabilities, dtype=float)
+    known = (codes >= 0).any(axis=1) & bool((query_codes != -1).any())  # -2: a label the index never saw
+    matches = (codes[:, :, None] == query_codes[None, None, :]) & (codes[:, :, None] >= 0)
+    products = probabilities[:, :, None].astype(float) * query_probabilities[None, None, :]
+    overlap = np.sqrt(np.where(matches, products, 0.0)).sum(axis=(1, 2))
+    return np.where(known, np.clip(overlap, 0.0, 1.0), np.nan)
+
+
+def word_overlap(query: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Per row of `candidates`: shared non-zero hashes over those of the side with fewer; NaN if either has none."""
+    query = query[query > 0]
+    counted = candidates > 0
+    shared = (counted & np.isin(candidates, query)).sum(axis=1)
+    fewer = np.minimum(counted.sum(axis=1), len(query))
+    return np.where(fewer > 0, shared / np.maximum(fewer, 1), np.nan)
