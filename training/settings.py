@@ -88,7 +88,8 @@ class Settings(BaseSettings):
     )
     duplicate_category_window_days: dict[str, float] = Field(
         default_factory=dict,
-        description='Time window per category in days, as JSON, e.g. {"Banjir": 3}.',
+        description="Time window per category (the citizen's, else the predicted one) in days, as JSON, e.g. "
+        '{"Banjir": 2, "Jalan Rusak": 180}: a flood is one event for hours, a broken road stays for months.',
     )
     duplicate_radius_m: float = Field(
         default=1000.0,

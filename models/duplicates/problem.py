@@ -41,11 +41,6 @@ PLACE_HEADS = frozenset(
     gereja vihara pura klinik bank spbu pom tol flyover underpass kali sungai kanal waduk setu situ
     """.split()
 )
-# Heads that are also problems ("the river overflows", "the road is broken"): their own word stays a problem
-# word, the names after them are still blanked.
-# Words of many street and place names ("Jl. Kenanga Raya", "Gg. Mawar Dalam"): they name no place by themselves.
-PLACE_GENERIC = frozenset("raya dalam besar kecil lama baru indah permai asri jaya".split())
-_PROBLEM_HEADS = frozenset({"jalan", "kali", "sungai", "kanal", "waduk", "taman", "jembatan"})
 
 STOP_WORDS = frozenset(
     """
@@ -64,6 +59,14 @@ STOP_WORDS = frozenset(
     sangatlah seminggu sebulan setahun buat bikin biar jam2
     jakarta dki barat timur utara selatan pusat kab kabupaten provinsi
     """.split()
+)
+
+# Words of many street and place names ("Jl. Kenanga Raya", "Gg. Mawar Dalam"): they name no place by themselves.
+PLACE_GENERIC = frozenset("raya dalam besar kecil lama baru indah permai asri jaya".split())
+
+# Words of many problems ("lampu mati", "air PAM mati", "jalan rusak", "pompa rusak"): sharing one says nothing.
+GENERIC_PROBLEM_WORDS = frozenset(
+    "rusak mati padam bahaya berbahaya besar parah kecil sudah lama baru kondisi masalah keluhan warga".split()
 )
 
 # One concept per problem where citizens use several words for it (abbreviations, slang, affixed forms).
@@ -126,8 +129,6 @@ def split_words(text: str, kelurahan: str | None = None) -> tuple[list[str], lis
         starts_sentence = match.start() == 0 or bool(_SENTENCE_END.search(before))
         if word in PLACE_HEADS:
             after_head = _MAX_NAME_WORDS
-            if word in _PROBLEM_HEADS:
-                problem.setdefault(_concept(word))
             continue
         if _DIGIT.search(word):
             place.setdefault(word)
@@ -146,7 +147,7 @@ def split_words(text: str, kelurahan: str | None = None) -> tuple[list[str], lis
             place.setdefault(word)
             continue
         after_head = 0
-        if len(word) >= 3 and not word.isdigit():
+        if len(word) >= 3 and word not in GENERIC_PROBLEM_WORDS:
             problem.setdefault(_concept(word))
     return list(problem), list(place)
 
