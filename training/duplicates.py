@@ -247,6 +247,7 @@ def make_index(settings: Settings, scorer: DuplicateScorer | None = None) -> Dup
         candidate_pool=settings.duplicate_candidate_pool,
         scorer=scorer,
         same_place_m=settings.duplicate_same_place_m,
+        category_same_place_m=settings.duplicate_category_same_place_m,
         problem_threshold=settings.duplicate_problem_threshold,
         resubmission_hours=settings.duplicate_resubmission_minutes / 60.0,
         resubmission_point_m=settings.duplicate_resubmission_point_m,

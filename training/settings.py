@@ -112,6 +112,11 @@ class Settings(BaseSettings):
         description="Points at most this far apart are the same place; farther, place names/numbers decide (none "
         "shared: a different place, never a likely duplicate).",
     )
+    duplicate_category_same_place_m: dict[str, float] = Field(
+        default_factory=dict,
+        description="Same-place distance per category (the citizen's, else the predicted one), as JSON, e.g. "
+        '{"Banjir": 330}: a flood pocket is wider than a pothole.',
+    )
     duplicate_problem_threshold: float = Field(
         default=0.3,
         ge=0,

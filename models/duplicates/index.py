@@ -43,6 +43,7 @@ from models.duplicates.problem import (
     category_similarity,
     place_hashes,
     problem_hashes,
+    problem_kinds,
     split_words,
     top_categories,
     word_overlap,
@@ -64,8 +65,8 @@ from models.duplicates.vectors import VectorStore, inner_products
 from models.location import name_key
 
 FORMAT_VERSION = 6
-"""6: problem and place word hashes, the predicted category distribution and the reporter hash per report;
-5: word hashes mark numbers and the stored scorer has number_agreement (4, a reverted feature's, is skipped);
+"""6: problem and place word hashes, problem kinds, the predicted category distribution and the reporter hash per
+report; 5: word hashes mark numbers and the stored scorer has number_agreement (4, a reverted feature's, is skipped);
 3: per-token 8-bit sentence vectors; 2: per-batch 8-bit, 128 tokens, as the category model reads them; 1: float,
 1000 characters."""
 WORD_COUNT_BUCKETS = 1 << 22
@@ -103,6 +104,8 @@ class DuplicateEntry:
     """:func:`place_hashes` of the text's place words (names, numbers)."""
     categories: tuple[tuple[str, float], ...] = ()
     """The predicted category distribution's top labels and probabilities; () when not predicted."""
+    kinds: int = 0
+    """:func:`problem_kinds` of the problem words: which problem kinds the text names (a bit each)."""
     reporter: int | None = None
     """64-bit digest of the stored (keyed) reporter hash; None when unknown or private. Never the raw ref."""
 
@@ -145,6 +148,7 @@ class DuplicateEntry:
             problem_hashes(problem),
             place_hashes(place),
             categories,
+            problem_kinds(problem),
             _reporter_key(reporter_hash),
         )
 
@@ -239,11 +243,13 @@ class DuplicateIndex:
     - ``ann_min_size``: below it vectors are searched exactly; from it on, by a faiss IVF index probing
       ``nprobe`` lists, retrained after growing ``ann_rebuild_growth`` times (see ``vectors.py``).
     - ``scorer``: a :class:`DuplicateScorer` (the shipped coefficients when None).
-    - ``same_place_m``: points at most this far apart are the same place; beyond it, place words (names,
-      numbers) shared by both texts make it the same place, and place words none of which are shared a
-      different place (no place words: unknown, the score's proximity decides).
+    - ``same_place_m`` / ``category_same_place_m``: points at most this far apart are the same place (by the
+      query's category: a flood pocket is wider than a pothole); beyond it, place words (names, numbers)
+      shared by both texts make it the same place, and place words none of which are shared a different
+      place (no place words: unknown, the score's proximity decides).
     - ``problem_threshold``: the problem similarity (the larger of the category-distribution overlap and
-      the problem-word overlap) below which two reports describe different problems.
+      the problem-word overlap) below which two reports describe different problems; "different" needs both
+      predicted distributions (words alone only confirm a same problem).
     - A pair at a different place or about a different problem is never a likely duplicate, however close
       its score: its score is halved and it is not flagged.
     - ``resubmission_hours``, ``resubmission_point_m``, ``resubmission_word_share``: a candidate at most
@@ -269,6 +275,7 @@ class DuplicateIndex:
         ann_rebuild_growth: float = 4.0,
         scorer: DuplicateScorer | None = None,
         same_place_m: float = 150.0,
+        category_same_place_m: Mapping[str, float] | None = None,
         problem_threshold: float = 0.3,
         resubmission_hours: float = 1.0,
         resubmission_point_m: float = 30.0,
@@ -289,6 +296,7 @@ class DuplicateIndex:
         self.ann_rebuild_growth = ann_rebuild_growth
         self.scorer = scorer
         self.same_place_m = same_place_m
+        self.category_same_place_m = category_same_place_m
         self.problem_threshold = problem_threshold
         self.resubmission_hours = resubmission_hours
         self.resubmission_point_m = resubmission_point_m
@@ -297,8 +305,8 @@ class DuplicateIndex:
 
     _PARAMS = (
         "dim window_days category_window_days radius_m category_radius_m likely_threshold near_exact_threshold "
-        "candidate_pool local_pool hash_pool ann_min_size nprobe ann_rebuild_growth same_place_m problem_threshold "
-        "resubmission_hours resubmission_point_m resubmission_word_share"
+        "candidate_pool local_pool hash_pool ann_min_size nprobe ann_rebuild_growth same_place_m category_same_place_m "
+        "problem_threshold resubmission_hours resubmission_point_m resubmission_word_share"
     ).split()
 
     def get_params(self) -> dict:
@@ -320,6 +328,7 @@ class DuplicateIndex:
         self._category_codes_top = np.zeros((0, CATEGORY_TOP), dtype=np.int32)
         self._category_probs_top = np.zeros((0, CATEGORY_TOP), dtype=np.float32)
         self._reporter = np.zeros(0, dtype=np.uint64)
+        self._kinds = np.zeros(0, dtype=np.uint32)
         self._word_counts = np.zeros(WORD_COUNT_BUCKETS, dtype=np.uint32)
         self._deleted = np.zeros(0, dtype=bool)
         self._ids: list[str] = []
@@ -341,6 +350,9 @@ class DuplicateIndex:
 
     def radius_for(self, category: str | None) -> float:
         return (self.category_radius_m or {}).get(category, self.radius_m)
+
+    def same_place_for(self, category: str | None) -> float:
+        return (self.category_same_place_m or {}).get(category, self.same_place_m)
 
     @property
     def _cell_m(self) -> float:
@@ -388,6 +400,7 @@ class DuplicateIndex:
             category_codes_top=np.stack([self._category_row(e.categories, add=True)[0] for e in entries]),
             category_probs_top=np.stack([self._category_row(e.categories, add=True)[1] for e in entries]),
             reporter=np.array([e.reporter or 0 for e in entries], dtype=np.uint64),
+            kinds=np.array([e.kinds for e in entries], dtype=np.uint32),
             text_hashes=np.array([e.text_hash for e in entries], dtype=np.uint64),
             deleted=np.zeros(len(entries), dtype=bool),
         )
@@ -430,6 +443,7 @@ class DuplicateIndex:
         category_codes_top,
         category_probs_top,
         reporter,
+        kinds,
         text_hashes,
         deleted,
         index_vectors=True,
@@ -453,6 +467,7 @@ class DuplicateIndex:
         self._category_codes_top[start:end] = category_codes_top
         self._category_probs_top[start:end] = category_probs_top
         self._reporter[start:end] = reporter
+        self._kinds[start:end] = kinds
         counted = words[words > 0] % WORD_COUNT_BUCKETS
         # Scatter-add, not a bincount over every bucket: that would touch 16 MB for each report ingested.
         np.add.at(self._word_counts, counted, 1)
@@ -569,7 +584,7 @@ class DuplicateIndex:
         words = np.asarray(entry.words, dtype=np.uint32)
         problem = self._problem_evidence(entry, rows)
         same_place = self._same_place(entry, rows, distance)
-        resubmission = self._resubmission(entry, rows, hours, distance, words, problem["same_problem"])
+        resubmission = self._resubmission(entry, rows, hours, distance, words, problem)
         evidence = _Evidence(
             rows=rows,
             text_similarity=np.clip(inner_products(self._store.vectors[rows], _unit(entry.vector)), -1.0, 1.0),
@@ -602,7 +617,8 @@ class DuplicateIndex:
 
     def _problem_evidence(self, entry: DuplicateEntry, rows: np.ndarray) -> dict[str, np.ndarray]:
         """Category-distribution overlap, problem-word overlap, their larger (NaN if neither is known), and
-        same_problem: 1 at or above `problem_threshold`, -1 below, 0 unknown."""
+        same_problem: -1 when the texts name only different problem kinds, else 1 at or above
+        `problem_threshold`, -1 below it (only with both distributions known), 0 unknown."""
         codes, probabilities = self._category_row(entry.categories, add=False)
         by_category = category_similarity(
             self._category_codes_top[rows], self._category_probs_top[rows], codes, probabilities
@@ -611,7 +627,13 @@ class DuplicateIndex:
         both = np.column_stack([by_category, by_words])
         known = ~np.isnan(both).all(axis=1)
         similarity = np.where(known, np.nanmax(np.where(np.isnan(both), -1.0, both), axis=1), np.nan)
-        same = np.where(~known, 0, np.where(similarity >= self.problem_threshold, 1, -1)).astype(np.int8)
+        same = np.where(similarity >= self.problem_threshold, 1, -1)
+        # Low word overlap alone says nothing: short texts name one problem in words the other does not use
+        # (a flood tweet's "air setinggi lutut" against "#banjir"). Naming only other problem kinds does.
+        same = np.where(~known | ((same < 0) & np.isnan(by_category)), 0, same)
+        kinds = self._kinds[rows]
+        other_kinds = (kinds > 0) & (entry.kinds > 0) & ((kinds & np.uint32(entry.kinds)) == 0)
+        same = np.where(other_kinds, -1, same).astype(np.int8)
         return {
             "category_similarity": by_category,
             "problem_overlap": by_words,
@@ -623,7 +645,7 @@ class DuplicateIndex:
         """1 same place (points within `same_place_m`, or a place word in common), -1 different (place words on
         both sides, none shared, and not within `same_place_m`), 0 unknown."""
         shared = word_overlap(_hash_row(entry.place, PLACE_WORDS), self._place[rows])
-        close = ~np.isnan(distance) & (np.nan_to_num(distance, nan=np.inf) <= self.same_place_m)
+        close = ~np.isnan(distance) & (np.nan_to_num(distance, nan=np.inf) <= self.same_place_for(entry.category))
         named_same = ~np.isnan(shared) & (np.nan_to_num(shared) > 0)
         named_other = ~np.isnan(shared) & (np.nan_to_num(shared, nan=1.0) == 0)
         return np.where(close | named_same, 1, np.where(named_other, -1, 0)).astype(np.int8)
@@ -635,9 +657,10 @@ class DuplicateIndex:
         hours: np.ndarray,
         distance: np.ndarray,
         words: np.ndarray,
-        same_problem: np.ndarray,
+        problem: dict[str, np.ndarray],
     ) -> np.ndarray:
-        """Same reporter (or same point), within `resubmission_hours`, nearly the same words, same problem."""
+        """Same reporter (or same point), within `resubmission_hours`, nearly the same words, and nearly the same
+        problem words where both have some (one sender's two problems in one alley share the alley's words)."""
         same_reporter = (self._reporter[rows] == np.uint64(entry.reporter or 0)) & (entry.reporter is not None)
         same_point = ~np.isnan(distance) & (np.nan_to_num(distance, nan=np.inf) <= self.resubmission_point_m)
         shared = np.nan_to_num(word_overlap(words, self._words[rows]))
@@ -645,7 +668,8 @@ class DuplicateIndex:
             (same_reporter | same_point)
             & (np.abs(hours) <= self.resubmission_hours)
             & (shared >= self.resubmission_word_share)
-            & (same_problem >= 0)
+            & (np.nan_to_num(problem["problem_overlap"], nan=1.0) >= self.resubmission_word_share)
+            & (problem["same_problem"] >= 0)
         )
 
     def _candidate(self, evidence: _Evidence, i: int) -> DuplicateCandidate:
@@ -741,6 +765,7 @@ class DuplicateIndex:
         "category_codes_top",
         "category_probs_top",
         "reporter",
+        "kinds",
         "deleted",
     )
     _GROWN = tuple(f"_{name}" for name in _ARRAYS)

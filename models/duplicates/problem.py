@@ -91,6 +91,32 @@ CONCEPTS: Mapping[str, str] = {
     **dict.fromkeys("kucing anjing monyet ular".split(), "hewan"),
     **dict.fromkeys("bangunan imb pbg dibangun membangun".split(), "bangunan"),
 }
+# Problem kinds that one handling never joins: a report naming only kinds the other does not name is about a
+# different problem. A blocked drain is a flood's cause (one kind); a pavement may be blocked by either
+# vendors or parked cars (its own kind, so it joins neither).
+CONCEPT_KIND: Mapping[str, int] = {
+    concept: bit
+    for bit, concepts in enumerate(
+        (
+            ("lampu",),
+            ("saluran", "banjir"),
+            ("lubang",),
+            ("sampah",),
+            ("pohon",),
+            ("parkir",),
+            ("pedagang",),
+            ("trotoar",),
+            ("kabel",),
+            ("fogging",),
+            ("pam",),
+            ("bising",),
+            ("toilet",),
+            ("hewan",),
+            ("bangunan",),
+        )
+    )
+    for concept in concepts
+}
 # Never taken for a place name, even capitalised or after a place head.
 PROBLEM_VOCABULARY = frozenset(CONCEPTS) | frozenset(
     "rusak mati padam bocor macet kotor licin rawan bahaya berbahaya air hujan motor mobil truk".split()
@@ -150,6 +176,15 @@ def split_words(text: str, kelurahan: str | None = None) -> tuple[list[str], lis
         if len(word) >= 3 and word not in GENERIC_PROBLEM_WORDS:
             problem.setdefault(_concept(word))
     return list(problem), list(place)
+
+
+def problem_kinds(problem_words: Iterable[str]) -> int:
+    """Bit mask of the :data:`CONCEPT_KIND` kinds the problem words name (0: none named)."""
+    mask = 0
+    for word in problem_words:
+        if word in CONCEPT_KIND:
+            mask |= 1 << CONCEPT_KIND[word]
+    return mask
 
 
 def _hashes(words: Iterable[str], size: int) -> np.ndarray:
