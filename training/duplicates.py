@@ -248,10 +248,13 @@ def make_index(settings: Settings, scorer: DuplicateScorer | None = None) -> Dup
         scorer=scorer,
         same_place_m=settings.duplicate_same_place_m,
         category_same_place_m=settings.duplicate_category_same_place_m,
+        area_same_place_m=settings.duplicate_area_same_place_m,
         problem_threshold=settings.duplicate_problem_threshold,
+        problem_confidence=settings.duplicate_problem_confidence,
         resubmission_hours=settings.duplicate_resubmission_minutes / 60.0,
         resubmission_point_m=settings.duplicate_resubmission_point_m,
         resubmission_word_share=settings.duplicate_resubmission_word_share,
+        resubmission_problem_share=settings.duplicate_resubmission_problem_share,
     )
 
 

@@ -38,10 +38,13 @@ from models.duplicates.clusters import Clusters
 from models.duplicates.lookup import KeyLookup
 from models.duplicates.problem import (
     CATEGORY_TOP,
+    NUMBER_BIT,
     PLACE_WORDS,
     PROBLEM_WORDS,
     category_similarity,
+    names_area,
     place_hashes,
+    primary_kind,
     problem_hashes,
     problem_kinds,
     split_words,
@@ -106,6 +109,10 @@ class DuplicateEntry:
     """The predicted category distribution's top labels and probabilities; () when not predicted."""
     kinds: int = 0
     """:func:`problem_kinds` of the problem words: which problem kinds the text names (a bit each)."""
+    primary: int = 0
+    """:func:`primary_kind` of the problem words: the kind of problem named first (0: none)."""
+    area: bool = False
+    """The text names a problem of an area (a flood): :func:`names_area`."""
     reporter: int | None = None
     """64-bit digest of the stored (keyed) reporter hash; None when unknown or private. Never the raw ref."""
 
@@ -149,6 +156,8 @@ class DuplicateEntry:
             place_hashes(place),
             categories,
             problem_kinds(problem),
+            primary_kind(problem),
+            names_area(problem),
             _reporter_key(reporter_hash),
         )
 
@@ -209,6 +218,7 @@ class _Evidence:
     problem_similarity: np.ndarray
     same_place: np.ndarray
     same_problem: np.ndarray
+    other_kinds: np.ndarray
     resubmission: np.ndarray
     scores: np.ndarray | None = None
     likely: np.ndarray | None = None
@@ -244,17 +254,21 @@ class DuplicateIndex:
       ``nprobe`` lists, retrained after growing ``ann_rebuild_growth`` times (see ``vectors.py``).
     - ``scorer``: a :class:`DuplicateScorer` (the shipped coefficients when None).
     - ``same_place_m`` / ``category_same_place_m``: points at most this far apart are the same place (by the
-      query's category: a flood pocket is wider than a pothole); beyond it, place words (names, numbers)
+      query's category: a flood pocket is wider than a pothole; ``area_same_place_m`` when either text names a
+      flood); beyond it, place words (names, numbers)
       shared by both texts make it the same place, and place words none of which are shared a different
       place (no place words: unknown, the score's proximity decides).
     - ``problem_threshold``: the problem similarity (the larger of the category-distribution overlap and
       the problem-word overlap) below which two reports describe different problems; "different" needs both
-      predicted distributions (words alone only confirm a same problem).
+      predicted distributions with a top probability of at least ``problem_confidence`` (words alone only
+      confirm a same problem). Problem kinds named in the texts decide first: only other kinds, or another
+      kind named first, is a different problem; the same kind named first is the same problem.
     - A pair at a different place or about a different problem is never a likely duplicate, however close
       its score: its score is halved and it is not flagged.
     - ``resubmission_hours``, ``resubmission_point_m``, ``resubmission_word_share``: a candidate at most
       `resubmission_hours` earlier, from the same reporter (stored hash) or at the same point (within
-      `resubmission_point_m`), with at least `resubmission_word_share` of the shorter text's words and no
+      `resubmission_point_m`), with at least `resubmission_word_share` of the shorter text's words, at least
+      `resubmission_problem_share` of its problem words (where both have some) and no
       different problem, is a resubmission: scored 1 and flagged, whatever the scorer says.
     """
 
@@ -276,10 +290,13 @@ class DuplicateIndex:
         scorer: DuplicateScorer | None = None,
         same_place_m: float = 150.0,
         category_same_place_m: Mapping[str, float] | None = None,
+        area_same_place_m: float = 330.0,
         problem_threshold: float = 0.3,
+        problem_confidence: float = 0.5,
         resubmission_hours: float = 1.0,
         resubmission_point_m: float = 30.0,
-        resubmission_word_share: float = 0.6,
+        resubmission_word_share: float = 0.55,
+        resubmission_problem_share: float = 0.4,
     ) -> None:
         self.dim = dim
         self.window_days = window_days
@@ -297,16 +314,20 @@ class DuplicateIndex:
         self.scorer = scorer
         self.same_place_m = same_place_m
         self.category_same_place_m = category_same_place_m
+        self.area_same_place_m = area_same_place_m
         self.problem_threshold = problem_threshold
+        self.problem_confidence = problem_confidence
         self.resubmission_hours = resubmission_hours
         self.resubmission_point_m = resubmission_point_m
         self.resubmission_word_share = resubmission_word_share
+        self.resubmission_problem_share = resubmission_problem_share
         self._reset()
 
     _PARAMS = (
         "dim window_days category_window_days radius_m category_radius_m likely_threshold near_exact_threshold "
-        "candidate_pool local_pool hash_pool ann_min_size nprobe ann_rebuild_growth same_place_m category_same_place_m "
-        "problem_threshold resubmission_hours resubmission_point_m resubmission_word_share"
+        "candidate_pool local_pool hash_pool ann_min_size nprobe ann_rebuild_growth same_place_m "
+        "category_same_place_m area_same_place_m problem_threshold problem_confidence resubmission_hours "
+        "resubmission_point_m resubmission_word_share resubmission_problem_share"
     ).split()
 
     def get_params(self) -> dict:
@@ -329,6 +350,8 @@ class DuplicateIndex:
         self._category_probs_top = np.zeros((0, CATEGORY_TOP), dtype=np.float32)
         self._reporter = np.zeros(0, dtype=np.uint64)
         self._kinds = np.zeros(0, dtype=np.uint32)
+        self._primary = np.zeros(0, dtype=np.uint8)
+        self._area = np.zeros(0, dtype=bool)
         self._word_counts = np.zeros(WORD_COUNT_BUCKETS, dtype=np.uint32)
         self._deleted = np.zeros(0, dtype=bool)
         self._ids: list[str] = []
@@ -401,6 +424,8 @@ class DuplicateIndex:
             category_probs_top=np.stack([self._category_row(e.categories, add=True)[1] for e in entries]),
             reporter=np.array([e.reporter or 0 for e in entries], dtype=np.uint64),
             kinds=np.array([e.kinds for e in entries], dtype=np.uint32),
+            primary=np.array([e.primary for e in entries], dtype=np.uint8),
+            area=np.array([e.area for e in entries], dtype=bool),
             text_hashes=np.array([e.text_hash for e in entries], dtype=np.uint64),
             deleted=np.zeros(len(entries), dtype=bool),
         )
@@ -444,6 +469,8 @@ class DuplicateIndex:
         category_probs_top,
         reporter,
         kinds,
+        primary,
+        area,
         text_hashes,
         deleted,
         index_vectors=True,
@@ -468,6 +495,8 @@ class DuplicateIndex:
         self._category_probs_top[start:end] = category_probs_top
         self._reporter[start:end] = reporter
         self._kinds[start:end] = kinds
+        self._primary[start:end] = primary
+        self._area[start:end] = area
         counted = words[words > 0] % WORD_COUNT_BUCKETS
         # Scatter-add, not a bincount over every bucket: that would touch 16 MB for each report ingested.
         np.add.at(self._word_counts, counted, 1)
@@ -511,7 +540,8 @@ class DuplicateIndex:
         evidence = self._evidence(entry, self._pool(entry))
         if evidence is None:
             return []
-        best = np.argsort(-evidence.scores, kind="stable")[:k]
+        # An identical copy ranks first among the candidates scored 1 (retyped resubmissions score 1 too).
+        best = np.lexsort((~evidence.exact, -evidence.scores))[:k]
         return [self._candidate(evidence, i) for i in best]
 
     def compare(self, entry: DuplicateEntry, other_id: str) -> DuplicateCandidate | None:
@@ -585,6 +615,8 @@ class DuplicateIndex:
         problem = self._problem_evidence(entry, rows)
         same_place = self._same_place(entry, rows, distance)
         resubmission = self._resubmission(entry, rows, hours, distance, words, problem)
+        # A resubmission is decided by its nearly identical words; it is about the same problem.
+        problem["same_problem"] = np.where(resubmission, 1, problem["same_problem"]).astype(np.int8)
         evidence = _Evidence(
             rows=rows,
             text_similarity=np.clip(inner_products(self._store.vectors[rows], _unit(entry.vector)), -1.0, 1.0),
@@ -617,8 +649,9 @@ class DuplicateIndex:
 
     def _problem_evidence(self, entry: DuplicateEntry, rows: np.ndarray) -> dict[str, np.ndarray]:
         """Category-distribution overlap, problem-word overlap, their larger (NaN if neither is known), and
-        same_problem: -1 when the texts name only different problem kinds, else 1 at or above
-        `problem_threshold`, -1 below it (only with both distributions known), 0 unknown."""
+        same_problem: -1 when the texts name only different problem kinds or name different kinds first, 1 when
+        they name the same kind first, else 1 at or above `problem_threshold`, -1 below it (only with both
+        distributions known), 0 unknown."""
         codes, probabilities = self._category_row(entry.categories, add=False)
         by_category = category_similarity(
             self._category_codes_top[rows], self._category_probs_top[rows], codes, probabilities
@@ -631,10 +664,22 @@ class DuplicateIndex:
         # Low word overlap alone says nothing: short texts name one problem in words the other does not use
         # (a flood tweet's "air setinggi lutut" against "#banjir"). Naming only other problem kinds does.
         same = np.where(~known | ((same < 0) & np.isnan(by_category)), 0, same)
+        # Nor does a category model unsure of either report (its top label below `problem_confidence`).
+        confident = (self._category_probs_top[rows, 0] >= self.problem_confidence) & (
+            max((p for _, p in entry.categories), default=0.0) >= self.problem_confidence
+        )
+        same = np.where((same < 0) & ~confident, 0, same)
         kinds = self._kinds[rows]
+        primary = self._primary[rows]
         other_kinds = (kinds > 0) & (entry.kinds > 0) & ((kinds & np.uint32(entry.kinds)) == 0)
-        same = np.where(other_kinds, -1, same).astype(np.int8)
+        other_kinds |= (primary > 0) & (entry.primary > 0) & (primary != entry.primary)
+        # The same kind of problem named first on both sides is the same problem, whatever the category model
+        # makes of two short texts (it reads flood tweets inconsistently).
+        same_kind = (primary > 0) & (primary == entry.primary)
+        same = np.where(other_kinds, -1, np.where(same_kind, 1, same)).astype(np.int8)
+        disjoint = (kinds > 0) & (entry.kinds > 0) & ((kinds & np.uint32(entry.kinds)) == 0)
         return {
+            "other_kinds": disjoint,
             "category_similarity": by_category,
             "problem_overlap": by_words,
             "problem_similarity": similarity,
@@ -642,13 +687,31 @@ class DuplicateIndex:
         }
 
     def _same_place(self, entry: DuplicateEntry, rows: np.ndarray, distance: np.ndarray) -> np.ndarray:
-        """1 same place (points within `same_place_m`, or a place word in common), -1 different (place words on
-        both sides, none shared, and not within `same_place_m`), 0 unknown."""
-        shared = word_overlap(_hash_row(entry.place, PLACE_WORDS), self._place[rows])
-        close = ~np.isnan(distance) & (np.nan_to_num(distance, nan=np.inf) <= self.same_place_for(entry.category))
-        named_same = ~np.isnan(shared) & (np.nan_to_num(shared) > 0)
-        named_other = ~np.isnan(shared) & (np.nan_to_num(shared, nan=1.0) == 0)
-        return np.where(close | named_same, 1, np.where(named_other, -1, 0)).astype(np.int8)
+        """1 same place (points within the same-place distance, or a place name in common and no conflicting
+        place number), -1 different (farther apart, and place numbers on both sides none of which are shared,
+        or place names on both sides none of which are shared), 0 unknown."""
+        query = _hash_row(entry.place, PLACE_WORDS)
+        candidates = self._place[rows]
+        numbered = (query & np.uint32(NUMBER_BIT)) > 0
+        candidate_numbers = np.where((candidates & np.uint32(NUMBER_BIT)) > 0, candidates, 0)
+        names = word_overlap(np.where(numbered, 0, query), np.where(candidate_numbers > 0, 0, candidates))
+        numbers = word_overlap(np.where(numbered, query, 0), candidate_numbers)
+        # A flood named on either side makes the place an area: its reports are one place farther apart.
+        reach = np.where(
+            self._area[rows] | entry.area,
+            max(self.area_same_place_m, self.same_place_for(entry.category)),
+            self.same_place_for(entry.category),
+        )
+        metres = np.nan_to_num(distance, nan=np.inf)
+        spot = ~np.isnan(distance) & (metres <= self.same_place_for(entry.category))
+        close = ~np.isnan(distance) & (metres <= reach)
+        other_number = ~np.isnan(numbers) & (np.nan_to_num(numbers, nan=1.0) == 0)  # gang 3 and gang 5
+        named_same = ~np.isnan(names) & (np.nan_to_num(names) > 0)
+        named_other = ~np.isnan(names) & (np.nan_to_num(names, nan=1.0) == 0)
+        same = np.where(named_same, 1, np.where(named_other, -1, 0))
+        # Within a spot's distance the points decide; beyond it other numbers (another gang, RT) are another
+        # place even within a flood's reach; then the reach; then the names.
+        return np.where(spot, 1, np.where(other_number, -1, np.where(close, 1, same))).astype(np.int8)
 
     def _resubmission(
         self,
@@ -668,8 +731,8 @@ class DuplicateIndex:
             (same_reporter | same_point)
             & (np.abs(hours) <= self.resubmission_hours)
             & (shared >= self.resubmission_word_share)
-            & (np.nan_to_num(problem["problem_overlap"], nan=1.0) >= self.resubmission_word_share)
-            & (problem["same_problem"] >= 0)
+            & (np.nan_to_num(problem["problem_overlap"], nan=1.0) >= self.resubmission_problem_share)
+            & ~problem["other_kinds"]
         )
 
     def _candidate(self, evidence: _Evidence, i: int) -> DuplicateCandidate:
@@ -766,6 +829,8 @@ class DuplicateIndex:
         "category_probs_top",
         "reporter",
         "kinds",
+        "primary",
+        "area",
         "deleted",
     )
     _GROWN = tuple(f"_{name}" for name in _ARRAYS)

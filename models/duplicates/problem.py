@@ -80,15 +80,15 @@ CONCEPTS: Mapping[str, str] = {
     **dict.fromkeys("banjir genangan tergenang menggenang genang rob".split(), "banjir"),
     **dict.fromkeys("sampah sampahnya tps numpuk menumpuk tumpukan bau busuk".split(), "sampah"),
     **dict.fromkeys("pohon dahan ranting tumbang roboh rantingnya pohonnya rimbun rindang".split(), "pohon"),
-    **dict.fromkeys("parkir parkiran jukir memarkir diparkir markir".split(), "parkir"),
+    **dict.fromkeys("parkir parkiran jukir memarkir diparkir markir ngetem mangkal".split(), "parkir"),
     **dict.fromkeys("pkl pedagang jualan berjualan lapak gerobak dagangan".split(), "pedagang"),
     **dict.fromkeys("trotoar pedestrian".split(), "trotoar"),
     **dict.fromkeys("kabel kabelnya menjuntai semrawut".split(), "kabel"),
     **dict.fromkeys("fogging fogin foging nyamuk dbd demam berdarah jentik".split(), "fogging"),
-    **dict.fromkeys("pam pdam palyja aetra mengalir keran kran".split(), "pam"),
-    **dict.fromkeys("bising berisik kebisingan suara musik knalpot".split(), "bising"),
+    **dict.fromkeys("pam pdam palyja aetra ledeng keran kran".split(), "pam"),
+    **dict.fromkeys("bising berisik kebisingan suara suaranya bunyi musik karaoke knalpot".split(), "bising"),
     **dict.fromkeys("toilet wc mck kakus".split(), "toilet"),
-    **dict.fromkeys("kucing anjing monyet ular".split(), "hewan"),
+    **dict.fromkeys("hewan kucing anjing monyet ular kobra biawak tikus".split(), "hewan"),
     **dict.fromkeys("bangunan imb pbg dibangun membangun".split(), "bangunan"),
 }
 # Problem kinds that one handling never joins: a report naming only kinds the other does not name is about a
@@ -139,9 +139,11 @@ def _concept(word: str) -> str:
 def split_words(text: str, kelurahan: str | None = None) -> tuple[list[str], list[str]]:
     """(problem words, place words) of `text`, distinct, in order of appearance, lower-cased.
 
-    Place words: up to three words after a place head, words with a digit, capitalised words that do not
-    start a sentence, and the words of `kelurahan`. Problem words: the other words of three or more letters
-    that are no stop word, folded onto :data:`CONCEPTS`.
+    Place words: up to three words after a place head and capitalised words that do not start a sentence;
+    a number after a place head (gang 3, RT 05, Johar Baru III) is a place word written "#<n>" (leading zeros
+    and Roman numerals normalised). Blanked without being place evidence: other words with a digit (40cm, 15
+    meter) and the words of `kelurahan` (every report of the kelurahan shares them). Problem words: the other
+    words of three or more letters that are no stop word, folded onto :data:`CONCEPTS`.
     """
     text = unicodedata.normalize("NFKC", text)
     kelurahan_words = set(_TOKEN.findall(kelurahan.casefold())) if kelurahan else set()
@@ -156,14 +158,14 @@ def split_words(text: str, kelurahan: str | None = None) -> tuple[list[str], lis
         if word in PLACE_HEADS:
             after_head = _MAX_NAME_WORDS
             continue
-        if _DIGIT.search(word):
-            place.setdefault(word)
+        number = _place_number(word) if after_head > 0 else None
+        if number is not None:
+            place.setdefault(f"#{number}")
+            continue
+        if _DIGIT.search(word) or word in kelurahan_words:
             continue
         if word in STOP_WORDS:
             after_head = 0
-            continue
-        if word in kelurahan_words:
-            place.setdefault(word)
             continue
         if word in PLACE_GENERIC and (after_head > 0 or token[:1].isupper()):
             continue
@@ -178,6 +180,18 @@ def split_words(text: str, kelurahan: str | None = None) -> tuple[list[str], lis
     return list(problem), list(place)
 
 
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+_NUMBER = re.compile(r"^0*(\d+)([a-z]?)$")
+
+
+def _place_number(word: str) -> str | None:
+    """The number a word after a place head gives ("05" -> "5", "12a" -> "12a", "iii" -> "3"), else None."""
+    if word in _ROMAN:
+        return str(_ROMAN[word])
+    match = _NUMBER.match(word)
+    return match.group(1) + match.group(2) if match else None
+
+
 def problem_kinds(problem_words: Iterable[str]) -> int:
     """Bit mask of the :data:`CONCEPT_KIND` kinds the problem words name (0: none named)."""
     mask = 0
@@ -187,11 +201,30 @@ def problem_kinds(problem_words: Iterable[str]) -> int:
     return mask
 
 
+AREA_CONCEPTS = frozenset({"banjir"})
+"""Problems of an area, not of a spot: a flood covers streets around, so its reports are one place farther apart."""
+
+
+def names_area(problem_words: Iterable[str]) -> bool:
+    return any(word in AREA_CONCEPTS for word in problem_words)
+
+
+def primary_kind(problem_words: Iterable[str]) -> int:
+    """1 + the :data:`CONCEPT_KIND` of the first problem the words name (0: none). A report names what it is
+    about first; a problem named later is mostly where it is ("sampah di bawah tiang lampu")."""
+    return next((CONCEPT_KIND[word] + 1 for word in problem_words if word in CONCEPT_KIND), 0)
+
+
+NUMBER_BIT = 1 << 31
+"""Set in the hash of a place number ("#3"), clear in every other place word's hash."""
+
+
 def _hashes(words: Iterable[str], size: int) -> np.ndarray:
     hashes = np.zeros(size, dtype=np.uint32)
     for i, word in enumerate(list(dict.fromkeys(words))[:size]):
         digest = int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=4).digest(), "little")
-        hashes[i] = digest or 1
+        digest &= NUMBER_BIT - 1
+        hashes[i] = (digest | NUMBER_BIT if word.startswith("#") else digest) or 1
     return hashes
 
 
@@ -201,7 +234,7 @@ def problem_hashes(words: Sequence[str]) -> np.ndarray:
 
 
 def place_hashes(words: Sequence[str]) -> np.ndarray:
-    """32-bit hashes (never 0) of the first PLACE_WORDS place words, 0-padded."""
+    """32-bit hashes (never 0) of the first PLACE_WORDS place words, 0-padded; NUMBER_BIT marks numbers."""
     return _hashes(words, PLACE_WORDS)
 
 
