@@ -14,8 +14,16 @@ carries it:
 Candidates outside the query category's time window, or (when both have points) outside its radius, are
 dropped; the rest are scored by :class:`DuplicateScorer` and the best `k` returned. An exact resubmission of
 at least ``EXACT_MIN_WORDS`` distinct words scores 1 whatever the scorer says, so it ranks first and is a
-likely duplicate however the scorer is refitted. The index keeps vectors, hashes, MinHash signatures and word
-hashes, never text.
+likely duplicate however the scorer is refitted; so does a retyped resubmission (the same reporter hash or
+point, minutes later, nearly the same words).
+
+Place and problem are separate evidence (:mod:`models.duplicates.problem`): being at the same place is
+necessary, not sufficient. A pair about a different problem (other problem kinds named, or a confident
+category model that predicts other categories for both) or at a different place (other place names or
+gang/RT numbers beyond the same-place distance) is never a likely duplicate, and its score is halved so it
+ranks below pairs that may be one. The index keeps vectors, hashes, MinHash signatures, word, problem-word and
+place-word hashes, the predicted category distribution's top labels and a digest of the reporter hash, never
+text.
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ Every text model we tried rates "same place, different problem" above "same prob
 similarity alone cannot decide; the score adds where and when, and whether the house, alley and RT/RW numbers
 agree (one sender's template filed for two alleys differs in little more than a number). It is a logistic
 regression over the features below, fitted on the dev part of the annotated pairs (``training/duplicates.py``);
-the shipped defaults are the coefficients of that fit, so an index works without a fitting step.
+the shipped defaults are the coefficients of that fit, so an index works without a fitting step. The index
+applies the place and problem evidence on top of this score (a different problem or place is never a likely
+duplicate), so the score need not learn it from pairs that hardly contain it.
 """
 
 from __future__ import annotations
