@@ -2,7 +2,8 @@
 
 Vectors are 384-d unit vectors drawn around 2,000 topic centres (real e5 embeddings cluster by topic too;
 isotropic noise would make the IVF lists meaningless). Times are spread over a year, 70 % of reports have
-a point in a 30 km box, every report a kelurahan (267, Zipf-like) and a category (40); 2 % repeat an
+a point in a 30 km box, every report a kelurahan (267, Zipf-like), a category (40) with a 3-label predicted
+distribution, problem and place words and a reporter hash; 2 % repeat an
 earlier report's text hash and signature, as resubmissions do. Each query is a perturbed copy of an indexed
 report and runs the whole search (hash lookups, vector search, same-place pool, scoring). Latency is
 wall time (what a caller waits, including time the OS gives to other processes) and the search thread's
@@ -31,6 +32,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from models.duplicates import DuplicateEntry, DuplicateIndex  # noqa: E402
+from models.duplicates.problem import PLACE_WORDS, PROBLEM_WORDS  # noqa: E402
 from models.duplicates.text import MAX_WORDS, NUM_PERM  # noqa: E402
 
 DIM = 384
@@ -69,6 +71,11 @@ def synthetic_entries(n: int, rng: np.random.Generator) -> list[DuplicateEntry]:
     originals = (repeats * rng.random(len(repeats))).astype(int)
     signatures[repeats], hashes[repeats] = signatures[originals], hashes[originals]
     words[repeats] = words[originals]
+    # Problem and place words (a few each, from the same Zipf vocabulary) and a 3-label predicted distribution.
+    problem = np.where(np.arange(PROBLEM_WORDS) < 6, words[:, :PROBLEM_WORDS], 0).astype(np.uint32)
+    place = np.where(np.arange(PLACE_WORDS) < 4, words[:, -PLACE_WORDS:], 0).astype(np.uint32)
+    labels = [f"category {c}" for c in range(40)]
+    reporters = rng.integers(1, 2**63, n, dtype=np.uint64)
     return [
         DuplicateEntry(
             id=f"r{i}",
@@ -81,6 +88,14 @@ def synthetic_entries(n: int, rng: np.random.Generator) -> list[DuplicateEntry]:
             lon=float(lons[i]) if has_point[i] else None,
             kelurahan=f"kelurahan {kelurahan[i]}",
             category=f"category {category[i]}",
+            problem=problem[i],
+            place=place[i],
+            categories=(
+                (labels[category[i]], 0.7),
+                (labels[(category[i] + 1) % 40], 0.2),
+                (labels[(category[i] + 7) % 40], 0.1),
+            ),
+            reporter=int(reporters[i]),
         )
         for i in range(n)
     ]
@@ -104,6 +119,10 @@ def queries_near(entries: list[DuplicateEntry], count: int, rng: np.random.Gener
                 lon=e.lon,
                 kelurahan=e.kelurahan,
                 category=e.category,
+                problem=e.problem,
+                place=e.place,
+                categories=e.categories,
+                reporter=e.reporter,
             )
         )
     return queries

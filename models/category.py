@@ -201,6 +201,16 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         proba = self._combined_proba(self.pipeline_, self.embedding_head_, texts, self._vectors(texts))
         return apply_temperature(proba, self.temperature_)
 
+    def predict_proba_with_vectors(self, X: Iterable[str], vectors: np.ndarray) -> np.ndarray:
+        """`predict_proba` for texts whose sentence vectors the caller holds already (built as `_vectors` builds
+        them: this classifier's embedder, `embedding_max_tokens`, `embedding_int8`), so none is encoded twice."""
+        check_is_fitted(self, "pipeline_")
+        texts = list(X)
+        vectors = None if self.embedding_weight <= 0 else np.asarray(vectors, dtype=np.float32)
+        return apply_temperature(
+            self._combined_proba(self.pipeline_, self.embedding_head_, texts, vectors), self.temperature_
+        )
+
     def predict(self, X: Iterable[str]) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 

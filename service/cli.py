@@ -152,6 +152,17 @@ def evaluate_command(
             "machine embeds every report of both exports (about 10 minutes on 2 cores; cached after)."
         ),
     ] = None,
+    duplicates_handwritten: Annotated[
+        Path | None,
+        typer.Option(
+            help="Hand-written duplicate pairs (JSONL, format in data/annotations/duplicates_guidelines.md) for the "
+            "duplicates section; default data/annotations/duplicates_handwritten.jsonl."
+        ),
+    ] = None,
+    duplicates_part: Annotated[
+        str | None,
+        typer.Option(help="Part of the hand-written duplicate pairs to score (default heldout), e.g. test."),
+    ] = None,
 ) -> None:
     """Evaluate the champion model on its test split: every section, with plots logged to MLflow."""
     _configure_logging(False, quiet=json_output)
@@ -164,7 +175,8 @@ def evaluate_command(
     unknown = set(skip or ()) - set(SIGNAL_SECTIONS)
     if unknown:
         raise typer.BadParameter(f"--skip takes {', '.join(SIGNAL_SECTIONS)}; got {', '.join(sorted(unknown))}")
-    result.update(_signal_sections(settings, log, skip=set(skip or ())))
+    handwritten = {"handwritten": duplicates_handwritten, "handwritten_part": duplicates_part}
+    result.update(_signal_sections(settings, log, skip=set(skip or ()), handwritten=handwritten))
     if json_output:
         typer.echo(json.dumps(result, ensure_ascii=False))
         return
@@ -186,7 +198,9 @@ def evaluate_command(
 SIGNAL_SECTIONS = ("duplicates", "vague", "pii")
 
 
-def _signal_sections(settings: ServiceSettings, log_to_mlflow: bool, skip: set[str]) -> dict[str, Any]:
+def _signal_sections(
+    settings: ServiceSettings, log_to_mlflow: bool, skip: set[str], handwritten: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The duplicate, vague and PII sections: measured on the annotations where the real exports are present."""
     from training.datasets import DatasetUnavailableError
     from training.evaluate_duplicates import evaluate_duplicates
@@ -196,7 +210,7 @@ def _signal_sections(settings: ServiceSettings, log_to_mlflow: bool, skip: set[s
     sections: dict[str, Any] = {}
     try:
         if "duplicates" not in skip:
-            sections.update(evaluate_duplicates(settings))
+            sections.update(evaluate_duplicates(settings, **(handwritten or {})))
     except FileNotFoundError as exc:  # DuplicatesUnavailableError and DatasetUnavailableError
         log.warning("duplicates section skipped: %s", exc)
     try:

@@ -113,3 +113,59 @@ def test_a_report_is_encoded_once_for_the_category_model_and_the_duplicate_index
     (entry,) = finder.entries([report])
     assert encoded == [1]  # the category model's encoding; the index reused it
     assert entry.vector.shape == (384,)
+
+
+LIGHT = {
+    "id": "re-1",
+    "text": "Lampu PJU di Gg. Mawar 3 RT 05 depan Masjid Al Ikhlas mati sudah seminggu, gelap bgt",
+    "created_at": "2026-11-21T19:00:00+07:00",
+    "lat": -6.2001,
+    "lon": 106.8001,
+    "kelurahan": "Bangka",
+    "reporter_ref": "warga-0412",
+}
+
+
+def test_a_retyped_resubmission_is_grouped_by_the_stored_reporter_hash_also_after_a_rebuild(
+    served_settings, database_url, tmp_path, issue_keys
+):
+    settings = _settings(served_settings, database_url, tmp_path)
+    settings = settings.model_copy(update={"mlflow_tracking_uri": served_settings.tracking_uri})
+    keys = issue_keys(settings)
+    retyped = LIGHT | {
+        "id": "re-2",
+        "text": "Lampu PJU di Gg. Mawar 3 RT 05 depan Masjid Al-Ikhlas sudah mati seminggu, gelap banget. Mohon segera",
+        "created_at": "2026-11-21T19:06:00+07:00",
+        "lat": -6.2007,  # the phone's point moved 67 m; the reporter is the same
+    }
+    other_sender = retyped | {
+        "id": "re-3",
+        "reporter_ref": "warga-9999",
+        "text": LIGHT["text"] + ", tolong dicek",  # not identical: an identical text is a resubmission whoever sent it
+        "created_at": "2026-11-21T19:08:00+07:00",
+        "lat": -6.1995,  # 67 m from the first report, 133 m from the second
+    }
+    with TestClient(create_app(settings)) as client:
+        first, second, third = (
+            r["duplicates"]
+            for r in client.post(
+                "/v1/triage/batch", json={"reports": [LIGHT, retyped, other_sender]}, headers=keys["intake"]
+            ).json()["results"]
+        )
+        assert second["resubmission_of"] == "re-1" and second["exact_resubmission_of"] is None
+        best = second["candidates"][0]
+        assert best["resubmission"] and not best["exact"] and best["category_similarity"] is not None
+        assert third["resubmission_of"] is None  # another reporter at another point: no resubmission by itself
+        assert "warga" not in str(second)  # reporter data never appears in responses
+    database = Database(database_url)
+    with database.session() as session:
+        groups = dict(session.execute(select(StoredReport.id, StoredReport.duplicate_group)).all())
+    database.dispose()
+    assert groups["re-1"] == groups["re-2"] == "re-1"
+
+    shutil.rmtree(settings.home / INDEX_DIR)  # rebuilt from the stored reporter hashes and triage answers
+    with TestClient(create_app(settings)) as client:
+        again = retyped | {"id": "re-4", "created_at": "2026-11-21T19:20:00+07:00", "lat": -6.2012}
+        found = client.post("/v1/triage", json=again, headers=keys["intake"]).json()["duplicates"]
+        assert found["resubmission_of"] in {"re-1", "re-2"}
+        assert found["candidates"][0]["category_similarity"] is not None

@@ -112,14 +112,35 @@ def _optional(value):
     return None if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA else value
 
 
-def dataset_entries(name: str, settings: Settings) -> list[DuplicateEntry]:
+PREDICTED_TOP_K = 3
+"""Predicted labels kept per report: what the service stores of a triage answer (its default `top_k`)."""
+
+
+def predicted_categories(category_model, texts: list[str], vectors: np.ndarray) -> list[list[tuple[str, float]]]:
+    """The category model's top labels for each text, from the cached sentence vectors where they are the ones
+    the classifier reads (same truncation and quantisation), else encoded by the classifier itself."""
+    classifier = category_model.category_classifier
+    if (classifier.embedding_max_tokens, classifier.embedding_int8) == (MAX_TOKENS, INT8):
+        proba = classifier.predict_proba_with_vectors(texts, vectors)
+    else:
+        proba = classifier.predict_proba(texts)
+    return classifier.rank(proba, k=PREDICTED_TOP_K)
+
+
+def dataset_entries(name: str, settings: Settings, category_model=None) -> list[DuplicateEntry]:
     """Index entries for every report of a real export, in time order (ties in export order).
 
     The category is the one the citizen chose (none in these exports): the official topic is what the
-    reviewers decide later, so giving it to the query would overstate what the index knows at intake.
+    reviewers decide later, so giving it to the query would overstate what the index knows at intake. With a
+    `category_model` (a :class:`models.triage.TriageModel`), each report also gets its predicted distribution,
+    as the service gives it, and the predicted label stands in for the missing citizen category.
     """
     frame = load_dataset(name, settings)
     vectors = dataset_vectors(name, frame, settings)
+    texts = _texts(frame)
+    predicted = (
+        predicted_categories(category_model, texts, vectors) if category_model is not None else [None] * len(texts)
+    )
     entries = [
         DuplicateEntry.from_report(
             str(row.id),
@@ -130,8 +151,9 @@ def dataset_entries(name: str, settings: Settings) -> list[DuplicateEntry]:
             lon=_optional(row.lon),
             kelurahan=_optional(row.kelurahan),
             category=_optional(row.category),
+            category_probabilities=distribution,
         )
-        for row, text, vector in zip(frame.itertuples(index=False), _texts(frame), vectors)
+        for row, text, vector, distribution in zip(frame.itertuples(index=False), texts, vectors, predicted)
     ]
     order = sorted(range(len(entries)), key=lambda i: (entries[i].created_at, i))
     return [entries[i] for i in order]
@@ -224,6 +246,15 @@ def make_index(settings: Settings, scorer: DuplicateScorer | None = None) -> Dup
         near_exact_threshold=settings.duplicate_near_exact_threshold,
         candidate_pool=settings.duplicate_candidate_pool,
         scorer=scorer,
+        same_place_m=settings.duplicate_same_place_m,
+        category_same_place_m=settings.duplicate_category_same_place_m,
+        area_same_place_m=settings.duplicate_area_same_place_m,
+        problem_threshold=settings.duplicate_problem_threshold,
+        problem_confidence=settings.duplicate_problem_confidence,
+        resubmission_hours=settings.duplicate_resubmission_minutes / 60.0,
+        resubmission_point_m=settings.duplicate_resubmission_point_m,
+        resubmission_word_share=settings.duplicate_resubmission_word_share,
+        resubmission_problem_share=settings.duplicate_resubmission_problem_share,
     )
 
 

@@ -12,19 +12,31 @@ filed at or before it, then added, as the service would see them):
   earlier one's. recall@k: an earlier copy is in the top k. precision: share of queries whose top candidate
   is flagged likely where that candidate is a copy; recall: share whose top candidate is a copy and flagged.
 
+The ``duplicates`` section also holds the figures of the hand-written Jakarta pairs
+(:mod:`training.duplicates_handwritten`; a part of ``data/annotations/duplicates_handwritten.jsonl`` or of
+another file of that format): ``same_place_other_problem.false_duplicate_rate``,
+``paraphrase_same_problem.recall_at_5`` and ``.precision``, ``retyped_resubmission.recall``, the other kinds'
+rates, and ``handwritten`` (overall precision/recall, part, file, category model). The reports of both ground
+truths get the category model's predicted distribution (the champion of ``--model-home``'s MLflow store, read
+only; default the settings' home; none found: the problem evidence rests on the problem words).
+
 Embeddings of the datasets take minutes on two cores, so they are cached under ``home``/cache/duplicates,
 keyed by a digest of the embedded (masked) texts, the embedder's weights and the encoding settings. Nothing
 here prints text.
 
-    python -m training.evaluate_duplicates          # JSON with both sections
+    python -m training.evaluate_duplicates          # JSON with both sections, heldout parts
+    python -m training.evaluate_duplicates --part dev --handwritten-part dev --model-home /work/cache/home-sby
+    python -m training.evaluate_duplicates --handwritten /path/test.jsonl --handwritten-part test --skip-real
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -41,6 +53,8 @@ from training.duplicates import (
     make_index,
     replay,
 )
+from training.duplicates_handwritten import HandwrittenUnavailableError, handwritten_figures, load_category_model
+from training.registry import RegistryError
 from training.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -104,7 +118,9 @@ class _Answers:
         }
 
 
-def _answers(source: str, gold: pd.DataFrame, index: DuplicateIndex, settings: Settings) -> _Answers:
+def _answers(
+    source: str, gold: pd.DataFrame, index: DuplicateIndex, settings: Settings, category_model=None
+) -> _Answers:
     answers = _Answers(gold=gold[gold["source"] == source])
     for q, c in answers.gold.loc[answers.gold["label"] == "duplicate", ["query_id", "candidate_id"]].itertuples(
         index=False
@@ -112,7 +128,7 @@ def _answers(source: str, gold: pd.DataFrame, index: DuplicateIndex, settings: S
         answers.annotated.setdefault(q, set()).add(c)
     answers.exact = exact_resubmissions(source, settings)
     result = replay(
-        dataset_entries(source, settings),
+        dataset_entries(source, settings, category_model),
         index,
         queries=set(answers.gold["query_id"]) | set(answers.exact),
         pairs=zip(answers.gold["query_id"], answers.gold["candidate_id"]),
@@ -123,14 +139,69 @@ def _answers(source: str, gold: pd.DataFrame, index: DuplicateIndex, settings: S
     return answers
 
 
+def _category_model(settings: Settings, model_home: Path | str | None):
+    """The champion triage model (read-only) whose predicted distributions the index compares; None without one."""
+    try:
+        return load_category_model(settings, model_home).model
+    except (RegistryError, OSError) as error:
+        log.warning("no category model (%s): the problem evidence rests on the problem words", error)
+        return None
+
+
 def evaluate_duplicates(
     settings: Settings | None = None,
     part: str = "heldout",
     index_factory: Callable[[], DuplicateIndex] | None = None,
+    handwritten: Path | str | None = None,
+    handwritten_part: str | None = None,
+    model_home: Path | str | None = None,
+    real: bool = True,
+    category_model=None,
 ) -> dict[str, dict]:
     """Both sections on the `part` of the annotated pairs, each with the same figures per source under
-    ``by_source``. Raises DuplicatesUnavailableError (a FileNotFoundError) without the gold file or data."""
+    ``by_source``, and the hand-written pairs' figures (file `handwritten`, default the project's; part
+    `handwritten_part`, default `part`) in the ``duplicates`` section. `real=False` leaves out the real pairs.
+    Raises DuplicatesUnavailableError (a FileNotFoundError) when neither ground truth is available."""
     settings = settings or get_settings()
+    if category_model is None:
+        category_model = _category_model(settings, model_home)
+    try:
+        hand = handwritten_figures(
+            settings, handwritten, handwritten_part or part, category_model, getattr(category_model, "metadata", None)
+        )
+    except HandwrittenUnavailableError as error:
+        if handwritten is not None:
+            raise
+        log.warning("hand-written duplicate pairs skipped: %s", error)
+        hand = None
+    if not real:
+        if hand is None:
+            raise DuplicatesUnavailableError("no hand-written pairs and the real pairs left out")
+        return {"duplicates": _with_handwritten({}, hand)}
+    try:
+        sections = _real_sections(settings, part, index_factory, category_model)
+    except DuplicatesUnavailableError:
+        if hand is None:
+            raise
+        log.warning("real annotated pairs unavailable: the duplicates section holds the hand-written pairs only")
+        return {"duplicates": _with_handwritten({}, hand)}
+    sections["duplicates"] = _with_handwritten(sections["duplicates"], hand)
+    return sections
+
+
+_HANDWRITTEN_SUMMARY = ("precision", "recall", "n_pairs", "part", "file", "category_model")
+
+
+def _with_handwritten(section: dict, hand: dict | None) -> dict:
+    if hand is None:
+        return section
+    kinds = {key: value for key, value in hand.items() if key not in _HANDWRITTEN_SUMMARY}
+    return {**section, **kinds, "handwritten": {key: hand[key] for key in _HANDWRITTEN_SUMMARY}}
+
+
+def _real_sections(
+    settings: Settings, part: str, index_factory: Callable[[], DuplicateIndex] | None, category_model
+) -> dict[str, dict]:
     gold = load_gold(settings)
     present = set(available_datasets(settings))
     sources = [s for s in SOURCES if s in present]
@@ -138,7 +209,7 @@ def evaluate_duplicates(
         raise DuplicatesUnavailableError("none of the annotated exports is present under TRIASE_DATA_DIR")
     index_factory = index_factory or (lambda: make_index(settings))
     gold = gold[gold["part"] == part]
-    per_source = {source: _answers(source, gold, index_factory(), settings) for source in sources}
+    per_source = {source: _answers(source, gold, index_factory(), settings, category_model) for source in sources}
     total = _Answers(gold=gold.iloc[:0])
     for answers in per_source.values():
         total.merge(answers)
@@ -158,12 +229,30 @@ def evaluate_duplicates(
     }
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Duplicate figures on the annotated and hand-written pairs (JSON).")
+    parser.add_argument("--part", default="heldout", help="Part of the real annotated pairs (dev or heldout).")
+    parser.add_argument("--handwritten", type=Path, help="Hand-written pairs file (default: the project's).")
+    parser.add_argument("--handwritten-part", help="Part of the hand-written pairs (default: --part), e.g. test.")
+    parser.add_argument(
+        "--model-home", type=Path, help="TRIASE_HOME whose champion predicts the categories (read only)."
+    )
+    parser.add_argument("--skip-real", action="store_true", help="Only the hand-written pairs.")
+    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
-        print(json.dumps(evaluate_duplicates(), indent=2))
+        result = evaluate_duplicates(
+            part=args.part,
+            handwritten=args.handwritten,
+            handwritten_part=args.handwritten_part,
+            model_home=args.model_home,
+            real=not args.skip_real,
+        )
     except (DuplicatesUnavailableError, DatasetUnavailableError) as error:
         raise SystemExit(f"duplicates evaluation skipped: {error}") from None
+    except ValueError as error:
+        raise SystemExit(f"duplicates evaluation failed: {error}") from None
+    print(json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":

@@ -97,7 +97,8 @@ class Settings(BaseSettings):
     )
     duplicate_category_window_days: dict[str, float] = Field(
         default_factory=dict,
-        description='Time window per category in days, as JSON, e.g. {"Banjir": 3}.',
+        description="Time window per category (the citizen's, else the predicted one) in days, as JSON, e.g. "
+        '{"Banjir": 2, "Jalan Rusak": 180}: a flood is one event for hours, a broken road stays for months.',
     )
     duplicate_radius_m: float = Field(
         default=1000.0,
@@ -113,6 +114,59 @@ class Settings(BaseSettings):
         gt=0,
         le=1,
         description="Character-shingle Jaccard similarity from which a candidate counts as a near-exact resubmission.",
+    )
+    duplicate_same_place_m: float = Field(
+        default=150.0,
+        ge=0,
+        description="Points at most this far apart are the same place; farther, place names/numbers decide (none "
+        "shared: a different place, never a likely duplicate).",
+    )
+    duplicate_category_same_place_m: dict[str, float] = Field(
+        default_factory=dict,
+        description="Same-place distance per category (the citizen's, else the predicted one), as JSON, e.g. "
+        '{"Banjir": 330}: a flood pocket is wider than a pothole.',
+    )
+    duplicate_area_same_place_m: float = Field(
+        default=330.0,
+        ge=0,
+        description="Same-place distance when either report names a flood (a problem of an area, not a spot); "
+        "chosen on the dev annotations: flood duplicates lie up to 333 m apart under different street names.",
+    )
+    duplicate_problem_threshold: float = Field(
+        default=0.3,
+        ge=0,
+        le=1,
+        description="Problem similarity (the larger of the predicted-category overlap and the problem-word overlap, "
+        "place words blanked) below which two reports describe different problems: never a likely duplicate.",
+    )
+    duplicate_problem_confidence: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="The category model says two reports describe different problems only when its top "
+        "probability reaches this for both.",
+    )
+    duplicate_resubmission_minutes: float = Field(
+        default=60.0,
+        ge=0,
+        description="A report at most this long after an earlier one from the same reporter (or the same point), "
+        "with nearly the same words, is a resubmission.",
+    )
+    duplicate_resubmission_point_m: float = Field(
+        default=30.0, ge=0, description="Points at most this far apart count as the same point for a resubmission."
+    )
+    duplicate_resubmission_word_share: float = Field(
+        default=0.55,
+        gt=0,
+        le=1,
+        description="Share of the shorter text's distinct words the other must contain for a resubmission.",
+    )
+    duplicate_resubmission_problem_share: float = Field(
+        default=0.4,
+        ge=0,
+        le=1,
+        description="Share of the shorter text's problem words (place words blanked) the other must contain for a "
+        "resubmission, when both have some: one sender's two problems in one alley share the alley's words.",
     )
     duplicate_candidate_pool: int = Field(
         default=100, ge=1, le=10_000, description="Nearest vectors retrieved per duplicate search before scoring."

@@ -14,8 +14,16 @@ carries it:
 Candidates outside the query category's time window, or (when both have points) outside its radius, are
 dropped; the rest are scored by :class:`DuplicateScorer` and the best `k` returned. An exact resubmission of
 at least ``EXACT_MIN_WORDS`` distinct words scores 1 whatever the scorer says, so it ranks first and is a
-likely duplicate however the scorer is refitted. The index keeps vectors, hashes, MinHash signatures and word
-hashes, never text.
+likely duplicate however the scorer is refitted; so does a retyped resubmission (the same reporter hash or
+point, minutes later, nearly the same words).
+
+Place and problem are separate evidence (:mod:`models.duplicates.problem`): being at the same place is
+necessary, not sufficient. A pair about a different problem (other problem kinds named, or a confident
+category model that predicts other categories for both) or at a different place (other place names or
+gang/RT numbers beyond the same-place distance) is never a likely duplicate, and its score is halved so it
+ranks below pairs that may be one. The index keeps vectors, hashes, MinHash signatures, word, problem-word and
+place-word hashes, the predicted category distribution's top labels and a digest of the reporter hash, never
+text.
 """
 
 from __future__ import annotations
@@ -36,6 +44,21 @@ import numpy as np
 
 from models.duplicates.clusters import Clusters
 from models.duplicates.lookup import KeyLookup
+from models.duplicates.problem import (
+    CATEGORY_TOP,
+    NUMBER_BIT,
+    PLACE_WORDS,
+    PROBLEM_WORDS,
+    category_similarity,
+    names_area,
+    place_hashes,
+    primary_kind,
+    problem_hashes,
+    problem_kinds,
+    split_words,
+    top_categories,
+    word_overlap,
+)
 from models.duplicates.scoring import FEATURES, DuplicateCandidate, DuplicateScorer, evidence_features
 from models.duplicates.text import (
     BANDS,
@@ -52,8 +75,9 @@ from models.duplicates.text import (
 from models.duplicates.vectors import VectorStore, inner_products
 from models.location import name_key
 
-FORMAT_VERSION = 5
-"""5: word hashes mark numbers and the stored scorer has number_agreement (4, a reverted feature's, is skipped);
+FORMAT_VERSION = 6
+"""6: problem and place word hashes, problem kinds, the predicted category distribution and the reporter hash per
+report; 5: word hashes mark numbers and the stored scorer has number_agreement (4, a reverted feature's, is skipped);
 3: per-token 8-bit sentence vectors; 2: per-batch 8-bit, 128 tokens, as the category model reads them; 1: float,
 1000 characters."""
 WORD_COUNT_BUCKETS = 1 << 22
@@ -84,6 +108,21 @@ class DuplicateEntry:
     lon: float | None = None
     kelurahan: str | None = None
     category: str | None = None
+    """The citizen's category, else the predicted one: what `same_category` and the time window go by."""
+    problem: np.ndarray | None = field(default=None, repr=False)
+    """:func:`problem_hashes` of the text's problem words (place words blanked)."""
+    place: np.ndarray | None = field(default=None, repr=False)
+    """:func:`place_hashes` of the text's place words (names, numbers)."""
+    categories: tuple[tuple[str, float], ...] = ()
+    """The predicted category distribution's top labels and probabilities; () when not predicted."""
+    kinds: int = 0
+    """:func:`problem_kinds` of the problem words: which problem kinds the text names (a bit each)."""
+    primary: int = 0
+    """:func:`primary_kind` of the problem words: the kind of problem named first (0: none)."""
+    area: bool = False
+    """The text names a problem of an area (a flood): :func:`names_area`."""
+    reporter: int | None = None
+    """64-bit digest of the stored (keyed) reporter hash; None when unknown or private. Never the raw ref."""
 
     @classmethod
     def from_report(
@@ -98,16 +137,48 @@ class DuplicateEntry:
         lon: float | None = None,
         kelurahan: str | None = None,
         category: str | None = None,
+        category_probabilities: Mapping[str, float] | Iterable[tuple[str, float]] | None = None,
+        reporter_hash: str | None = None,
     ) -> DuplicateEntry:
-        """Fingerprint the (masked) text and drop it; `vector` must embed ``duplicate_text(title, text)``."""
+        """Fingerprint the (masked) text and drop it; `vector` must embed ``duplicate_text(title, text)``.
+
+        `category`: the citizen's; without one, the most probable of `category_probabilities` (the category
+        model's prediction) stands in. `reporter_hash`: the keyed hash the service stores, never the raw ref."""
         words = duplicate_text(title, text)
+        problem, place = split_words(words, kelurahan)
+        categories = top_categories(category_probabilities)
+        if category is None and categories:
+            category = categories[0][0]
         return cls(
-            id, vector, created_at, text_hash(words), minhash(words), word_hashes(words), lat, lon, kelurahan, category
+            id,
+            vector,
+            created_at,
+            text_hash(words),
+            minhash(words),
+            word_hashes(words),
+            lat,
+            lon,
+            kelurahan,
+            category,
+            problem_hashes(problem),
+            place_hashes(place),
+            categories,
+            problem_kinds(problem),
+            primary_kind(problem),
+            names_area(problem),
+            _reporter_key(reporter_hash),
         )
 
     @property
     def has_point(self) -> bool:
         return self.lat is not None and self.lon is not None and not (math.isnan(self.lat) or math.isnan(self.lon))
+
+
+def _reporter_key(reporter_hash: str | None) -> int | None:
+    if not reporter_hash:
+        return None
+    digest = hashlib.blake2b(reporter_hash.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little") or 1
 
 
 def _seconds(moment: datetime) -> float:
@@ -150,7 +221,15 @@ class _Evidence:
     same_category: np.ndarray
     number_overlap: np.ndarray
     radius_m: float
+    category_similarity: np.ndarray
+    problem_overlap: np.ndarray
+    problem_similarity: np.ndarray
+    same_place: np.ndarray
+    same_problem: np.ndarray
+    other_kinds: np.ndarray
+    resubmission: np.ndarray
     scores: np.ndarray | None = None
+    likely: np.ndarray | None = None
 
     @property
     def features(self) -> np.ndarray:
@@ -182,6 +261,23 @@ class DuplicateIndex:
     - ``ann_min_size``: below it vectors are searched exactly; from it on, by a faiss IVF index probing
       ``nprobe`` lists, retrained after growing ``ann_rebuild_growth`` times (see ``vectors.py``).
     - ``scorer``: a :class:`DuplicateScorer` (the shipped coefficients when None).
+    - ``same_place_m`` / ``category_same_place_m``: points at most this far apart are the same place (by the
+      query's category: a flood pocket is wider than a pothole; ``area_same_place_m`` when either text names a
+      flood); beyond it, place words (names, numbers)
+      shared by both texts make it the same place, and place words none of which are shared a different
+      place (no place words: unknown, the score's proximity decides).
+    - ``problem_threshold``: the problem similarity (the larger of the category-distribution overlap and
+      the problem-word overlap) below which two reports describe different problems; "different" needs both
+      predicted distributions with a top probability of at least ``problem_confidence`` (words alone only
+      confirm a same problem). Problem kinds named in the texts decide first: only other kinds, or another
+      kind named first, is a different problem; the same kind named first is the same problem.
+    - A pair at a different place or about a different problem is never a likely duplicate, however close
+      its score: its score is halved and it is not flagged.
+    - ``resubmission_hours``, ``resubmission_point_m``, ``resubmission_word_share``: a candidate at most
+      `resubmission_hours` earlier, from the same reporter (stored hash) or at the same point (within
+      `resubmission_point_m`), with at least `resubmission_word_share` of the shorter text's words, at least
+      `resubmission_problem_share` of its problem words (where both have some) and no
+      different problem, is a resubmission: scored 1 and flagged, whatever the scorer says.
     """
 
     def __init__(
@@ -200,6 +296,15 @@ class DuplicateIndex:
         nprobe: int = 32,
         ann_rebuild_growth: float = 4.0,
         scorer: DuplicateScorer | None = None,
+        same_place_m: float = 150.0,
+        category_same_place_m: Mapping[str, float] | None = None,
+        area_same_place_m: float = 330.0,
+        problem_threshold: float = 0.3,
+        problem_confidence: float = 0.5,
+        resubmission_hours: float = 1.0,
+        resubmission_point_m: float = 30.0,
+        resubmission_word_share: float = 0.55,
+        resubmission_problem_share: float = 0.4,
     ) -> None:
         self.dim = dim
         self.window_days = window_days
@@ -215,11 +320,22 @@ class DuplicateIndex:
         self.nprobe = nprobe
         self.ann_rebuild_growth = ann_rebuild_growth
         self.scorer = scorer
+        self.same_place_m = same_place_m
+        self.category_same_place_m = category_same_place_m
+        self.area_same_place_m = area_same_place_m
+        self.problem_threshold = problem_threshold
+        self.problem_confidence = problem_confidence
+        self.resubmission_hours = resubmission_hours
+        self.resubmission_point_m = resubmission_point_m
+        self.resubmission_word_share = resubmission_word_share
+        self.resubmission_problem_share = resubmission_problem_share
         self._reset()
 
     _PARAMS = (
         "dim window_days category_window_days radius_m category_radius_m likely_threshold near_exact_threshold "
-        "candidate_pool local_pool hash_pool ann_min_size nprobe ann_rebuild_growth"
+        "candidate_pool local_pool hash_pool ann_min_size nprobe ann_rebuild_growth same_place_m "
+        "category_same_place_m area_same_place_m problem_threshold problem_confidence resubmission_hours "
+        "resubmission_point_m resubmission_word_share resubmission_problem_share"
     ).split()
 
     def get_params(self) -> dict:
@@ -236,6 +352,14 @@ class DuplicateIndex:
         self._category = np.zeros(0, dtype=np.int32)
         self._signatures = np.zeros((0, NUM_PERM), dtype=np.uint32)
         self._words = np.zeros((0, MAX_WORDS), dtype=np.uint32)
+        self._problem = np.zeros((0, PROBLEM_WORDS), dtype=np.uint32)
+        self._place = np.zeros((0, PLACE_WORDS), dtype=np.uint32)
+        self._category_codes_top = np.zeros((0, CATEGORY_TOP), dtype=np.int32)
+        self._category_probs_top = np.zeros((0, CATEGORY_TOP), dtype=np.float32)
+        self._reporter = np.zeros(0, dtype=np.uint64)
+        self._kinds = np.zeros(0, dtype=np.uint32)
+        self._primary = np.zeros(0, dtype=np.uint8)
+        self._area = np.zeros(0, dtype=bool)
         self._word_counts = np.zeros(WORD_COUNT_BUCKETS, dtype=np.uint32)
         self._deleted = np.zeros(0, dtype=bool)
         self._ids: list[str] = []
@@ -257,6 +381,9 @@ class DuplicateIndex:
 
     def radius_for(self, category: str | None) -> float:
         return (self.category_radius_m or {}).get(category, self.radius_m)
+
+    def same_place_for(self, category: str | None) -> float:
+        return (self.category_same_place_m or {}).get(category, self.same_place_m)
 
     @property
     def _cell_m(self) -> float:
@@ -299,9 +426,26 @@ class DuplicateIndex:
             category=np.array([self._code(e.category, "category") for e in entries], np.int32),
             signatures=signatures,
             words=np.stack([np.asarray(e.words, dtype=np.uint32) for e in entries]),
+            problem=np.stack([_hash_row(e.problem, PROBLEM_WORDS) for e in entries]),
+            place=np.stack([_hash_row(e.place, PLACE_WORDS) for e in entries]),
+            category_codes_top=np.stack([self._category_row(e.categories, add=True)[0] for e in entries]),
+            category_probs_top=np.stack([self._category_row(e.categories, add=True)[1] for e in entries]),
+            reporter=np.array([e.reporter or 0 for e in entries], dtype=np.uint64),
+            kinds=np.array([e.kinds for e in entries], dtype=np.uint32),
+            primary=np.array([e.primary for e in entries], dtype=np.uint8),
+            area=np.array([e.area for e in entries], dtype=bool),
             text_hashes=np.array([e.text_hash for e in entries], dtype=np.uint64),
             deleted=np.zeros(len(entries), dtype=bool),
         )
+
+    def _category_row(self, categories, add: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Codes (-1 unused, -2 a label never indexed when not `add`ing) and probabilities of a distribution."""
+        codes = np.full(CATEGORY_TOP, -1, dtype=np.int32)
+        probabilities = np.zeros(CATEGORY_TOP, dtype=np.float32)
+        for i, (label, probability) in enumerate(list(categories)[:CATEGORY_TOP]):
+            codes[i] = self._code(label, "category") if add else self._category_codes.get(label, -2)
+            probabilities[i] = probability
+        return codes, probabilities
 
     def _code(self, name: str | None, kind: str) -> int:
         if name is None:
@@ -327,6 +471,14 @@ class DuplicateIndex:
         category,
         signatures,
         words,
+        problem,
+        place,
+        category_codes_top,
+        category_probs_top,
+        reporter,
+        kinds,
+        primary,
+        area,
         text_hashes,
         deleted,
         index_vectors=True,
@@ -334,7 +486,7 @@ class DuplicateIndex:
         start, end = self._size, self._size + len(ids)
         if end > len(self._times):
             capacity = max(end, 2 * len(self._times), 1024)
-            for name in ("_times", "_points", "_kelurahan", "_category", "_signatures", "_words", "_deleted"):
+            for name in self._GROWN:
                 old = getattr(self, name)
                 grown = np.zeros((capacity, *old.shape[1:]), dtype=old.dtype)
                 grown[:start] = old[:start]
@@ -345,6 +497,14 @@ class DuplicateIndex:
         self._category[start:end] = category
         self._signatures[start:end] = signatures
         self._words[start:end] = words
+        self._problem[start:end] = problem
+        self._place[start:end] = place
+        self._category_codes_top[start:end] = category_codes_top
+        self._category_probs_top[start:end] = category_probs_top
+        self._reporter[start:end] = reporter
+        self._kinds[start:end] = kinds
+        self._primary[start:end] = primary
+        self._area[start:end] = area
         counted = words[words > 0] % WORD_COUNT_BUCKETS
         # Scatter-add, not a bincount over every bucket: that would touch 16 MB for each report ingested.
         np.add.at(self._word_counts, counted, 1)
@@ -388,7 +548,8 @@ class DuplicateIndex:
         evidence = self._evidence(entry, self._pool(entry))
         if evidence is None:
             return []
-        best = np.argsort(-evidence.scores, kind="stable")[:k]
+        # An identical copy ranks first among the candidates scored 1 (retyped resubmissions score 1 too).
+        best = np.lexsort((~evidence.exact, -evidence.scores))[:k]
         return [self._candidate(evidence, i) for i in best]
 
     def compare(self, entry: DuplicateEntry, other_id: str) -> DuplicateCandidate | None:
@@ -459,6 +620,11 @@ class DuplicateIndex:
             return None
         exact = self._exact.keys[rows, 0] == np.uint64(entry.text_hash)
         words = np.asarray(entry.words, dtype=np.uint32)
+        problem = self._problem_evidence(entry, rows)
+        same_place = self._same_place(entry, rows, distance)
+        resubmission = self._resubmission(entry, rows, hours, distance, words, problem)
+        # A resubmission is decided by its nearly identical words; it is about the same problem.
+        problem["same_problem"] = np.where(resubmission, 1, problem["same_problem"]).astype(np.int8)
         evidence = _Evidence(
             rows=rows,
             text_similarity=np.clip(inner_products(self._store.vectors[rows], _unit(entry.vector)), -1.0, 1.0),
@@ -471,13 +637,111 @@ class DuplicateIndex:
             same_category=self._same(self._category[rows], self._category_codes, entry.category),
             number_overlap=self._number_overlap(words, rows),
             radius_m=radius,
+            same_place=same_place,
+            resubmission=resubmission,
+            **problem,
         )
         scores = (self.scorer or DuplicateScorer()).probability(evidence.features)
+        # Being at the same place is necessary, not sufficient: a different problem (or a different place) is
+        # never a likely duplicate, and ranks below the pairs that may be one.
+        different = (evidence.same_problem < 0) | (same_place < 0)
+        scores = np.where(different, 0.5 * scores, scores)
         # The hash path finds an identical resubmission cheaply; it must not depend on how the scorer weighs
         # lexical against vector similarity, which the annotated pairs (no identical texts) cannot teach it.
-        resubmission = exact & (np.count_nonzero(words) >= EXACT_MIN_WORDS)
-        evidence.scores = np.where(resubmission, 1.0, scores)
+        # A retyped resubmission (same reporter or point, minutes later, nearly the same words) is one too.
+        identical = exact & (np.count_nonzero(words) >= EXACT_MIN_WORDS)
+        evidence.resubmission = resubmission | identical
+        evidence.scores = np.where(evidence.resubmission, 1.0, scores)
+        evidence.likely = evidence.resubmission | ((evidence.scores >= self.likely_threshold) & ~different)
         return evidence
+
+    def _problem_evidence(self, entry: DuplicateEntry, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """Category-distribution overlap, problem-word overlap, their larger (NaN if neither is known), and
+        same_problem: -1 when the texts name only different problem kinds or name different kinds first, 1 when
+        they name the same kind first, else 1 at or above `problem_threshold`, -1 below it (only with both
+        distributions known), 0 unknown."""
+        codes, probabilities = self._category_row(entry.categories, add=False)
+        by_category = category_similarity(
+            self._category_codes_top[rows], self._category_probs_top[rows], codes, probabilities
+        )
+        by_words = word_overlap(_hash_row(entry.problem, PROBLEM_WORDS), self._problem[rows])
+        both = np.column_stack([by_category, by_words])
+        known = ~np.isnan(both).all(axis=1)
+        similarity = np.where(known, np.nanmax(np.where(np.isnan(both), -1.0, both), axis=1), np.nan)
+        same = np.where(similarity >= self.problem_threshold, 1, -1)
+        # Low word overlap alone says nothing: short texts name one problem in words the other does not use
+        # (a flood tweet's "air setinggi lutut" against "#banjir"). Naming only other problem kinds does.
+        same = np.where(~known | ((same < 0) & np.isnan(by_category)), 0, same)
+        # Nor does a category model unsure of either report (its top label below `problem_confidence`).
+        confident = (self._category_probs_top[rows, 0] >= self.problem_confidence) & (
+            max((p for _, p in entry.categories), default=0.0) >= self.problem_confidence
+        )
+        same = np.where((same < 0) & ~confident, 0, same)
+        kinds = self._kinds[rows]
+        primary = self._primary[rows]
+        other_kinds = (kinds > 0) & (entry.kinds > 0) & ((kinds & np.uint32(entry.kinds)) == 0)
+        other_kinds |= (primary > 0) & (entry.primary > 0) & (primary != entry.primary)
+        # The same kind of problem named first on both sides is the same problem, whatever the category model
+        # makes of two short texts (it reads flood tweets inconsistently).
+        same_kind = (primary > 0) & (primary == entry.primary)
+        same = np.where(other_kinds, -1, np.where(same_kind, 1, same)).astype(np.int8)
+        disjoint = (kinds > 0) & (entry.kinds > 0) & ((kinds & np.uint32(entry.kinds)) == 0)
+        return {
+            "other_kinds": disjoint,
+            "category_similarity": by_category,
+            "problem_overlap": by_words,
+            "problem_similarity": similarity,
+            "same_problem": same,
+        }
+
+    def _same_place(self, entry: DuplicateEntry, rows: np.ndarray, distance: np.ndarray) -> np.ndarray:
+        """1 same place (points within the same-place distance, or a place name in common and no conflicting
+        place number), -1 different (farther apart, and place numbers on both sides none of which are shared,
+        or place names on both sides none of which are shared), 0 unknown."""
+        query = _hash_row(entry.place, PLACE_WORDS)
+        candidates = self._place[rows]
+        numbered = (query & np.uint32(NUMBER_BIT)) > 0
+        candidate_numbers = np.where((candidates & np.uint32(NUMBER_BIT)) > 0, candidates, 0)
+        names = word_overlap(np.where(numbered, 0, query), np.where(candidate_numbers > 0, 0, candidates))
+        numbers = word_overlap(np.where(numbered, query, 0), candidate_numbers)
+        # A flood named on either side makes the place an area: its reports are one place farther apart.
+        reach = np.where(
+            self._area[rows] | entry.area,
+            max(self.area_same_place_m, self.same_place_for(entry.category)),
+            self.same_place_for(entry.category),
+        )
+        metres = np.nan_to_num(distance, nan=np.inf)
+        spot = ~np.isnan(distance) & (metres <= self.same_place_for(entry.category))
+        close = ~np.isnan(distance) & (metres <= reach)
+        other_number = ~np.isnan(numbers) & (np.nan_to_num(numbers, nan=1.0) == 0)  # gang 3 and gang 5
+        named_same = ~np.isnan(names) & (np.nan_to_num(names) > 0)
+        named_other = ~np.isnan(names) & (np.nan_to_num(names, nan=1.0) == 0)
+        same = np.where(named_same, 1, np.where(named_other, -1, 0))
+        # Within a spot's distance the points decide; beyond it other numbers (another gang, RT) are another
+        # place even within a flood's reach; then the reach; then the names.
+        return np.where(spot, 1, np.where(other_number, -1, np.where(close, 1, same))).astype(np.int8)
+
+    def _resubmission(
+        self,
+        entry: DuplicateEntry,
+        rows: np.ndarray,
+        hours: np.ndarray,
+        distance: np.ndarray,
+        words: np.ndarray,
+        problem: dict[str, np.ndarray],
+    ) -> np.ndarray:
+        """Same reporter (or same point), within `resubmission_hours`, nearly the same words, and nearly the same
+        problem words where both have some (one sender's two problems in one alley share the alley's words)."""
+        same_reporter = (self._reporter[rows] == np.uint64(entry.reporter or 0)) & (entry.reporter is not None)
+        same_point = ~np.isnan(distance) & (np.nan_to_num(distance, nan=np.inf) <= self.resubmission_point_m)
+        shared = np.nan_to_num(word_overlap(words, self._words[rows]))
+        return (
+            (same_reporter | same_point)
+            & (np.abs(hours) <= self.resubmission_hours)
+            & (shared >= self.resubmission_word_share)
+            & (np.nan_to_num(problem["problem_overlap"], nan=1.0) >= self.resubmission_problem_share)
+            & ~problem["other_kinds"]
+        )
 
     def _candidate(self, evidence: _Evidence, i: int) -> DuplicateCandidate:
         score, lexical, distance = (
@@ -486,10 +750,11 @@ class DuplicateIndex:
             evidence.distance_m[i],
         )
         same_kelurahan, same_category = evidence.same_kelurahan[i], evidence.same_category[i]
+        same_place, same_problem = evidence.same_place[i], evidence.same_problem[i]
         return DuplicateCandidate(
             id=self._ids[evidence.rows[i]],
             score=round(score, 4),
-            likely_duplicate=score >= self.likely_threshold,
+            likely_duplicate=bool(evidence.likely[i]),
             text_similarity=round(float(evidence.text_similarity[i]), 4),
             lexical_similarity=round(lexical, 4),
             rare_word_overlap=round(float(evidence.rare_word_overlap[i]), 4),
@@ -499,6 +764,12 @@ class DuplicateIndex:
             same_kelurahan=None if same_kelurahan == 0 else bool(same_kelurahan > 0),
             hours_apart=round(float(evidence.hours_apart[i]), 2),
             same_category=None if same_category == 0 else bool(same_category > 0),
+            same_place=None if same_place == 0 else bool(same_place > 0),
+            same_problem=None if same_problem == 0 else bool(same_problem > 0),
+            problem_similarity=_rounded(evidence.problem_similarity[i]),
+            category_similarity=_rounded(evidence.category_similarity[i]),
+            problem_word_overlap=_rounded(evidence.problem_overlap[i]),
+            resubmission=bool(evidence.resubmission[i]),
         )
 
     def _rare_word_overlap(self, words: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -553,7 +824,24 @@ class DuplicateIndex:
 
     # ------------------------------------------------------------------ persistence
 
-    _ARRAYS = ("times", "points", "kelurahan", "category", "signatures", "words", "deleted")
+    _ARRAYS = (
+        "times",
+        "points",
+        "kelurahan",
+        "category",
+        "signatures",
+        "words",
+        "problem",
+        "place",
+        "category_codes_top",
+        "category_probs_top",
+        "reporter",
+        "kinds",
+        "primary",
+        "area",
+        "deleted",
+    )
+    _GROWN = tuple(f"_{name}" for name in _ARRAYS)
 
     def save(self, path: Path | str) -> Path:
         """Write the index to the directory `path` (replaced atomically): .npy arrays, the faiss graph,
@@ -633,6 +921,19 @@ class DuplicateIndex:
         per_row = sum(getattr(self, f"_{name}")[:1].nbytes for name in self._ARRAYS)
         shared = self._store.nbytes + self._exact.nbytes + self._bands.nbytes + self._word_counts.nbytes
         return self._size * per_row + shared
+
+
+def _rounded(value: float) -> float | None:
+    return None if math.isnan(value) else round(float(value), 4)
+
+
+def _hash_row(hashes: np.ndarray | None, size: int) -> np.ndarray:
+    """A fixed-width row of word hashes (zeros when the entry has none)."""
+    row = np.zeros(size, dtype=np.uint32)
+    if hashes is not None:
+        values = np.asarray(hashes, dtype=np.uint32).reshape(-1)[:size]
+        row[: len(values)] = values
+    return row
 
 
 def _overlap_of_fewer(query: np.ndarray, candidates: np.ndarray, counted: np.ndarray) -> np.ndarray:

@@ -4,7 +4,9 @@ Every text model we tried rates "same place, different problem" above "same prob
 similarity alone cannot decide; the score adds where and when, and whether the house, alley and RT/RW numbers
 agree (one sender's template filed for two alleys differs in little more than a number). It is a logistic
 regression over the features below, fitted on the dev part of the annotated pairs (``training/duplicates.py``);
-the shipped defaults are the coefficients of that fit, so an index works without a fitting step.
+the shipped defaults are the coefficients of that fit, so an index works without a fitting step. The index
+applies the place and problem evidence on top of this score (a different problem or place is never a likely
+duplicate), so the score need not learn it from pairs that hardly contain it.
 """
 
 from __future__ import annotations
@@ -68,7 +70,20 @@ class DuplicateCandidate:
     """None unless both reports name a kelurahan."""
     hours_apart: float
     same_category: bool | None
-    """None unless both reports have a category."""
+    """None unless both reports have a category (the citizen's, else the predicted one)."""
+    same_place: bool | None = None
+    """Points within the index's same-place distance or a place word (name, number) in common: True; place words
+    on both sides, none shared, farther apart: False; else None."""
+    same_problem: bool | None = None
+    """problem_similarity at or above the index's problem threshold; None when it is unknown."""
+    problem_similarity: float | None = None
+    """The larger of category_similarity and problem_word_overlap; None when neither is known."""
+    category_similarity: float | None = None
+    """Overlap (Bhattacharyya) of the two predicted category distributions; None unless both were predicted."""
+    problem_word_overlap: float | None = None
+    """Share of the problem words (place words blanked) of the side with fewer found in the other."""
+    resubmission: bool = False
+    """An identical text, or a retyped resubmission: same reporter or point, minutes apart, nearly the same words."""
 
     def to_dict(self) -> dict:
         return asdict(self)

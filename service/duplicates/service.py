@@ -39,15 +39,24 @@ REBUILD_BATCH = 256
 def _result(candidates: Sequence[DuplicateCandidate]) -> DuplicatesResult:
     likely = [c for c in candidates if c.likely_duplicate]
     exact = [c for c in candidates if c.exact]
+    resubmitted = [c for c in candidates if c.resubmission]
     return DuplicatesResult(
         candidates=[DuplicateCandidateResult(report_id=c.id, **_without_id(c.to_dict())) for c in candidates],
         duplicate_of=likely[0].id if likely else None,
         exact_resubmission_of=exact[0].id if exact else None,
+        resubmission_of=resubmitted[0].id if resubmitted else None,
     )
 
 
 def _without_id(values: dict) -> dict:
     return {k: v for k, v in values.items() if k != "id"}
+
+
+def stored_categories(result: dict | None) -> list[tuple[str, float]] | None:
+    """The predicted category distribution (top labels) kept in a stored triage answer; None without one."""
+    top = ((result or {}).get("category") or {}).get("top_k") or []
+    pairs = [(c["label"], float(c["probability"])) for c in top if "label" in c and "probability" in c]
+    return pairs or None
 
 
 class DuplicateFinder:
@@ -71,10 +80,19 @@ class DuplicateFinder:
         return finder
 
     def entries(
-        self, reports: Sequence[Report], received_at: datetime | None = None, texts: Sequence[str] | None = None
+        self,
+        reports: Sequence[Report],
+        received_at: datetime | None = None,
+        texts: Sequence[str] | None = None,
+        categories: Sequence[Sequence[tuple[str, float]] | None] | None = None,
+        reporter_hashes: Sequence[str | None] | None = None,
     ) -> list[DuplicateEntry]:
-        """Index entries of `reports`; `texts`: their `report_text`, when the caller has masked them already."""
+        """Index entries of `reports`; `texts`: their `report_text`, when the caller has masked them already;
+        `categories`: each report's predicted (label, probability) pairs, for the problem evidence and as the
+        category of a report whose citizen chose none; `reporter_hashes`: the stored keyed hashes (never refs)."""
         texts = texts if texts is not None else [report_text(r) for r in reports]
+        categories = categories if categories is not None else [None] * len(reports)
+        reporter_hashes = reporter_hashes if reporter_hashes is not None else [None] * len(reports)
         vectors = embed([duplicate_text(None, t) for t in texts], self.embedder_dir)
         now = received_at or datetime.now(UTC)
         return [
@@ -87,8 +105,10 @@ class DuplicateFinder:
                 lon=r.lon,
                 kelurahan=r.kelurahan,
                 category=r.category,
+                category_probabilities=predicted,
+                reporter_hash=reporter,
             )
-            for r, text, vector in zip(reports, texts, vectors)
+            for r, text, vector, predicted, reporter in zip(reports, texts, vectors, categories, reporter_hashes)
         ]
 
     def ingest(self, entries: Sequence[DuplicateEntry]) -> list[DuplicatesResult]:
@@ -142,22 +162,24 @@ class DuplicateFinder:
                 rows = session.scalars(
                     select(StoredReport).where(StoredReport.id.in_(missing[start : start + REBUILD_BATCH]))
                 ).all()
+                rows = sorted(rows, key=lambda r: (r.created_at or r.received_at, r.id))
                 reports = [
-                    (
-                        Report(
-                            id=r.id,
-                            text=r.text,
-                            title=r.title,
-                            lat=r.lat,
-                            lon=r.lon,
-                            kelurahan=r.kelurahan,
-                            category=r.citizen_category,
-                            created_at=r.created_at or r.received_at,
-                        )
+                    Report(
+                        id=r.id,
+                        text=r.text,
+                        title=r.title,
+                        lat=r.lat,
+                        lon=r.lon,
+                        kelurahan=r.kelurahan,
+                        category=r.citizen_category,
+                        created_at=r.created_at or r.received_at,
                     )
-                    for r in sorted(rows, key=lambda r: (r.created_at or r.received_at, r.id))
+                    for r in rows
                 ]
+                categories = [stored_categories(r.result) for r in rows]
+                hashes = [r.reporter_hash for r in rows]
+            entries = self.entries(reports, categories=categories, reporter_hashes=hashes)
             with self._lock:
-                self.index.add(self.entries(reports))
+                self.index.add(entries)
         if stale or missing:
             self.save()

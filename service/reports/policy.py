@@ -117,7 +117,7 @@ def drafts(result: TriageResult) -> list[SuggestionDraft]:
     duplicates = result.duplicates
     if duplicates is not None and duplicates.duplicate_of is not None:
         best = next(c for c in duplicates.candidates if c.report_id == duplicates.duplicate_of)
-        exact = duplicates.exact_resubmission_of == best.report_id
+        exact = (duplicates.resubmission_of or duplicates.exact_resubmission_of) == best.report_id
         out.append(
             SuggestionDraft(
                 SuggestionKind.DUPLICATE,
@@ -126,7 +126,13 @@ def drafts(result: TriageResult) -> list[SuggestionDraft]:
                 best.score,
                 "exact_resubmission" if exact else "likely_duplicate",
                 exact,
-                {"candidates": [c.model_dump() for c in duplicates.candidates if c.likely_duplicate]},
+                {
+                    "candidates": [
+                        c.model_dump()
+                        for c in duplicates.candidates
+                        if c.likely_duplicate or (c.same_place and c.same_problem is False)
+                    ]
+                },
             )
         )
     location = result.location

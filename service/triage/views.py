@@ -13,6 +13,7 @@ from service.config import ServiceSettings
 from service.database.core import Database
 from service.dependencies import get_database, get_location_checker, get_settings, served_model
 from service.duplicates.service import DuplicateFinder
+from service.reports.identity import reporter_hash
 from service.reports.service import ConflictingResubmission, IntakeContext, intake
 from service.triage import service
 from service.triage.models import BatchTriageRequest, BatchTriageResponse, TriageResult
@@ -55,7 +56,14 @@ def _triage_and_store(
             vague = assess(state.vague_scorer, fresh, texts)
             results = [r.model_copy(update={"vague": v}) for r, v in zip(results, vague)]
         if finder is not None:
-            found = finder.ingest(finder.entries(fresh, texts=texts))
+            # The problem evidence compares the predicted category distributions; a reporter is known to the
+            # index only by the keyed hash the database stores.
+            predicted = [[(c.label, c.probability) for c in r.category.top_k] for r in results]
+            hashes = [
+                None if r.private or not r.reporter_ref else reporter_hash(context.hash_key, r.reporter_ref)
+                for r in fresh
+            ]
+            found = finder.ingest(finder.entries(fresh, texts=texts, categories=predicted, reporter_hashes=hashes))
             results = [r.model_copy(update={"duplicates": d}) for r, d in zip(results, found)]
         return results
 

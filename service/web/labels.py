@@ -23,6 +23,9 @@ REASON = {
     "routing": "Penerusan ke instansi",
 }
 
+PLACE = {True: "tempat sama", False: "tempat berbeda"}
+PROBLEM = {True: "masalah sama", False: "masalah berbeda"}
+
 ACTION = {"accept": "Diterima", "reject": "Ditolak", "correct": "Dikoreksi", "merge": "Digabung"}
 
 STATUS = {"auto_accepted": "Diterima otomatis", "in_review": "Perlu ditinjau", "spot_check": "Pemeriksaan acak"}
@@ -93,6 +96,12 @@ def action(value: str) -> str:
 
 def status(value: str) -> str:
     return STATUS.get(value, value)
+
+
+def place_and_problem(same_place: bool | None, same_problem: bool | None) -> str:
+    """The duplicate evidence as a reviewer reads it, e.g. "tempat sama, masalah berbeda"; "" when both unknown."""
+    parts = ((PLACE, same_place), (PROBLEM, same_problem))
+    return ", ".join(table[value] for table, value in parts if value is not None)
 
 
 def location_verdict(value: str) -> str:
