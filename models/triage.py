@@ -64,6 +64,8 @@ class TriageModel:
     agency_classifier: TextClassifier | None = None
     mismatch_rule: MismatchRule = field(default_factory=MismatchRule)
     metadata: dict[str, Any] = field(default_factory=dict)
+    category_agencies: dict[str, str] = field(default_factory=dict)
+    """The agency that handles each category, from the training reports: a corrected category re-derives the agency."""
 
     def __post_init__(self) -> None:
         self.metadata.setdefault("artifact_format", ARTIFACT_FORMAT)
@@ -71,6 +73,11 @@ class TriageModel:
     @property
     def categories(self) -> list[str]:
         return [str(c) for c in self.category_classifier.classes_]
+
+    def agency_for_category(self, category: str) -> str | None:
+        """The agency that handles `category`; None for an unknown category or an artifact saved without the table."""
+        # Artifacts pickled before the table existed load without the attribute at all.
+        return (getattr(self, "category_agencies", None) or {}).get(category)
 
     def use_embedder(self, embedder_dir: Path) -> None:
         """Point the sentence-vector heads at this machine's embedder folder.

@@ -88,7 +88,12 @@ def fit_and_evaluate(
     if len(split.agencies) >= 2:
         routed = split.train.dropna(subset=[AGENCY])
         agency = clone(agency_classifier or classifier).fit(texts_of(routed), routed[AGENCY])
-    model = TriageModel(category_classifier=category, agency_classifier=agency, mismatch_rule=rule)
+    model = TriageModel(
+        category_classifier=category,
+        agency_classifier=agency,
+        mismatch_rule=rule,
+        category_agencies=category_agencies(split.train),
+    )
     metrics = evaluate_model(model, split)
     metrics["mismatch"] |= {f"validation_{k}": validation_figures[k] for k in ("precision", "recall")}
     return model, metrics
