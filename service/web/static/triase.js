@@ -110,6 +110,12 @@ function bulkSummary(data) {
     outcome.classList.remove("error");
     const { status, data } = await api(`/v1/queue/${itemId}/decisions`, body);
     if (status === 200) {
+      const shown = new Set(Array.from(document.querySelectorAll(".suggestion")).map((s) => Number(s.dataset.suggestion)));
+      if (data.suggestions.some((s) => !shown.has(s.id))) {
+        // A corrected category brought a new agency suggestion: show it.
+        window.location.reload();
+        return;
+      }
       const mine = data.suggestions.find((s) => s.id === body.suggestion_id);
       showDecided(el, mine.decision);
       if (data.status === "done") {
