@@ -98,7 +98,8 @@ def _undecided(session: Session, item: QueueItem) -> list[SuggestionRecord]:
     return list(
         session.scalars(
             select(SuggestionRecord)
-            .where(SuggestionRecord.id.in_(_undecided_reviewed(item.id)))
+            .where(SuggestionRecord.report_id == item.report_id, SuggestionRecord.status.in_(REVIEWED))
+            .where(~exists().where(Decision.suggestion_id == SuggestionRecord.id), ~_superseded())
             .order_by(SuggestionRecord.id)
         ).all()
     )
