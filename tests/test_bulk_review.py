@@ -17,6 +17,7 @@ from service.main import create_app
 from service.queue import service as queue
 from service.queue.models import Decision, DecisionRequest, ItemStatus, QueueItem
 from service.reports.models import StoredReport, SuggestionKind, SuggestionRecord, SuggestionStatus
+from service.reports.outcome import report_outcome
 
 PJU = {
     "id": "b-pju-1",
@@ -311,6 +312,17 @@ def test_a_duplicate_group_merges_into_its_original_in_one_action(database_url):
     assert items["other-1"] == ItemStatus.OPEN and {items[f"flood-{n}"] for n in (1, 2, 3)} == {ItemStatus.DONE}
     assert sorted(events) == [(f"flood-{n}", "flood-0", "ani") for n in range(4)]
     assert sorted(audit) == ["flood-0", "flood-1", "flood-2", "flood-3"]  # one entry per report
+    with database.session() as session:
+        # The original's group changed through its copies' decisions: the outcome says by whom.
+        original = report_outcome(session, "flood-0").duplicate_group
+        copy = report_outcome(session, "flood-2").duplicate_group
+    assert (original.value, original.original, original.settled, original.reviewer) == (
+        "flood-0",
+        "flood-0",
+        "reviewer",
+        "ani",
+    )
+    assert (copy.value, copy.settled, copy.action) == ("flood-0", "reviewer", "merge")
 
     with pytest.raises(queue.NotFound, match="no stored report"):
         queue.merge_group(database, "nothing-here", "ani")
