@@ -96,6 +96,8 @@ function bulkSummary(data) {
   }
 
   function showDecided(el, decision) {
+    // A hidden correction field keeps the focus in Chromium: give the keys back to the page.
+    if (el.contains(document.activeElement)) document.activeElement.blur();
     el.dataset.reviewable = "false";
     el.classList.add("decided");
     el.classList.remove("selected");
