@@ -81,6 +81,11 @@ class TriageModel:
     def categories(self) -> list[str]:
         return [str(c) for c in self.category_classifier.classes_]
 
+    def agency_for_category(self, category: str) -> str | None:
+        """The agency most of `category`'s training reports went to (a corrected category re-derives the agency);
+        None for a category the routing does not know, or a model without an agency classifier."""
+        return self.routing.agency_for(category) if self.routing is not None else None
+
     def use_embedder(self, embedder_dir: Path) -> None:
         """Point the sentence-vector heads at this machine's embedder folder.
 

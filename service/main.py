@@ -18,6 +18,7 @@ from service.config import ServiceSettings, get_service_settings
 from service.database.core import Database
 from service.database.migrate import upgrade
 from service.duplicates.service import DuplicateFinder
+from service.events.views import router as events_router
 from service.health.views import router as health_router
 from service.limits import BodySizeLimit
 from service.metrics.instrument import Metrics
@@ -26,6 +27,7 @@ from service.model_store import ModelStore
 from service.queue.quality import QualityGates
 from service.queue.views import router as queue_router
 from service.reports.identity import reporter_hash_key
+from service.reports.views import router as reports_router
 from service.triage.views import router as triage_router
 from service.vague.service import vague_scorer
 from service.web.views import router as web_router
@@ -108,7 +110,17 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.state.metrics = Metrics(app)
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    for router in (health_router, triage_router, queue_router, admin_router, metrics_router, web_router):
+    routers = (
+        health_router,
+        triage_router,
+        reports_router,
+        events_router,
+        queue_router,
+        admin_router,
+        metrics_router,
+        web_router,
+    )
+    for router in routers:
         app.include_router(router)
     app.mount("/static", static_files(), name="static")
     return app

@@ -56,10 +56,20 @@ def test_triage_review_export_retrain_promote_and_serve_without_restart(
         decided = 0
         categories = sorted({c["label"] for r in results for c in r["category"]["top_k"]})
         for n, result in enumerate(queued[:10]):
-            item = http.get(f"/v1/queue/{result['review']['queue_item_id']}", headers=reviewer).json()
-            for suggestion in item["suggestions"]:
-                if suggestion["status"] == "auto_accepted" or suggestion["kind"] not in ("category", "agency"):
-                    continue
+            # Fetched again after every decision: a corrected category may bring a re-derived agency suggestion.
+            while True:
+                item = http.get(f"/v1/queue/{result['review']['queue_item_id']}", headers=reviewer).json()
+                waiting = [
+                    s
+                    for s in item["suggestions"]
+                    if s["status"] != "auto_accepted"
+                    and s["kind"] in ("category", "agency")
+                    and not s["decision"]
+                    and not s["superseded_by"]
+                ]
+                if not waiting:
+                    break
+                suggestion = waiting[0]
                 if suggestion["kind"] == "category" and n % 2:
                     body = {"action": "correct", "value": next(c for c in categories if c != suggestion["value"])}
                 else:
@@ -82,7 +92,11 @@ def test_triage_review_export_retrain_promote_and_serve_without_restart(
             page = web.get(f"/antrian/{open_items[0]['id']}")
             assert page.status_code == 200 and "Saran" in page.text
             item = web.get(f"/v1/queue/{open_items[0]['id']}").json()
-            pending = next(s for s in item["suggestions"] if s["status"] != "auto_accepted" and not s["decision"])
+            pending = next(
+                s
+                for s in item["suggestions"]
+                if s["status"] != "auto_accepted" and not s["decision"] and not s["superseded_by"]
+            )
             accepted = web.post(
                 f"/v1/queue/{item['id']}/decisions", json={"suggestion_id": pending["id"], "action": "accept"}
             )

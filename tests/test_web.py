@@ -86,3 +86,41 @@ def test_a_reviewer_logs_in_opens_an_item_decides_it_and_sees_the_queue_update(l
         expect(page.locator("#queue")).not_to_contain_text("web-pju")
         expect(page.locator("#queue")).to_contain_text("web-pdam")
         browser.close()
+
+
+def test_a_reviewer_accepts_an_item_with_one_key_and_ticked_items_with_one_button(live_service):
+    from playwright.sync_api import expect, sync_playwright
+
+    base, keys = live_service
+    reviewer = keys["reviewer"]
+    items = {i["report_id"]: i["id"] for i in httpx.get(f"{base}/v1/queue", headers=reviewer).json()["items"]}
+    pju = httpx.get(f"{base}/v1/queue/{items['web-pju']}", headers=reviewer).json()
+    top_category = next(s for s in pju["suggestions"] if s["kind"] == "category")["evidence"]["top_k"][0]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(f"{base}/masuk")
+        page.fill("#key", reviewer["Authorization"].removeprefix("Bearer "))
+        page.click("button[type=submit]")
+
+        page.goto(f"{base}/antrian/{items['web-pju']}")
+        expect(page.locator("#claim")).to_contain_text("Anda meninjau butir ini")
+        # The correction field offers the model's most probable category first, with its probability.
+        first = page.locator("#choices-category option").first
+        assert first.get_attribute("value") == top_category["label"]
+        assert first.get_attribute("label") == f"{top_category['probability'] * 100:.0f}%"
+        page.keyboard.press("s")
+        expect(page).to_have_url(re.compile(rf"/antrian/{items['web-pdam']}$"))
+        decided = httpx.get(f"{base}/v1/queue/{items['web-pju']}", headers=reviewer).json()
+        assert decided["status"] == "done"
+        assert {s["decision"]["action"] for s in decided["suggestions"] if s["decision"]} <= {"accept", "merge"}
+
+        page.goto(f"{base}/antrian")
+        expect(page.locator("#accept-selected")).to_be_disabled()
+        page.check("#select-all")
+        expect(page.locator("#selected-count")).to_have_text("1")
+        page.click("#accept-selected")
+        expect(page.locator("#queue-empty")).to_be_visible()
+        browser.close()
+    audit = httpx.get(f"{base}/v1/admin/audit", params={"limit": 100}, headers=keys["admin"]).json()
+    assert sorted(e["entity_id"] for e in audit if e["action"] == "report.bulk_decided") == ["web-pdam", "web-pju"]

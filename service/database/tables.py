@@ -3,9 +3,10 @@
 from service.audit.models import AuditEntry
 from service.auth.models import ApiKey
 from service.database.core import Base
+from service.events.models import ChangeEvent
 from service.queue.models import Decision, QueueItem
 from service.reports.models import StoredReport, SuggestionRecord
 
-__all__ = ["ApiKey", "AuditEntry", "Base", "Decision", "QueueItem", "StoredReport", "SuggestionRecord"]
+__all__ = ["ApiKey", "AuditEntry", "Base", "ChangeEvent", "Decision", "QueueItem", "StoredReport", "SuggestionRecord"]
 
 metadata = Base.metadata

@@ -2,7 +2,7 @@
 
 import enum
 from datetime import datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from sqlalchemy import Float, ForeignKey, Integer, String, Text
@@ -101,6 +101,9 @@ class SuggestionView(BaseModel):
     evidence: dict[str, Any]
     model_version: str
     decision: "DecisionView | None" = None
+    superseded_by: int | None = Field(
+        default=None, description="A later suggestion of the same kind replaced this one; it needs no decision."
+    )
 
 
 class DecisionView(BaseModel):
@@ -153,3 +156,76 @@ class QueueItemView(QueueItemSummary):
 class QueuePage(BaseModel):
     items: list[QueueItemSummary]
     total: int = Field(description="Items matching the filters, all pages together.")
+
+
+BULK_MAX_ITEMS = 500
+"""Most items one bulk action decides; a larger filter is worked by repeating the call."""
+
+
+class BulkFilter(BaseModel):
+    """The queue list's filters: which open items a bulk action takes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=64, description="Also: accept only suggestions with it.")
+    kind: SuggestionKind | None = Field(default=None, description="Also: accept only suggestions of this kind.")
+    category: str | None = Field(default=None, max_length=200)
+    kelurahan: str | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        if not any((self.reason, self.kind, self.category, self.kelurahan)):
+            raise ValueError("filter: give at least one of reason, kind, category, kelurahan (or list item_ids)")
+        return self
+
+
+class BulkDecisionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["accept", "merge"] = Field(
+        description="accept: every waiting suggestion of each item (of the filter's kind and reason when given); "
+        "merge: every open item whose waiting duplicate suggestion points into `original`'s group, into it."
+    )
+    item_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = Field(
+        default=None, max_length=BULK_MAX_ITEMS, description="The queue items to decide (for merge: only these)."
+    )
+    filter: BulkFilter | None = Field(default=None, description="Instead of item_ids (accept only).")
+    original: Value | None = Field(default=None, description="For merge: the report id the group merges into.")
+    comment: Comment | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.action == "accept":
+            if (self.item_ids is None) == (self.filter is None):
+                raise ValueError("accept needs exactly one of item_ids and filter")
+            if self.original is not None:
+                raise ValueError("original is for merge only")
+        else:
+            if self.original is None:
+                raise ValueError("merge needs original: the report id the group merges into")
+            if self.filter is not None:
+                raise ValueError("merge takes item_ids or nothing, not a filter")
+        if self.item_ids is not None and not self.item_ids:
+            raise ValueError("item_ids: list at least one queue item")
+        return self
+
+
+class BulkItemResult(BaseModel):
+    item_id: int
+    report_id: str | None = None
+    decided: bool
+    detail: str | None = Field(default=None, description="Why the item was skipped.")
+    suggestion_ids: list[int] = Field(default_factory=list, description="The suggestions decided.")
+    merged_into: str | None = None
+    item_status: ItemStatus | None = None
+
+
+class BulkResult(BaseModel):
+    decided: int = Field(description="Items decided.")
+    skipped: int = Field(description="Items left as they were (decided or claimed by someone else meanwhile, ...).")
+    results: list[BulkItemResult]
+
+    @classmethod
+    def of(cls, results: list[BulkItemResult]) -> "BulkResult":
+        decided = sum(r.decided for r in results)
+        return cls(decided=decided, skipped=len(results) - decided, results=results)

@@ -1,17 +1,21 @@
 """Working the queue: list, claim and decide items; every change is audited in the same transaction."""
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from service.audit.service import record
 from service.database.core import Database, utcnow
+from service.events.models import EventField, EventSource
+from service.events.service import append as append_event
 from service.queue.models import (
     Action,
+    BulkItemResult,
+    BulkResult,
     Decision,
     DecisionRequest,
     DecisionView,
@@ -24,8 +28,12 @@ from service.queue.models import (
     SuggestionView,
 )
 from service.reports.models import StoredReport, SuggestionKind, SuggestionRecord, SuggestionStatus
+from service.reports.outcome import Settlement, current_values, field_outcomes
 
 REVIEWED = (SuggestionStatus.IN_REVIEW, SuggestionStatus.SPOT_CHECK)
+REROUTE_REASON = "category_corrected"
+"""Reason of an agency suggestion re-derived from a reviewer's corrected category."""
+DECIDED_FIELDS = (EventField.CATEGORY, EventField.AGENCY, EventField.KELURAHAN)
 
 
 class NotFound(LookupError):
@@ -46,6 +54,15 @@ class InvalidDecision(ValueError):
 
 
 @dataclass(frozen=True)
+class Rerouting:
+    """How a corrected category re-derives the agency: the served model's category -> agency table."""
+
+    agency_for_category: Callable[[str], str | None]
+    model_name: str
+    model_version: str
+
+
+@dataclass(frozen=True)
 class QueueFilter:
     status: ItemStatus = ItemStatus.OPEN
     reason: str | None = None
@@ -56,12 +73,35 @@ class QueueFilter:
     newer_than: datetime | None = None
 
 
+def _superseded():
+    """A later suggestion of the same kind for the same report replaces this one (it needs no decision)."""
+    later = aliased(SuggestionRecord)
+    return exists().where(
+        later.report_id == SuggestionRecord.report_id,
+        later.kind == SuggestionRecord.kind,
+        later.id > SuggestionRecord.id,
+    )
+
+
 def _undecided_reviewed(item_id_column):
     return (
         select(SuggestionRecord.id)
         .join(QueueItem, QueueItem.report_id == SuggestionRecord.report_id)
         .where(QueueItem.id == item_id_column, SuggestionRecord.status.in_(REVIEWED))
         .where(~exists().where(Decision.suggestion_id == SuggestionRecord.id))
+        .where(~_superseded())
+    )
+
+
+def _undecided(session: Session, item: QueueItem) -> list[SuggestionRecord]:
+    """The item's suggestions still waiting for a decision, oldest first."""
+    return list(
+        session.scalars(
+            select(SuggestionRecord)
+            .where(SuggestionRecord.report_id == item.report_id, SuggestionRecord.status.in_(REVIEWED))
+            .where(~exists().where(Decision.suggestion_id == SuggestionRecord.id), ~_superseded())
+            .order_by(SuggestionRecord.id)
+        ).all()
     )
 
 
@@ -147,53 +187,26 @@ def release(database: Database, item_id: int, reviewer: str) -> QueueItemView:
 
 
 def decide(
-    database: Database, item_id: int, request: DecisionRequest, reviewer: str, allowed_values: Collection[str] | None
+    database: Database,
+    item_id: int,
+    request: DecisionRequest,
+    reviewer: str,
+    allowed_values: Collection[str] | None,
+    rerouting: Rerouting | None = None,
 ) -> QueueItemView:
-    """Record one decision on one suggestion of the item; exactly one decision per suggestion wins."""
+    """Record one decision on one suggestion of the item; exactly one decision per suggestion wins.
+
+    A corrected category re-derives the agency through `rerouting` (see `_rederive_agency`).
+    """
     try:
         with database.session() as session:
             item = _load(session, item_id)
             suggestion = session.get(SuggestionRecord, request.suggestion_id)
             if suggestion is None or suggestion.report_id != item.report_id:
                 raise NotFound(f"suggestion {request.suggestion_id} does not belong to queue item {item_id}")
-            if suggestion.status not in REVIEWED:
-                raise InvalidDecision(f"suggestion {suggestion.id} was auto-accepted and is not under review")
-            existing = session.scalar(select(Decision).where(Decision.suggestion_id == suggestion.id))
-            if existing is not None:
-                raise Conflict(f"suggestion {suggestion.id} was already decided", winner=_decision_view(existing))
-            now = utcnow()
-            if item.claimed_by not in (None, reviewer) and item.claimed_until and item.claimed_until > now:
-                raise Conflict(
-                    f"queue item {item_id} is claimed by {item.claimed_by} until {item.claimed_until:%H:%M} UTC",
-                    claimed_by=item.claimed_by,
-                )
+            _check_decidable(session, item, suggestion, reviewer)
             value = _final_value(session, item, suggestion, request, allowed_values)
-            decision = Decision(
-                suggestion_id=suggestion.id,
-                queue_item_id=item.id,
-                action=request.action,
-                value=value,
-                comment=request.comment,
-                reviewer=reviewer,
-            )
-            session.add(decision)
-            session.flush()
-            record(
-                session,
-                reviewer,
-                "suggestion.decided",
-                "suggestion",
-                suggestion.id,
-                before={"kind": suggestion.kind.value, "value": suggestion.value, "status": suggestion.status.value},
-                after={"action": request.action.value, "value": value, "comment": request.comment is not None},
-            )
-            if request.action == Action.MERGE:
-                _merge(session, item.report, value, reviewer)
-            if session.scalar(select(func.count()).select_from(_undecided_reviewed(item.id).subquery())) == 0:
-                item.status, item.closed_at = ItemStatus.DONE, now
-                item.claimed_by, item.claimed_until = None, None
-                record(session, reviewer, "queue_item.closed", "queue_item", item.id, after={"status": "done"})
-            session.flush()
+            _apply(session, item, [(suggestion, request.action, value)], request.comment, reviewer, rerouting)
             return _view(session, item)
     except IntegrityError:
         # The unique suggestion id: another reviewer's decision committed between our check and our insert.
@@ -204,6 +217,146 @@ def decide(
             raise Conflict(
                 f"suggestion {request.suggestion_id} was already decided", winner=_decision_view(winner)
             ) from None
+
+
+def _check_decidable(session: Session, item: QueueItem, suggestion: SuggestionRecord, reviewer: str) -> None:
+    if suggestion.status not in REVIEWED:
+        raise InvalidDecision(f"suggestion {suggestion.id} was auto-accepted and is not under review")
+    existing = session.scalar(select(Decision).where(Decision.suggestion_id == suggestion.id))
+    if existing is not None:
+        raise Conflict(f"suggestion {suggestion.id} was already decided", winner=_decision_view(existing))
+    later = session.scalar(
+        select(SuggestionRecord.id).where(
+            SuggestionRecord.report_id == suggestion.report_id,
+            SuggestionRecord.kind == suggestion.kind,
+            SuggestionRecord.id > suggestion.id,
+        )
+    )
+    if later is not None:
+        raise InvalidDecision(f"suggestion {suggestion.id} was replaced by suggestion {later}; decide that one")
+    _check_claim(item, reviewer)
+
+
+def _check_claim(item: QueueItem, reviewer: str) -> None:
+    if item.claimed_by not in (None, reviewer) and item.claimed_until and item.claimed_until > utcnow():
+        raise Conflict(
+            f"queue item {item.id} is claimed by {item.claimed_by} until {item.claimed_until:%H:%M} UTC",
+            claimed_by=item.claimed_by,
+        )
+
+
+Chosen = list[tuple[SuggestionRecord, Action, str | None]]
+
+
+def _apply(
+    session: Session,
+    item: QueueItem,
+    chosen: Chosen,
+    comment: str | None,
+    reviewer: str,
+    rerouting: Rerouting | None,
+    bulk: bool = False,
+    merge_root: str | None = None,
+) -> None:
+    """Store the decisions, apply merges, re-derive the agency, write the feed's events and close a finished item.
+
+    A single decision audits each step; a bulk action writes one audit entry for the report instead.
+    """
+    report = item.report
+    before = current_values(session, report)
+    for suggestion, action, value in chosen:
+        session.add(
+            Decision(
+                suggestion_id=suggestion.id,
+                queue_item_id=item.id,
+                action=action,
+                value=value,
+                comment=comment,
+                reviewer=reviewer,
+            )
+        )
+        session.flush()
+        if not bulk:
+            record(
+                session,
+                reviewer,
+                "suggestion.decided",
+                "suggestion",
+                suggestion.id,
+                before={"kind": suggestion.kind.value, "value": suggestion.value, "status": suggestion.status.value},
+                after={"action": action.value, "value": value, "comment": comment is not None},
+            )
+        if suggestion.kind == SuggestionKind.DUPLICATE and action in (Action.ACCEPT, Action.MERGE):
+            _merge(session, report, value, reviewer, audit_self=not bulk, root=merge_root)
+    rerouted = None
+    if rerouting is not None and any(s.kind == SuggestionKind.CATEGORY and a == Action.CORRECT for s, a, _ in chosen):
+        rerouted = _rederive_agency(session, report, rerouting, reviewer)
+    after = current_values(session, report)
+    for field in DECIDED_FIELDS:
+        reroute = rerouted is not None if field == EventField.CATEGORY else field == EventField.AGENCY
+        reroute = reroute and (field == EventField.CATEGORY or before[field] is not None)
+        append_event(session, report.id, field, before[field], after[field], EventSource.REVIEWER, reviewer, reroute)
+    closed = session.scalar(select(func.count()).select_from(_undecided_reviewed(item.id).subquery())) == 0
+    if closed:
+        item.status, item.closed_at = ItemStatus.DONE, utcnow()
+        item.claimed_by, item.claimed_until = None, None
+        if not bulk:
+            record(session, reviewer, "queue_item.closed", "queue_item", item.id, after={"status": "done"})
+    if bulk:
+        record(
+            session,
+            reviewer,
+            "report.bulk_decided",
+            "report",
+            report.id,
+            before={f.value: before[f] for f in EventField},
+            after={
+                "decisions": [
+                    {"suggestion_id": s.id, "kind": s.kind.value, "action": a.value, "value": v} for s, a, v in chosen
+                ],
+                **{f.value: after[f] for f in EventField},
+                "queue_item_closed": closed,
+                "comment": comment is not None,
+            },
+        )
+    session.flush()
+
+
+def _rederive_agency(session: Session, report: StoredReport, rerouting: Rerouting, reviewer: str) -> int | None:
+    """Suggest, for review, the agency that handles the corrected category when it differs from where the report
+    is heading (its agency, or the agency awaiting review); the new suggestion replaces a pending one."""
+    outcomes = field_outcomes(session, report)
+    category = outcomes[EventField.CATEGORY].value
+    derived = rerouting.agency_for_category(category) if category else None
+    agency = outcomes[EventField.AGENCY]
+    heading = agency.pending_value if agency.settled == Settlement.PENDING_REVIEW else agency.value
+    if derived is None or derived == heading:
+        return None
+    suggestion = SuggestionRecord(
+        report_id=report.id,
+        kind=SuggestionKind.AGENCY,
+        value=derived,
+        current_value=agency.value,
+        score=1.0,
+        status=SuggestionStatus.IN_REVIEW,
+        reason=REROUTE_REASON,
+        evidence={"category": category, "replaces": heading},
+        model_name=rerouting.model_name,
+        model_version=rerouting.model_version,
+    )
+    session.add(suggestion)
+    session.flush()
+    session.expire(report, ["suggestions"])
+    record(
+        session,
+        reviewer,
+        "suggestion.rederived",
+        "suggestion",
+        suggestion.id,
+        before={"agency": heading},
+        after={"agency": derived, "category": category},
+    )
+    return suggestion.id
 
 
 def _final_value(
@@ -233,8 +386,18 @@ def _final_value(
     return request.value
 
 
-def _merge(session: Session, report: StoredReport, target_id: str, reviewer: str) -> None:
-    """Put the report's group and the target's group together, under the earliest report's id."""
+def _merge(
+    session: Session,
+    report: StoredReport,
+    target_id: str,
+    reviewer: str,
+    audit_self: bool = True,
+    root: str | None = None,
+) -> None:
+    """Put the report's group and the target's group together, under `root` (default: the earliest report's id).
+
+    `audit_self=False` leaves the decided report's own audit entry to the caller (a bulk action's one entry).
+    """
     target = session.get(StoredReport, target_id)
     groups = {g for g in (report.duplicate_group, target.duplicate_group) if g}
     members = session.scalars(
@@ -242,19 +405,166 @@ def _merge(session: Session, report: StoredReport, target_id: str, reviewer: str
             StoredReport.id.in_([report.id, target.id]) | StoredReport.duplicate_group.in_(groups)
         )
     ).all()
-    root = min(members, key=lambda r: (r.created_at or r.received_at, r.id)).id
+    root = root or min(members, key=lambda r: (r.created_at or r.received_at, r.id)).id
     for member in members:
         if member.duplicate_group != root:
-            record(
+            if audit_self or member.id != report.id:
+                record(
+                    session,
+                    reviewer,
+                    "report.merged",
+                    "report",
+                    member.id,
+                    before={"duplicate_group": member.duplicate_group},
+                    after={"duplicate_group": root},
+                )
+            append_event(
                 session,
-                reviewer,
-                "report.merged",
-                "report",
                 member.id,
-                before={"duplicate_group": member.duplicate_group},
-                after={"duplicate_group": root},
+                EventField.DUPLICATE_GROUP,
+                member.duplicate_group,
+                root,
+                EventSource.REVIEWER,
+                reviewer,
             )
             member.duplicate_group = root
+
+
+# --- bulk decisions ---------------------------------------------------------------------------------------
+
+Choose = Callable[[list[SuggestionRecord]], Chosen]
+
+
+def bulk_accept(
+    database: Database,
+    item_ids: Collection[int],
+    reviewer: str,
+    rerouting: Rerouting | None = None,
+    kind: SuggestionKind | None = None,
+    reason: str | None = None,
+    comment: str | None = None,
+) -> BulkResult:
+    """Accept every waiting suggestion of each item (only those of `kind` and `reason` when given).
+
+    Each item is decided in its own transaction, as a single decision would be: an item another reviewer
+    decided or claimed meanwhile is skipped with the reason, and the others still go through. Accepting a
+    duplicate suggestion merges the report into the suggested one.
+    """
+
+    def choose(pending: list[SuggestionRecord]) -> Chosen:
+        return [
+            (s, Action.ACCEPT, s.value)
+            for s in pending
+            if (kind is None or s.kind == kind) and (reason is None or s.reason == reason)
+        ]
+
+    return _bulk(database, item_ids, reviewer, choose, comment, rerouting)
+
+
+def merge_group(
+    database: Database,
+    original_id: str,
+    reviewer: str,
+    item_ids: Collection[int] | None = None,
+    comment: str | None = None,
+) -> BulkResult:
+    """Merge every open item whose waiting duplicate suggestion points into the original's group into it.
+
+    A copy may point at another copy rather than at the original, so the items are followed transitively. The
+    group keeps the original's group id (its own id when it had none): the original stays the parent.
+    """
+    with database.session() as session:
+        original = session.get(StoredReport, original_id)
+        if original is None:
+            raise NotFound(f"original: no stored report has id {original_id!r}")
+        root = original.duplicate_group or original.id
+        targets = {original.id, root} | set(
+            session.scalars(select(StoredReport.id).where(StoredReport.duplicate_group == root)).all()
+        )
+        waiting = session.execute(
+            select(QueueItem.id, QueueItem.report_id, SuggestionRecord.id, SuggestionRecord.value)
+            .join(SuggestionRecord, SuggestionRecord.report_id == QueueItem.report_id)
+            .where(QueueItem.status == ItemStatus.OPEN, SuggestionRecord.kind == SuggestionKind.DUPLICATE)
+            .where(SuggestionRecord.status.in_(REVIEWED), ~_superseded())
+            .where(~exists().where(Decision.suggestion_id == SuggestionRecord.id))
+            .order_by(QueueItem.id)
+        ).all()
+    chosen: dict[int, int] = {}
+    grown = True
+    while grown:
+        grown = False
+        for item_id, report_id, suggestion_id, value in waiting:
+            if item_id not in chosen and value in targets and report_id != original.id:
+                chosen[item_id] = suggestion_id
+                targets.add(report_id)
+                grown = True
+    if item_ids is not None:
+        chosen = {i: s for i, s in chosen.items() if i in set(item_ids)}
+
+    def choose_for(item_id: int) -> Choose:
+        return lambda pending: [(s, Action.MERGE, original.id) for s in pending if s.id == chosen[item_id]]
+
+    results = [
+        _bulk_one(database, item_id, reviewer, choose_for(item_id), comment, None, merge_root=root)
+        for item_id in chosen
+    ]
+    return BulkResult.of(results)
+
+
+def _bulk(
+    database: Database,
+    item_ids: Collection[int],
+    reviewer: str,
+    choose: Choose,
+    comment: str | None,
+    rerouting: Rerouting | None,
+) -> BulkResult:
+    return BulkResult.of(
+        [_bulk_one(database, i, reviewer, choose, comment, rerouting) for i in dict.fromkeys(item_ids)]
+    )
+
+
+def _bulk_one(
+    database: Database,
+    item_id: int,
+    reviewer: str,
+    choose: Choose,
+    comment: str | None,
+    rerouting: Rerouting | None,
+    merge_root: str | None = None,
+) -> BulkItemResult:
+    try:
+        with database.session() as session:
+            item = session.get(QueueItem, item_id)
+            if item is None:
+                return BulkItemResult(item_id=item_id, decided=False, detail=f"no queue item {item_id}")
+            if item.status == ItemStatus.DONE:
+                return _skipped(item, "already decided")
+            try:
+                _check_claim(item, reviewer)
+            except Conflict as exc:
+                return _skipped(item, str(exc))
+            chosen = choose(_undecided(session, item))
+            if not chosen:
+                return _skipped(item, "no waiting suggestion matches")
+            _apply(session, item, chosen, comment, reviewer, rerouting, bulk=True, merge_root=merge_root)
+            return BulkItemResult(
+                item_id=item.id,
+                report_id=item.report_id,
+                decided=True,
+                suggestion_ids=[s.id for s, _, _ in chosen],
+                merged_into=next((v for s, _, v in chosen if s.kind == SuggestionKind.DUPLICATE), None),
+                item_status=item.status,
+            )
+    except IntegrityError:
+        # A decision on one of these suggestions committed first: this item's whole transaction rolled back.
+        return BulkItemResult(item_id=item_id, decided=False, detail="another reviewer decided it first")
+
+
+def _skipped(item: QueueItem, detail: str) -> BulkItemResult:
+    return BulkItemResult(
+        item_id=item.id, report_id=item.report_id, decided=False, detail=detail, item_status=item.status
+    )
 
 
 def _load(session: Session, item_id: int) -> QueueItem:
@@ -290,16 +600,23 @@ def _view(session: Session, item: QueueItem) -> QueueItemView:
     decisions = {
         d.suggestion_id: d for d in session.scalars(select(Decision).where(Decision.queue_item_id == item.id)).all()
     }
-    suggestions = [
+    suggestions = session.scalars(
+        select(SuggestionRecord).where(SuggestionRecord.report_id == report.id).order_by(SuggestionRecord.id)
+    ).all()
+    latest = {s.kind: s.id for s in suggestions}
+    views = [
         SuggestionView.model_validate(s, from_attributes=True).model_copy(
-            update={"decision": _decision_view(decisions[s.id]) if s.id in decisions else None}
+            update={
+                "decision": _decision_view(decisions[s.id]) if s.id in decisions else None,
+                "superseded_by": latest[s.kind] if latest[s.kind] != s.id else None,
+            }
         )
-        for s in report.suggestions
+        for s in suggestions
     ]
     return QueueItemView(
         **_summary(session, item).model_dump(),
         report=ReportView.model_validate(report, from_attributes=True),
-        suggestions=suggestions,
+        suggestions=views,
     )
 
 

@@ -14,7 +14,17 @@ from service.dependencies import get_database, get_duplicate_finder, get_locatio
 from service.duplicates.service import DuplicateFinder
 from service.model_store import ModelStore
 from service.queue import service
-from service.queue.models import MAX_ID, Action, DecisionRequest, ItemStatus, QueueItemView, QueuePage
+from service.queue.models import (
+    BULK_MAX_ITEMS,
+    MAX_ID,
+    Action,
+    BulkDecisionRequest,
+    BulkResult,
+    DecisionRequest,
+    ItemStatus,
+    QueueItemView,
+    QueuePage,
+)
 from service.reports.models import SuggestionKind
 
 router = APIRouter(prefix="/v1/queue", tags=["queue"])
@@ -39,6 +49,18 @@ def allowed_values(
     if locations is not None:
         values[SuggestionKind.LOCATION] = {p.kelurahan for g in locations.gazetteers for p in g.places}
     return values
+
+
+def rerouting(store: Annotated[ModelStore, Depends(get_model_store)]) -> service.Rerouting | None:
+    """The served model's category -> agency table, for re-deriving the agency of a corrected category."""
+    current = store.current
+    if current is None:
+        return None
+    return service.Rerouting(current.model.agency_for_category, current.name, current.version)
+
+
+ReroutingDep = Annotated[service.Rerouting | None, Depends(rerouting)]
+FinderDep = Annotated[DuplicateFinder | None, Depends(get_duplicate_finder)]
 
 
 def _conflict(exc: service.Conflict) -> JSONResponse:
@@ -81,6 +103,42 @@ def list_items(
         newer_than=now - timedelta(hours=max_age_hours) if max_age_hours is not None else None,
     )
     return service.list_items(database, filters, limit=limit, offset=offset)
+
+
+@router.post(
+    "/bulk-decisions",
+    response_model=BulkResult,
+    summary="Accept many items at once, or merge a duplicate group into its original",
+    responses={404: {"description": "The original report of a merge does not exist"}},
+)
+def bulk_decide(
+    request: BulkDecisionRequest,
+    database: DatabaseDep,
+    reviewer: Reviewer,
+    finder: FinderDep,
+    reroute: ReroutingDep,
+) -> BulkResult:
+    if request.action == "merge":
+        try:
+            result = service.merge_group(database, request.original, reviewer.name, request.item_ids, request.comment)
+        except service.NotFound as exc:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    else:
+        item_ids = request.item_ids
+        kind = reason = None
+        if request.filter is not None:
+            chosen = request.filter
+            kind, reason = chosen.kind, chosen.reason
+            filters = service.QueueFilter(
+                reason=chosen.reason, kind=chosen.kind, category=chosen.category, kelurahan=chosen.kelurahan
+            )
+            item_ids = [i.id for i in service.list_items(database, filters, limit=BULK_MAX_ITEMS, offset=0).items]
+        result = service.bulk_accept(database, item_ids, reviewer.name, reroute, kind, reason, request.comment)
+    if finder is not None:
+        for outcome in result.results:
+            if outcome.decided and outcome.merged_into:
+                finder.link(outcome.report_id, outcome.merged_into)
+    return result
 
 
 @router.get("/{item_id}", response_model=QueueItemView, summary="One item with its report and suggestions")
@@ -128,14 +186,17 @@ def decide(
     database: DatabaseDep,
     reviewer: Reviewer,
     values: Annotated[dict[SuggestionKind, set[str] | None], Depends(allowed_values)],
-    finder: Annotated[DuplicateFinder | None, Depends(get_duplicate_finder)],
+    finder: FinderDep,
+    reroute: ReroutingDep,
 ):
     try:
         with database.session() as session:
             kind = service.suggestion_kind(session, request.suggestion_id)
-        item = service.decide(database, item_id, request, reviewer.name, values.get(kind) if kind else None)
-        if request.action == Action.MERGE and finder is not None:
-            finder.link(item.report_id, request.value)
+        item = service.decide(database, item_id, request, reviewer.name, values.get(kind) if kind else None, reroute)
+        merged = kind == SuggestionKind.DUPLICATE and request.action in (Action.ACCEPT, Action.MERGE)
+        if merged and finder is not None:
+            decided = next(s for s in item.suggestions if s.id == request.suggestion_id)
+            finder.link(item.report_id, decided.decision.value)
         return item
     except service.NotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc

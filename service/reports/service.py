@@ -15,10 +15,12 @@ from models.report import Report
 from service.audit.service import record
 from service.config import ServiceSettings
 from service.database.core import Database
+from service.events.models import EventField, EventSource
+from service.events.service import append as append_event
 from service.queue.models import ItemStatus, QueueItem
 from service.reports.identity import reporter_hash
 from service.reports.models import StoredReport, SuggestionKind, SuggestionRecord, SuggestionStatus
-from service.reports.policy import Gate, drafts, route
+from service.reports.policy import Gate, RoutedSuggestion, drafts, route
 from service.triage.models import ReviewResult, TriageResult
 
 log = logging.getLogger(__name__)
@@ -76,6 +78,17 @@ def intake(database: Database, reports: Sequence[Report], triage: Triage, contex
     return [stored[r.id] for r in reports]
 
 
+def _auto_accepted_events(session: Session, report: Report, routed: list[RoutedSuggestion]) -> None:
+    """Auto-accepted suggestions that change what the report said (see service.reports.outcome)."""
+    before = {SuggestionKind.CATEGORY: report.category, SuggestionKind.AGENCY: None}
+    fields = {SuggestionKind.CATEGORY: EventField.CATEGORY, SuggestionKind.AGENCY: EventField.AGENCY}
+    for r in routed:
+        if r.status == SuggestionStatus.AUTO_ACCEPTED and r.draft.kind in fields:
+            append_event(
+                session, report.id, fields[r.draft.kind], before[r.draft.kind], r.draft.value, EventSource.AUTO
+            )
+
+
 def _stored_results(database: Database, reports: Sequence[Report]) -> dict[str, TriageResult]:
     by_id = {r.id: r for r in reports}
     with database.session() as session:
@@ -122,12 +135,22 @@ def _store(session: Session, report: Report, result: TriageResult, context: Inta
         (r for r in routed if r.draft.kind == SuggestionKind.DUPLICATE and r.status == SuggestionStatus.AUTO_ACCEPTED),
         None,
     )
+    session.add(row)
     if resubmission is not None:
         original = session.get(StoredReport, resubmission.draft.value)
         if original is not None:
             row.duplicate_group = original.duplicate_group or original.id
+            append_event(session, report.id, EventField.DUPLICATE_GROUP, None, row.duplicate_group, EventSource.AUTO)
+            append_event(
+                session,
+                original.id,
+                EventField.DUPLICATE_GROUP,
+                original.duplicate_group,
+                row.duplicate_group,
+                EventSource.AUTO,
+            )
             original.duplicate_group = row.duplicate_group
-    session.add(row)
+    _auto_accepted_events(session, report, routed)
     for r in routed:
         session.add(
             SuggestionRecord(

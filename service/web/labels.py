@@ -21,6 +21,7 @@ REASON = {
     "agrees_with_citizen": "Sesuai pilihan warga",
     "no_citizen_category": "Warga tidak memilih kategori",
     "routing": "Penerusan ke instansi",
+    "category_corrected": "Kategori dikoreksi: instansi ikut berubah",
 }
 
 PLACE = {True: "tempat sama", False: "tempat berbeda"}

@@ -10,13 +10,14 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
+from models.triage import classifier_text
 from service.auth.dependencies import SESSION_COOKIE
 from service.auth.models import Role
 from service.auth.service import Principal, authenticate
 from service.database.core import Database
 from service.dependencies import get_database, get_settings
 from service.queue import service as queue
-from service.queue.models import MAX_ID, ItemStatus
+from service.queue.models import MAX_ID, ItemStatus, QueueItemView
 from service.queue.views import allowed_values
 from service.reports.models import StoredReport, SuggestionKind
 from service.web import labels
@@ -149,7 +150,14 @@ def item_page(request: Request, item_id: Annotated[int, PathParam(ge=1, le=MAX_I
             r.id: r for r in session.scalars(select(StoredReport).where(StoredReport.id.in_(candidate_ids))).all()
         }
     values = allowed_values(request.app.state.model_store, request.app.state.location_checker)
-    choices = {kind.value: sorted(v) for kind, v in values.items() if v}
+    probabilities = _probabilities(request, item)
+    choices = {
+        kind.value: [
+            (v, probabilities.get(kind.value, {}).get(v)) for v in _by_probability(v, probabilities.get(kind.value))
+        ]
+        for kind, v in values.items()
+        if v
+    }
     return templates.TemplateResponse(
         request,
         "item.html",
@@ -161,3 +169,26 @@ def item_page(request: Request, item_id: Annotated[int, PathParam(ge=1, le=MAX_I
             "claim_minutes": get_settings(request).claim_minutes,
         },
     )
+
+
+def _probabilities(request: Request, item: QueueItemView) -> dict[str, dict[str, float]]:
+    """The served model's probability of every category and agency for this report, for ordering the choices."""
+    current = request.app.state.model_store.current
+    kinds = {s.kind for s in item.suggestions}
+    if current is None or not kinds & {SuggestionKind.CATEGORY, SuggestionKind.AGENCY}:
+        return {}
+    text = classifier_text(item.report.title, item.report.text)  # stored masked, as the model reads it at intake
+    out = {}
+    for kind, classifier in (
+        ("category", current.model.category_classifier),
+        ("agency", current.model.agency_classifier),
+    ):
+        if classifier is not None:
+            out[kind] = {str(c): float(p) for c, p in zip(classifier.classes_, classifier.predict_proba([text])[0])}
+    return out
+
+
+def _by_probability(values: set[str], probabilities: dict[str, float] | None) -> list[str]:
+    """Most probable first; values the model does not score (kelurahan) alphabetically after them."""
+    probabilities = probabilities or {}
+    return sorted(values, key=lambda v: (-probabilities.get(v, -1.0), v))

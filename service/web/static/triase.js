@@ -1,5 +1,59 @@
-// Reviewer item page: claim the item, decide suggestions with buttons or keys, move to the next item.
+// Reviewer pages. Item page: claim the item, decide suggestions with buttons or keys, move to the next item.
+// Queue page: tick items and accept all their suggestions with one button.
 "use strict";
+
+async function postJson(path, body) {
+  const response = await fetch(path, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  let data = null;
+  try { data = await response.json(); } catch (e) { data = null; }
+  return { status: response.status, data };
+}
+
+function bulkSummary(data) {
+  const skipped = data.results.filter((r) => !r.decided).map((r) => `butir ${r.item_id}: ${r.detail}`);
+  return `${data.decided} butir diputuskan` + (skipped.length ? `; dilewati ${skipped.join("; ")}` : "");
+}
+
+(function () {
+  const table = document.getElementById("queue");
+  const button = document.getElementById("accept-selected");
+  if (!table || !button) return;
+  const all = document.getElementById("select-all");
+  const count = document.getElementById("selected-count");
+  const outcome = document.getElementById("bulk-outcome");
+  const boxes = () => Array.from(table.querySelectorAll("input.select-item"));
+  const chosen = () => boxes().filter((b) => b.checked).map((b) => Number(b.value));
+
+  function refresh() {
+    const n = chosen().length;
+    count.textContent = String(n);
+    button.disabled = n === 0;
+    all.checked = n > 0 && n === boxes().length;
+  }
+
+  all.addEventListener("change", () => { boxes().forEach((b) => { b.checked = all.checked; }); refresh(); });
+  table.addEventListener("change", (event) => { if (event.target.classList.contains("select-item")) refresh(); });
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    const { status, data } = await postJson("/v1/queue/bulk-decisions", { action: "accept", item_ids: chosen() });
+    if (status === 200) {
+      outcome.textContent = bulkSummary(data);
+      if (data.skipped === 0) window.location.reload();
+    } else if (status === 401) {
+      window.location.href = "/masuk";
+    } else {
+      outcome.textContent = "Gagal: " + ((data && data.detail) || `kode ${status}`);
+      outcome.classList.add("error");
+      refresh();
+    }
+  });
+  refresh();
+})();
 
 (function () {
   const root = document.getElementById("item");
@@ -21,17 +75,7 @@
     return list[selected];
   }
 
-  async function api(path, body) {
-    const response = await fetch(path, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    let data = null;
-    try { data = await response.json(); } catch (e) { data = null; }
-    return { status: response.status, data };
-  }
+  const api = postJson;
 
   async function claim() {
     if (document.getElementById("item-status").classList.contains("done")) return;
@@ -52,6 +96,8 @@
   }
 
   function showDecided(el, decision) {
+    // A hidden correction field keeps the focus in Chromium: give the keys back to the page.
+    if (el.contains(document.activeElement)) document.activeElement.blur();
     el.dataset.reviewable = "false";
     el.classList.add("decided");
     el.classList.remove("selected");
@@ -66,6 +112,12 @@
     outcome.classList.remove("error");
     const { status, data } = await api(`/v1/queue/${itemId}/decisions`, body);
     if (status === 200) {
+      const shown = new Set(Array.from(document.querySelectorAll(".suggestion")).map((s) => Number(s.dataset.suggestion)));
+      if (data.suggestions.some((s) => !shown.has(s.id))) {
+        // A corrected category brought a new agency suggestion: show it.
+        window.location.reload();
+        return;
+      }
       const mine = data.suggestions.find((s) => s.id === body.suggestion_id);
       showDecided(el, mine.decision);
       if (data.status === "done") {
@@ -97,6 +149,31 @@
     decide(el, "correct", input.value.trim());
   }
 
+  async function bulk(body, line) {
+    line.classList.remove("error");
+    const { status, data } = await api("/v1/queue/bulk-decisions", body);
+    if (status === 200) {
+      line.textContent = bulkSummary(data);
+      return data;
+    }
+    if (status === 401) window.location.href = "/masuk";
+    line.textContent = "Gagal: " + ((data && data.detail) || `kode ${status}`);
+    line.classList.add("error");
+    return null;
+  }
+
+  async function acceptAll() {
+    const line = document.getElementById("accept-all-outcome");
+    if (!line) return;
+    const data = await bulk({ action: "accept", item_ids: [Number(itemId)] }, line);
+    if (data && data.decided === 1) next();
+  }
+
+  async function mergeGroup(original, line) {
+    const data = await bulk({ action: "merge", original }, line);
+    if (data) window.location.reload();
+  }
+
   async function next() {
     const response = await fetch("/v1/queue?limit=5", { credentials: "same-origin", headers: { Accept: "application/json" } });
     if (response.ok) {
@@ -118,7 +195,12 @@
     el.querySelectorAll("button.merge-into").forEach((button) => {
       button.addEventListener("click", () => decide(el, "merge", button.dataset.target));
     });
+    el.querySelectorAll("button.merge-group").forEach((button) => {
+      button.addEventListener("click", () => mergeGroup(button.dataset.original, el.querySelector(".outcome")));
+    });
   });
+  const acceptAllButton = document.getElementById("accept-all");
+  if (acceptAllButton) acceptAllButton.addEventListener("click", acceptAll);
 
   document.addEventListener("keydown", (event) => {
     if (event.target.tagName === "INPUT") {
@@ -136,6 +218,7 @@
       case "r": if (current) decide(current, "reject"); break;
       case "c": if (current) { const input = current.querySelector(".correct-value"); if (input) { event.preventDefault(); input.focus(); } } break;
       case "m": if (current) { const first = current.querySelector("button.merge-into"); if (first) first.click(); } break;
+      case "s": acceptAll(); break;
       case "n": next(); break;
       default: return;
     }
