@@ -42,6 +42,31 @@ class AutoAcceptPolicy:
     def passes(self, kind: AutoAcceptType, score: float) -> bool:
         return score >= self.threshold(kind)
 
+    def review_reason(
+        self,
+        kind: AutoAcceptType | None,
+        score: float,
+        report_id: str,
+        suggestion_kind: str,
+        spot_check_rate: float,
+        threshold: float | None = None,
+        gate_closed: bool = False,
+    ) -> str | None:
+        """Why an auto-acceptable suggestion still goes to a person, or None when it passes.
+
+        `low_confidence` below the type's threshold (`threshold` overrides it; a type of None has
+        none), `quality_gate` when its gate is closed, `spot_check` when drawn for one. The service
+        routes by this, and the operations replay measures the same path.
+        """
+        least = self.threshold(kind) if threshold is None and kind is not None else threshold
+        if least is not None and score < least:
+            return "low_confidence"
+        if gate_closed:
+            return "quality_gate"
+        if spot_checked(report_id, suggestion_kind, spot_check_rate):
+            return "spot_check"
+        return None
+
 
 def spot_checked(report_id: str, suggestion_kind: str, rate: float) -> bool:
     """Whether an auto-acceptable suggestion is reviewed anyway: a deterministic draw, so a resent report

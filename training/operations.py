@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from models.autoaccept import AutoAcceptPolicy, AutoAcceptType, spot_checked
+from models.autoaccept import AutoAcceptPolicy, AutoAcceptType
 from models.mismatch import MismatchRule, Verdict
 from models.routing import CategoryRouting
 from training.autoaccept import fit_policy
@@ -80,10 +80,8 @@ def replay_scenario(
         else:
             reasons[i].add(verdicts[i])
             continue
-        if not policy.passes(kind, top_probability[i]):
-            reasons[i].add("low_confidence")
-        elif spot_checked(replay.ids[i], "category", spot_check_rate):
-            reasons[i].add("spot_check")
+        reason = policy.review_reason(kind, top_probability[i], replay.ids[i], "category", spot_check_rate)
+        reasons[i] |= _reason(reason)
     agency = np.full(n, None, dtype=object)
     if replay.agency_proba is not None:
         served = replay.agency_proba
@@ -93,10 +91,10 @@ def replay_scenario(
         agency = replay.agency_classes[served.argmax(axis=1)]
         agency_probability = served.max(axis=1)
         for i in range(n):
-            if not policy.passes(AutoAcceptType.AGENCY, agency_probability[i]):
-                reasons[i].add("low_confidence")
-            elif spot_checked(replay.ids[i], "agency", spot_check_rate):
-                reasons[i].add("spot_check")
+            reason = policy.review_reason(
+                AutoAcceptType.AGENCY, agency_probability[i], replay.ids[i], "agency", spot_check_rate
+            )
+            reasons[i] |= _reason(reason)
     if replay.vague is not None:
         for i in np.flatnonzero(replay.vague):
             reasons[i].add("vague")
@@ -182,6 +180,11 @@ def _worst(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
         "auto_error_rate": max(r["auto_error_rate"] for r in rows),
         "auto_agency_error_rate": max(r["auto_agency_error_rate"] for r in rows),
     }
+
+
+def _reason(reason: str | None) -> set[str]:
+    """A suggestion that passes adds no reason to its report."""
+    return {reason} if reason else set()
 
 
 def _share(events: np.ndarray, among: np.ndarray) -> float:

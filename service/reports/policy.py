@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.autoaccept import AutoAcceptPolicy, AutoAcceptType, spot_checked
+from models.autoaccept import AutoAcceptPolicy, AutoAcceptType
 from models.location import Verdict as LocationVerdict
 from models.mismatch import Verdict
 from service.config import ServiceSettings
@@ -175,18 +175,26 @@ def route(
     if not draft.auto_acceptable:
         return RoutedSuggestion(draft, SuggestionStatus.IN_REVIEW, draft.reason)
     kind = auto_accept_type(draft)
-    if kind is not None and draft.score < _threshold(kind, settings, policy):
-        return RoutedSuggestion(draft, SuggestionStatus.IN_REVIEW, "low_confidence")
-    if (draft.kind, model_version) in closed_gates:
-        return RoutedSuggestion(draft, SuggestionStatus.IN_REVIEW, "quality_gate")
-    if spot_checked(report_id, draft.kind.value, settings.spot_check_rate):
-        return RoutedSuggestion(draft, SuggestionStatus.SPOT_CHECK, "spot_check")
-    return RoutedSuggestion(draft, SuggestionStatus.AUTO_ACCEPTED, draft.reason)
+    reason = policy.review_reason(
+        kind,
+        draft.score,
+        report_id,
+        draft.kind.value,
+        settings.spot_check_rate,
+        threshold=_override(kind, settings),
+        gate_closed=(draft.kind, model_version) in closed_gates,
+    )
+    if reason is None:
+        return RoutedSuggestion(draft, SuggestionStatus.AUTO_ACCEPTED, draft.reason)
+    status = SuggestionStatus.SPOT_CHECK if reason == "spot_check" else SuggestionStatus.IN_REVIEW
+    return RoutedSuggestion(draft, status, reason)
 
 
-def _threshold(kind: AutoAcceptType, settings: ServiceSettings, policy: AutoAcceptPolicy) -> float:
-    override = settings.auto_accept_agency if kind == AutoAcceptType.AGENCY else settings.auto_accept_category
-    return policy.threshold(kind) if override is None else override
+def _override(kind: AutoAcceptType | None, settings: ServiceSettings) -> float | None:
+    """The setting that overrides the served model's threshold for `kind`, if set."""
+    if kind is None:
+        return None
+    return settings.auto_accept_agency if kind == AutoAcceptType.AGENCY else settings.auto_accept_category
 
 
 def _probability_of(category, label: str | None) -> float:
