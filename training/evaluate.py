@@ -54,11 +54,12 @@ def evaluate_model(
     metrics: Metrics = {"category": classification_metrics(truth, proba, classes)}
 
     agency_of = category_agencies(split.train)
-    by_model = {}
-    for name in ERROR_MODELS:
-        simulated = simulate_claims(truth, classes, agency_of, ErrorModel(name), seed=TEST_SIMULATION_SEED)
-        by_model[name] = score(model.mismatch_rule, proba, classes, truth, simulated)
+    simulated = {
+        name: simulate_claims(truth, classes, agency_of, ErrorModel(name), seed=TEST_SIMULATION_SEED)
+        for name in ERROR_MODELS
+    }
     rule = model.mismatch_rule
+    by_model = {name: score(rule, proba, classes, truth, claims) for name, claims in simulated.items()}
     metrics["mismatch"] = {
         # The worst over the error models: no single assumed pattern flatters the verdict.
         "precision": min(f["precision"] for f in by_model.values()),
@@ -99,8 +100,11 @@ def evaluate_model(
             vague=vague,
         )
         metrics["operations"] = operations_section(
-            replay, validation, rule, model.auto_accept, agency_of, spot_check_rate, model.routing
+            replay, validation, rule, model.auto_accept, agency_of, spot_check_rate, simulated, model.routing
         )
+        metrics["operations"]["mismatch_by_error_model"] = {
+            name: {k: f[k] for k in ("precision", "recall", "suggestion_accuracy")} for name, f in by_model.items()
+        }
     return metrics
 
 

@@ -25,11 +25,10 @@ from models.autoaccept import AutoAcceptPolicy, AutoAcceptType
 from models.mismatch import MismatchRule, Verdict
 from models.routing import CategoryRouting
 from training.autoaccept import fit_policy
-from training.mismatch import ErrorModel, default_error_models, score, simulate_claims
+from training.mismatch import ErrorModel, SimulatedClaims, default_error_models
 from training.validation import Validation
 
 NO_CATEGORY = "no_category"
-SCENARIO_SEED = 2024
 CURVE_TARGETS = (0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99)
 """Target precisions of the auto-accept policy the curve re-fits it for."""
 
@@ -123,19 +122,20 @@ def operations_section(
     policy: AutoAcceptPolicy,
     agency_of: Mapping[str, str],
     spot_check_rate: float,
+    simulated: Mapping[str, SimulatedClaims],
     routing: CategoryRouting | None = None,
     error_models: Sequence[ErrorModel] | None = None,
 ) -> dict[str, Any]:
-    """Per scenario and in the worst case: automation, errors among the automated, queue shares, and the
-    `suggest_change` precision and recall per error model; `curve`: the same as the auto-accept target moves."""
+    """Per scenario and in the worst case: automation, errors among the automated and queue shares;
+    `curve`: the same as the auto-accept target moves.
+
+    `simulated`: the test reports' citizens' categories under each error model (by name), the
+    ones the `mismatch` section is scored on; `error_models` re-fit the policy along the curve.
+    """
     error_models = list(error_models or default_error_models())
-    claims = _scenario_claims(replay, agency_of, error_models)
+    claims: dict[str, list[str | None]] = {name: list(s.claimed) for name, s in simulated.items()}
+    claims[NO_CATEGORY] = [None] * len(replay.ids)
     scenarios = {name: replay_scenario(replay, rule, policy, c, spot_check_rate, routing) for name, c in claims.items()}
-    mismatch = {}
-    for model in error_models:
-        simulated = simulate_claims(replay.truth, replay.classes, agency_of, model, seed=SCENARIO_SEED)
-        figures = score(rule, replay.proba, replay.classes, replay.truth, simulated)
-        mismatch[model.name] = {k: figures[k] for k in ("precision", "recall", "suggestion_accuracy")}
 
     curve = []
     for target in CURVE_TARGETS:
@@ -158,20 +158,8 @@ def operations_section(
         "thresholds": dict(policy.thresholds),
         "spot_check_rate": spot_check_rate,
         "scenarios": scenarios,
-        "mismatch_by_error_model": mismatch,
         "curve": curve,
     }
-
-
-def _scenario_claims(
-    replay: Replay, agency_of: Mapping[str, str], error_models: Sequence[ErrorModel]
-) -> dict[str, list[str | None]]:
-    claims: dict[str, list[str | None]] = {}
-    for model in error_models:
-        simulated = simulate_claims(replay.truth, replay.classes, agency_of, model, seed=SCENARIO_SEED)
-        claims[model.name] = list(simulated.claimed)
-    claims[NO_CATEGORY] = [None] * len(replay.ids)
-    return claims
 
 
 def _worst(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
