@@ -34,10 +34,12 @@ def saved_validation(model: TriageModel, split: Split) -> Validation | None:
         return None
     positions = np.asarray(category.holdout_index_)
     truth = split.train[CATEGORY].to_numpy()[positions]
-    classes = np.asarray(category.holdout_classes_, dtype=object)
+    classes = np.asarray(category.classes_, dtype=object)
+    proba = _in_class_order(category.holdout_proba_, category.holdout_classes_, classes)
     agency_proba = agency_classes = agency_truth = None
     if agency is not None and getattr(agency, "holdout_proba_", None) is not None:
-        agency_classes = np.asarray(agency.holdout_classes_, dtype=object)
+        agency_classes = np.asarray(agency.classes_, dtype=object)
+        holdout = _in_class_order(agency.holdout_proba_, agency.holdout_classes_, agency_classes)
         labelled = split.train[AGENCY].notna().to_numpy()
         row_of = {int(p): i for i, p in enumerate(np.flatnonzero(labelled)[agency.holdout_index_])}
         agency_proba = np.full((len(positions), len(agency_classes)), 1 / len(agency_classes))
@@ -45,6 +47,19 @@ def saved_validation(model: TriageModel, split: Split) -> Validation | None:
         labels = split.train[AGENCY].to_numpy()
         for i, position in enumerate(positions):
             if int(position) in row_of:
-                agency_proba[i] = agency.holdout_proba_[row_of[int(position)]]
+                agency_proba[i] = holdout[row_of[int(position)]]
                 agency_truth[i] = labels[position]
-    return Validation(category.holdout_proba_, classes, truth, agency_proba, agency_classes, agency_truth)
+    return Validation(proba, classes, truth, agency_proba, agency_classes, agency_truth)
+
+
+def _in_class_order(proba: np.ndarray, holdout_classes, classes: np.ndarray) -> np.ndarray:
+    """Holdout probabilities in the fitted model's class order: a class the earlier reports never had gets 0.
+
+    The routing table and the served thresholds index the model's classes; a holdout model that
+    saw fewer classes would otherwise shift the columns.
+    """
+    column = {label: j for j, label in enumerate(classes)}
+    ordered = np.zeros((len(proba), len(classes)))
+    for k, label in enumerate(holdout_classes):
+        ordered[:, column[label]] = proba[:, k]
+    return ordered
