@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 import pytest
 import uvicorn
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -18,6 +19,7 @@ from service.auth.service import create_key
 from service.config import ServiceSettings, get_service_settings
 from service.database.core import Database
 from service.database.migrate import upgrade
+from service.main import create_app
 from training import registry
 from training.datasets import available_datasets
 from training.train import train
@@ -49,6 +51,28 @@ def served_settings(tmp_path_factory) -> ServiceSettings:
     result = train(settings, dataset="demo")
     registry.promote(registry.configure(settings), settings.model_name, result.version)
     return settings
+
+
+@pytest.fixture
+def app_client(served_settings, database_url, issue_keys):
+    """Builds the app on the demo champion and a fresh database, no spot checks, no model polling:
+    `app_client(**setting_overrides)` gives a (not yet started) TestClient and headers for each role."""
+
+    def build(**overrides):
+        settings = served_settings.model_copy(
+            update={"model_poll_seconds": 0, "database_url": database_url, "spot_check_rate": 0.0, **overrides}
+        )
+        return TestClient(create_app(settings)), issue_keys(settings)
+
+    return build
+
+
+@pytest.fixture
+def reviewed(app_client):
+    """The app running with nothing auto-accepted: every suggestion goes to a reviewer."""
+    client, keys = app_client(auto_accept_category=1.0, auto_accept_agency=1.0)
+    with client:
+        yield client, keys
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 import threading
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from models.category import TextClassifier
@@ -12,7 +11,6 @@ from service.audit.models import AuditEntry
 from service.database.core import Database
 from service.database.migrate import upgrade
 from service.events.models import ChangeEvent
-from service.main import create_app
 from service.queue import service as queue
 from service.queue.models import Decision, DecisionRequest, ItemStatus, QueueItem
 from service.reports.models import StoredReport, SuggestionKind, SuggestionRecord, SuggestionStatus
@@ -29,20 +27,6 @@ TREE = {
     "text": "Pohon besar di depan SDN Ketabang 1 dahannya hampir kena kabel listrik, mohon dipangkas",
 }
 WATER = {"id": "b-pdam-1", "text": "Air PDAM mati sejak pagi, tidak ada pemberitahuan", "category": "PDAM"}
-
-
-def _client(served_settings, database_url, issue_keys, **overrides):
-    settings = served_settings.model_copy(
-        update={"model_poll_seconds": 0, "database_url": database_url, "spot_check_rate": 0.0, **overrides}
-    )
-    return TestClient(create_app(settings)), issue_keys(settings)
-
-
-@pytest.fixture
-def reviewed(served_settings, database_url, issue_keys):
-    client, keys = _client(served_settings, database_url, issue_keys, auto_accept_category=1.0, auto_accept_agency=1.0)
-    with client:
-        yield client, keys
 
 
 def _item(client, keys, report_id: str) -> dict:
@@ -73,11 +57,9 @@ def test_the_served_model_knows_each_categorys_agency_and_a_model_without_routin
     assert TriageModel(category_classifier=TextClassifier()).agency_for_category("PJU") is None
 
 
-def test_a_corrected_category_sends_the_new_agency_to_review_and_the_feed_says_reroute(
-    served_settings, database_url, issue_keys
-):
+def test_a_corrected_category_sends_the_new_agency_to_review_and_the_feed_says_reroute(app_client):
     # The agency is auto-accepted at intake; the category goes to review.
-    client, keys = _client(served_settings, database_url, issue_keys, auto_accept_category=1.0, auto_accept_agency=0.0)
+    client, keys = app_client(auto_accept_category=1.0, auto_accept_agency=0.0)
     with client:
         client.post("/v1/triage", json=PJU, headers=keys["intake"])
         routed = client.get("/v1/reports/b-pju-1", headers=keys["intake"]).json()["agency"]

@@ -4,14 +4,12 @@ import threading
 import time
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
 from service.database.core import Database
 from service.database.migrate import upgrade
 from service.events import service as events
 from service.events.models import ChangeEvent, EventField, EventSource
-from service.main import create_app
 from service.reports.models import StoredReport
 
 PJU = {
@@ -25,21 +23,6 @@ TREE = {
     "id": "f-tree-1",
     "text": "Pohon besar di depan SDN Ketabang 1 dahannya hampir kena kabel listrik, mohon dipangkas",
 }
-
-
-def _app(served_settings, database_url, issue_keys, **overrides):
-    settings = served_settings.model_copy(
-        update={"model_poll_seconds": 0, "database_url": database_url, "spot_check_rate": 0.0, **overrides}
-    )
-    return TestClient(create_app(settings)), issue_keys(settings)
-
-
-@pytest.fixture
-def reviewed(served_settings, database_url, issue_keys):
-    """Nothing auto-accepted: every suggestion goes to a reviewer."""
-    client, keys = _app(served_settings, database_url, issue_keys, auto_accept_category=1.0, auto_accept_agency=1.0)
-    with client:
-        yield client, keys
 
 
 def _feed(client, headers, after=0, limit=100) -> dict:
@@ -91,8 +74,8 @@ def test_a_report_outcome_says_what_is_settled_and_how_and_never_shows_reporter_
     assert category["reviewer"].startswith("test-reviewer") and category["decided_at"]
 
 
-def test_auto_accepted_changes_are_in_the_feed_paged_and_resumable(served_settings, database_url, issue_keys):
-    client, keys = _app(served_settings, database_url, issue_keys, auto_accept_category=0.0, auto_accept_agency=0.0)
+def test_auto_accepted_changes_are_in_the_feed_paged_and_resumable(app_client):
+    client, keys = app_client(auto_accept_category=0.0, auto_accept_agency=0.0)
     with client:
         intake = keys["intake"]
         reports = [
@@ -130,8 +113,8 @@ def test_auto_accepted_changes_are_in_the_feed_paged_and_resumable(served_settin
         assert client.get("/v1/events", headers=keys["reviewer"]).status_code == 403
 
 
-def test_an_exact_resubmission_joins_its_original_in_the_feed(served_settings, database_url, issue_keys):
-    client, keys = _app(served_settings, database_url, issue_keys, auto_accept_category=1.0, auto_accept_agency=1.0)
+def test_an_exact_resubmission_joins_its_original_in_the_feed(app_client):
+    client, keys = app_client(auto_accept_category=1.0, auto_accept_agency=1.0)
     with client:
         client.post("/v1/triage", json=TREE, headers=keys["intake"])
         again = client.post("/v1/triage", json=TREE | {"id": "f-tree-again"}, headers=keys["intake"]).json()
