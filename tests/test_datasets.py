@@ -169,9 +169,7 @@ def test_csv_skip_mode_maps_masks_and_counts():
     assert (row["label_category"], row["label_agency"]) == ("PJU", "Dinas Perhubungan")
 
     texts = df.set_index("id")["text"]
-    assert texts["fx-102"] == (
-        "Saya warga dengan NIK [NIK] belum menerima bansos Rp 150.000. Email: [EMAIL]"
-    )
+    assert texts["fx-102"] == ("Saya warga dengan NIK [NIK] belum menerima bansos Rp 150.000. Email: [EMAIL]")
     assert texts["fx-103"] == "Sampah menumpuk di depan rumah no. 7, WA [TELEPON] atau [TELEPON]"
 
     no_labels = df.set_index("id").loc["fx-107"]
@@ -201,8 +199,14 @@ XLSX_ROWS = [
 ]
 
 XLSX_MAPPING = {
-    "columns": {"text": "isi", "created_at": "tanggal", "lat": "y", "lon": "x", "channel": "sumber",
-                "label_category": "kategori"},
+    "columns": {
+        "text": "isi",
+        "created_at": "tanggal",
+        "lat": "y",
+        "lon": "x",
+        "channel": "sumber",
+        "label_category": "kategori",
+    },
     "constants": {"city": "Jakarta"},
     "id_prefix": "pb-",
     "id_from": ["tanggal", "sumber", "x", "y", "isi"],
@@ -223,9 +227,11 @@ def test_xlsx_derived_ids_are_stable_and_content_based(tmp_path):
     other_order = load_table(reordered, mapping)
 
     assert tuple(df.columns) == OUTPUT_COLUMNS
-    assert len(df) == 3 and df.attrs["skipped"] == 1 and df.attrs["invalid"] == [
-        {"row": 3, "field": "text", "reason": "missing (empty in the source)"}
-    ]
+    assert (
+        len(df) == 3
+        and df.attrs["skipped"] == 1
+        and df.attrs["invalid"] == [{"row": 3, "field": "text", "reason": "missing (empty in the source)"}]
+    )
     assert all(re.fullmatch(r"pb-[0-9a-f]{16}", i) for i in df["id"])
     assert df["id"].is_unique
     assert df["id"].tolist() == again["id"].tolist()

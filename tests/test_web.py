@@ -124,3 +124,41 @@ def test_a_reviewer_accepts_an_item_with_one_key_and_ticked_items_with_one_butto
         browser.close()
     audit = httpx.get(f"{base}/v1/admin/audit", params={"limit": 100}, headers=keys["admin"]).json()
     assert sorted(e["entity_id"] for e in audit if e["action"] == "report.bulk_decided") == ["web-pdam", "web-pju"]
+
+
+def test_a_number_key_corrects_to_the_models_next_choice_accepts_the_rest_and_opens_the_next_item(live_service):
+    from playwright.sync_api import expect, sync_playwright
+
+    base, keys = live_service
+    reviewer = keys["reviewer"]
+    items = {i["report_id"]: i["id"] for i in httpx.get(f"{base}/v1/queue", headers=reviewer).json()["items"]}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(f"{base}/masuk")
+        page.fill("#key", reviewer["Authorization"].removeprefix("Bearer "))
+        page.click("button[type=submit]")
+
+        page.goto(f"{base}/antrian/{items['web-pju']}")
+        expect(page.locator("#claim")).to_contain_text("Anda meninjau butir ini")
+        category = page.locator(".suggestion[data-kind=category]")
+        suggested = category.locator(".value").inner_text()
+        picks = category.locator("button.quick-pick")
+        # The model's next choices, most probable first, never the suggestion itself; each names its agency.
+        offered = [o.get_attribute("value") for o in page.locator("#choices-category option").all()]
+        chosen = picks.first.get_attribute("data-value")
+        assert chosen == next(v for v in offered if v != suggested)
+        routed_agency = picks.first.get_attribute("data-agency")
+        assert routed_agency and f"→ {routed_agency}" in picks.first.inner_text()
+        page.keyboard.press("1")
+        expect(page).to_have_url(re.compile(rf"/antrian/{items['web-pdam']}$"))
+        browser.close()
+
+    decided = httpx.get(f"{base}/v1/queue/{items['web-pju']}", headers=reviewer).json()
+    assert decided["status"] == "done"
+    decisions = {s["kind"]: s["decision"] for s in decided["suggestions"] if s["decision"]}
+    assert (decisions["category"]["action"], decisions["category"]["value"]) == ("correct", chosen)
+    assert decisions["agency"]["action"] == "accept"
+    outcome = httpx.get(f"{base}/v1/reports/web-pju", headers=keys["intake"]).json()
+    assert outcome["category"]["value"] == chosen
+    assert outcome["agency"]["value"] == routed_agency

@@ -30,6 +30,8 @@ router = APIRouter(include_in_schema=False)
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
 PAGE_SIZE = 50
+QUICK_PICKS = 4
+"""Most probable other values offered per category or agency suggestion, each on a number key."""
 
 
 def static_files() -> StaticFiles:
@@ -166,6 +168,7 @@ def item_page(request: Request, item_id: Annotated[int, PathParam(ge=1, le=MAX_I
             "item": item,
             "candidates": candidates,
             "choices": choices,
+            "quick_picks": _quick_picks(request, item, choices),
             "claim_minutes": get_settings(request).claim_minutes,
         },
     )
@@ -186,6 +189,23 @@ def _probabilities(request: Request, item: QueueItemView) -> dict[str, dict[str,
         if classifier is not None:
             out[kind] = {str(c): float(p) for c, p in zip(classifier.classes_, classifier.predict_proba([text])[0])}
     return out
+
+
+def _quick_picks(
+    request: Request, item: QueueItemView, choices: dict[str, list[tuple[str, float | None]]]
+) -> dict[int, list[tuple[str, float, str | None]]]:
+    """Per waiting category or agency suggestion: the most probable other values, with the agency a chosen
+    category would be routed to (what accepting the rest of the item then accepts)."""
+    current = request.app.state.model_store.current
+    picks = {}
+    for s in item.suggestions:
+        ranked = choices.get(s.kind.value, [])
+        if s.kind not in (SuggestionKind.CATEGORY, SuggestionKind.AGENCY) or not ranked or ranked[0][1] is None:
+            continue
+        others = [(v, p) for v, p in ranked if v != s.value][:QUICK_PICKS]
+        routed = current.model.agency_for_category if current and s.kind == SuggestionKind.CATEGORY else None
+        picks[s.id] = [(v, p, routed(v) if routed else None) for v, p in others]
+    return picks
 
 
 def _by_probability(values: set[str], probabilities: dict[str, float] | None) -> list[str]:

@@ -1,4 +1,5 @@
-// Reviewer pages. Item page: claim the item, decide suggestions with buttons or keys, move to the next item.
+// Reviewer pages. Item page: claim the item, decide suggestions with buttons or keys (a number picks one of the
+// model's next choices and accepts the rest), move to the next item.
 // Queue page: tick items and accept all their suggestions with one button.
 "use strict";
 
@@ -105,13 +106,18 @@ function bulkSummary(data) {
     el.querySelector(".outcome").textContent = outcomeText(decision);
   }
 
-  async function decide(el, action, value) {
+  // thenContinue: accept the item's other waiting suggestions and open the next item (a quick pick).
+  async function decide(el, action, value, thenContinue = false) {
     const body = { suggestion_id: Number(el.dataset.suggestion), action };
     if (value) body.value = value;
     const outcome = el.querySelector(".outcome");
     outcome.classList.remove("error");
     const { status, data } = await api(`/v1/queue/${itemId}/decisions`, body);
     if (status === 200) {
+      if (thenContinue) {
+        if (data.status === "done") next(); else acceptAll();
+        return;
+      }
       const shown = new Set(Array.from(document.querySelectorAll(".suggestion")).map((s) => Number(s.dataset.suggestion)));
       if (data.suggestions.some((s) => !shown.has(s.id))) {
         // A corrected category brought a new agency suggestion: show it.
@@ -192,6 +198,9 @@ function bulkSummary(data) {
         else decide(el, button.dataset.action);
       });
     });
+    el.querySelectorAll("button.quick-pick").forEach((button) => {
+      button.addEventListener("click", () => decide(el, "correct", button.dataset.value, true));
+    });
     el.querySelectorAll("button.merge-into").forEach((button) => {
       button.addEventListener("click", () => decide(el, "merge", button.dataset.target));
     });
@@ -220,7 +229,11 @@ function bulkSummary(data) {
       case "m": if (current) { const first = current.querySelector("button.merge-into"); if (first) first.click(); } break;
       case "s": acceptAll(); break;
       case "n": next(); break;
-      default: return;
+      default: {
+        const pick = current && /^[1-9]$/.test(event.key) ? current.querySelectorAll("button.quick-pick")[Number(event.key) - 1] : null;
+        if (pick) pick.click();
+        return;
+      }
     }
   });
 
