@@ -5,7 +5,6 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from models.autoaccept import AutoAcceptPolicy, AutoAcceptType
-from models.routing import CategoryRouting
 from training.mismatch import ErrorModel, simulate_claims
 from training.validation import Validation
 
@@ -38,14 +37,14 @@ def fit_policy(
     agency_of: Mapping[str, str],
     error_models: Sequence[ErrorModel],
     target_precision: float,
-    routing: CategoryRouting | None = None,
     seed: int = 2,
 ) -> AutoAcceptPolicy:
     """Thresholds per type from validation predictions of models that did not see those reports.
 
     `category_agree` must hold under every error model: a wrong citizen's category that the model
     happens to share is what it lets through, and how often that happens depends on the pattern.
-    The agency's must hold with and without a settled category, since `routing` leans on it.
+    The agency's must hold with and without a settled category, since the routing leans on it (the
+    validation's own category -> agency table, of the earlier reports).
     """
     classes, truth = validation.classes, np.asarray(validation.truth, dtype=object)
     proba = validation.proba
@@ -70,16 +69,25 @@ def fit_policy(
         settled_sets = [[None] * len(truth)] + [
             [str(c) if c == classes[t] else None for c, t in zip(claimed, top)] for claimed in claims
         ]
-        found = []
-        for settled in settled_sets:
-            served = validation.agency_proba
-            if routing is not None:
-                served = routing.combine(served, proba, settled)
-            routed_right = validation.agency_classes[served.argmax(axis=1)] == validation.agency_truth
-            found.append(least_threshold(served.max(axis=1)[labelled], routed_right[labelled], target_precision))
         key = AutoAcceptType.AGENCY.value
-        thresholds[key], reached[key] = _strictest(found)
+        thresholds[key], reached[key] = _strictest(
+            _agency_threshold(validation, settled, labelled, target_precision) for settled in settled_sets
+        )
     return AutoAcceptPolicy(thresholds, target_precision, reached)
+
+
+def _agency_threshold(
+    validation: Validation,
+    settled: list[str | None],
+    rows: np.ndarray,
+    target_precision: float,
+) -> tuple[float, dict[str, float]]:
+    """The least served agency probability that reaches the target on `rows`, the category `settled` per report."""
+    served = validation.agency_proba
+    if validation.routing is not None:
+        served = validation.routing.combine(served, validation.proba, settled)
+    right = validation.agency_classes[served.argmax(axis=1)] == validation.agency_truth
+    return least_threshold(served.max(axis=1)[rows], right[rows], target_precision)
 
 
 def _strictest(found) -> tuple[float, dict[str, float]]:

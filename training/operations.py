@@ -5,7 +5,9 @@ verdict, the auto-accept policy, spot checks and, when given, the vagueness flag
 categories are simulated under each error model of `training.mismatch` (15 % wrong) and once
 with no citizen category at all. A report needs no person when every suggestion it gets passes
 (`automation_rate`); among those, `auto_error_rate` and `auto_agency_error_rate` count the ones
-whose accepted category or agency differs from the official label. The headline figures are the
+whose accepted category or agency differs from the official label; `automation_ceiling` is the share no
+threshold keeps from a person (reports queued only for low confidence or a spot check count as automatable),
+so it says how much of the gap the thresholds can close at all. The headline figures are the
 worst over the three error patterns, that is over reports that carry a citizen's category (in
 JAKI choosing one is part of filing); reports without one are the `no_category` scenario, given
 beside them.
@@ -29,6 +31,8 @@ from training.mismatch import ErrorModel, SimulatedClaims, default_error_models
 from training.validation import Validation
 
 NO_CATEGORY = "no_category"
+THRESHOLD_REASONS = frozenset({"low_confidence", "spot_check"})
+"""Review reasons the auto-accept thresholds and the spot-check rate decide; the others no threshold removes."""
 CURVE_TARGETS = (0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99)
 """Target precisions of the auto-accept policy the curve re-fits it for."""
 
@@ -83,22 +87,23 @@ def replay_scenario(
         reasons[i] |= _reason(reason)
     agency = np.full(n, None, dtype=object)
     if replay.agency_proba is not None:
+        settled = [claims[i] if verdicts[i] == Verdict.AGREE.value else None for i in range(n)]
         served = replay.agency_proba
         if routing is not None:
-            settled = [claims[i] if verdicts[i] == Verdict.AGREE.value else None for i in range(n)]
             served = routing.combine(served, replay.proba, settled)
         agency = replay.agency_classes[served.argmax(axis=1)]
         agency_probability = served.max(axis=1)
         for i in range(n):
-            reason = policy.review_reason(
-                AutoAcceptType.AGENCY, agency_probability[i], replay.ids[i], "agency", spot_check_rate
-            )
+            kind = AutoAcceptType.AGENCY if settled[i] is None else AutoAcceptType.AGENCY_SETTLED
+            reason = policy.review_reason(kind, agency_probability[i], replay.ids[i], "agency", spot_check_rate)
             reasons[i] |= _reason(reason)
     if replay.vague is not None:
         for i in np.flatnonzero(replay.vague):
             reasons[i].add("vague")
 
     automated = np.array([not r for r in reasons])
+    # What no threshold can pass: a disagreement with the citizen, a change to suggest, a vague report.
+    ceiling = np.array([not (r - THRESHOLD_REASONS) for r in reasons])
     before_spot_checks = np.array([not (r - {"spot_check"}) for r in reasons])
     labelled_agency = np.array([a is not None for a in replay.agency_truth])
     wrong_category = category != replay.truth
@@ -108,6 +113,7 @@ def replay_scenario(
     return {
         "automation_rate": float(automated.mean()),
         "automation_rate_before_spot_checks": float(before_spot_checks.mean()),
+        "automation_ceiling": float(ceiling.mean()),
         "auto_error_rate": _share(wrong_category, automated),
         "auto_agency_error_rate": _share(wrong_agency, automated_with_agency),
         "queue_share": {reason: counts[reason] / n for reason in sorted(counts)},
@@ -139,7 +145,7 @@ def operations_section(
 
     curve = []
     for target in CURVE_TARGETS:
-        refitted = fit_policy(validation, agency_of, error_models, target, routing)
+        refitted = fit_policy(validation, agency_of, error_models, target)
         rows = {
             name: replay_scenario(replay, rule, refitted, c, spot_check_rate, routing) for name, c in claims.items()
         }
@@ -165,6 +171,7 @@ def operations_section(
 def _worst(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
     return {
         "automation_rate": min(r["automation_rate"] for r in rows),
+        "automation_ceiling": min(r["automation_ceiling"] for r in rows),
         "auto_error_rate": max(r["auto_error_rate"] for r in rows),
         "auto_agency_error_rate": max(r["auto_agency_error_rate"] for r in rows),
     }

@@ -108,7 +108,7 @@ def fit_and_evaluate(
     model.mismatch_rule, validation_figures = fit_rule(
         validation.proba, validation.classes, validation.truth, agency_of, target_precision, error_models
     )
-    model.auto_accept = fit_policy(validation, agency_of, error_models, auto_accept_precision, model.routing)
+    model.auto_accept = fit_policy(validation, agency_of, error_models, auto_accept_precision)
     metrics = evaluate_model(model, split, validation=validation)
     metrics["mismatch"] |= {f"validation_{k}": validation_figures[k] for k in ("precision", "recall")}
     return model, metrics

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from models.routing import CategoryRouting
 from models.triage import TriageModel
 from training.data import AGENCY, CATEGORY, Split
 
@@ -20,6 +21,9 @@ class Validation:
     agency_classes: np.ndarray | None
     agency_truth: np.ndarray | None
     """None where the report has no agency label."""
+    routing: CategoryRouting | None = None
+    """The category -> agency table of the earlier reports only: the served one counted these reports' own
+    agencies, which would flatter the agency of a settled category here."""
 
 
 def saved_validation(model: TriageModel, split: Split) -> Validation | None:
@@ -49,7 +53,18 @@ def saved_validation(model: TriageModel, split: Split) -> Validation | None:
             if int(position) in row_of:
                 agency_proba[i] = holdout[row_of[int(position)]]
                 agency_truth[i] = labels[position]
-    return Validation(proba, classes, truth, agency_proba, agency_classes, agency_truth)
+    routing = None
+    if model.routing is not None:
+        earlier = np.ones(len(split.train), dtype=bool)
+        earlier[positions] = False
+        routing = CategoryRouting.fit(
+            model.routing.categories,
+            model.routing.agencies,
+            split.train[CATEGORY].to_numpy()[earlier],
+            split.train[AGENCY].to_numpy()[earlier],
+            model.routing.weight,
+        )
+    return Validation(proba, classes, truth, agency_proba, agency_classes, agency_truth, routing)
 
 
 def _in_class_order(proba: np.ndarray, holdout_classes, classes: np.ndarray) -> np.ndarray:
