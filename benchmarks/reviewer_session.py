@@ -33,7 +33,7 @@ from running_service import running_service
 from models.report import REPORT_FIELDS
 from service.config import get_service_settings
 from training import registry
-from training.data import OTHER_CATEGORY
+from training.data import OTHER_CATEGORY, agency_group
 from training.datasets import load_dataset
 
 CHROMIUM = os.environ.get("TRIASE_TEST_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
@@ -60,7 +60,8 @@ def latest_reports(settings, dataset: str) -> tuple[list[dict], dict[str, tuple[
         report["created_at"] = row["created_at"].isoformat()
         reports.append(report)
         agency = row.get("label_agency")
-        truth[report["id"]] = (row["label_category"], None if pd.isna(agency) else agency)
+        # As training groups them: 'Kelurahan Lontar' is the local kelurahan office, 'Kelurahan'.
+        truth[report["id"]] = (row["label_category"], agency_group(agency))
     return reports, truth, len(frame) // 5
 
 
@@ -115,6 +116,8 @@ class Session:
         category, agency = self.truth[item["report_id"]]
         if category not in self.offered["category"] and FOLDED in self.offered["category"]:
             category = FOLDED  # a rare category the model folds, as training does
+        if agency is not None and agency not in self.offered["agency"] and FOLDED in self.offered["agency"]:
+            agency = FOLDED
         truth = (category, agency)
         return [(s, v) for s in waiting_suggestions(item) if (v := right_value(s, truth)) is not None]
 

@@ -87,15 +87,16 @@ def replay_scenario(
         reasons[i] |= _reason(reason)
     agency = np.full(n, None, dtype=object)
     if replay.agency_proba is not None:
-        settled = [claims[i] if verdicts[i] == Verdict.AGREE.value else None for i in range(n)]
         served = replay.agency_proba
         if routing is not None:
+            settled = [claims[i] if verdicts[i] == Verdict.AGREE.value else None for i in range(n)]
             served = routing.combine(served, replay.proba, settled)
         agency = replay.agency_classes[served.argmax(axis=1)]
         agency_probability = served.max(axis=1)
         for i in range(n):
-            kind = AutoAcceptType.AGENCY if settled[i] is None else AutoAcceptType.AGENCY_SETTLED
-            reason = policy.review_reason(kind, agency_probability[i], replay.ids[i], "agency", spot_check_rate)
+            reason = policy.review_reason(
+                AutoAcceptType.AGENCY, agency_probability[i], replay.ids[i], "agency", spot_check_rate
+            )
             reasons[i] |= _reason(reason)
     if replay.vague is not None:
         for i in np.flatnonzero(replay.vague):

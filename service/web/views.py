@@ -30,7 +30,7 @@ router = APIRouter(include_in_schema=False)
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
 PAGE_SIZE = 50
-QUICK_PICKS = 4
+QUICK_PICKS = 9
 """Most probable other values offered per category or agency suggestion, each on a number key."""
 
 
