@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from service.auth.bootstrap import ADMIN_KEY_FILE
 from service.main import create_app
+from service.reports.reasons import Reason
 
 PJU = {
     "id": "c-pju-1",
@@ -116,3 +117,65 @@ def test_without_a_model_the_503_conforms_too(settings):
         assert response.status_code == 503 and response.headers["retry-after"]
         checker.conforms(response, "POST", "/v1/triage")
         checker.conforms(client.get("/readyz"), "GET", "/readyz")
+
+
+def test_the_intake_and_review_flows_conform_to_the_published_document(contract):
+    client, keys, checker = contract
+    intake, reviewer, admin = keys["intake"], keys["reviewer"], keys["admin"]
+    ok = checker.conforms
+
+    vocabulary = ok(client.get("/v1/vocabulary", headers=intake), "GET", "/v1/vocabulary").json()
+    assert "PJU" in [c["name"] for c in vocabulary["categories"]]
+    one = ok(client.post("/v1/triage", json=PJU, headers=intake), "POST", "/v1/triage").json()
+    assert one["review"]["queued"]
+    retried = ok(client.post("/v1/triage", json=PJU, headers=intake), "POST", "/v1/triage").json()
+    assert retried == one  # answered from storage, same contract
+    batch = ok(
+        client.post("/v1/triage/batch", json={"reports": [TREE, WATER]}, headers=intake), "POST", "/v1/triage/batch"
+    ).json()
+    assert [r["report_id"] for r in batch["results"]] == [TREE["id"], WATER["id"]]
+
+    page = ok(client.get("/v1/queue", headers=reviewer), "GET", "/v1/queue").json()
+    assert page["total"] == 3 and all("queued_at" in i and "created_at" not in i for i in page["items"])
+    ok(client.get("/v1/queue?reason=suggest_change&kind=category", headers=reviewer), "GET", "/v1/queue")
+    item_id = one["review"]["queue_item_id"]
+    item = ok(client.get(f"/v1/queue/{item_id}", headers=reviewer), "GET", "/v1/queue/{item_id}").json()
+    ok(client.post(f"/v1/queue/{item_id}/claim", headers=reviewer), "POST", "/v1/queue/{item_id}/claim")
+    taken = ok(client.post(f"/v1/queue/{item_id}/claim", headers=admin), "POST", "/v1/queue/{item_id}/claim")
+    assert taken.status_code == 409 and taken.json()["claimed_by"]
+    ok(client.post(f"/v1/queue/{item_id}/release", headers=reviewer), "POST", "/v1/queue/{item_id}/release")
+    for suggestion in item["suggestions"]:
+        if suggestion["status"] != "auto_accepted" and not suggestion["superseded_by"]:
+            if suggestion["kind"] == "category":
+                decision = {"suggestion_id": suggestion["id"], "action": "correct", "value": "PJU"}
+            else:
+                decision = {"suggestion_id": suggestion["id"], "action": "accept"}
+            decided = client.post(f"/v1/queue/{item_id}/decisions", json=decision, headers=reviewer)
+            ok(decided, "POST", "/v1/queue/{item_id}/decisions")
+    assert decided.json()["status"] == "done"
+
+    tree_item = batch["results"][0]["review"]["queue_item_id"]
+    bulk = {"action": "accept", "item_ids": [tree_item]}
+    result = ok(
+        client.post("/v1/queue/bulk-decisions", json=bulk, headers=reviewer), "POST", "/v1/queue/bulk-decisions"
+    )
+    assert result.json()["decided"] == 1
+    ok(client.get("/v1/queue?status=done", headers=reviewer), "GET", "/v1/queue")
+
+    outcome = ok(client.get(f"/v1/reports/{PJU['id']}", headers=intake), "GET", "/v1/reports/{report_id}").json()
+    assert outcome["category"]["value"] == "PJU"
+    events = ok(client.get("/v1/events?after=0&limit=100", headers=intake), "GET", "/v1/events").json()
+    assert events["events"]
+    ok(client.get("/readyz"), "GET", "/readyz")
+    ok(client.get("/healthz"), "GET", "/healthz")
+    operations = {(method, path) for method, path, _ in checker.checked}
+    assert {
+        ("POST", "/v1/triage"),
+        ("POST", "/v1/triage/batch"),
+        ("POST", "/v1/queue/{item_id}/decisions"),
+    } <= operations
+
+
+def test_the_published_reasons_are_the_tables(contract):
+    _, _, checker = contract
+    assert checker.document["components"]["schemas"]["Reason"]["enum"] == [r.value for r in Reason]
