@@ -7,7 +7,8 @@ vectors it was trained on: the memo and the encoders are keyed by the setting.
 
 Texts are encoded in batches of equal token length. Without padding, and with integer products that
 are exact, a report's vector is bit-for-bit the same whether it is encoded alone or with others, so the
-same report always gets the same suggestions; unpadded batches are also faster than padded ones.
+same report always gets the same suggestions (its probabilities agree to 1e-6: the heads' matrix products
+round differently with the batch's shape); unpadded batches are also faster than padded ones.
 
 The project's sentence vectors are `MAX_TOKENS` tokens, 8-bit (`INT8`): the category and agency
 heads and the duplicate index all read them, so the service encodes each report once.

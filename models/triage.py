@@ -38,6 +38,8 @@ class CategorySuggestion(Suggestion):
     """The category to change to, for `suggest_change` only."""
     citizen_probability: float | None = None
     """The model's probability of the citizen's category; None when there is none or the model does not know it."""
+    citizen_category_known: bool | None = None
+    """Whether the model was trained on the citizen's category (case and spacing ignored); None when there is none."""
     error_model: str | None = None
     """Which citizen-error model chose the verdict's thresholds (`default` or `learned`); None without a verdict."""
 
@@ -145,6 +147,7 @@ class TriageModel:
                         verdict=verdict,
                         suggested=suggested,
                         citizen_probability=float(proba[i, claim_columns[i]]) if claim_columns[i] >= 0 else None,
+                        citizen_category_known=None if claimed[i] is None else bool(claim_columns[i] >= 0),
                         error_model=error_model if verdict is not None else None,
                     ),
                     agency=agencies[i],

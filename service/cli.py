@@ -343,12 +343,13 @@ def _database(settings: ServiceSettings):
 def export_decisions_command(
     out: Annotated[Path, typer.Option(help="File to write; .csv or .jsonl.")] = Path("decisions.csv"),
 ) -> None:
-    """Write every reviewer decision (one row each, no free-text comments) for the data team."""
+    """Write every reviewer decision (one row each, no free-text comments, times in TRIASE_TIME_ZONE) for the
+    data team."""
     from service.queue.export import decisions_frame
 
     _configure_logging(False)
     settings = get_service_settings()
-    frame = decisions_frame(_database(settings))
+    frame = decisions_frame(_database(settings), settings.zone)
     if out.suffix == ".jsonl":
         frame.to_json(out, orient="records", lines=True, force_ascii=False)
     elif out.suffix == ".csv":

@@ -1,8 +1,9 @@
 """Service settings: the shared training settings plus what only the HTTP service needs."""
 
 from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 
 from models.autoaccept import DEFAULT_SPOT_CHECK_RATE
 from training.settings import Settings
@@ -81,6 +82,25 @@ class ServiceSettings(Settings):
         ge=0,
         description="How often the service checks the registry for a new champion; 0 turns polling off.",
     )
+
+    time_zone: str = Field(
+        default="Asia/Jakarta",
+        description="IANA time zone of the reporting city: the reviewer page and the decision export show times in "
+        "it (the page with its abbreviation, e.g. WIB); the API keeps ISO 8601 with offsets.",
+    )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Jakarta") from exc
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
 
     @property
     def database(self) -> str:

@@ -2,6 +2,8 @@
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.errors import FieldError, error_json
+
 
 class BodyTooLarge(Exception):
     pass
@@ -46,7 +48,8 @@ class BodySizeLimit:
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = f'{{"detail": "request body too large: the limit is {self.max_bytes} bytes"}}'.encode()
+        message = f"request body too large: the limit is {self.max_bytes} bytes"
+        body = error_json(message, [FieldError(field="body", message=message)])
         await send(
             {
                 "type": "http.response.start",

@@ -30,6 +30,7 @@ from service.reports.identity import reporter_hash_key
 from service.reports.views import router as reports_router
 from service.triage.views import router as triage_router
 from service.vague.service import vague_scorer
+from service.vocabulary.views import router as vocabulary_router
 from service.web.views import router as web_router
 from service.web.views import static_files
 from training.geo import geo_available, load_gazetteer
@@ -113,6 +114,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     routers = (
         health_router,
         triage_router,
+        vocabulary_router,
         reports_router,
         events_router,
         queue_router,

@@ -1,4 +1,5 @@
-"""The API fuzzed from its own OpenAPI schema (schemathesis): no 5xx, and every 4xx says what is wrong.
+"""The API fuzzed from its own OpenAPI schema (schemathesis): no 5xx, every 4xx says what is wrong, and every
+answer is the body the schema documents for its status (response-conformance).
 
 A short run per operation keeps the suite quick; `benchmarks/fuzz_api.py` runs 1,000 cases per operation.
 """
@@ -57,6 +58,7 @@ def _fuzz(operation, mode: GenerationMode, headers: dict[str, str], calls: dict[
         assert response.status_code < 500, f"{label}: {response.status_code} {response.text[:300]}"
         if operation.path != "/metrics":
             assert_clear_client_error(response)
+        operation.validate_response(response)
 
     try:
         fuzz()

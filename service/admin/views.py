@@ -16,6 +16,7 @@ from service.auth.service import KeyNameTaken, create_key, revoke_key
 from service.config import ServiceSettings
 from service.database.core import Database
 from service.dependencies import get_database, get_model_store, get_settings
+from service.errors import ApiError, FieldError, error_response
 from service.model_store import ModelStore
 from service.queue.quality import GateStats, gate_stats
 
@@ -76,17 +77,28 @@ def quality(
     return gate_stats(database, settings)
 
 
-@router.post("/keys", response_model=CreatedKey, status_code=status.HTTP_201_CREATED, summary="Create an API key")
+@router.post(
+    "/keys",
+    response_model=CreatedKey,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create an API key",
+    responses={409: error_response("A key with this name exists")},
+)
 def new_key(body: NewKey, admin: Admin, database: DatabaseDep) -> CreatedKey:
     try:
         with database.session() as session:
             key = create_key(session, body.name, body.role, actor=admin.name)
     except KeyNameTaken as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+        raise ApiError(status.HTTP_409_CONFLICT, str(exc), [FieldError(field="name", message=str(exc))]) from exc
     return CreatedKey(name=body.name, role=body.role, key=key)
 
 
-@router.delete("/keys/{name}", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke an API key")
+@router.delete(
+    "/keys/{name}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Revoke an API key",
+    responses={404: error_response("No active key with this name")},
+)
 def delete_key(name: str, admin: Admin, database: DatabaseDep) -> None:
     with database.session() as session:
         if not revoke_key(session, name, actor=admin.name):

@@ -30,7 +30,12 @@ def healthz() -> Health:
     return Health(status="ok")
 
 
-@router.get("/readyz", response_model=Readiness, summary="A model is loaded and the database answers")
+@router.get(
+    "/readyz",
+    response_model=Readiness,
+    summary="A model is loaded and the database answers",
+    responses={503: {"model": Readiness, "description": "Not ready: `detail` says why; retry after `Retry-After`"}},
+)
 def readyz(
     response: Response,
     store: Annotated[ModelStore, Depends(get_model_store)],

@@ -1,5 +1,7 @@
 """Reviewer decisions for the data team and as training labels."""
 
+from zoneinfo import ZoneInfo
+
 import pandas as pd
 from sqlalchemy import select
 
@@ -24,8 +26,12 @@ EXPORT_COLUMNS = (
 )
 
 
-def decisions_frame(database: Database) -> pd.DataFrame:
-    """One row per decision, oldest first; reviewer comments stay out (free text may hold personal data)."""
+def decisions_frame(database: Database, zone: ZoneInfo) -> pd.DataFrame:
+    """One row per decision, oldest first; reviewer comments stay out (free text may hold personal data).
+
+    `decided_at` is ISO 8601 in `zone` (the reporting city's, TRIASE_TIME_ZONE) with its offset, as the data
+    team reads the day and hour a decision was made.
+    """
     query = (
         select(Decision, SuggestionRecord)
         .join(SuggestionRecord, SuggestionRecord.id == Decision.suggestion_id)
@@ -41,7 +47,7 @@ def decisions_frame(database: Database) -> pd.DataFrame:
                 "action": d.action.value,
                 "final_value": d.value,
                 "reviewer": d.reviewer,
-                "decided_at": d.decided_at.isoformat(),
+                "decided_at": d.decided_at.astimezone(zone).isoformat(),
                 "model_name": s.model_name,
                 "model_version": s.model_version,
                 "suggestion_status": s.status.value,

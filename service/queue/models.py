@@ -9,7 +9,9 @@ from sqlalchemy import Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.database.core import Base, string_enum, utcnow
+from service.errors import ErrorResponse
 from service.reports.models import StoredReport, SuggestionKind, SuggestionRecord, SuggestionStatus
+from service.reports.reasons import Reason
 
 
 class ItemStatus(enum.StrEnum):
@@ -97,7 +99,7 @@ class SuggestionView(BaseModel):
     current_value: str | None
     score: float
     status: SuggestionStatus
-    reason: str
+    reason: Reason = Field(description="Why it was reviewed, or why it passed on its own (the README's table).")
     evidence: dict[str, Any]
     model_version: str
     decision: "DecisionView | None" = None
@@ -135,15 +137,24 @@ class ReportView(BaseModel):
     duplicate_group: str | None
 
 
+class QueueConflict(ErrorResponse):
+    """A 409 of the queue: someone else decided first or holds the claim."""
+
+    winner: DecisionView | None = Field(description="The decision that won, when the suggestion was decided first.")
+    claimed_by: str | None = Field(description="Who holds the claim, when another reviewer does.")
+
+
 class QueueItemSummary(BaseModel):
     id: int
     report_id: str
     status: ItemStatus
     priority: float
-    reasons: list[str]
+    reasons: list[Reason] = Field(description="Why its suggestions are reviewed.")
     category: str | None
     kelurahan: str | None
-    created_at: datetime
+    queued_at: datetime = Field(
+        description="When the report entered the queue (the citizen's filing time is `report.created_at`)."
+    )
     claimed_by: str | None
     claimed_until: datetime | None
 

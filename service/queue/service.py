@@ -29,9 +29,10 @@ from service.queue.models import (
 )
 from service.reports.models import StoredReport, SuggestionKind, SuggestionRecord, SuggestionStatus
 from service.reports.outcome import Settlement, current_values, field_outcomes
+from service.reports.reasons import Reason
 
 REVIEWED = (SuggestionStatus.IN_REVIEW, SuggestionStatus.SPOT_CHECK)
-REROUTE_REASON = "category_corrected"
+REROUTE_REASON = Reason.CATEGORY_CORRECTED
 """Reason of an agency suggestion re-derived from a reviewer's corrected category."""
 DECIDED_FIELDS = (EventField.CATEGORY, EventField.AGENCY, EventField.KELURAHAN)
 
@@ -50,7 +51,12 @@ class Conflict(RuntimeError):
 
 
 class InvalidDecision(ValueError):
-    pass
+    """A decision that cannot apply to its suggestion; `field` is the request field at fault."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -221,7 +227,7 @@ def decide(
 
 def _check_decidable(session: Session, item: QueueItem, suggestion: SuggestionRecord, reviewer: str) -> None:
     if suggestion.status not in REVIEWED:
-        raise InvalidDecision(f"suggestion {suggestion.id} was auto-accepted and is not under review")
+        raise InvalidDecision("suggestion_id", f"suggestion {suggestion.id} was auto-accepted and is not under review")
     existing = session.scalar(select(Decision).where(Decision.suggestion_id == suggestion.id))
     if existing is not None:
         raise Conflict(f"suggestion {suggestion.id} was already decided", winner=_decision_view(existing))
@@ -233,7 +239,9 @@ def _check_decidable(session: Session, item: QueueItem, suggestion: SuggestionRe
         )
     )
     if later is not None:
-        raise InvalidDecision(f"suggestion {suggestion.id} was replaced by suggestion {later}; decide that one")
+        raise InvalidDecision(
+            "suggestion_id", f"suggestion {suggestion.id} was replaced by suggestion {later}; decide that one"
+        )
     _check_claim(item, reviewer)
 
 
@@ -372,17 +380,19 @@ def _final_value(
         return None
     if request.action == Action.MERGE:
         if suggestion.kind != SuggestionKind.DUPLICATE:
-            raise InvalidDecision("merge applies to duplicate suggestions only")
+            raise InvalidDecision("action", "merge applies to duplicate suggestions only")
         if request.value == item.report_id:
-            raise InvalidDecision("a report cannot be merged into itself")
+            raise InvalidDecision("value", "a report cannot be merged into itself")
         if session.get(StoredReport, request.value) is None:
-            raise InvalidDecision(f"value: no stored report has id {request.value!r}")
+            raise InvalidDecision("value", f"no stored report has id {request.value!r}")
         return request.value
     if suggestion.kind in (SuggestionKind.VAGUE, SuggestionKind.DUPLICATE):
-        raise InvalidDecision(f"correct does not apply to {suggestion.kind.value} suggestions; use accept or reject")
+        raise InvalidDecision(
+            "action", f"correct does not apply to {suggestion.kind.value} suggestions; use accept or reject"
+        )
     if allowed_values is not None and request.value not in allowed_values:
         known = ", ".join(sorted(allowed_values)[:20])
-        raise InvalidDecision(f"value: {request.value!r} is not a known {suggestion.kind.value}; known: {known}")
+        raise InvalidDecision("value", f"{request.value!r} is not a known {suggestion.kind.value}; known: {known}")
     return request.value
 
 
@@ -589,7 +599,7 @@ def _summary(session: Session, item: QueueItem) -> QueueItemSummary:
         reasons=sorted({s.reason for s in _reviewed(session, item)}),
         category=category,
         kelurahan=report.kelurahan,
-        created_at=item.created_at,
+        queued_at=item.created_at,
         claimed_by=item.claimed_by,
         claimed_until=item.claimed_until,
     )

@@ -12,6 +12,7 @@ from service.config import ServiceSettings
 from service.database.core import Database, utcnow
 from service.dependencies import get_database, get_duplicate_finder, get_location_checker, get_model_store, get_settings
 from service.duplicates.service import DuplicateFinder
+from service.errors import ApiError, FieldError, error_body, error_response
 from service.model_store import ModelStore
 from service.queue import service
 from service.queue.models import (
@@ -22,12 +23,20 @@ from service.queue.models import (
     BulkResult,
     DecisionRequest,
     ItemStatus,
+    QueueConflict,
     QueueItemView,
     QueuePage,
 )
 from service.reports.models import SuggestionKind
 
 router = APIRouter(prefix="/v1/queue", tags=["queue"])
+
+NOT_FOUND = {404: error_response("No queue item with this id")}
+
+
+def conflict(description: str) -> dict:
+    return {409: error_response(description, QueueConflict)}
+
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID, description="Queue item id")]
@@ -66,11 +75,8 @@ FinderDep = Annotated[DuplicateFinder | None, Depends(get_duplicate_finder)]
 def _conflict(exc: service.Conflict) -> JSONResponse:
     return JSONResponse(
         status_code=status.HTTP_409_CONFLICT,
-        content={
-            "detail": str(exc),
-            "winner": exc.winner.model_dump(mode="json") if exc.winner else None,
-            "claimed_by": exc.claimed_by,
-        },
+        content=error_body(str(exc))
+        | {"winner": exc.winner.model_dump(mode="json") if exc.winner else None, "claimed_by": exc.claimed_by},
     )
 
 
@@ -109,7 +115,7 @@ def list_items(
     "/bulk-decisions",
     response_model=BulkResult,
     summary="Accept many items at once, or merge a duplicate group into its original",
-    responses={404: {"description": "The original report of a merge does not exist"}},
+    responses={404: error_response("The original report of a merge does not exist")},
 )
 def bulk_decide(
     request: BulkDecisionRequest,
@@ -141,7 +147,12 @@ def bulk_decide(
     return result
 
 
-@router.get("/{item_id}", response_model=QueueItemView, summary="One item with its report and suggestions")
+@router.get(
+    "/{item_id}",
+    response_model=QueueItemView,
+    summary="One item with its report and suggestions",
+    responses=NOT_FOUND,
+)
 def get_item(item_id: ItemId, database: DatabaseDep, reviewer: Reviewer) -> QueueItemView:
     try:
         return service.get_item(database, item_id)
@@ -153,7 +164,7 @@ def get_item(item_id: ItemId, database: DatabaseDep, reviewer: Reviewer) -> Queu
     "/{item_id}/claim",
     response_model=QueueItemView,
     summary="Reserve an item while you review it",
-    responses={409: {"description": "Claimed by another reviewer or already decided"}},
+    responses=NOT_FOUND | conflict("Claimed by another reviewer or already decided"),
 )
 def claim(item_id: ItemId, database: DatabaseDep, reviewer: Reviewer, settings: SettingsDep):
     try:
@@ -164,7 +175,12 @@ def claim(item_id: ItemId, database: DatabaseDep, reviewer: Reviewer, settings: 
         return _conflict(exc)
 
 
-@router.post("/{item_id}/release", response_model=QueueItemView, summary="Give up your claim")
+@router.post(
+    "/{item_id}/release",
+    response_model=QueueItemView,
+    summary="Give up your claim",
+    responses=NOT_FOUND | conflict("Claimed by another reviewer"),
+)
 def release(item_id: ItemId, database: DatabaseDep, reviewer: Reviewer):
     try:
         return service.release(database, item_id, reviewer.name)
@@ -178,7 +194,14 @@ def release(item_id: ItemId, database: DatabaseDep, reviewer: Reviewer):
     "/{item_id}/decisions",
     response_model=QueueItemView,
     summary="Accept, reject, correct or merge one suggestion of the item",
-    responses={409: {"description": "Another reviewer decided first (`winner`) or holds the claim"}},
+    responses={404: error_response("No queue item with this id, or the suggestion is not one of its")}
+    | conflict("Another reviewer decided first (`winner`) or holds the claim (`claimed_by`)")
+    | {
+        422: error_response(
+            "Invalid request, or a decision that cannot apply to this suggestion (auto-accepted, replaced, "
+            "a value the model does not know): `errors` names the field"
+        )
+    },
 )
 def decide(
     item_id: ItemId,
@@ -201,6 +224,8 @@ def decide(
     except service.NotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
     except service.InvalidDecision as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+        raise ApiError(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc), [FieldError(field=exc.field, message=exc.message)]
+        ) from exc
     except service.Conflict as exc:
         return _conflict(exc)

@@ -8,6 +8,7 @@ from models.location import Verdict as LocationVerdict
 from models.mismatch import Verdict
 from service.config import ServiceSettings
 from service.reports.models import SuggestionKind, SuggestionStatus
+from service.reports.reasons import Reason
 from service.triage.models import TriageResult
 
 Gate = tuple[SuggestionKind, str]
@@ -20,7 +21,7 @@ class SuggestionDraft:
     value: str | None
     current_value: str | None
     score: float
-    reason: str
+    reason: Reason
     auto_acceptable: bool
     evidence: dict[str, Any] = field(default_factory=dict)
 
@@ -36,7 +37,7 @@ class SuggestionDraft:
 class RoutedSuggestion:
     draft: SuggestionDraft
     status: SuggestionStatus
-    reason: str
+    reason: Reason
 
 
 def drafts(result: TriageResult) -> list[SuggestionDraft]:
@@ -50,6 +51,7 @@ def drafts(result: TriageResult) -> list[SuggestionDraft]:
         "confidence": category.confidence,
         "citizen_category": category.citizen_category,
         "citizen_probability": category.citizen_probability,
+        "citizen_category_known": category.citizen_category_known,
         "error_model": category.error_model,
     }
     if category.verdict is None:
@@ -59,7 +61,7 @@ def drafts(result: TriageResult) -> list[SuggestionDraft]:
                 category.predicted,
                 None,
                 category.confidence,
-                "no_citizen_category",
+                Reason.NO_CITIZEN_CATEGORY,
                 True,
                 category_evidence,
             )
@@ -71,20 +73,22 @@ def drafts(result: TriageResult) -> list[SuggestionDraft]:
                 category.citizen_category,
                 category.citizen_category,
                 _probability_of(category, category.citizen_category),
-                "agrees_with_citizen",
+                Reason.AGREES_WITH_CITIZEN,
                 True,
                 category_evidence,
             )
         )
     else:
         suggested = category.suggested or category.predicted
+        # A category the model never saw cannot be weighed against the text: say so rather than "needs review".
+        unknown = category.citizen_category_known is False
         out.append(
             SuggestionDraft(
                 SuggestionKind.CATEGORY,
                 suggested,
                 category.citizen_category,
                 _probability_of(category, suggested),
-                category.verdict.value,
+                Reason.UNKNOWN_CATEGORY if unknown else Reason(category.verdict.value),
                 False,
                 category_evidence,
             )
@@ -97,7 +101,7 @@ def drafts(result: TriageResult) -> list[SuggestionDraft]:
                 agency.predicted,
                 None,
                 agency.confidence,
-                "routing",
+                Reason.ROUTING,
                 True,
                 {"top_k": [c.model_dump() for c in agency.top_k], "phrases": [e.model_dump() for e in agency.evidence]},
             )
@@ -109,7 +113,7 @@ def drafts(result: TriageResult) -> list[SuggestionDraft]:
                 "vague",
                 None,
                 result.vague.score,
-                "vague",
+                Reason.VAGUE,
                 False,
                 {"reasons": [r.model_dump() for r in result.vague.reasons]},
             )
@@ -124,7 +128,7 @@ def drafts(result: TriageResult) -> list[SuggestionDraft]:
                 best.report_id,
                 None,
                 best.score,
-                "exact_resubmission" if exact else "likely_duplicate",
+                Reason.EXACT_RESUBMISSION if exact else Reason.LIKELY_DUPLICATE,
                 exact,
                 {
                     "candidates": [
@@ -143,7 +147,7 @@ def drafts(result: TriageResult) -> list[SuggestionDraft]:
                 location.suggested.kelurahan,
                 location.claimed.kelurahan if location.claimed else None,
                 1.0,
-                "location_mismatch",
+                Reason.LOCATION_MISMATCH,
                 False,
                 location.model_dump(mode="json"),
             )
@@ -154,7 +158,7 @@ def drafts(result: TriageResult) -> list[SuggestionDraft]:
 def auto_accept_type(draft: SuggestionDraft) -> AutoAcceptType | None:
     """The type whose threshold an auto-acceptable draft must reach; None for those that need no score."""
     if draft.kind == SuggestionKind.CATEGORY:
-        if draft.reason == "agrees_with_citizen":
+        if draft.reason == Reason.AGREES_WITH_CITIZEN:
             return AutoAcceptType.CATEGORY_AGREE
         return AutoAcceptType.CATEGORY_PREDICTED
     if draft.kind == SuggestionKind.AGENCY:
@@ -186,8 +190,9 @@ def route(
     )
     if reason is None:
         return RoutedSuggestion(draft, SuggestionStatus.AUTO_ACCEPTED, draft.reason)
-    status = SuggestionStatus.SPOT_CHECK if reason == "spot_check" else SuggestionStatus.IN_REVIEW
-    return RoutedSuggestion(draft, status, reason)
+    # Reason() refuses a reason the table (README, page labels) does not describe.
+    status = SuggestionStatus.SPOT_CHECK if reason == Reason.SPOT_CHECK else SuggestionStatus.IN_REVIEW
+    return RoutedSuggestion(draft, status, Reason(reason))
 
 
 def _override(kind: AutoAcceptType | None, settings: ServiceSettings) -> float | None:

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, status
 from service.auth.dependencies import Intake
 from service.database.core import Database
 from service.dependencies import get_database
+from service.errors import error_response
 from service.reports.outcome import ReportOutcome, report_outcome
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/v1/reports", tags=["reports"])
     "/{report_id}",
     response_model=ReportOutcome,
     summary="A report's current category, agency, kelurahan, duplicate group and vagueness, and how each was settled",
-    responses={404: {"description": "No report with this id was received"}},
+    responses={404: error_response("No report with this id was received")},
 )
 def get_report(
     report_id: Annotated[str, Path(min_length=1, max_length=128)],

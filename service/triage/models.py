@@ -6,6 +6,7 @@ from models.location import Verdict as LocationVerdictKind
 from models.mismatch import Verdict
 from models.report import Report
 from service.duplicates.models import DuplicatesResult
+from service.reports.reasons import Reason
 
 
 class BatchTriageRequest(BaseModel):
@@ -47,6 +48,12 @@ class CategoryResult(SuggestionResult):
         le=1,
         description="The model's probability of the citizen's category; null when the citizen chose none or the "
         "model does not know the category.",
+    )
+    citizen_category_known: bool | None = Field(
+        default=None,
+        description="Whether the served model knows the citizen's category (see GET /v1/vocabulary; case and "
+        "spacing ignored). False: the model cannot judge it, the verdict is `needs_review` and the report is "
+        "reviewed for `unknown_category`. Null when the citizen chose none.",
     )
     error_model: str | None = Field(
         default=None,
@@ -102,7 +109,9 @@ class ModelInfo(BaseModel):
 class ReviewResult(BaseModel):
     queued: bool = Field(description="Whether a person will review this report's suggestions.")
     queue_item_id: int | None = Field(description="The review queue item, when queued.")
-    reasons: list[str] = Field(description="Why it was queued, e.g. suggest_change, low_confidence, location_mismatch.")
+    reasons: list[Reason] = Field(
+        description="Why it was queued (the README's table of review reasons); empty when nothing is queued."
+    )
 
 
 class TriageResult(BaseModel):

@@ -64,6 +64,7 @@ def triage(
                     verdict=category.verdict,
                     suggested=category.suggested,
                     citizen_probability=category.citizen_probability,
+                    citizen_category_known=category.citizen_category_known,
                     error_model=category.error_model,
                 ),
                 agency=SuggestionResult(**_fields(prediction.agency)) if prediction.agency else None,

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Request, status
 
 from models.location import LocationChecker
 from models.report import Report
@@ -13,6 +13,7 @@ from service.config import ServiceSettings
 from service.database.core import Database
 from service.dependencies import get_database, get_location_checker, get_settings, served_model
 from service.duplicates.service import DuplicateFinder
+from service.errors import ApiError, error_response, invalid
 from service.reports.identity import reporter_hash
 from service.reports.service import ConflictingResubmission, IntakeContext, intake
 from service.triage import service
@@ -27,7 +28,13 @@ Settings = Annotated[ServiceSettings, Depends(get_settings)]
 Locations = Annotated[LocationChecker | None, Depends(get_location_checker)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 
-CONFLICT = {409: {"description": "A report id was already received with different content"}}
+CONFLICT = {409: error_response("A report id was already received with different content")}
+BATCH_INVALID = {
+    422: error_response(
+        "Invalid request: `errors` names each bad field, including the batch as a whole (`reports`: too many "
+        "reports, repeated ids)."
+    )
+}
 
 
 def _triage_and_store(
@@ -70,7 +77,7 @@ def _triage_and_store(
     try:
         return intake(database, reports, triage, context)
     except ConflictingResubmission as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+        raise ApiError(status.HTTP_409_CONFLICT, str(exc)) from exc
     finally:
         if finder is not None:
             finder.forget_unstored(database, [r.id for r in reports])
@@ -90,7 +97,10 @@ def triage_one(
 
 
 @router.post(
-    "/batch", response_model=BatchTriageResponse, summary="Triage many reports in one call", responses=CONFLICT
+    "/batch",
+    response_model=BatchTriageResponse,
+    summary="Triage many reports in one call",
+    responses=CONFLICT | BATCH_INVALID,
 )
 def triage_batch(
     caller: Intake,
@@ -102,17 +112,11 @@ def triage_batch(
     database: DatabaseDep,
 ) -> BatchTriageResponse:
     if len(body.reports) > settings.max_batch_size:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            f"reports: a batch holds at most {settings.max_batch_size} reports, got {len(body.reports)}",
-        )
+        raise invalid("reports", f"a batch holds at most {settings.max_batch_size} reports, got {len(body.reports)}")
     seen: set[str] = set()
     repeated = sorted({r.id for r in body.reports if r.id in seen or seen.add(r.id)})
     if repeated:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            f"reports: ids must be unique within a batch; repeated: {', '.join(repeated[:10])}",
-        )
+        raise invalid("reports", f"ids must be unique within a batch; repeated: {', '.join(repeated[:10])}")
     return BatchTriageResponse(
         results=_triage_and_store(request, body.reports, model, settings, locations, database, caller.name)
     )

@@ -1,5 +1,10 @@
 """Bahasa Indonesia labels for what the reviewer page shows; code and API stay in English."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from service.reports.reasons import REASONS
+
 KIND = {
     "category": "Kategori",
     "agency": "Instansi",
@@ -8,21 +13,7 @@ KIND = {
     "duplicate": "Laporan ganda",
 }
 
-REASON = {
-    "suggest_change": "Kategori warga kemungkinan salah",
-    "needs_review": "Model tidak sepakat dengan warga",
-    "low_confidence": "Keyakinan model rendah",
-    "location_mismatch": "Titik lokasi di kelurahan lain",
-    "quality_gate": "Presisi model sedang turun",
-    "spot_check": "Pemeriksaan acak",
-    "vague": "Kurang jelas",
-    "likely_duplicate": "Kemungkinan laporan ganda",
-    "exact_resubmission": "Laporan dikirim ulang",
-    "agrees_with_citizen": "Sesuai pilihan warga",
-    "no_citizen_category": "Warga tidak memilih kategori",
-    "routing": "Penerusan ke instansi",
-    "category_corrected": "Kategori dikoreksi: instansi ikut berubah",
-}
+REASON = {reason.value: text.label for reason, text in REASONS.items()}
 
 PLACE = {True: "tempat sama", False: "tempat berbeda"}
 PROBLEM = {True: "masalah sama", False: "masalah berbeda"}
@@ -61,6 +52,8 @@ def category_explanation(reason_code: str, evidence: dict) -> str | None:
     model = f"{predicted} ({_percent(confidence)})"
     if reason_code == "suggest_change":
         return f"Model yakin {model}; warga memilih {citizen} ({_percent(citizen_probability)})."
+    if reason_code == "unknown_category":
+        return f"Kategori warga {citizen} tidak dikenal model, jadi tidak bisa dinilai; paling mungkin {model}."
     if reason_code == "needs_review":
         chosen = f"{citizen} ({_percent(citizen_probability)})" if citizen_probability is not None else citizen
         if confidence >= SURE:
@@ -107,3 +100,11 @@ def place_and_problem(same_place: bool | None, same_problem: bool | None) -> str
 
 def location_verdict(value: str) -> str:
     return LOCATION_VERDICT.get(value, value)
+
+
+def local_time(value: datetime | None, zone: ZoneInfo) -> str:
+    """A moment as reviewers in the reporting city read it, with the zone: "01-06-2024 19:30 WIB"."""
+    if value is None:
+        return "–"
+    local = value.astimezone(zone)
+    return f"{local:%d-%m-%Y %H:%M} {local.tzname()}"

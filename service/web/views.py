@@ -8,6 +8,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from sqlalchemy import select
 
 from models.triage import classifier_text
@@ -25,6 +26,15 @@ from service.web import labels
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.globals.update(labels=labels)
+
+
+@pass_context
+def _local_time(context, value):
+    """Jinja filter `waktu`: a time in the settings' zone (TRIASE_TIME_ZONE), zone shown."""
+    return labels.local_time(value, context["request"].app.state.settings.zone)
+
+
+templates.env.filters["waktu"] = _local_time
 
 router = APIRouter(include_in_schema=False)
 
@@ -169,6 +179,10 @@ def item_page(request: Request, item_id: Annotated[int, PathParam(ge=1, le=MAX_I
             "candidates": candidates,
             "choices": choices,
             "quick_picks": _quick_picks(request, item, choices),
+            "citizen_category_unknown": any(
+                s.kind == SuggestionKind.CATEGORY and s.evidence.get("citizen_category_known") is False
+                for s in item.suggestions
+            ),
             "claim_minutes": get_settings(request).claim_minutes,
         },
     )
