@@ -8,12 +8,13 @@ report's true category and agency (the dataset's labels):
 
 1. on the queue list: tick the items whose every waiting suggestion is right (select all and untick the others
    when that is fewer clicks) and accept them with one button;
-2. open the first item left; when one quick pick settles it (the right value is among the model's next choices
-   offered on the wrong category or agency suggestion, and the agency a picked category is routed to is right),
-   click it: it corrects, accepts the rest and opens the next item. Otherwise, for each wrong suggestion click its
-   correction field, choose the right value and press Enter (a corrected category that another agency handles
-   brings a re-derived agency suggestion, decided the same way); then `s` accepts what is left and opens the next
-   item.
+2. open the first item left; when the right value of its first wrong category or agency suggestion is among that
+   suggestion's quick picks (the model's next choices), click it: a pick of an agency, or of a category whose
+   settled agency is right, corrects it, accepts the rest and opens the next item; a pick of a catch-all category
+   (which settles no agency) only corrects it, and the agency is decided next the same way. Otherwise, for each
+   wrong suggestion click its correction field, choose the right value and press Enter (a corrected category that
+   another agency handles brings a re-derived agency suggestion, decided the same way); then `s` accepts what is
+   left and opens the next item (`n` when nothing is left).
 
 Every click and key press counts one action (choosing a value offered by the correction field counts one; its
 rank in the offered list is printed beside). Seconds are wall time of page and service only: a human's reading
@@ -157,41 +158,57 @@ class Session:
             self.page.wait_for_selector("#claim:not(:empty)")
             item_id = int(self.page.url.rsplit("/", 1)[1])
             current = self.page.url
-            pick = self.quick_pick(self.item(item_id))
-            if pick is not None:
-                pick.click()
-                self.quick_picks += 1
-            else:
+            settled = False
+            while self.item(item_id)["status"] != "done":
+                pick = self.quick_pick(self.item(item_id))
+                if pick is None:
+                    break
+                if pick[1]:
+                    pick[0].click()
+                    self.act()
+                    self.quick_picks += 1
+                    settled = True
+                    break
+                self.pick(item_id, pick[0])  # a catch-all category: its agency is picked next
+            # A quick pick that finished the item opened the next one; otherwise correct in the field, then a key.
+            if not settled and self.item(item_id)["status"] != "done":
                 while wrong := self.wrong(self.item(item_id)):
                     self.decide(item_id, *wrong[0])
                 self.page.keyboard.press("s" if waiting_suggestions(self.item(item_id)) else "n")
-            self.act()
+                self.act()
             worked += 1
             self.page.wait_for_url(lambda url: url != current)
         return worked
 
     def quick_pick(self, item: dict):
-        """The quick-pick button that settles the whole item in one action, if there is one: a single wrong category
-        or agency whose right value is among the model's next choices, and the agency a picked category is routed
-        to is right (a wrong agency beside a wrong category counts as settled when the routed one is right)."""
+        """The quick-pick button for the first wrong category or agency, if its right value is offered, and whether
+        it settles the whole item in one action: an agency (the last wrong suggestion), or a category whose settled
+        agency is right, not a catch-all category (the agency is picked next)."""
         wrong = self.wrong(item)
-        kinds = [s["kind"] for s, _ in wrong]
-        if kinds not in (["category"], ["agency"], ["category", "agency"], ["agency", "category"]):
+        if not wrong or any(s["kind"] not in ("category", "agency") for s, _ in wrong):
             return None
         suggestion, value = next(((s, v) for s, v in wrong if s["kind"] == "category"), wrong[0])
         buttons = self.page.locator(f".suggestion[data-suggestion='{suggestion['id']}'] button.quick-pick").all()
         button = next((b for b in buttons if b.get_attribute("data-value") == value), None)
         if button is None:
             return None
-        if suggestion["kind"] == "category":
-            routed = button.get_attribute("data-agency") or None
-            agency = self.truth[item["report_id"]][1]
-            wrong_agency = next((v for s, v in wrong if s["kind"] == "agency"), None)
-            if wrong_agency is not None and routed != wrong_agency:
-                return None
-            if routed is not None and agency is not None and routed != agency:
-                return None
-        return button
+        if suggestion["kind"] == "agency":
+            return (button, True) if len(wrong) == 1 else None
+        settled = button.get_attribute("data-agency") or None
+        if settled is None:
+            return button, False
+        agency = self.truth[item["report_id"]][1]
+        return (button, True) if agency is None or settled == agency else None
+
+    def pick(self, item_id: int, button) -> None:
+        """A quick pick that does not settle the item (a catch-all category): wait until the page shows what comes
+        next (it reloads when the correction brings a re-derived agency suggestion)."""
+        suggestion_id = int(button.evaluate("b => b.closest('.suggestion').dataset.suggestion"))
+        shown = {s["id"] for s in self.item(item_id)["suggestions"]}
+        button.click()
+        self.act()
+        self.quick_picks += 1
+        self.wait_decided(item_id, suggestion_id, shown)
 
     def decide(self, item_id: int, suggestion: dict, value: str) -> None:
         shown = {s["id"] for s in self.item(item_id)["suggestions"]}
@@ -211,14 +228,19 @@ class Session:
             field.press("Enter")
             self.act(3)
             self.corrections += 1
+        self.wait_decided(item_id, suggestion["id"], shown)
+
+    def wait_decided(self, item_id: int, suggestion_id: int, shown: set[int]) -> None:
         deadline = time.monotonic() + 60
         while True:
             item = self.item(item_id)
-            if any(s["id"] == suggestion["id"] and s["decision"] for s in item["suggestions"]):
+            if any(s["id"] == suggestion_id and s["decision"] for s in item["suggestions"]):
                 break
             if time.monotonic() > deadline:
-                raise RuntimeError(f"suggestion {suggestion['id']} was not decided")
+                raise RuntimeError(f"suggestion {suggestion_id} was not decided")
             time.sleep(0.05)
+        if item["status"] == "done":
+            return  # the page opens the next item itself after a quick pick, or waits for `n`
         for new in [s for s in item["suggestions"] if s["id"] not in shown]:
             # A re-derived agency: the page reloads to show it.
             self.page.wait_for_selector(f".suggestion[data-suggestion='{new['id']}']")

@@ -7,6 +7,9 @@ import numpy as np
 
 SMOOTHING = 0.1
 """Pseudo-count per (category, agency) pair: a routing seen once in training is not certain."""
+SETTLING_SHARE = 0.5
+"""Least share of a category's reports one agency must have had for the category to settle the agency: a
+corrected category re-derives it, and a quick pick on the reviewer page accepts it."""
 
 
 @dataclass(frozen=True)
@@ -47,10 +50,12 @@ class CategoryRouting:
         return cls(tuple(str(c) for c in categories), tuple(str(a) for a in agencies), table, weight)
 
     def agency_for(self, category: str) -> str | None:
-        """The agency most of the category's reports went to; None for a category it does not know."""
+        """The agency most of the category's reports went to; None for a category it does not know, or a
+        catch-all ('Lainnya') whose reports went to no agency in particular (under `SETTLING_SHARE`)."""
         if category not in self.categories:
             return None
-        return self.agencies[int(self.table[self.categories.index(category)].argmax())]
+        row = self.table[self.categories.index(category)]
+        return self.agencies[int(row.argmax())] if row.max() >= SETTLING_SHARE else None
 
     def combine(
         self, agency_proba: np.ndarray, category_proba: np.ndarray, settled: Sequence[str | None]

@@ -88,6 +88,14 @@ class TriageModel:
         None for a category the routing does not know, or a model without an agency classifier."""
         return self.routing.agency_for(category) if self.routing is not None else None
 
+    def served_agency_proba(
+        self, texts: Sequence[str], category_proba: np.ndarray, settled: Sequence[str | None]
+    ) -> np.ndarray:
+        """Agency probabilities as served: the classifier's, mixed by the routing with each report's category
+        (its `settled` one where there is one, else weighed by `category_proba`). Needs an agency classifier."""
+        proba = self.agency_classifier.predict_proba(texts)
+        return self.routing.combine(proba, category_proba, settled) if self.routing is not None else proba
+
     def use_embedder(self, embedder_dir: Path) -> None:
         """Point the sentence-vector heads at this machine's embedder folder.
 
@@ -125,13 +133,11 @@ class TriageModel:
 
         agencies: list[Suggestion | None] = [None] * len(texts)
         if self.agency_classifier is not None:
-            agency_proba = self.agency_classifier.predict_proba(texts)
-            if self.routing is not None:
-                settled = [
-                    str(classes[claim_columns[i]]) if verdicts.get(i, (None,))[0] == Verdict.AGREE else None
-                    for i in range(len(texts))
-                ]
-                agency_proba = self.routing.combine(agency_proba, proba, settled)
+            settled = [
+                str(classes[claim_columns[i]]) if verdicts.get(i, (None,))[0] == Verdict.AGREE else None
+                for i in range(len(texts))
+            ]
+            agency_proba = self.served_agency_proba(texts, proba, settled)
             agencies = _suggest(self.agency_classifier, texts, agency_proba, top_k)
 
         predictions = []

@@ -32,3 +32,12 @@ def test_a_settled_category_routes_by_its_own_row_and_an_open_one_by_the_categor
     assert settled.argmax() == 1  # the citizen's road category confirmed: DSDABM
     assert np.allclose(open_case, 0.5 * unsure_agency[0] + 0.5 * category_proba[0] @ routing.table)
     assert settled.sum() == pytest.approx(1.0)
+
+
+def test_a_catch_all_category_settles_no_agency():
+    labelled = ["Lainnya"] * 9 + ["PJU"] * 4
+    agencies = ["DLH", "DSDABM", "Dishub"] * 3 + ["Dishub"] * 4
+    routing = CategoryRouting.fit(("Lainnya", "PJU"), AGENCIES, labelled, agencies)
+    # Its reports went everywhere: a corrected 'Lainnya' re-derives nothing, and a quick pick of it accepts nothing.
+    assert routing.agency_for("Lainnya") is None
+    assert routing.agency_for("PJU") == "Dishub"

@@ -18,7 +18,7 @@ from service.auth.service import Principal, authenticate
 from service.database.core import Database
 from service.dependencies import get_database, get_settings
 from service.queue import service as queue
-from service.queue.models import MAX_ID, ItemStatus, QueueItemView
+from service.queue.models import MAX_ID, Action, ItemStatus, QueueItemView
 from service.queue.views import allowed_values
 from service.reports.models import StoredReport, SuggestionKind
 from service.web import labels
@@ -189,27 +189,39 @@ def item_page(request: Request, item_id: Annotated[int, PathParam(ge=1, le=MAX_I
 
 
 def _probabilities(request: Request, item: QueueItemView) -> dict[str, dict[str, float]]:
-    """The served model's probability of every category and agency for this report, for ordering the choices."""
+    """The served model's probability of every category and agency for this report, for ordering the choices;
+    the agency's as served, leaning on the category once it is settled (decided, or the citizen's confirmed)."""
     current = request.app.state.model_store.current
     kinds = {s.kind for s in item.suggestions}
     if current is None or not kinds & {SuggestionKind.CATEGORY, SuggestionKind.AGENCY}:
         return {}
-    text = classifier_text(item.report.title, item.report.text)  # stored masked, as the model reads it at intake
-    out = {}
-    for kind, classifier in (
-        ("category", current.model.category_classifier),
-        ("agency", current.model.agency_classifier),
-    ):
-        if classifier is not None:
-            out[kind] = {str(c): float(p) for c, p in zip(classifier.classes_, classifier.predict_proba([text])[0])}
+    model = current.model
+    texts = [classifier_text(item.report.title, item.report.text)]  # stored masked, as the model read it at intake
+    category_proba = model.category_classifier.predict_proba(texts)
+    out = {"category": {str(c): float(p) for c, p in zip(model.category_classifier.classes_, category_proba[0])}}
+    if model.agency_classifier is not None:
+        agency_proba = model.served_agency_proba(texts, category_proba, [_settled_category(item)])
+        out["agency"] = {str(c): float(p) for c, p in zip(model.agency_classifier.classes_, agency_proba[0])}
     return out
+
+
+def _settled_category(item: QueueItemView) -> str | None:
+    for s in item.suggestions:
+        if s.kind != SuggestionKind.CATEGORY or s.superseded_by:
+            continue
+        if s.decision is not None and s.decision.action in (Action.ACCEPT, Action.CORRECT):
+            return s.decision.value or s.value
+        if s.decision is None and s.reason == "agrees_with_citizen":
+            return s.value
+    return None
 
 
 def _quick_picks(
     request: Request, item: QueueItemView, choices: dict[str, list[tuple[str, float | None]]]
 ) -> dict[int, list[tuple[str, float, str | None]]]:
     """Per waiting category or agency suggestion: the most probable other values, with the agency a chosen
-    category would be routed to (what accepting the rest of the item then accepts)."""
+    category settles (accepted with it, as the rest of the item is); None where it settles none (a catch-all
+    category, whose agency the reviewer picks next)."""
     current = request.app.state.model_store.current
     picks = {}
     for s in item.suggestions:
@@ -217,8 +229,8 @@ def _quick_picks(
         if s.kind not in (SuggestionKind.CATEGORY, SuggestionKind.AGENCY) or not ranked or ranked[0][1] is None:
             continue
         others = [(v, p) for v, p in ranked if v != s.value][:QUICK_PICKS]
-        routed = current.model.agency_for_category if current and s.kind == SuggestionKind.CATEGORY else None
-        picks[s.id] = [(v, p, routed(v) if routed else None) for v, p in others]
+        settles = current.model.agency_for_category if current and s.kind == SuggestionKind.CATEGORY else None
+        picks[s.id] = [(v, p, settles(v) if settles else None) for v, p in others]
     return picks
 
 

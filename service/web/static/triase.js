@@ -106,18 +106,17 @@ function bulkSummary(data) {
     el.querySelector(".outcome").textContent = outcomeText(decision);
   }
 
-  // thenContinue: accept the item's other waiting suggestions and open the next item (a quick pick).
-  async function decide(el, action, value, thenContinue = false) {
+  // A quick pick then opens the next item once nothing waits; one that settles the item ("accept-rest")
+  // first accepts the item's other waiting suggestions.
+  async function decide(el, action, value, quickPick = null) {
     const body = { suggestion_id: Number(el.dataset.suggestion), action };
     if (value) body.value = value;
     const outcome = el.querySelector(".outcome");
     outcome.classList.remove("error");
     const { status, data } = await api(`/v1/queue/${itemId}/decisions`, body);
     if (status === 200) {
-      if (thenContinue) {
-        if (data.status === "done") next(); else acceptAll();
-        return;
-      }
+      if (quickPick && data.status === "done") { next(); return; }
+      if (quickPick === "accept-rest") { acceptAll(); return; }
       const shown = new Set(Array.from(document.querySelectorAll(".suggestion")).map((s) => Number(s.dataset.suggestion)));
       if (data.suggestions.some((s) => !shown.has(s.id))) {
         // A corrected category brought a new agency suggestion: show it.
@@ -199,7 +198,8 @@ function bulkSummary(data) {
       });
     });
     el.querySelectorAll("button.quick-pick").forEach((button) => {
-      button.addEventListener("click", () => decide(el, "correct", button.dataset.value, true));
+      const settles = el.dataset.kind !== "category" || button.dataset.agency !== "";
+      button.addEventListener("click", () => decide(el, "correct", button.dataset.value, settles ? "accept-rest" : "next"));
     });
     el.querySelectorAll("button.merge-into").forEach((button) => {
       button.addEventListener("click", () => decide(el, "merge", button.dataset.target));
