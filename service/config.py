@@ -5,7 +5,7 @@ from functools import lru_cache
 from pydantic import Field, SecretStr
 
 from models.autoaccept import DEFAULT_SPOT_CHECK_RATE
-from training.settings import Settings
+from models.settings import Settings
 
 
 class ServiceSettings(Settings):

@@ -44,10 +44,10 @@ import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import StratifiedKFold
 
+from models.settings import Settings, get_settings
 from models.vagueness import REASON_ORDER, VagueInput, VaguenessScorer
 from training import registry
 from training.datasets import DatasetUnavailableError, load_dataset
-from training.settings import Settings, get_settings
 
 __all__ = [
     "ANNOTATIONS",
