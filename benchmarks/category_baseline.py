@@ -13,10 +13,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
+from models.settings import get_settings
 from training.data import AGENCY, CATEGORY, texts_of, time_ordered_split
 from training.datasets import load_dataset, min_reports_per_category
 from training.evaluate import classification_metrics
-from training.settings import get_settings
 
 FIGURES = ("macro_f1", "accuracy", "top3_accuracy", "accuracy_at_coverage_50", "ece")
 

@@ -15,9 +15,9 @@ import numpy as np
 
 from models.location import LocationChecker
 from models.report import Report
+from models.settings import get_settings
 from training.datasets import load_dataset
 from training.geo import load_gazetteer
-from training.settings import get_settings
 
 
 def _stats(label: str, samples_ns: list[int] | np.ndarray) -> None:

@@ -352,6 +352,22 @@ class Gazetteer:
         )
         self._build_name_index()
 
+    def __reduce__(self):
+        # The STRtree, the prepared geometries and the projection cannot be pickled; a copy (the model bundle
+        # carries one) keeps the polygons as WKB and rebuilds the rest, so it answers exactly as this one.
+        state = {
+            "areas": list(zip(self.places, shapely.to_wkb(self._geoms))),
+            "kecamatan": dict(self.kecamatan),
+            "kota": self.kota,
+            "aliases": self.aliases,
+            "name": self.name,
+            "metric_crs": self.metric_crs,
+            "neighbour_tolerance_m": self.neighbour_tolerance_m,
+            "defects": self.defects,
+            "version": self.version,
+        }
+        return _restore_gazetteer, (state, self.repaired)
+
     # ---------------------------------------------------------------- construction from files
 
     @classmethod
@@ -627,6 +643,13 @@ class Gazetteer:
     def __repr__(self) -> str:
         sizes = f"{len(self)} kelurahan, {len(self.kecamatan)} kecamatan, {len(self.kota)} kota"
         return f"<Gazetteer {self.name!r}: {sizes}>"
+
+
+def _restore_gazetteer(state: dict, repaired: tuple[str, ...]) -> Gazetteer:
+    areas = [(place, shapely.from_wkb(wkb)) for place, wkb in state.pop("areas")]
+    gazetteer = Gazetteer(areas, **state)
+    gazetteer.repaired = repaired  # repaired when first built; the stored polygons are the valid ones
+    return gazetteer
 
 
 def _claim_candidates(name: str) -> list[str]:

@@ -62,10 +62,14 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
+from models.hashing import sha256_file
+
 __all__ = [
+    "redactor_version",
     "PII_PATTERNS",
     "PiiPattern",
     "Span",
@@ -1438,3 +1442,13 @@ def mask_pii(text: str) -> str:
     """Replace NIK/KK numbers, phone numbers, e-mail addresses, vehicle plates and personal
     names with typed placeholders; everything else stays as written."""
     return _replace(text, redact_spans(text))
+
+
+@cache
+def redactor_version() -> str:
+    """The masking code's identity: the first 12 hex digits of this module's sha256.
+
+    A model bundle records the redactor its training texts were masked with; the service warns when it masks
+    incoming reports with another (the model then reads text masked differently from what it learnt on).
+    """
+    return sha256_file(Path(__file__))[:12]

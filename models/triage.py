@@ -15,9 +15,11 @@ from models.report import Report
 from models.routing import CategoryRouting
 
 EXPLANATION_PHRASES = 5
-ARTIFACT_FORMAT = 4
-"""Bumped when a saved TriageModel can no longer be read by this code (2: sentence-vector heads, temperature;
-3: heads on per-token 8-bit vectors; 4: odds-based mismatch rule, fitted auto-accept policy, category routing)."""
+ARTIFACT_FORMAT = 5
+"""Bumped when a registered artifact can no longer be read by this code (2: sentence-vector heads, temperature;
+3: heads on per-token 8-bit vectors; 4: odds-based mismatch rule, fitted auto-accept policy, category routing;
+5: the artifact is a `models.bundle.ModelBundle`, this triage model with the vagueness scorer, the duplicate scorer
+and threshold, the gazetteer and the redactor version)."""
 
 
 @dataclass(frozen=True)

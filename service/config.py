@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 
 from models.autoaccept import DEFAULT_SPOT_CHECK_RATE
-from training.settings import Settings
+from models.settings import Settings
 
 
 class ServiceSettings(Settings):

@@ -2,11 +2,10 @@
 
 from fastapi import HTTPException, Request, status
 
-from models.location import LocationChecker
+from models.registry import RegisteredModel
 from service.config import ServiceSettings
 from service.database.core import Database
 from service.model_store import ModelStore
-from training.registry import RegisteredModel
 
 RETRY_AFTER_SECONDS = "30"
 
@@ -17,10 +16,6 @@ def get_settings(request: Request) -> ServiceSettings:
 
 def get_model_store(request: Request) -> ModelStore:
     return request.app.state.model_store
-
-
-def get_location_checker(request: Request) -> LocationChecker | None:
-    return request.app.state.location_checker
 
 
 def get_duplicate_finder(request: Request):

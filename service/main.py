@@ -1,4 +1,8 @@
-"""The FastAPI application: routers of each domain, settings, the database and the served model."""
+"""The FastAPI application: routers of each domain, settings, the database and the served model bundle.
+
+Everything learnt comes from the registered bundle (`models.bundle`): the service reads no raw exports and
+imports no training code, so it starts without `TRIASE_DATA_DIR`.
+"""
 
 import asyncio
 import contextlib
@@ -9,7 +13,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from models.location import LocationChecker
 from service import errors
 from service.admin.service import refresh_model
 from service.admin.views import router as admin_router
@@ -29,21 +32,11 @@ from service.queue.views import router as queue_router
 from service.reports.identity import reporter_hash_key
 from service.reports.views import router as reports_router
 from service.triage.views import router as triage_router
-from service.vague.service import vague_scorer
 from service.vocabulary.views import router as vocabulary_router
 from service.web.views import router as web_router
 from service.web.views import static_files
-from training.geo import geo_available, load_gazetteer
 
 log = logging.getLogger(__name__)
-
-
-def location_checker(settings: ServiceSettings) -> LocationChecker | None:
-    """The location check, where the boundary files are present; reports elsewhere get none."""
-    if not geo_available(settings):
-        log.warning("no boundary files under %s: location checks are off", settings.data_dir)
-        return None
-    return LocationChecker(load_gazetteer(settings), margin_m=settings.location_margin_m)
 
 
 async def _every(seconds: float, work, *args) -> None:
@@ -69,8 +62,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         await run_in_threadpool(upgrade, database)
         await run_in_threadpool(ensure_admin_key, database, settings)
         app.state.reporter_hash_key = reporter_hash_key(settings)
-        app.state.location_checker = await run_in_threadpool(location_checker, settings)
-        app.state.vague_scorer = await run_in_threadpool(vague_scorer, settings)
         loaded = await run_in_threadpool(app.state.model_store.load_champion)
         if loaded is None:
             log.warning("no model loaded: readiness fails until a champion is promoted")
@@ -104,9 +95,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.model_store = ModelStore(settings)
-    app.state.location_checker = None
     app.state.duplicate_finder = None
-    app.state.vague_scorer = None
     app.state.quality_gates = QualityGates(database, settings)
     app.state.metrics = Metrics(app)
     errors.install(app)

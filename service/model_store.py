@@ -3,10 +3,10 @@
 import logging
 import threading
 
+from models import registry
 from models.category import EmbedderMismatchError
-from training import registry
-from training.registry import RegisteredModel
-from training.settings import Settings
+from models.registry import RegisteredModel
+from models.settings import Settings
 
 log = logging.getLogger(__name__)
 

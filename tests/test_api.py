@@ -191,3 +191,97 @@ def test_vague_reports_are_flagged_with_what_to_ask_for(client):
     assert "vague" not in clear["review"]["reasons"]
     queued = client.post("/v1/triage", json={"id": "vague-3", "text": "#banjir"}).json()
     assert queued["vague"]["is_vague"] and "vague" in queued["review"]["reasons"]
+
+
+def test_the_service_starts_without_the_raw_data_and_every_suggestion_names_the_bundle(
+    client, served_settings, tmp_path, issue_keys
+):
+    """The bundle carries every learnt part, so a server needs no exports; what it answers is what the same
+    bundle answers on a machine that has them (the module's client)."""
+    from sqlalchemy import select
+
+    from models import registry
+    from service.database.core import Database
+    from service.reports.models import SuggestionKind, SuggestionRecord
+
+    empty = tmp_path / "no-exports"
+    empty.mkdir()
+    database = f"sqlite:///{tmp_path / 'triase.db'}"
+    settings = served_settings.model_copy(
+        update={"data_dir": empty, "database_url": database, "model_poll_seconds": 0, "spot_check_rate": 0.0}
+    )
+    bundle = registry.load_champion(registry.configure(settings), settings.model_name, settings.embedder_dir).bundle
+    vague = {"id": "nodata-1", "text": "Tolong diperbaiki"}
+    copies = [{"id": f"nodata-{n}", "text": PJU_REPORT["text"], "created_at": PJU_REPORT["created_at"]} for n in (2, 3)]
+    sent = [vague, *copies]
+    if bundle.gazetteer is not None:
+        place = next(p for p in bundle.gazetteer.places if bundle.gazetteer.neighbours(p))
+        point = bundle.gazetteer.geometry(place).representative_point()
+        neighbour = bundle.gazetteer.neighbours(place)[0]
+        sent.append(
+            {"id": "nodata-4", "text": "Banjir di depan sekolah", "lat": point.y, "lon": point.x}
+            | {"kelurahan": neighbour.kelurahan}
+        )
+    with TestClient(create_app(settings), headers=issue_keys(settings)["intake"]) as no_data:
+        assert no_data.get("/readyz").json()["ready"]
+        answers = [no_data.post("/v1/triage", json=report).json() for report in sent]
+    with_data = [client.post("/v1/triage", json=report | {"id": f"with-{report['id']}"}).json() for report in sent]
+
+    assert answers[0]["vague"] == with_data[0]["vague"] and answers[0]["vague"]["is_vague"]
+    assert answers[2]["duplicates"]["resubmission_of"] == "nodata-2"
+    if bundle.gazetteer is not None:
+        assert answers[3]["location"] == with_data[3]["location"]
+        assert answers[3]["location"]["suggested"]["kelurahan"] == place.kelurahan
+    assert {a["model"]["version"] for a in answers} == {"1"}
+    stored = Database(database)
+    with stored.session() as session:
+        versions = session.execute(select(SuggestionRecord.kind, SuggestionRecord.model_version)).all()
+    stored.dispose()
+    kinds = {SuggestionKind.VAGUE, SuggestionKind.DUPLICATE} | (
+        {SuggestionKind.LOCATION} if bundle.gazetteer is not None else set()
+    )
+    assert kinds <= {kind for kind, _ in versions}
+    assert {version for _, version in versions} == {"1"}
+
+
+def test_a_champion_registered_before_bundles_leaves_the_service_unready_saying_to_retrain(settings):
+    import mlflow
+
+    from models.category import TextClassifier
+    from models.triage import TriageModel
+    from training import registry
+    from training.datasets import load_dataset
+
+    frame = load_dataset("demo", settings)
+    model = TriageModel(category_classifier=TextClassifier(min_df=1).fit(frame["text"], frame["label_category"]))
+    model.metadata["artifact_format"] = 4  # the triage model alone, as registered before the bundle
+    client = registry.configure(settings)
+    with mlflow.start_run() as run:
+        digest = registry.log_model(model, model.metadata)
+    registry.promote(
+        client, settings.model_name, registry.register(client, settings.model_name, run.info.run_id, digest)
+    )
+    with TestClient(create_app(settings.model_copy(update={"model_poll_seconds": 0}))) as old:
+        ready = old.get("/readyz")
+        assert ready.status_code == 503
+        assert "artifact format 4" in ready.json()["detail"] and "triase train --promote" in ready.json()["detail"]
+
+
+def test_the_server_imports_no_training_code():
+    """Only the `triase` command (service/cli.py) trains; the app a server runs loads the bundle and nothing of
+    `training`, so it cannot drift back into refitting parts at start-up."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    probe = "import sys, service.main; print(sorted({m.split('.')[0] for m in sys.modules} & {'training'}))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(root)},
+    )
+    assert loaded.stdout.strip() == "[]"

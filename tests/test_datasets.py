@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from models.settings import Settings
 from training.datasets import (
     DATASET_NAMES,
     OUTPUT_COLUMNS,
@@ -29,7 +30,6 @@ from training.datasets import (
     load_table,
 )
 from training.datasets.manifest import load_manifest, sha256_file
-from training.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL_CSV = FIXTURES / "reports_small.csv"

@@ -13,9 +13,9 @@ import pytest
 
 from models.duplicates import DuplicateEntry, DuplicateIndex
 from models.duplicates.problem import split_words
+from models.settings import Settings
 from service.web.labels import place_and_problem
 from training.duplicates_handwritten import figures, handwritten_figures, judge, load_pairs
-from training.settings import Settings
 
 T0 = datetime(2025, 2, 3, 9, 0, tzinfo=UTC)
 GANG = (-6.2001, 106.8001)  # a made-up alley in Jakarta

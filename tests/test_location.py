@@ -18,8 +18,10 @@ Tests marked ``real_data`` use the boundary files and PetaBencana export under
 ``settings.data_dir`` and skip when those are absent.
 """
 
+import itertools
 import json
 import math
+import pickle
 
 import pytest
 import shapely
@@ -35,7 +37,7 @@ from models.location import (
     normalize_name,
 )
 from models.report import Report
-from training.settings import Settings
+from models.settings import Settings
 
 LON0, LAT0, D = 106.80, -6.30, 0.01
 BORDER_LON = LON0 + D  # RAWA JATI | KALIBATA
@@ -159,6 +161,26 @@ def test_invalid_polygon_is_repaired(gazetteer):
     x0 = LON0 + 2 * D
     assert gazetteer.locate(ROW0_LAT, x0 + 0.1 * D) == place  # left triangle of the bowtie
     assert gazetteer.locate(LAT0 + 0.1 * D, x0 + 0.5 * D) is None  # bottom notch: not in the polygon
+
+
+def test_a_pickled_gazetteer_answers_as_the_one_built_from_the_files(gazetteer, checker):
+    # The model bundle carries the gazetteer as a pickle, so the service reads no boundary files.
+    copy = pickle.loads(pickle.dumps(gazetteer))
+    assert (copy.places, copy.repaired, copy.defects, copy.kota, copy.version, copy.metric_crs) == (
+        gazetteer.places,
+        gazetteer.repaired,
+        gazetteer.defects,
+        gazetteer.kota,
+        gazetteer.version,
+        gazetteer.metric_crs,
+    )
+    copied = LocationChecker(copy, margin_m=checker.margin_m)
+    claims = ["Menteng", "Kalibata", "Rawa Jati", "Srengseng Sawah", "Nowhere"]
+    points = [centre(c, r) for c in range(3) for r in range(2)] + [
+        (ROW0_LAT, BORDER_LON + 20 / metres_per_degree_lon(ROW0_LAT))
+    ]
+    for (lat, lon), claim in itertools.product(points, claims):
+        assert copied.check(report(lat, lon, claim)) == checker.check(report(lat, lon, claim))
 
 
 def test_normalize_name():

@@ -493,9 +493,9 @@ def test_spans_never_overlap_and_earlier_rows_win():
 
 @pytest.mark.real_data
 def test_redactor_meets_targets_on_the_surabaya_annotation():
+    from models.settings import Settings
     from training.datasets import available_datasets
     from training.evaluate_pii import evaluate_pii
-    from training.settings import Settings
 
     settings = Settings()
     if "surabaya_mediacenter" not in available_datasets(settings):
@@ -519,9 +519,9 @@ def test_redactor_meets_targets_on_the_surabaya_annotation():
 
 @pytest.mark.real_data
 def test_pii_section_reports_test_and_development_figures():
+    from models.settings import Settings
     from training.datasets import available_datasets
     from training.evaluate_pii import KINDS, pii_section
-    from training.settings import Settings
 
     settings = Settings()
     if "surabaya_mediacenter" not in available_datasets(settings):

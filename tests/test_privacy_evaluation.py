@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from models.settings import Settings
 from training.evaluate_pii import (
     ANNOTATIONS,
     DEVELOPMENT_PARTS,
@@ -16,7 +17,6 @@ from training.evaluate_pii import (
     draw_fresh_part,
     draw_part_ids,
 )
-from training.settings import Settings
 
 # Made-up report texts: none is a real report.
 TEXTS = {

@@ -4,11 +4,14 @@ import mlflow
 import pytest
 
 from models.category import TextClassifier
+from models.duplicates import DuplicateScorer
+from models.privacy import redactor_version
 from models.report import Report
-from models.triage import TriageModel
+from models.settings import Settings
+from models.triage import ARTIFACT_FORMAT, TriageModel
 from training import registry
-from training.datasets import load_dataset
-from training.settings import Settings
+from training.datasets import available_datasets, load_dataset
+from training.geo import geo_available, load_gazetteer
 from training.train import train
 
 
@@ -74,13 +77,37 @@ def test_a_model_reads_the_embedder_of_the_machine_that_loads_it(settings, tmp_p
     assert prediction.category.predicted == "PJU"
 
 
-def test_a_model_saved_in_an_older_format_is_refused_with_what_to_do(settings):
+@pytest.mark.parametrize("saved_format", [None, 4])
+def test_a_model_saved_in_an_older_format_is_refused_with_what_to_do(settings, saved_format):
+    # Format 4 and before registered the triage model alone; the service then refit the rest from raw data.
     frame = load_dataset("demo", settings)
     model = TriageModel(category_classifier=TextClassifier(min_df=1).fit(frame["text"], frame["label_category"]))
-    del model.metadata["artifact_format"]  # as saved before the format was recorded
+    if saved_format is None:
+        del model.metadata["artifact_format"]  # as saved before the format was recorded
+    else:
+        model.metadata["artifact_format"] = saved_format
     client = registry.configure(settings)
     with mlflow.start_run() as run:
         digest = registry.log_model(model, model.metadata)
     version = registry.register(client, settings.model_name, run.info.run_id, digest)
-    with pytest.raises(registry.ArtifactIntegrityError, match="artifact format 1.*triase train --promote"):
+    with pytest.raises(registry.ArtifactIntegrityError, match=f"artifact format {saved_format or 1}.*triase train"):
         registry.load_version(client, settings.model_name, version, settings.embedder_dir)
+
+
+def test_the_registered_bundle_holds_every_part_the_service_serves(served_settings):
+    client = registry.configure(served_settings)
+    bundle = registry.load_champion(client, served_settings.model_name, served_settings.embedder_dir).bundle
+    learned = {"surabaya_mediacenter", "petabencana_jakarta_flood_reports_2017"} <= set(
+        available_datasets(served_settings)
+    )
+    assert bundle.vagueness.mode == ("learned" if learned else "rules")
+    assert bundle.vagueness.threshold == served_settings.vague_threshold
+    assert bundle.duplicate_scorer.to_dict() == DuplicateScorer().to_dict()
+    assert bundle.duplicate_likely_threshold == served_settings.duplicate_likely_threshold
+    assert bundle.redactor_version == redactor_version()
+    if geo_available(served_settings):
+        assert bundle.gazetteer.version == load_gazetteer(served_settings).version
+    else:
+        assert bundle.gazetteer is None
+    described = bundle.describe()
+    assert described["artifact_format"] == ARTIFACT_FORMAT and described["vague"]["mode"] == bundle.vagueness.mode

@@ -4,8 +4,8 @@ recorded draws of the real exports where they are present)."""
 import pandas as pd
 import pytest
 
+from models.settings import Settings
 from training.evaluate_vague import FRESH_PART_PLAN, SHORT_CHARACTERS, draw_part_ids, draw_vague_part
-from training.settings import Settings
 from training.vague import PARTS, load_vague_annotations
 
 LONG = "Lampu PJU di Jl. Ngagel Jaya Selatan depan gang 3 mati sejak Senin malam, mohon segera diperbaiki pak."

@@ -5,6 +5,7 @@ import pytest
 from sklearn.base import clone
 
 from models.report import Report
+from models.settings import Settings
 from models.vagueness import (
     FEATURE_NAMES,
     REASONS,
@@ -14,7 +15,6 @@ from models.vagueness import (
     rule_reasons,
     text_document,
 )
-from training.settings import Settings
 
 SPECIFIC = "Lampu PJU di depan Gang 3 Jl. Ngagel Jaya Selatan RT 04 RW 02 mati sejak Senin, mohon diperbaiki."
 

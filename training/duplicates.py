@@ -1,6 +1,7 @@
 """The duplicate index as configured by the settings, the real data it is measured on, and its scorer's fit.
 
-- :func:`make_index`: an empty :class:`DuplicateIndex` with the ``duplicate_*`` settings.
+- :func:`make_index` (from ``models.duplicates.configured``): an empty :class:`DuplicateIndex` with the
+  ``duplicate_*`` settings.
 - :func:`dataset_entries`, :func:`exact_resubmissions`, :func:`load_gold`, :func:`replay`: index entries of a
   real export (embeddings cached under ``home``/cache/duplicates), its natural identical resubmissions, the
   annotated pairs, and a time-ordered replay that searches each query among the reports before it.
@@ -37,11 +38,12 @@ from models.duplicates import (
     duplicate_text,
     embed,
 )
+from models.duplicates.configured import make_index
 from models.duplicates.text import EXACT_MIN_WORDS, normalized_text
 from models.sentence_vectors import INT8, MAX_TOKENS, PROMPT, embedder_version
+from models.settings import Settings, get_settings
 from training import registry
 from training.datasets import DatasetUnavailableError, available_datasets, load_dataset
-from training.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -233,29 +235,6 @@ UNLABELLED_WEIGHT = 0.02
 """Weight of the other candidates in a dev query's pool, taken as negatives. Most are unrelated reports,
 but in a flood some are unannotated duplicates too, so together (about 20,000) they weigh about as much
 as the 250 annotated pairs."""
-
-
-def make_index(settings: Settings, scorer: DuplicateScorer | None = None) -> DuplicateIndex:
-    """An empty index with the thresholds, windows and radii of the settings."""
-    return DuplicateIndex(
-        window_days=settings.duplicate_window_days,
-        category_window_days=settings.duplicate_category_window_days,
-        radius_m=settings.duplicate_radius_m,
-        category_radius_m=settings.duplicate_category_radius_m,
-        likely_threshold=settings.duplicate_likely_threshold,
-        near_exact_threshold=settings.duplicate_near_exact_threshold,
-        candidate_pool=settings.duplicate_candidate_pool,
-        scorer=scorer,
-        same_place_m=settings.duplicate_same_place_m,
-        category_same_place_m=settings.duplicate_category_same_place_m,
-        area_same_place_m=settings.duplicate_area_same_place_m,
-        problem_threshold=settings.duplicate_problem_threshold,
-        problem_confidence=settings.duplicate_problem_confidence,
-        resubmission_hours=settings.duplicate_resubmission_minutes / 60.0,
-        resubmission_point_m=settings.duplicate_resubmission_point_m,
-        resubmission_word_share=settings.duplicate_resubmission_word_share,
-        resubmission_problem_share=settings.duplicate_resubmission_problem_share,
-    )
 
 
 def candidate_features(settings: Settings, part: str = "dev") -> pd.DataFrame:

@@ -35,10 +35,10 @@ import numpy as np
 
 from models.duplicates import DuplicateCandidate, DuplicateEntry, duplicate_text, embed
 from models.report import Report
+from models.settings import Settings
 from models.triage import report_text
 from training import registry
 from training.duplicates import make_index, replay
-from training.settings import Settings
 
 log = logging.getLogger(__name__)
 

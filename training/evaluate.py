@@ -10,7 +10,9 @@ import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
 from models.autoaccept import DEFAULT_SPOT_CHECK_RATE
+from models.settings import Settings
 from models.triage import TriageModel
+from models.vagueness import VagueInput, VaguenessScorer
 from training import plots, registry
 from training.data import AGENCY, CATEGORY, Split, texts_of, time_ordered_split
 from training.datasets import load_dataset
@@ -19,7 +21,6 @@ from training.evaluate_location import evaluate_location
 from training.geo import geo_available
 from training.mismatch import ERROR_MODELS, ErrorModel, category_agencies, score, simulate_claims
 from training.operations import Replay, operations_section
-from training.settings import Settings
 from training.validation import Validation, saved_validation
 
 Metrics = dict[str, dict[str, float]]
@@ -233,7 +234,7 @@ def evaluate_champion(settings: Settings, log_to_mlflow: bool = True) -> dict[st
     )
     proba = model.category_classifier.predict_proba(texts_of(split.test))
     validation = saved_validation(model, split)
-    vague = vague_flags(settings, split) if validation is not None else None
+    vague = vague_flags(champion.bundle.vagueness, split) if validation is not None else None
     sections: dict[str, Any] = evaluate_model(model, split, proba, validation=validation, vague=vague)
     details = detailed_report(split.test[CATEGORY], proba, model.category_classifier.classes_)
     cases = load_cases(settings)
@@ -268,12 +269,9 @@ def evaluate_champion(settings: Settings, log_to_mlflow: bool = True) -> dict[st
     return result | {"category_details": details}
 
 
-def vague_flags(settings: Settings, split: Split) -> np.ndarray:
-    """Whether the shipped vagueness scorer queues each test report (the Surabaya reports have no point)."""
-    from models.vagueness import VagueInput
-    from training.vague import shipped_scorer
-
-    scorer, _ = shipped_scorer(settings, measure=False)
+def vague_flags(scorer: VaguenessScorer, split: Split) -> np.ndarray:
+    """Whether the served vagueness scorer (the bundle's) queues each test report (the Surabaya reports have no
+    point)."""
     return np.array([a.is_vague for a in scorer.assess([VagueInput(t, has_point=False) for t in texts_of(split.test)])])
 
 

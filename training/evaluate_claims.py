@@ -21,8 +21,8 @@ import pandas as pd
 from models.autoaccept import AutoAcceptType
 from models.mismatch import Verdict
 from models.report import Report
+from models.settings import Settings
 from models.triage import TriageModel
-from training.settings import Settings
 
 CASES_FILE = "annotations/category_claims_handwritten.jsonl"
 KINDS = ("same_agency", "other_agency")

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from models.duplicates import DuplicateCandidate, DuplicateIndex
+from models.settings import Settings, get_settings
 from training.datasets import DatasetUnavailableError, available_datasets
 from training.duplicates import (
     SOURCES,
@@ -55,7 +56,6 @@ from training.duplicates import (
 )
 from training.duplicates_handwritten import HandwrittenUnavailableError, handwritten_figures, load_category_model
 from training.registry import RegistryError
-from training.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 

@@ -29,9 +29,9 @@ import numpy as np
 
 from models.location import Gazetteer, LocationChecker, Place, TextMention, Verdict
 from models.report import Report
+from models.settings import Settings, get_settings
 from training.datasets import load_dataset
 from training.geo import DKI_JAKARTA, load_gazetteer
-from training.settings import Settings, get_settings
 
 __all__ = ["evaluate_location", "even_odd_assign"]
 

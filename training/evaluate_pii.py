@@ -44,8 +44,8 @@ import numpy as np
 import pandas as pd
 
 from models.privacy import redact_spans
+from models.settings import Settings, get_settings
 from training.datasets.manifest import load_manifest
-from training.settings import Settings, get_settings
 
 __all__ = [
     "KINDS",

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from models.settings import Settings, get_settings
 from training.datasets import load_dataset
-from training.settings import Settings, get_settings
 from training.vague import (
     DATASET_OF_PREFIX,
     PARTS,

@@ -35,12 +35,12 @@ from torch import nn
 from models.category import TextClassifier
 from models.embedder import load_embedder
 from models.sentence_vectors import MAX_TOKENS, PROMPT
+from models.settings import Settings, get_settings
 from training import registry
 from training.data import CATEGORY, texts_of, time_ordered_split
 from training.datasets import load_dataset, min_reports_per_category
 from training.evaluate import classification_metrics
 from training.select import SELECTION_TAG
-from training.settings import Settings, get_settings
 from training.train import CATEGORY_EMBEDDING_WEIGHT, VALIDATION_FRACTION, default_dataset
 
 BATCH_SIZE = 32

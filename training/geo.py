@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.location import BoundaryLayer, Gazetteer
+from models.settings import Settings, get_settings
 from training.datasets import DatasetUnavailableError
 from training.datasets.manifest import load_manifest
-from training.settings import Settings, get_settings
 
 __all__ = ["DKI_JAKARTA", "GazetteerSource", "geo_available", "load_gazetteer"]
 

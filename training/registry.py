@@ -1,12 +1,11 @@
-"""The MLflow model registry: log a trained model, promote it, load the champion safely.
+"""Writing the MLflow model registry: log a trained bundle, register it as a version, promote it.
 
-Artifacts are joblib files. joblib unpickles arbitrary code, so a file is loaded only after
-its sha256 matches the hash recorded on the registered model version when it was logged.
+The reading side (the champion, loading a version after checking its hash and format) is `models.registry`,
+which the service uses too; it is re-exported here so training code has one registry module to call.
 """
 
 import logging
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,57 +14,49 @@ import mlflow
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
-from models.triage import ARTIFACT_FORMAT
-from training.datasets.manifest import sha256_file
-from training.settings import Settings
+from models.bundle import ModelBundle
+from models.hashing import sha256_file
+from models.registry import (
+    ARTIFACT_DIR,
+    ARTIFACT_FILE,
+    CHAMPION_ALIAS,
+    SHA256_TAG,
+    ArtifactIntegrityError,
+    RegisteredModel,
+    RegistryError,
+    champion_version,
+    configure,
+    load_champion,
+    load_version,
+)
+
+__all__ = [
+    "ARTIFACT_DIR",
+    "ARTIFACT_FILE",
+    "CHAMPION_ALIAS",
+    "SHA256_TAG",
+    "ArtifactIntegrityError",
+    "RegisteredModel",
+    "RegistryError",
+    "champion_version",
+    "configure",
+    "load_champion",
+    "load_version",
+    "log_model",
+    "promote",
+    "register",
+]
 
 log = logging.getLogger(__name__)
 
-CHAMPION_ALIAS = "champion"
-ARTIFACT_DIR = "model"
-ARTIFACT_FILE = "triage.joblib"
-SHA256_TAG = "sha256"
 
-
-class RegistryError(RuntimeError):
-    """The registry cannot give what was asked (no such model, version or alias)."""
-
-
-class ArtifactIntegrityError(RuntimeError):
-    """A model artifact does not match the hash recorded when it was registered."""
-
-
-@dataclass(frozen=True)
-class RegisteredModel:
-    model: Any
-    name: str
-    version: str
-    run_id: str
-    sha256: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.name}/{self.version}"
-
-
-def configure(settings: Settings) -> MlflowClient:
-    """Point MLflow at the configured store and make sure the experiment exists."""
-    settings.home.mkdir(parents=True, exist_ok=True)
-    mlflow.set_tracking_uri(settings.tracking_uri)
-    if mlflow.get_experiment_by_name(settings.mlflow_experiment) is None:
-        artifact_location = None if settings.mlflow_tracking_uri else settings.artifact_root
-        mlflow.create_experiment(settings.mlflow_experiment, artifact_location=artifact_location)
-    mlflow.set_experiment(settings.mlflow_experiment)
-    return MlflowClient(tracking_uri=settings.tracking_uri)
-
-
-def log_model(model: Any, metadata: dict[str, Any]) -> str:
-    """Save `model` with joblib as an artifact of the active run; returns its sha256."""
+def log_model(bundle: ModelBundle, metadata: dict[str, Any]) -> str:
+    """Save `bundle` with joblib as an artifact of the active run; returns its sha256."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / ARTIFACT_DIR
         folder.mkdir()
         path = folder / ARTIFACT_FILE
-        joblib.dump(model, path, compress=3)
+        joblib.dump(bundle, path, compress=3)
         digest = sha256_file(path)
         mlflow.log_dict({**metadata, SHA256_TAG: digest}, f"{ARTIFACT_DIR}/metadata.json")
         mlflow.log_artifact(str(path), artifact_path=ARTIFACT_DIR)
@@ -103,41 +94,3 @@ def promote(client: MlflowClient, name: str, version: str | None = None) -> str:
         raise RegistryError(f"model '{name}' has no version {version}") from exc
     client.set_registered_model_alias(name, CHAMPION_ALIAS, version)
     return version
-
-
-def champion_version(client: MlflowClient, name: str) -> str | None:
-    try:
-        return str(client.get_model_version_by_alias(name, CHAMPION_ALIAS).version)
-    except MlflowException:
-        return None
-
-
-def load_version(client: MlflowClient, name: str, version: str, embedder_dir: Path) -> RegisteredModel:
-    """Download, verify and unpickle one registered version, its sentence-vector heads reading `embedder_dir`."""
-    info = client.get_model_version(name, version)
-    expected = (info.tags or {}).get(SHA256_TAG)
-    if not expected:
-        raise ArtifactIntegrityError(f"{name}/{version} has no '{SHA256_TAG}' tag; refusing to load it")
-    local = Path(mlflow.artifacts.download_artifacts(artifact_uri=info.source)) / ARTIFACT_FILE
-    actual = sha256_file(local)
-    if actual != expected:
-        raise ArtifactIntegrityError(
-            f"{name}/{version}: artifact sha256 is {actual}, registry recorded {expected}; refusing to load it"
-        )
-    model = joblib.load(local)
-    found = getattr(model, "metadata", {}).get("artifact_format")
-    if found != ARTIFACT_FORMAT:
-        raise ArtifactIntegrityError(
-            f"{name}/{version} was saved in artifact format {found or 1}, this code reads format {ARTIFACT_FORMAT}: "
-            "retrain and promote a model with `triase train --promote`"
-        )
-    model.use_embedder(embedder_dir)
-    log.info("loaded model %s/%s (sha256 %s)", name, version, actual[:12])
-    return RegisteredModel(model=model, name=name, version=str(version), run_id=info.run_id, sha256=actual)
-
-
-def load_champion(client: MlflowClient, name: str, embedder_dir: Path) -> RegisteredModel:
-    version = champion_version(client, name)
-    if version is None:
-        raise RegistryError(f"model '{name}' has no '{CHAMPION_ALIAS}' alias; run `triase train` and `triase promote`")
-    return load_version(client, name, version, embedder_dir)

@@ -18,12 +18,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
 from models.category import TextClassifier
+from models.settings import Settings
 from training import registry
 from training.data import AGENCY, CATEGORY, texts_of, time_ordered_split
 from training.datasets import load_dataset, min_reports_per_category
 from training.evaluate import classification_metrics
 from training.mismatch import category_agencies, fit_rule
-from training.settings import Settings
 from training.train import AGENCY_EMBEDDING_WEIGHT, CATEGORY_EMBEDDING_WEIGHT, VALIDATION_FRACTION, RareCategories
 
 Candidate = Callable[[Settings], Any]

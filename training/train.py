@@ -1,4 +1,5 @@
-"""Stage 2 of training: fit the triage model on a dataset, evaluate it, log and register the run."""
+"""Stage 2 of training: fit the triage model on a dataset, evaluate it, bundle it with the other served parts
+(`training.bundle`), log and register the run."""
 
 import logging
 import platform
@@ -16,15 +17,16 @@ from sklearn.base import clone
 
 from models.category import TextClassifier
 from models.routing import CategoryRouting
+from models.settings import Settings
 from models.triage import TriageModel
 from training import registry
 from training.autoaccept import fit_policy
+from training.bundle import build_bundle
 from training.data import AGENCY, CATEGORY, Split, texts_of, time_ordered_split
 from training.datasets import available_datasets, load_dataset, min_reports_per_category
 from training.evaluate import Metrics, evaluate_model, numeric_leaves
 from training.feedback import REVIEWER, apply_reviewer_labels
 from training.mismatch import ErrorModel, category_agencies, default_error_models, fit_rule, learn_error_model
-from training.settings import Settings
 from training.validation import Validation, saved_validation
 
 log = logging.getLogger(__name__)
@@ -186,6 +188,9 @@ def train(
         min_reports_per_category=min_reports,
     )
 
+    bundle = build_bundle(settings, model)
+    parts = bundle.describe()
+
     progress("logging the run to MLflow")
     with mlflow.start_run(run_name=f"triage-{dataset}") as run:
         mlflow.log_params({f"classifier.{k}": v for k, v in classifier.get_params().items()})
@@ -199,6 +204,10 @@ def train(
                 "auto_accept_target_precision": settings.auto_accept_target_precision,
                 "citizen_error_model": model.mismatch_rule.error_model.name,
                 "reviewer_labels": frame.attrs.get("reviewer_labels", 0),
+                "vague_mode": parts["vague"]["mode"],
+                "duplicate_likely_threshold": parts["duplicates"]["likely_threshold"],
+                "gazetteer": parts["gazetteer"]["version"] if parts["gazetteer"] else "none",
+                "redactor_version": parts["redactor_version"],
                 **split.summary(),
             }
         )
@@ -206,7 +215,7 @@ def train(
         mlflow.log_metric("train_seconds", train_seconds)
         mlflow.set_tags(_environment_tags(frame))
         mlflow.log_dict({"categories": list(split.categories), "agencies": list(split.agencies)}, "labels.json")
-        digest = registry.log_model(model, model.metadata)
+        digest = registry.log_model(bundle, {**model.metadata, "bundle": parts})
         version = None
         if register:
             progress("registering the model")

@@ -3,8 +3,8 @@
 The gold standard is ``<assets_dir>/annotations/vague.jsonl``: report ids, labels and reasons
 only (guidelines in ``annotations/vague_guidelines.md``). The texts come from the real exports
 at fit time, loaded (and PII-masked) by :func:`training.datasets.load_dataset`; where they are
-absent, :class:`VagueDataUnavailableError` says so and the service falls back to the rules
-(:func:`shipped_scorer`).
+absent, :class:`VagueDataUnavailableError` says so and the model bundle `triase train` registers
+gets the rules instead (:func:`shipped_scorer`, called by ``training.bundle``; the bundle records which).
 
 The annotation has eight parts. ``dev`` and ``heldout`` (650 reports) were read while the cues and
 rules were first written; ``test`` (260 reports) was the held-out part of the second round,
@@ -44,10 +44,10 @@ import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import StratifiedKFold
 
+from models.settings import Settings, get_settings
 from models.vagueness import REASON_ORDER, VagueInput, VaguenessScorer
 from training import registry
 from training.datasets import DatasetUnavailableError, load_dataset
-from training.settings import Settings, get_settings
 
 __all__ = [
     "ANNOTATIONS",
@@ -280,7 +280,7 @@ def shipped_scorer(settings: Settings | None = None, measure: bool = True) -> tu
 
     Learned mode (where the annotated reports load and ``vague_mode`` allows it): fitted on every
     label; with ``measure`` the metadata also carries the test figure of a fit on the development
-    parts first (a second fit, which a starting service skips). Rules mode otherwise: no data
+    parts first (a second fit, which `triase train` skips). Rules mode otherwise: no data
     needed, metadata says so.
     """
     settings = settings or get_settings()

@@ -1,8 +1,10 @@
 """Finds earlier reports that describe the same problem, and keeps the index in step with the database.
 
-The database is the truth: on start-up the saved index is loaded (its checksums verified) and every stored
-report it lacks is embedded again from its stored masked text; reports it holds that the database does not
-are dropped. The index is saved after every intake, so a restart rarely has much to catch up.
+The scorer and the likely-duplicate threshold are the served bundle's, given with every search; the index
+keeps only the windows and radii of the settings. The database is the truth: on start-up the saved index is
+loaded (its checksums verified) and every stored report it lacks is embedded again from its stored masked
+text; reports it holds that the database does not are dropped. The index is saved after every intake, so a
+restart rarely has much to catch up.
 """
 
 import logging
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from models.bundle import ModelBundle
 from models.duplicates import (
     DuplicateCandidate,
     DuplicateEntry,
@@ -21,13 +24,13 @@ from models.duplicates import (
     duplicate_text,
     embed,
 )
+from models.duplicates.configured import make_index
 from models.report import Report
 from models.triage import report_text
 from service.config import ServiceSettings
 from service.database.core import Database
 from service.duplicates.models import DuplicateCandidateResult, DuplicatesResult
 from service.reports.models import StoredReport
-from training.duplicates import make_index
 
 log = logging.getLogger(__name__)
 
@@ -111,9 +114,11 @@ class DuplicateFinder:
             for r, text, vector, predicted, reporter in zip(reports, texts, vectors, categories, reporter_hashes)
         ]
 
-    def ingest(self, entries: Sequence[DuplicateEntry]) -> list[DuplicatesResult]:
-        """Search each entry among the earlier ones (and those before it in the same call), then index it."""
+    def ingest(self, entries: Sequence[DuplicateEntry], bundle: ModelBundle) -> list[DuplicatesResult]:
+        """Search each entry among the earlier ones (and those before it in the same call), then index it; scored
+        by `bundle`'s duplicate scorer and threshold (the served one, whose version the suggestions carry)."""
         with self._lock:
+            bundle.score_duplicates_with(self.index)
             self.dirty = True
             return [
                 _result(self.index.search(e, CANDIDATES) if e.id in self.index else self.index.ingest(e, CANDIDATES))

@@ -6,11 +6,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 from fastapi.responses import JSONResponse
 
-from models.location import LocationChecker
 from service.auth.dependencies import Reviewer
 from service.config import ServiceSettings
 from service.database.core import Database, utcnow
-from service.dependencies import get_database, get_duplicate_finder, get_location_checker, get_model_store, get_settings
+from service.dependencies import get_database, get_duplicate_finder, get_model_store, get_settings
 from service.duplicates.service import DuplicateFinder
 from service.errors import ApiError, FieldError, error_body, error_response
 from service.model_store import ModelStore
@@ -44,19 +43,16 @@ MAX_AGE_HOURS = 24 * 366 * 100
 SettingsDep = Annotated[ServiceSettings, Depends(get_settings)]
 
 
-def allowed_values(
-    store: Annotated[ModelStore, Depends(get_model_store)],
-    locations: Annotated[LocationChecker | None, Depends(get_location_checker)],
-) -> dict[SuggestionKind, set[str] | None]:
-    """Values a reviewer may correct to, per suggestion kind (None: anything)."""
+def allowed_values(store: Annotated[ModelStore, Depends(get_model_store)]) -> dict[SuggestionKind, set[str] | None]:
+    """Values a reviewer may correct to, per suggestion kind (None: anything): what the served bundle knows."""
     current = store.current
     values: dict[SuggestionKind, set[str] | None] = {kind: None for kind in SuggestionKind}
     if current is not None:
         values[SuggestionKind.CATEGORY] = set(current.model.categories)
         if current.model.agency_classifier is not None:
             values[SuggestionKind.AGENCY] = {str(c) for c in current.model.agency_classifier.classes_}
-    if locations is not None:
-        values[SuggestionKind.LOCATION] = {p.kelurahan for g in locations.gazetteers for p in g.places}
+        if current.bundle.gazetteer is not None:
+            values[SuggestionKind.LOCATION] = {p.kelurahan for p in current.bundle.gazetteer.places}
     return values
 
 

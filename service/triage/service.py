@@ -5,6 +5,7 @@ from dataclasses import asdict
 
 from models.location import LocationChecker
 from models.mismatch import Verdict
+from models.registry import RegisteredModel
 from models.report import Report
 from models.triage import Suggestion, TriageModel
 from service.triage.models import (
@@ -16,7 +17,6 @@ from service.triage.models import (
     SuggestionResult,
     TriageResult,
 )
-from training.registry import RegisteredModel
 
 
 def _fields(suggestion: Suggestion) -> dict:

@@ -5,13 +5,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
 
-from models.location import LocationChecker
+from models.registry import RegisteredModel
 from models.report import Report
 from models.triage import report_text
 from service.auth.dependencies import Intake
 from service.config import ServiceSettings
 from service.database.core import Database
-from service.dependencies import get_database, get_location_checker, get_settings, served_model
+from service.dependencies import get_database, get_settings, served_model
 from service.duplicates.service import DuplicateFinder
 from service.errors import ApiError, error_response, invalid
 from service.reports.identity import reporter_hash
@@ -19,13 +19,11 @@ from service.reports.service import ConflictingResubmission, IntakeContext, inta
 from service.triage import service
 from service.triage.models import BatchTriageRequest, BatchTriageResponse, TriageResult
 from service.vague.service import assess
-from training.registry import RegisteredModel
 
 router = APIRouter(prefix="/v1/triage", tags=["triage"])
 
 ServedModel = Annotated[RegisteredModel, Depends(served_model)]
 Settings = Annotated[ServiceSettings, Depends(get_settings)]
-Locations = Annotated[LocationChecker | None, Depends(get_location_checker)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 
 CONFLICT = {409: error_response("A report id was already received with different content")}
@@ -42,11 +40,14 @@ def _triage_and_store(
     reports: Sequence[Report],
     model: RegisteredModel,
     settings: ServiceSettings,
-    locations: LocationChecker | None,
     database: Database,
     actor: str,
 ) -> list[TriageResult]:
+    """Every suggestion comes from the one bundle `model` (its version is stored with each of them), even when
+    a new champion is swapped in meanwhile."""
     state = request.app.state
+    bundle = model.bundle
+    locations = bundle.location_checker(settings.location_margin_m)
     context = IntakeContext(
         settings=settings,
         hash_key=state.reporter_hash_key,
@@ -59,9 +60,8 @@ def _triage_and_store(
     def triage(fresh: Sequence[Report]) -> list[TriageResult]:
         texts = [report_text(r) for r in fresh]  # masked once here: masking is a tenth of the time per report
         results = service.triage(model, fresh, texts, top_k=settings.top_k, locations=locations)
-        if state.vague_scorer is not None:
-            vague = assess(state.vague_scorer, fresh, texts)
-            results = [r.model_copy(update={"vague": v}) for r, v in zip(results, vague)]
+        vague = assess(bundle.vagueness, fresh, texts)
+        results = [r.model_copy(update={"vague": v}) for r, v in zip(results, vague)]
         if finder is not None:
             # The problem evidence compares the predicted category distributions; a reporter is known to the
             # index only by the keyed hash the database stores.
@@ -70,7 +70,8 @@ def _triage_and_store(
                 None if r.private or not r.reporter_ref else reporter_hash(context.hash_key, r.reporter_ref)
                 for r in fresh
             ]
-            found = finder.ingest(finder.entries(fresh, texts=texts, categories=predicted, reporter_hashes=hashes))
+            entries = finder.entries(fresh, texts=texts, categories=predicted, reporter_hashes=hashes)
+            found = finder.ingest(entries, bundle)
             results = [r.model_copy(update={"duplicates": d}) for r, d in zip(results, found)]
         return results
 
@@ -90,10 +91,9 @@ def triage_one(
     report: Report,
     model: ServedModel,
     settings: Settings,
-    locations: Locations,
     database: DatabaseDep,
 ) -> TriageResult:
-    return _triage_and_store(request, [report], model, settings, locations, database, caller.name)[0]
+    return _triage_and_store(request, [report], model, settings, database, caller.name)[0]
 
 
 @router.post(
@@ -108,7 +108,6 @@ def triage_batch(
     body: BatchTriageRequest,
     model: ServedModel,
     settings: Settings,
-    locations: Locations,
     database: DatabaseDep,
 ) -> BatchTriageResponse:
     if len(body.reports) > settings.max_batch_size:
@@ -117,6 +116,4 @@ def triage_batch(
     repeated = sorted({r.id for r in body.reports if r.id in seen or seen.add(r.id)})
     if repeated:
         raise invalid("reports", f"ids must be unique within a batch; repeated: {', '.join(repeated[:10])}")
-    return BatchTriageResponse(
-        results=_triage_and_store(request, body.reports, model, settings, locations, database, caller.name)
-    )
+    return BatchTriageResponse(results=_triage_and_store(request, body.reports, model, settings, database, caller.name))

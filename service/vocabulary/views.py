@@ -4,13 +4,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from models.registry import RegisteredModel
 from service.auth.dependencies import require
 from service.auth.models import Role
 from service.auth.service import Principal
 from service.dependencies import served_model
 from service.triage.models import ModelInfo
 from service.vocabulary.models import CategoryEntry, Vocabulary
-from training.registry import RegisteredModel
 
 router = APIRouter(prefix="/v1/vocabulary", tags=["vocabulary"])
 

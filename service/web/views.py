@@ -161,7 +161,7 @@ def item_page(request: Request, item_id: Annotated[int, PathParam(ge=1, le=MAX_I
         candidates = {
             r.id: r for r in session.scalars(select(StoredReport).where(StoredReport.id.in_(candidate_ids))).all()
         }
-    values = allowed_values(request.app.state.model_store, request.app.state.location_checker)
+    values = allowed_values(request.app.state.model_store)
     probabilities = _probabilities(request, item)
     choices = {
         kind.value: [

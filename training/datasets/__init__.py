@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from models.settings import Settings, get_settings
 from training.datasets.manifest import DatasetIntegrityError, DatasetManifest, load_manifest, sha256_file
 from training.datasets.tabular import (
     LABEL_FIELDS,
@@ -14,7 +15,6 @@ from training.datasets.tabular import (
     MappingError,
     load_table,
 )
-from training.settings import Settings, get_settings
 
 __all__ = [
     "DATASET_NAMES",

@@ -11,6 +11,8 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from models.hashing import sha256_file
+
 __all__ = [
     "DatasetIntegrityError",
     "DatasetManifest",
@@ -19,8 +21,6 @@ __all__ = [
     "load_manifest",
     "sha256_file",
 ]
-
-_CHUNK = 1 << 20
 
 
 class DatasetIntegrityError(Exception):
@@ -112,15 +112,6 @@ def combined_hash(file_hashes) -> str:
     return hashlib.sha256("\n".join(sorted(file_hashes)).encode("ascii")).hexdigest()
 
 
-def sha256_file(path: Path) -> str:
-    """sha256 of a file, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def load_manifest(name: str, assets_dir: Path) -> DatasetManifest:
     """Load ``<assets_dir>/manifests/<name>.json``."""
     path = Path(assets_dir) / "manifests" / f"{name}.json"
@@ -130,4 +121,3 @@ def load_manifest(name: str, assets_dir: Path) -> DatasetManifest:
     if manifest.name != name:
         raise ValueError(f"manifest {path} is named {manifest.name!r}, expected {name!r}")
     return manifest
-

@@ -19,7 +19,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(
         default=PROJECT_ROOT.parent / "shared" / "data",
-        description="Folder holding the real exports (surabaya_mediacenter/, petabencana_.../, geo/).",
+        description="Folder holding the real exports (surabaya_mediacenter/, petabencana_.../, geo/); read by "
+        "training and evaluation only (the service serves the registered bundle and needs none).",
     )
     assets_dir: Path = Field(
         default=PROJECT_ROOT / "data",
@@ -62,26 +63,29 @@ class Settings(BaseSettings):
         default=0.5,
         ge=0,
         le=1,
-        description="A report is flagged vague when its vagueness score is at least this (models/vagueness.py).",
+        description="A report is flagged vague when its vagueness score is at least this (models/vagueness.py); "
+        "`triase train` puts it in the bundle, the service uses the bundle's.",
     )
     vague_mode: Literal["auto", "learned", "rules"] = Field(
         default="auto",
         description="Vagueness scorer: 'learned' (logistic regression on cue features and a text model's score, "
         "fitted on the annotation; "
         "needs the real exports), 'rules' (hand-set rules, no data needed), 'auto' (learned where the "
-        "annotated reports can be loaded, else rules).",
+        "annotated reports can be loaded, else rules); chosen when `triase train` fits the bundle's scorer.",
     )
     vague_regularization: float = Field(
         default=0.3,
         gt=0,
-        description="Inverse regularisation strength C of the learned vagueness scorer's logistic regression.",
+        description="Inverse regularisation strength C of the learned vagueness scorer's logistic regression "
+        "(at `triase train`).",
     )
     duplicate_likely_threshold: float = Field(
         default=0.602,
         ge=0,
         le=1,
         description="A duplicate candidate scoring at least this is a likely duplicate (and joins the report's "
-        "group); chosen on the dev annotations for `duplicate_target_precision`.",
+        "group); chosen on the dev annotations for `duplicate_target_precision`; `triase train` puts it in the "
+        "bundle, the service uses the bundle's.",
     )
     duplicate_target_precision: float = Field(
         default=0.9,

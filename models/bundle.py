@@ -1,0 +1,66 @@
+"""The model bundle: everything learnt that the service serves, as one artifact and one registered version.
+
+`triase train` fits and registers one bundle per model version; the service loads only the bundle, so
+every suggestion it stores (category, agency, location, vague, duplicate) names the version that made it,
+and a server needs no raw exports to start. The bundle holds:
+
+- ``triage``: the category and agency classifiers, the mismatch rule, the auto-accept policy and the routing;
+- ``vagueness``: the vagueness scorer (learned from the annotation where the exports were present at
+  training, else the hand-set rules; ``metadata["vague"]`` says which);
+- ``duplicate_scorer`` and ``duplicate_likely_threshold``: the duplicate score and the score from which a
+  candidate is a likely duplicate;
+- ``gazetteer``: the kelurahan boundaries the location check reads (None where the boundary files were
+  absent at training: no location checks), with ``version`` the manifest hash of the files it was built from;
+- ``redactor_version``: the PII masking its training texts went through (`models.privacy.redactor_version`).
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from models.duplicates import DuplicateIndex, DuplicateScorer
+from models.location import Gazetteer, LocationChecker
+from models.triage import ARTIFACT_FORMAT, TriageModel
+from models.vagueness import VaguenessScorer
+
+
+@dataclass
+class ModelBundle:
+    triage: TriageModel
+    vagueness: VaguenessScorer
+    duplicate_scorer: DuplicateScorer
+    duplicate_likely_threshold: float
+    gazetteer: Gazetteer | None
+    redactor_version: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.metadata.setdefault("artifact_format", ARTIFACT_FORMAT)
+
+    def use_embedder(self, embedder_dir: Path) -> None:
+        """Point the sentence-vector heads at this machine's embedder folder (see `TriageModel.use_embedder`)."""
+        self.triage.use_embedder(embedder_dir)
+
+    def warm_up(self) -> None:
+        self.triage.warm_up()
+
+    def location_checker(self, margin_m: float) -> LocationChecker | None:
+        """The location check on the bundle's gazetteer (cheap: the gazetteer holds the indexes); None without one."""
+        return LocationChecker(self.gazetteer, margin_m=margin_m) if self.gazetteer is not None else None
+
+    def score_duplicates_with(self, index: DuplicateIndex) -> None:
+        """Make `index` score and flag candidates as this bundle does (the index keeps its windows and radii)."""
+        index.scorer = self.duplicate_scorer
+        index.likely_threshold = self.duplicate_likely_threshold
+
+    def describe(self) -> dict[str, Any]:
+        """What each part is, for the registry's metadata and the admin API: JSON only, no fitted objects."""
+        return {
+            "artifact_format": self.metadata["artifact_format"],
+            "vague": {"mode": self.vagueness.mode, "threshold": self.vagueness.threshold},
+            "duplicates": {"likely_threshold": self.duplicate_likely_threshold, **self.duplicate_scorer.to_dict()},
+            "gazetteer": None
+            if self.gazetteer is None
+            else {"name": self.gazetteer.name, "version": self.gazetteer.version, "places": len(self.gazetteer.places)},
+            "redactor_version": self.redactor_version,
+        }

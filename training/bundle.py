@@ -1,0 +1,70 @@
+"""Assemble the model bundle `triase train` registers: the fitted triage model with every other learnt part the
+service serves, so a server needs neither the raw exports nor the training code to start.
+
+Each part comes from where training has always made it: the vagueness scorer from the annotation
+(`training.vague.shipped_scorer`: learned where the exports are present, else the rules), the duplicate scorer's
+coefficients (the shipped fit, `python -m training.duplicates`) and the likely-duplicate threshold of the settings,
+the gazetteer from the boundary files checked against their manifest (`training.geo`), where present.
+"""
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from models.bundle import ModelBundle
+from models.duplicates import DuplicateScorer
+from models.location import Gazetteer
+from models.privacy import redactor_version
+from models.settings import Settings
+from models.triage import TriageModel
+from models.vagueness import VaguenessScorer
+from training.geo import geo_available, load_gazetteer
+from training.vague import shipped_scorer
+
+log = logging.getLogger(__name__)
+
+
+def build_bundle(settings: Settings, triage: TriageModel) -> ModelBundle:
+    vagueness, vague_metadata = _vague_scorer(
+        Path(settings.data_dir),
+        Path(settings.assets_dir),
+        settings.vague_mode,
+        settings.vague_threshold,
+        settings.vague_regularization,
+    )
+    gazetteer = _gazetteer(settings)
+    if gazetteer is None:
+        log.warning("no boundary files under %s: the bundle has no gazetteer (no location checks)", settings.data_dir)
+    return ModelBundle(
+        triage=triage,
+        vagueness=vagueness,
+        # The shipped coefficients written out, so the bundle scores the same whatever later code defaults to.
+        duplicate_scorer=DuplicateScorer.from_dict(DuplicateScorer().to_dict()),
+        duplicate_likely_threshold=settings.duplicate_likely_threshold,
+        gazetteer=gazetteer,
+        redactor_version=redactor_version(),
+        metadata={"vague": vague_metadata},
+    )
+
+
+@lru_cache(maxsize=4)
+def _vague_scorer(
+    data_dir: Path, assets_dir: Path, mode: str, threshold: float, regularization: float
+) -> tuple[VaguenessScorer, dict[str, Any]]:
+    # Cached per process: the fit loads and masks both full exports (tens of seconds), and its result depends
+    # only on these arguments; a bundle only reads the scorer.
+    settings = Settings(
+        data_dir=data_dir,
+        assets_dir=assets_dir,
+        vague_mode=mode,
+        vague_threshold=threshold,
+        vague_regularization=regularization,
+    )
+    scorer, metadata = shipped_scorer(settings, measure=False)
+    log.info("vagueness scorer: %s mode, threshold %.2f", metadata["mode"], scorer.threshold)
+    return scorer, metadata
+
+
+def _gazetteer(settings: Settings) -> Gazetteer | None:
+    return load_gazetteer(settings) if geo_available(settings) else None
