@@ -170,12 +170,13 @@ class Session:
                     settled = True
                     break
                 self.pick(item_id, pick[0])  # a catch-all category: its agency is picked next
-            # A quick pick that finished the item opened the next one; otherwise correct in the field, then a key.
+            # A decision that finished the item opened the next one; otherwise correct in the field, then `s`.
             if not settled and self.item(item_id)["status"] != "done":
                 while wrong := self.wrong(self.item(item_id)):
                     self.decide(item_id, *wrong[0])
-                self.page.keyboard.press("s" if waiting_suggestions(self.item(item_id)) else "n")
-                self.act()
+                if waiting_suggestions(self.item(item_id)):
+                    self.page.keyboard.press("s")
+                    self.act()
             worked += 1
             self.page.wait_for_url(lambda url: url != current)
         return worked

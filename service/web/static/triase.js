@@ -106,17 +106,16 @@ function bulkSummary(data) {
     el.querySelector(".outcome").textContent = outcomeText(decision);
   }
 
-  // A quick pick then opens the next item once nothing waits; one that settles the item ("accept-rest")
-  // first accepts the item's other waiting suggestions.
-  async function decide(el, action, value, quickPick = null) {
+  // acceptRest (a quick pick that settles the item): accept the item's other waiting suggestions too.
+  // Once nothing waits, the next item opens: a decided item has nothing left for the reviewer.
+  async function decide(el, action, value, acceptRest = false) {
     const body = { suggestion_id: Number(el.dataset.suggestion), action };
     if (value) body.value = value;
     const outcome = el.querySelector(".outcome");
     outcome.classList.remove("error");
     const { status, data } = await api(`/v1/queue/${itemId}/decisions`, body);
     if (status === 200) {
-      if (quickPick && data.status === "done") { next(); return; }
-      if (quickPick === "accept-rest") { acceptAll(); return; }
+      if (acceptRest && data.status !== "done") { acceptAll(); return; }
       const shown = new Set(Array.from(document.querySelectorAll(".suggestion")).map((s) => Number(s.dataset.suggestion)));
       if (data.suggestions.some((s) => !shown.has(s.id))) {
         // A corrected category brought a new agency suggestion: show it.
@@ -129,7 +128,8 @@ function bulkSummary(data) {
         const badge = document.getElementById("item-status");
         badge.textContent = "Selesai";
         badge.classList.add("done");
-        claimLine.textContent = "Semua saran sudah diputuskan. Tekan n untuk butir berikutnya.";
+        claimLine.textContent = "Semua saran sudah diputuskan; membuka butir berikutnya.";
+        next();
       } else {
         select(0);
       }
@@ -199,7 +199,7 @@ function bulkSummary(data) {
     });
     el.querySelectorAll("button.quick-pick").forEach((button) => {
       const settles = el.dataset.kind !== "category" || button.dataset.agency !== "";
-      button.addEventListener("click", () => decide(el, "correct", button.dataset.value, settles ? "accept-rest" : "next"));
+      button.addEventListener("click", () => decide(el, "correct", button.dataset.value, settles));
     });
     el.querySelectorAll("button.merge-into").forEach((button) => {
       button.addEventListener("click", () => decide(el, "merge", button.dataset.target));
