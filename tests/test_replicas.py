@@ -118,25 +118,28 @@ def test_reports_no_window_reaches_leave_the_index_and_stay_in_the_database(
     )
     keys = issue_keys(settings)["intake"]
     now = datetime.now(UTC)
-    old = [
-        FLOOD
-        | {"id": f"old-{i}", "text": f"{FLOOD['text']} ({i})", "created_at": (now - timedelta(days=d)).isoformat()}
-        for i, d in enumerate((8, 7, 4))
-    ]
+
+    def filed(report_id: str, days: float) -> dict:
+        return FLOOD | {
+            "id": report_id,
+            "text": f"{FLOOD['text']} ({report_id})",
+            "created_at": (now + timedelta(days=days)).isoformat(),
+        }
+
     with TestClient(create_app(settings)) as client:
-        for report in old:
+        for report in (filed("old-0", -8), filed("old-1", -2), filed("ahead-1", 3)):
             assert client.post("/v1/triage", json=report, headers=keys).status_code == 200
         finder = client.app.state.duplicate_finder
-        assert {r["id"] for r in old} <= set(finder.index.ids())  # a replay: the newest report so far is the clock
-        fresh = client.post("/v1/triage", json=FLOOD | {"id": "new-1", "created_at": now.isoformat()}, headers=keys)
-        candidates = {c["report_id"] for c in fresh.json()["duplicates"]["candidates"]}
-        # Older than every window (the longest is 5 days) before the newest report: evicted; 4 days: kept.
-        assert set(finder.index.ids()) == {"old-2", "new-1"}
-        assert candidates <= {"old-2"}
-    for report in old:
-        assert _stored_count(database_url, report["id"]) == 1
-    with TestClient(create_app(settings)) as client:  # a restart does not load them back
-        assert set(client.app.state.duplicate_finder.index.ids()) == {"old-2", "new-1"}
+        # Filed 8 days ago, beyond the longest window (5 days), but received now: a backfill still finds its own.
+        assert set(finder.index.ids()) == {"old-0", "old-1", "ahead-1"}
+
+        finder.clock = lambda: now + timedelta(days=6)  # six days of service later
+        fresh = client.post("/v1/triage", json=filed("new-1", 6), headers=keys).json()
+        # Filed and received more than 5 days before: no report filed now can match them.
+        assert set(finder.index.ids()) == {"ahead-1", "new-1"}
+        assert {c["report_id"] for c in fresh["duplicates"]["candidates"]} <= {"ahead-1"}
+    for report_id in ("old-0", "old-1", "ahead-1", "new-1"):
+        assert _stored_count(database_url, report_id) == 1
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)

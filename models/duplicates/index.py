@@ -35,7 +35,7 @@ import os
 import shutil
 import tempfile
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -545,17 +545,12 @@ class DuplicateIndex:
         query can never be a candidate again."""
         return 24.0 * max([self.window_days, *(self.category_window_days or {}).values()])
 
-    @property
-    def newest(self) -> datetime | None:
-        """The latest report time indexed (removed rows included); None when empty."""
-        return datetime.fromtimestamp(float(self._times[: self._size].max()), UTC) if self._size else None
-
-    def evict_before(self, moment: datetime) -> int:
-        """Remove every report older than `moment`, and compact the arrays once tombstones are the majority,
-        so a long-running index holds only the reports that can still be candidates."""
+    def evict_before(self, moment: datetime, exempt: Container[str] = frozenset()) -> int:
+        """Remove every report filed before `moment` (but those `exempt`), and compact the arrays once tombstones
+        are the majority, so a long-running index holds only the reports that can still be candidates."""
         live = ~self._deleted[: self._size]
         old = np.flatnonzero(live & (self._times[: self._size] < _seconds(moment)))
-        removed = self.remove([self._ids[row] for row in old.tolist()])
+        removed = self.remove([i for i in (self._ids[row] for row in old.tolist()) if i not in exempt])
         if self._size >= 1024 and np.count_nonzero(self._deleted[: self._size]) * 2 > self._size:
             self.compact()
         return removed

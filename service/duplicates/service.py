@@ -10,8 +10,9 @@ candidates, and the files under `home` are only a cache of it.
 - Before each search (:meth:`DuplicateFinder.catch_up`): the reports any replica stored since the watermark
   (the latest `received_at` read, less `duplicate_catch_up_grace_seconds` for late commits and clock skew) are
   loaded, so a replica sees every report committed by the others.
-- Bounded memory: reports older than the longest duplicate window (before the newest indexed report, or now if
-  earlier) can never be candidates again; they leave the index (the database keeps them).
+- Bounded memory: a report filed longer ago than the longest duplicate window can never be a candidate of a report
+  filed now; it leaves the index (the database keeps it) once it has also been received that long ago, so a
+  backfill of earlier reports still finds its own duplicates while it comes in.
 """
 
 import fcntl
@@ -105,6 +106,8 @@ class DuplicateFinder:
         self._lock = threading.Lock()
         self._catching_up = threading.Lock()
         self.dirty = False
+        self.clock = lambda: datetime.now(UTC)
+        self._backfilled: dict[str, datetime] = {}
 
     @classmethod
     def open(cls, settings: ServiceSettings, database: Database) -> "DuplicateFinder":
@@ -119,13 +122,23 @@ class DuplicateFinder:
         finder.sync(database)
         return finder
 
-    def horizon(self, newest: datetime | None = None) -> datetime:
-        """Reports older than this can never be a candidate of a report filed now (or of the newest one indexed or
-        `newest`, when replaying earlier reports): the longest window before the earlier of the two."""
-        latest = max([_aware(t) for t in (newest, self.index.newest) if t is not None], default=None)
-        now = datetime.now(UTC)
-        reference = now if latest is None else min(latest, now)
-        return reference - timedelta(hours=self.index.longest_window_hours)
+    def horizon(self) -> datetime:
+        """Reports filed (and received) before this can never be a candidate of a report filed now."""
+        return self.clock() - timedelta(hours=self.index.longest_window_hours)
+
+    def _note_backfills(self, times: Sequence[tuple[str, datetime, datetime]]) -> None:
+        """Remember (id, filed, received) reports filed before the horizon but received after it: they stay
+        indexed until their receipt is that old too (the only per-report state kept beside the index)."""
+        horizon = self.horizon()
+        for report_id, filed, received in times:
+            if _aware(filed) < horizon <= _aware(received):
+                self._backfilled[report_id] = _aware(received)
+
+    def _evict(self) -> int:
+        """Called with the index lock held."""
+        horizon = self.horizon()
+        self._backfilled = {i: received for i, received in self._backfilled.items() if received >= horizon}
+        return self.index.evict_before(horizon, exempt=self._backfilled)
 
     def entries(
         self,
@@ -162,6 +175,8 @@ class DuplicateFinder:
     def ingest(self, entries: Sequence[DuplicateEntry], bundle: ModelBundle) -> list[DuplicatesResult]:
         """Search each entry among the earlier ones (and those before it in the same call), then index it; scored
         by `bundle`'s duplicate scorer and threshold (the served one, whose version the suggestions carry)."""
+        now = self.clock()
+        self._note_backfills([(e.id, e.created_at, now) for e in entries])
         with self._lock:
             bundle.score_duplicates_with(self.index)
             self.dirty = True
@@ -203,28 +218,23 @@ class DuplicateFinder:
                 rows = session.execute(select(StoredReport.id, StoredReport.created_at, StoredReport.received_at)).all()
             stored = {row.id for row in rows}
             self.watermark = max((row.received_at for row in rows), default=None)
-            horizon = self.horizon(max((_stored_time(r.created_at, r.received_at) for r in rows), default=None))
+            self._note_backfills([(r.id, _stored_time(r.created_at, r.received_at), r.received_at) for r in rows])
             with self._lock:
                 stale = [i for i in self.index.ids() if i not in stored]
                 if stale:
                     self.index.remove(stale)
-                self.index.evict_before(horizon)
-                missing = sorted(
-                    r.id
-                    for r in rows
-                    if r.id not in self.index and _stored_time(r.created_at, r.received_at) >= horizon
-                )
+                self._evict()
+                missing = sorted(r.id for r in rows if r.id not in self.index and self._current(r))
             if missing:
                 log.info("indexing %d stored reports missing from the duplicate index", len(missing))
             self._index_stored(database, missing)
         if stale or missing:
             self.save()
 
-    def catch_up(self, database: Database, upcoming: Sequence[DuplicateEntry] = ()) -> int:
-        """Index the reports other replicas stored since the watermark, then evict those no report can match
-        any more (`upcoming`: the reports about to be searched); the number indexed. Called before every
-        search, so a replica decides on every report committed by any replica."""
-        newest = max((_aware(e.created_at) for e in upcoming), default=None)
+    def catch_up(self, database: Database) -> int:
+        """Index the reports other replicas stored since the watermark, then evict those no report filed now can
+        match; the number indexed. Called before every search, so a replica decides on every report committed by
+        any replica."""
         with self._catching_up:
             query = select(StoredReport.id, StoredReport.created_at, StoredReport.received_at)
             if self.watermark is not None:
@@ -233,19 +243,19 @@ class DuplicateFinder:
                 rows = session.execute(query).all()
             if rows:
                 self.watermark = max([self.watermark or rows[0].received_at, *(row.received_at for row in rows)])
-            horizon = self.horizon(max((_stored_time(r.created_at, r.received_at) for r in rows), default=None))
             with self._lock:
-                missing = [
-                    r.id
-                    for r in rows
-                    if r.id not in self.index and _stored_time(r.created_at, r.received_at) >= horizon
-                ]
+                missing = [r.id for r in rows if r.id not in self.index and self._current(r)]
             self._index_stored(database, missing)
             with self._lock:
-                evicted = self.index.evict_before(self.horizon(newest))
+                evicted = self._evict()
             if missing or evicted:
                 self.dirty = True
             return len(missing)
+
+    def _current(self, row) -> bool:
+        """A stored report (id, created_at, received_at) the index keeps: filed or received after the horizon."""
+        horizon = self.horizon()
+        return _stored_time(row.created_at, row.received_at) >= horizon or row.received_at >= horizon
 
     def _index_stored(self, database: Database, ids: Sequence[str]) -> None:
         """Embed stored reports again from their masked texts and index those still missing, oldest first."""
@@ -270,6 +280,7 @@ class DuplicateFinder:
                 ]
                 categories = [stored_categories(r.result) for r in rows]
                 hashes = [r.reporter_hash for r in rows]
+                self._note_backfills([(r.id, _stored_time(r.created_at, r.received_at), r.received_at) for r in rows])
             entries = self.entries(reports, categories=categories, reporter_hashes=hashes)
             with self._lock:  # this replica may have ingested one of them meanwhile
                 self.index.add([e for e in entries if e.id not in self.index])
