@@ -788,7 +788,9 @@ class LocationChecker:
             else:
                 suggested = place
                 near = claim_distance is not None and claim_distance <= self.margin_m
-                pseudo_neighbour = g.is_pseudo(i) and any(cg is g and ci in g.neighbour_indexes(i) for cg, ci in claims)
+                pseudo_neighbour = g.is_pseudo(i) and any(
+                    cg is g and ci in g.neighbour_indexes(i) for cg, ci in claims
+                )
                 verdict = Verdict.AMBIGUOUS if near or pseudo_neighbour else Verdict.MISMATCH
         elif claims:
             near = claim_distance is not None and claim_distance <= self.margin_m
