@@ -424,12 +424,24 @@ def db_upgrade_command() -> None:
 def serve_command(
     host: Annotated[str | None, typer.Option(help="Interface to bind (TRIASE_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on (TRIASE_PORT).")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Worker processes on the port; each is a replica deciding on the database's reports (use "
+            "PostgreSQL: SQLite serialises their writes).",
+        ),
+    ] = 1,
     verbose: bool = False,
 ) -> None:
     """Serve the champion model; trains and promotes a default model first when none exists."""
     import uvicorn
 
+    from service.auth.bootstrap import ensure_admin_key
+    from service.database.core import Database
+    from service.database.migrate import upgrade
     from service.main import create_app
+    from service.reports.identity import reporter_hash_key
 
     _configure_logging(verbose)
     settings = get_service_settings()
@@ -439,7 +451,18 @@ def serve_command(
         result = _train_with_progress(settings, dataset=None, register=True)
         _print_result(result)
         registry.promote(client, settings.model_name, result.version)
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
+    host, port = host or settings.host, port or settings.port
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    # Migrate and create the first keys once, here, so the workers do not race to do it; each worker builds its
+    # app from the same environment (TRIASE_*), loads the champion and catches up from the database.
+    database = Database(settings.database)
+    upgrade(database)
+    ensure_admin_key(database, settings)
+    database.dispose()
+    reporter_hash_key(settings)
+    uvicorn.run("service.main:create_app", factory=True, workers=workers, host=host, port=port, log_level="info")
 
 
 if __name__ == "__main__":

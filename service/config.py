@@ -31,6 +31,13 @@ class ServiceSettings(Settings):
         gt=0,
         description="How often the service saves a changed duplicate index (it is also saved on shutdown).",
     )
+    duplicate_catch_up_grace_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="Before each duplicate search a replica loads the reports other replicas stored since its "
+        "watermark (the latest `received_at` it has read) minus this margin: it covers transactions that commit "
+        "after a later one and clocks of replicas that disagree by up to this much.",
+    )
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL of the database, e.g. postgresql+psycopg://user@host/db; "

@@ -288,6 +288,26 @@ def test_removed_reports_are_no_longer_candidates_nor_grouped():
     assert index.cluster_of("b") == ["b"]
 
 
+def test_reports_older_than_every_window_are_evicted_and_the_rest_answer_as_before():
+    index = DuplicateIndex(window_days=10, category_window_days={"Banjir": 30}, ann_min_size=200, nprobe=4)
+    kept = [entry("a", "pohon tumbang di taman bungkul", random_vector(7)), entry("b", "x", random_vector(8), 1)]
+    index.add([*filler(1200, seed=2), *kept])
+    index.link("a", "b")
+    query = entry("q", "pohon tumbang di taman bungkul", random_vector(7), 2)
+    before, size = index.search(query), index.nbytes
+    assert index.longest_window_hours == 30 * 24
+    # Filler i was filed 1200 - i hours before T0: those older than 100 hours leave, the newest 100 stay.
+    assert index.evict_before(T0 - timedelta(hours=100)) == 1100
+    assert len(index) == 102 and "f0" not in index and "f1100" in index and "f1099" not in index
+    fixed = DuplicateIndex().nbytes  # the word counters, whatever the size
+    assert index.nbytes - fixed < (size - fixed) / 4  # compacted: the rows are gone, not only hidden
+    after = index.search(query)
+    assert after[0].id == "a" and after[0] == before[0]  # the same evidence and score (fillers tie at 0)
+    assert index.cluster_of("b") == ["a", "b"]
+    index.add([entry("late", "laporan baru", random_vector(9), 3)])  # still growable after compacting
+    assert "late" in index and index.search(entry("q2", "laporan baru", random_vector(9), 4))[0].id == "late"
+
+
 # ------------------------------------------------------------------ persistence
 
 

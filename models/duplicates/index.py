@@ -35,7 +35,7 @@ import os
 import shutil
 import tempfile
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -539,7 +539,40 @@ class DuplicateIndex:
         self._clusters.drop_rows(rows)
         return len(rows)
 
-    # ------------------------------------------------------------------ vector search
+    @property
+    def longest_window_hours(self) -> float:
+        """The widest time window of any category: an indexed report older than this before every future
+        query can never be a candidate again."""
+        return 24.0 * max([self.window_days, *(self.category_window_days or {}).values()])
+
+    def evict_before(self, moment: datetime, exempt: Container[str] = frozenset()) -> int:
+        """Remove every report filed before `moment` (but those `exempt`), and compact the arrays once tombstones
+        are the majority, so a long-running index holds only the reports that can still be candidates."""
+        live = ~self._deleted[: self._size]
+        old = np.flatnonzero(live & (self._times[: self._size] < _seconds(moment)))
+        removed = self.remove([i for i in (self._ids[row] for row in old.tolist()) if i not in exempt])
+        if self._size >= 1024 and np.count_nonzero(self._deleted[: self._size]) * 2 > self._size:
+            self.compact()
+        return removed
+
+    def compact(self) -> None:
+        """Rebuild the arrays, the lookups and the vector index from the rows not removed (tombstones take memory
+        and the faiss lists still scan them); the word counts are recounted from the rows kept."""
+        size = self._size
+        keep = np.flatnonzero(~self._deleted[:size])
+        links = self._clusters.links()
+        arrays = {name: getattr(self, f"_{name}")[keep] for name in self._ARRAYS}
+        vectors = self._store.vectors[keep]
+        text_hashes = self._exact.keys[keep, 0]
+        ids = [self._ids[row] for row in keep.tolist()]
+        names = (self._kelurahan_names, self._kelurahan_codes, self._category_names, self._category_codes)
+        self._reset()
+        self._kelurahan_names, self._kelurahan_codes, self._category_names, self._category_codes = names
+        self._append(ids=ids, vectors=vectors, text_hashes=text_hashes, **arrays)
+        renumbered = np.full(size, -1, dtype=np.int64)
+        renumbered[keep] = np.arange(len(keep))
+        for a, b, origin in links.tolist():  # removing a row dropped its links: both ends are kept
+            self._clusters.link(int(renumbered[a]), int(renumbered[b]), int(origin))
 
     # ------------------------------------------------------------------ search and scoring
 

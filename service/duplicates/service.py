@@ -1,16 +1,26 @@
 """Finds earlier reports that describe the same problem, and keeps the index in step with the database.
 
 The scorer and the likely-duplicate threshold are the served bundle's, given with every search; the index
-keeps only the windows and radii of the settings. The database is the truth: on start-up the saved index is
-loaded (its checksums verified) and every stored report it lacks is embedded again from its stored masked
-text; reports it holds that the database does not are dropped. The index is saved after every intake, so a
-restart rarely has much to catch up.
+keeps only the windows and radii of the settings. The database is the truth, shared by every replica (each
+`triase serve` process or worker): the in-memory index is a view of the stored reports that can still be
+candidates, and the files under `home` are only a cache of it.
+
+- Start-up: the saved index is loaded (its checksums verified), reports it holds that the database does not are
+  dropped, and every stored report it lacks is embedded again from its stored masked text.
+- Before each search (:meth:`DuplicateFinder.catch_up`): the reports any replica stored since the watermark
+  (the latest `received_at` read, less `duplicate_catch_up_grace_seconds` for late commits and clock skew) are
+  loaded, so a replica sees every report committed by the others.
+- Bounded memory: a report filed longer ago than the longest duplicate window can never be a candidate of a report
+  filed now; it leaves the index (the database keeps it) once it has also been received that long ago, so a
+  backfill of earlier reports still finds its own duplicates while it comes in.
 """
 
+import fcntl
 import logging
 import threading
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -35,6 +45,8 @@ from service.reports.models import StoredReport
 log = logging.getLogger(__name__)
 
 INDEX_DIR = "duplicate_index"
+INDEX_LOCK = "duplicate_index.lock"
+"""Workers of one home share the cached index files: one of them reads or writes them at a time."""
 CANDIDATES = 5
 REBUILD_BATCH = 256
 
@@ -62,25 +74,71 @@ def stored_categories(result: dict | None) -> list[tuple[str, float]] | None:
     return pairs or None
 
 
+def _stored_time(created_at: datetime | None, received_at: datetime) -> datetime:
+    """The time the index files a stored report under (as it did when the report came in)."""
+    return created_at or received_at
+
+
+def _aware(moment: datetime) -> datetime:
+    # A naive time is taken as UTC, as the index takes it.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@contextmanager
+def _files_locked(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / INDEX_LOCK, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 class DuplicateFinder:
-    def __init__(self, index: DuplicateIndex, embedder_dir: Path, path: Path):
+    def __init__(self, index: DuplicateIndex, embedder_dir: Path, path: Path, grace_seconds: float = 60.0):
         self.index = index
         self.embedder_dir = embedder_dir
         self.path = path
+        self.grace = timedelta(seconds=grace_seconds)
+        self.watermark: datetime | None = None
+        """The latest `received_at` read from the database: later catch-ups read from it (less the grace)."""
         self._lock = threading.Lock()
+        self._catching_up = threading.Lock()
         self.dirty = False
+        self.clock = lambda: datetime.now(UTC)
+        self._backfilled: dict[str, datetime] = {}
 
     @classmethod
     def open(cls, settings: ServiceSettings, database: Database) -> "DuplicateFinder":
         path = Path(settings.home) / INDEX_DIR
         try:
-            index = DuplicateIndex.load(path)
+            with _files_locked(path):
+                index = DuplicateIndex.load(path)
         except IndexIntegrityError as exc:
             log.warning("duplicate index not loaded (%s): rebuilding it from the database", exc)
             index = make_index(settings)
-        finder = cls(index, settings.embedder_dir, path)
+        finder = cls(index, settings.embedder_dir, path, settings.duplicate_catch_up_grace_seconds)
         finder.sync(database)
         return finder
+
+    def horizon(self) -> datetime:
+        """Reports filed (and received) before this can never be a candidate of a report filed now."""
+        return self.clock() - timedelta(hours=self.index.longest_window_hours)
+
+    def _note_backfills(self, times: Sequence[tuple[str, datetime, datetime]]) -> None:
+        """Remember (id, filed, received) reports filed before the horizon but received after it: they stay
+        indexed until their receipt is that old too (the only per-report state kept beside the index)."""
+        horizon = self.horizon()
+        for report_id, filed, received in times:
+            if _aware(filed) < horizon <= _aware(received):
+                self._backfilled[report_id] = _aware(received)
+
+    def _evict(self) -> int:
+        """Called with the index lock held."""
+        horizon = self.horizon()
+        self._backfilled = {i: received for i, received in self._backfilled.items() if received >= horizon}
+        return self.index.evict_before(horizon, exempt=self._backfilled)
 
     def entries(
         self,
@@ -117,6 +175,8 @@ class DuplicateFinder:
     def ingest(self, entries: Sequence[DuplicateEntry], bundle: ModelBundle) -> list[DuplicatesResult]:
         """Search each entry among the earlier ones (and those before it in the same call), then index it; scored
         by `bundle`'s duplicate scorer and threshold (the served one, whose version the suggestions carry)."""
+        now = self.clock()
+        self._note_backfills([(e.id, e.created_at, now) for e in entries])
         with self._lock:
             bundle.score_duplicates_with(self.index)
             self.dirty = True
@@ -147,27 +207,64 @@ class DuplicateFinder:
             return self.index.cluster_of(report_id) if report_id in self.index else [report_id]
 
     def save(self) -> None:
-        with self._lock:
+        with self._lock, _files_locked(self.path):
             self.index.save(self.path)
             self.dirty = False
 
     def sync(self, database: Database) -> None:
-        """Make the index hold exactly the stored reports."""
-        with database.session() as session:
-            stored = set(session.scalars(select(StoredReport.id)).all())
-        with self._lock:
-            stale = [i for i in self.index.ids() if i not in stored]
-            if stale:
-                self.index.remove(stale)
-        missing = sorted(stored - {i for i in stored if i in self.index})
-        if missing:
-            log.info("indexing %d stored reports missing from the duplicate index", len(missing))
-        for start in range(0, len(missing), REBUILD_BATCH):
+        """Make the index hold exactly the stored reports that can still be candidates (start-up)."""
+        with self._catching_up:
+            with database.session() as session:
+                rows = session.execute(select(StoredReport.id, StoredReport.created_at, StoredReport.received_at)).all()
+            stored = {row.id for row in rows}
+            self.watermark = max((row.received_at for row in rows), default=None)
+            self._note_backfills([(r.id, _stored_time(r.created_at, r.received_at), r.received_at) for r in rows])
+            with self._lock:
+                stale = [i for i in self.index.ids() if i not in stored]
+                if stale:
+                    self.index.remove(stale)
+                self._evict()
+                missing = sorted(r.id for r in rows if r.id not in self.index and self._current(r))
+            if missing:
+                log.info("indexing %d stored reports missing from the duplicate index", len(missing))
+            self._index_stored(database, missing)
+        if stale or missing:
+            self.save()
+
+    def catch_up(self, database: Database) -> int:
+        """Index the reports other replicas stored since the watermark, then evict those no report filed now can
+        match; the number indexed. Called before every search, so a replica decides on every report committed by
+        any replica."""
+        with self._catching_up:
+            query = select(StoredReport.id, StoredReport.created_at, StoredReport.received_at)
+            if self.watermark is not None:
+                query = query.where(StoredReport.received_at >= self.watermark - self.grace)
+            with database.session() as session:
+                rows = session.execute(query).all()
+            if rows:
+                self.watermark = max([self.watermark or rows[0].received_at, *(row.received_at for row in rows)])
+            with self._lock:
+                missing = [r.id for r in rows if r.id not in self.index and self._current(r)]
+            self._index_stored(database, missing)
+            with self._lock:
+                evicted = self._evict()
+            if missing or evicted:
+                self.dirty = True
+            return len(missing)
+
+    def _current(self, row) -> bool:
+        """A stored report (id, created_at, received_at) the index keeps: filed or received after the horizon."""
+        horizon = self.horizon()
+        return _stored_time(row.created_at, row.received_at) >= horizon or row.received_at >= horizon
+
+    def _index_stored(self, database: Database, ids: Sequence[str]) -> None:
+        """Embed stored reports again from their masked texts and index those still missing, oldest first."""
+        for start in range(0, len(ids), REBUILD_BATCH):
             with database.session() as session:
                 rows = session.scalars(
-                    select(StoredReport).where(StoredReport.id.in_(missing[start : start + REBUILD_BATCH]))
+                    select(StoredReport).where(StoredReport.id.in_(ids[start : start + REBUILD_BATCH]))
                 ).all()
-                rows = sorted(rows, key=lambda r: (r.created_at or r.received_at, r.id))
+                rows = sorted(rows, key=lambda r: (_stored_time(r.created_at, r.received_at), r.id))
                 reports = [
                     Report(
                         id=r.id,
@@ -177,14 +274,13 @@ class DuplicateFinder:
                         lon=r.lon,
                         kelurahan=r.kelurahan,
                         category=r.citizen_category,
-                        created_at=r.created_at or r.received_at,
+                        created_at=_stored_time(r.created_at, r.received_at),
                     )
                     for r in rows
                 ]
                 categories = [stored_categories(r.result) for r in rows]
                 hashes = [r.reporter_hash for r in rows]
+                self._note_backfills([(r.id, _stored_time(r.created_at, r.received_at), r.received_at) for r in rows])
             entries = self.entries(reports, categories=categories, reporter_hashes=hashes)
-            with self._lock:
-                self.index.add(entries)
-        if stale or missing:
-            self.save()
+            with self._lock:  # this replica may have ingested one of them meanwhile
+                self.index.add([e for e in entries if e.id not in self.index])

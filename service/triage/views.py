@@ -71,6 +71,8 @@ def _triage_and_store(
                 for r in fresh
             ]
             entries = finder.entries(fresh, texts=texts, categories=predicted, reporter_hashes=hashes)
+            # What other replicas stored meanwhile are candidates too; what no report can match any more leaves.
+            finder.catch_up(database)
             found = finder.ingest(entries, bundle)
             results = [r.model_copy(update={"duplicates": d}) for r, d in zip(results, found)]
         return results
