@@ -170,11 +170,15 @@ class Session:
                     settled = True
                     break
                 self.pick(item_id, pick[0])  # a catch-all category: its agency is picked next
-            # A decision that finished the item opened the next one; otherwise correct in the field, then `s`.
+            # A decision that finished the item opened the next one; otherwise correct in the field (the last
+            # wrong one with Ctrl+Enter, which accepts the rest and opens the next item), then `s` if needed.
             if not settled and self.item(item_id)["status"] != "done":
                 while wrong := self.wrong(self.item(item_id)):
+                    if len(wrong) == 1 and self.settles_in_the_field(*wrong[0]):
+                        self.decide(item_id, *wrong[0], key="Control+Enter")
+                        break
                     self.decide(item_id, *wrong[0])
-                if waiting_suggestions(self.item(item_id)):
+                if self.item(item_id)["status"] != "done" and waiting_suggestions(self.item(item_id)):
                     self.page.keyboard.press("s")
                     self.act()
             worked += 1
@@ -211,7 +215,12 @@ class Session:
         self.quick_picks += 1
         self.wait_decided(item_id, suggestion_id, shown)
 
-    def decide(self, item_id: int, suggestion: dict, value: str) -> None:
+    def settles_in_the_field(self, suggestion: dict, value: str) -> bool:
+        """Whether a correction typed in the field, with the rest accepted, leaves the item right: an agency the
+        model serves (a category might bring a re-derived agency, which needs its own look)."""
+        return suggestion["kind"] == "agency" and value in self.offered.get("agency", set())
+
+    def decide(self, item_id: int, suggestion: dict, value: str, key: str = "Enter") -> None:
         shown = {s["id"] for s in self.item(item_id)["suggestions"]}
         box = self.page.locator(f".suggestion[data-suggestion='{suggestion['id']}']")
         if value not in self.offered.get(suggestion["kind"], set()):
@@ -226,7 +235,14 @@ class Session:
             self.ranks.append(offered.index(value) + 1)
             field.click()
             field.fill(value)
-            field.press("Enter")
+            if key != "Enter":
+                # The rest is accepted and the next item opens.
+                with self.page.expect_navigation():
+                    field.press(key)
+                self.act(3)
+                self.corrections += 1
+                return
+            field.press(key)
             self.act(3)
             self.corrections += 1
         self.wait_decided(item_id, suggestion["id"], shown)

@@ -164,3 +164,22 @@ def test_a_number_key_corrects_to_the_models_next_choice_accepts_the_rest_and_op
     outcome = httpx.get(f"{base}/v1/reports/web-pju", headers=keys["intake"]).json()
     assert outcome["category"]["value"] == chosen
     assert outcome["agency"]["value"] == routed_agency
+
+
+def test_ctrl_enter_in_the_correction_field_saves_it_accepts_the_rest_and_opens_the_next_item(live_service):
+    from playwright.sync_api import expect
+
+    base, keys = live_service
+    reviewer = keys["reviewer"]
+    items = {i["report_id"]: i["id"] for i in httpx.get(f"{base}/v1/queue", headers=reviewer).json()["items"]}
+    with item_page(base, reviewer, items["web-pju"]) as page:
+        field = page.locator(".suggestion[data-kind=agency] .correct-value")
+        field.fill("Dinas Perhubungan")
+        field.press("Control+Enter")
+        expect(page).to_have_url(re.compile(rf"/antrian/{items['web-pdam']}$"))
+
+    decided = httpx.get(f"{base}/v1/queue/{items['web-pju']}", headers=reviewer).json()
+    assert decided["status"] == "done"
+    decisions = {s["kind"]: s["decision"] for s in decided["suggestions"] if s["decision"]}
+    assert (decisions["agency"]["action"], decisions["agency"]["value"]) == ("correct", "Dinas Perhubungan")
+    assert decisions["category"]["action"] == "accept"

@@ -144,14 +144,15 @@ function bulkSummary(data) {
     }
   }
 
-  function correct(el) {
+  // acceptRest (Ctrl+Enter in the field): as a quick pick, accept the item's other waiting suggestions too.
+  function correct(el, acceptRest = false) {
     const input = el.querySelector(".correct-value");
     if (!input) return;
     if (!input.value.trim()) {
       input.focus();
       return;
     }
-    decide(el, "correct", input.value.trim());
+    decide(el, "correct", input.value.trim(), acceptRest);
   }
 
   async function bulk(body, line) {
@@ -213,7 +214,7 @@ function bulkSummary(data) {
 
   document.addEventListener("keydown", (event) => {
     if (event.target.tagName === "INPUT") {
-      if (event.key === "Enter") correct(event.target.closest(".suggestion"));
+      if (event.key === "Enter") correct(event.target.closest(".suggestion"), event.ctrlKey || event.metaKey);
       if (event.key === "Escape") event.target.blur();
       return;
     }
