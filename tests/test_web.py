@@ -44,6 +44,18 @@ def live_service(served_settings, tmp_path, issue_keys, live_server):
         yield base, keys
 
 
+def queue_items(base: str, reviewer: dict) -> dict[str, int]:
+    """Queue item id by report id."""
+    return {i["report_id"]: i["id"] for i in httpx.get(f"{base}/v1/queue", headers=reviewer).json()["items"]}
+
+
+def finished_item_decisions(base: str, reviewer: dict, item_id: int) -> dict[str, dict]:
+    """The decision on each kind of suggestion of an item that must be done."""
+    item = httpx.get(f"{base}/v1/queue/{item_id}", headers=reviewer).json()
+    assert item["status"] == "done"
+    return {s["kind"]: s["decision"] for s in item["suggestions"] if s["decision"]}
+
+
 @contextmanager
 def item_page(base: str, reviewer: dict, item_id: int):
     """A reviewer logged in through the page, on an item they have claimed."""
@@ -113,7 +125,7 @@ def test_a_reviewer_accepts_an_item_with_one_key_and_ticked_items_with_one_butto
 
     base, keys = live_service
     reviewer = keys["reviewer"]
-    items = {i["report_id"]: i["id"] for i in httpx.get(f"{base}/v1/queue", headers=reviewer).json()["items"]}
+    items = queue_items(base, reviewer)
     pju = httpx.get(f"{base}/v1/queue/{items['web-pju']}", headers=reviewer).json()
     top_category = next(s for s in pju["suggestions"] if s["kind"] == "category")["evidence"]["top_k"][0]
     with item_page(base, reviewer, items["web-pju"]) as page:
@@ -142,7 +154,7 @@ def test_a_number_key_corrects_to_the_models_next_choice_accepts_the_rest_and_op
 
     base, keys = live_service
     reviewer = keys["reviewer"]
-    items = {i["report_id"]: i["id"] for i in httpx.get(f"{base}/v1/queue", headers=reviewer).json()["items"]}
+    items = queue_items(base, reviewer)
     with item_page(base, reviewer, items["web-pju"]) as page:
         category = page.locator(".suggestion[data-kind=category]")
         suggested = category.locator(".value").inner_text()
@@ -156,9 +168,7 @@ def test_a_number_key_corrects_to_the_models_next_choice_accepts_the_rest_and_op
         page.keyboard.press("1")
         expect(page).to_have_url(re.compile(rf"/antrian/{items['web-pdam']}$"))
 
-    decided = httpx.get(f"{base}/v1/queue/{items['web-pju']}", headers=reviewer).json()
-    assert decided["status"] == "done"
-    decisions = {s["kind"]: s["decision"] for s in decided["suggestions"] if s["decision"]}
+    decisions = finished_item_decisions(base, reviewer, items["web-pju"])
     assert (decisions["category"]["action"], decisions["category"]["value"]) == ("correct", chosen)
     assert decisions["agency"]["action"] == "accept"
     outcome = httpx.get(f"{base}/v1/reports/web-pju", headers=keys["intake"]).json()
@@ -171,15 +181,13 @@ def test_ctrl_enter_in_the_correction_field_saves_it_accepts_the_rest_and_opens_
 
     base, keys = live_service
     reviewer = keys["reviewer"]
-    items = {i["report_id"]: i["id"] for i in httpx.get(f"{base}/v1/queue", headers=reviewer).json()["items"]}
+    items = queue_items(base, reviewer)
     with item_page(base, reviewer, items["web-pju"]) as page:
         field = page.locator(".suggestion[data-kind=agency] .correct-value")
         field.fill("Dinas Perhubungan")
         field.press("Control+Enter")
         expect(page).to_have_url(re.compile(rf"/antrian/{items['web-pdam']}$"))
 
-    decided = httpx.get(f"{base}/v1/queue/{items['web-pju']}", headers=reviewer).json()
-    assert decided["status"] == "done"
-    decisions = {s["kind"]: s["decision"] for s in decided["suggestions"] if s["decision"]}
+    decisions = finished_item_decisions(base, reviewer, items["web-pju"])
     assert (decisions["agency"]["action"], decisions["agency"]["value"]) == ("correct", "Dinas Perhubungan")
     assert decisions["category"]["action"] == "accept"

@@ -211,6 +211,21 @@ def _indices(y: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return np.array([index.get(label, -1) for label in y])
 
 
+def champion_split(settings: Settings, model: TriageModel, label: str) -> Split:
+    """The split `model` was trained with, rebuilt from its metadata (dataset and label policy); refused when
+    the dataset's manifest changed since."""
+    meta = model.metadata
+    frame = load_dataset(meta["dataset"], settings)
+    if frame.attrs.get("manifest_sha256") != meta.get("manifest_sha256"):
+        raise ValueError(
+            f"the data of '{meta['dataset']}' changed since {label} was trained "
+            "(manifest hash differs); retrain before evaluating"
+        )
+    return time_ordered_split(
+        frame, min_reports_per_category=meta["min_reports_per_category"], rare=meta.get("rare_categories", "fold")
+    )
+
+
 def evaluate_champion(settings: Settings, log_to_mlflow: bool = True) -> dict[str, Any]:
     """Every evaluation section for the champion model, on the split it was trained with.
 
@@ -223,15 +238,7 @@ def evaluate_champion(settings: Settings, log_to_mlflow: bool = True) -> dict[st
     champion = registry.load_champion(client, settings.model_name, settings.embedder_dir)
     model: TriageModel = champion.model
     meta = model.metadata
-    frame = load_dataset(meta["dataset"], settings)
-    if frame.attrs.get("manifest_sha256") != meta.get("manifest_sha256"):
-        raise ValueError(
-            f"the data of '{meta['dataset']}' changed since {champion.label} was trained "
-            "(manifest hash differs); retrain before evaluating"
-        )
-    split = time_ordered_split(
-        frame, min_reports_per_category=meta["min_reports_per_category"], rare=meta.get("rare_categories", "fold")
-    )
+    split = champion_split(settings, model, champion.label)
     proba = model.category_classifier.predict_proba(texts_of(split.test))
     validation = saved_validation(model, split)
     vague = vague_flags(champion.bundle.vagueness, split) if validation is not None else None

@@ -22,9 +22,8 @@ import pandas as pd
 
 from models.settings import Settings
 from models.triage import TriageModel
-from training.data import CATEGORY, texts_of, time_ordered_split
-from training.datasets import load_dataset
-from training.evaluate import TEST_SIMULATION_SEED
+from training.data import CATEGORY, texts_of
+from training.evaluate import TEST_SIMULATION_SEED, champion_split
 from training.mismatch import ErrorModel, category_agencies, simulate_claims
 
 DISPUTES_FILE = "annotations/category_disputes.jsonl"
@@ -81,11 +80,8 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings()
     champion = registry.load_champion(registry.configure(settings), settings.model_name, settings.embedder_dir)
-    model, meta = champion.model, champion.model.metadata
-    frame = load_dataset(meta["dataset"], settings)
-    split = time_ordered_split(
-        frame, min_reports_per_category=meta["min_reports_per_category"], rare=meta.get("rare_categories", "fold")
-    )
+    model = champion.model
+    split = champion_split(settings, model, champion.label)
     odds = args.odds or [model.mismatch_rule.other_agency_odds, 300.0, 200.0]
     rows = evaluate_disputes(model, split.test, category_agencies(split.train), load_disputes(settings), odds)
     print(json.dumps({"model": champion.label, "other_agency": rows}, indent=2))

@@ -21,6 +21,7 @@ from service.queue import service as queue
 from service.queue.models import MAX_ID, Action, ItemStatus, QueueItemView
 from service.queue.views import allowed_values
 from service.reports.models import StoredReport, SuggestionKind
+from service.reports.reasons import Reason
 from service.web import labels
 
 HERE = Path(__file__).resolve().parent
@@ -211,7 +212,7 @@ def _settled_category(item: QueueItemView) -> str | None:
             continue
         if s.decision is not None and s.decision.action in (Action.ACCEPT, Action.CORRECT):
             return s.decision.value or s.value
-        if s.decision is None and s.reason == "agrees_with_citizen":
+        if s.decision is None and s.reason == Reason.AGREES_WITH_CITIZEN:
             return s.value
     return None
 

@@ -106,7 +106,8 @@ function bulkSummary(data) {
     el.querySelector(".outcome").textContent = outcomeText(decision);
   }
 
-  // acceptRest (a quick pick that settles the item): accept the item's other waiting suggestions too.
+  // acceptRest (a quick pick that settles the item, or Ctrl+Enter in the correction field): accept the item's
+  // other waiting suggestions too.
   // Once nothing waits, the next item opens: a decided item has nothing left for the reviewer.
   async function decide(el, action, value, acceptRest = false) {
     const body = { suggestion_id: Number(el.dataset.suggestion), action };
