@@ -24,6 +24,7 @@ from service.duplicates.service import DuplicateFinder
 from service.events.views import router as events_router
 from service.health.views import router as health_router
 from service.limits import BodySizeLimit
+from service.masks.views import router as masks_router
 from service.metrics.instrument import Metrics
 from service.metrics.views import router as metrics_router
 from service.model_store import ModelStore
@@ -105,6 +106,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         triage_router,
         vocabulary_router,
         reports_router,
+        masks_router,
         events_router,
         queue_router,
         admin_router,

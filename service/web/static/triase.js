@@ -214,6 +214,7 @@ function bulkSummary(data) {
   if (acceptAllButton) acceptAllButton.addEventListener("click", acceptAll);
 
   document.addEventListener("keydown", (event) => {
+    if (event.target.tagName === "SELECT") return;
     if (event.target.tagName === "INPUT") {
       if (event.key === "Enter") correct(event.target.closest(".suggestion"), event.ctrlKey || event.metaKey);
       if (event.key === "Escape") event.target.blur();
@@ -241,4 +242,92 @@ function bulkSummary(data) {
 
   claim();
   select(0);
+})();
+
+// Item page: a reviewer selects personal data the redactor missed in the report text and masks it. Offsets are
+// sent in code points of the stored text (the page holds it exactly, line breaks included; JavaScript counts
+// UTF-16 units, so an emoji before the span would shift them otherwise), never the selected text itself.
+(function () {
+  const shown = document.getElementById("report-text");
+  const stored = document.getElementById("report-text-stored");
+  if (!shown || !stored) return;
+  const kind = document.getElementById("mask-kind");
+  const button = document.getElementById("mask-selection");
+  const confirmBox = document.getElementById("mask-confirm");
+  const question = document.getElementById("mask-question");
+  const outcome = document.getElementById("mask-outcome");
+  let text = JSON.parse(stored.textContent);
+  let span = null; // the current selection
+  let pending = null; // the span the reviewer is asked to confirm
+
+  function render() {
+    shown.textContent = text; // one text node holding the stored text: DOM offsets are the text's
+  }
+
+  function codePoints(units) {
+    return Array.from(text.slice(0, units)).length;
+  }
+
+  // The selection inside the report text, trimmed of surrounding spaces, as UTF-16 offsets; null when none.
+  function selected() {
+    const selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+    const range = selection.getRangeAt(0);
+    const node = shown.firstChild;
+    if (!node || !shown.contains(range.commonAncestorContainer)) return null;
+    let start = range.startContainer === node ? range.startOffset : 0;
+    let end = range.endContainer === node ? range.endOffset : text.length;
+    while (start < end && /\s/.test(text[start])) start += 1;
+    while (end > start && /\s/.test(text[end - 1])) end -= 1;
+    return end > start ? { start, end } : null;
+  }
+
+  function refresh() {
+    span = selected();
+    button.disabled = span === null;
+  }
+
+  function ask() {
+    if (!span) return;
+    pending = span;
+    const label = kind.options[kind.selectedIndex].text;
+    question.textContent = `Samarkan ${Array.from(text.slice(span.start, span.end)).length} karakter terpilih sebagai "${label}"?`;
+    confirmBox.hidden = false;
+    document.getElementById("mask-yes").focus();
+  }
+
+  async function mask() {
+    confirmBox.hidden = true;
+    if (!pending) return;
+    outcome.classList.remove("error");
+    const body = {
+      field: "text",
+      start: codePoints(pending.start),
+      end: codePoints(pending.end),
+      kind: kind.value,
+      text_revision: Number(shown.dataset.revision),
+    };
+    const { status, data } = await postJson(`/v1/reports/${encodeURIComponent(shown.dataset.report)}/masks`, body);
+    if (status === 200) {
+      text = data.report.text;
+      shown.dataset.revision = String(data.report.text_revision);
+      render();
+      window.getSelection().removeAllRanges();
+      outcome.textContent = "Data pribadi disamarkan.";
+    } else if (status === 401) {
+      window.location.href = "/masuk";
+    } else {
+      outcome.textContent = "Gagal: " + ((data && data.detail) || `kode ${status}`) + (status === 409 ? " (muat ulang halaman)" : "");
+      outcome.classList.add("error");
+    }
+    pending = null;
+    refresh();
+  }
+
+  render();
+  document.addEventListener("selectionchange", refresh);
+  button.addEventListener("click", ask);
+  document.getElementById("mask-yes").addEventListener("click", mask);
+  document.getElementById("mask-no").addEventListener("click", () => { confirmBox.hidden = true; });
+  refresh();
 })();
