@@ -8,7 +8,6 @@ Offsets are Python string indices (code points) into the text as stored, end exc
 """
 
 import re
-from dataclasses import dataclass
 
 from models.privacy import PII_PATTERNS
 
@@ -27,15 +26,13 @@ _PLACEHOLDER = re.compile(
 _WORD = re.compile(r"\w+")
 
 
-@dataclass(frozen=True)
 class MaskError(ValueError):
     """A span that cannot be masked; `field` is the request field at fault."""
 
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
 
 
 def placeholder_spans(text: str) -> list[tuple[int, int]]:
