@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 
 from service import errors
@@ -49,7 +50,13 @@ async def _every(seconds: float, work, *args) -> None:
             log.exception("background task %s failed", getattr(work, "__name__", work))
 
 
-def _save_if_changed(finder: DuplicateFinder) -> None:
+def _save_if_changed(finder: DuplicateFinder, database: Database) -> None:
+    # Masks another worker made first: the saved files must not bring back a fingerprint of the unmasked text.
+    # Without the database (shutting down after losing it) the index is saved as it is; start-up refreshes it.
+    try:
+        finder.refresh_masked(database)
+    except DBAPIError:
+        log.warning("reviewer masks not read before saving the duplicate index: the database is unavailable")
     if finder.dirty:
         finder.save()
 
@@ -74,7 +81,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         if settings.model_poll_seconds > 0:
             tasks.append(_every(settings.model_poll_seconds, refresh_model, app.state.model_store, database))
         if finder is not None:
-            tasks.append(_every(settings.housekeeping_seconds, _save_if_changed, finder))
+            tasks.append(_every(settings.housekeeping_seconds, _save_if_changed, finder, database))
         running = [asyncio.create_task(task) for task in tasks]
         try:
             yield
@@ -84,7 +91,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             if finder is not None:
-                await run_in_threadpool(_save_if_changed, finder)
+                await run_in_threadpool(_save_if_changed, finder, database)
             database.dispose()
 
     app = FastAPI(
