@@ -94,12 +94,15 @@ def test_a_reviewer_masks_a_span_and_every_stored_copy_follows(reviewed, tmp_pat
         assert (kept.field, kept.end_offset - kept.start_offset, kept.text_revision) == ("text", len(ADDRESS), 0)
 
     export = tmp_path / "decisions.jsonl"
-    decisions_frame(database, client.app.state.settings.zone).to_json(
-        export, orient="records", lines=True, force_ascii=False
-    )
+    frame = decisions_frame(database, client.app.state.settings.zone)
+    frame.to_json(export, orient="records", lines=True, force_ascii=False)
+    frame.to_csv(tmp_path / "decisions.csv", index=False)
     database.dispose()
     _no_secret(export.read_text())
     rows = load_mask_rows(export)
+    assert [(r["mask_start"], r["mask_end"]) for r in load_mask_rows(tmp_path / "decisions.csv")] == [
+        (r["mask_start"], r["mask_end"]) for r in rows
+    ]
     assert [(r["report_id"], r["mask_kind"], r["redactor_version"]) for r in rows] == [
         ("mask-1", "alamat", redactor_version())
     ]
