@@ -51,6 +51,18 @@ def test_a_reviewer_masks_a_span_and_every_stored_copy_follows(reviewed, tmp_pat
     assert ADDRESS in mask_pii(REPORT["text"])  # what the redactor misses: no rule finds addresses
     assert client.post("/v1/triage", json=REPORT, headers=keys["intake"]).status_code == 200
     assert _item(client, keys, "mask-1")["report"]["text_revision"] == 0
+    database = Database(client.app.state.settings.database)
+    quoted = {"phrase": "blok c17", "weight": 0.5}  # as a model whose vocabulary knew the words would quote them
+    with database.session() as session:
+        report = session.get(StoredReport, "mask-1")
+        report.result = report.result | {
+            "category": report.result["category"] | {"evidence": [*report.result["category"]["evidence"], quoted]}
+        }
+        phrases_before = len(report.result["category"]["evidence"])
+        category = session.scalars(
+            select(SuggestionRecord).where(SuggestionRecord.report_id == "mask-1", SuggestionRecord.kind == "category")
+        ).one()
+        category.evidence = category.evidence | {"phrases": [*category.evidence["phrases"], quoted]}
 
     masked = _mask_address(client, keys)
     assert masked.status_code == 200, masked.text
@@ -84,10 +96,10 @@ def test_a_reviewer_masks_a_span_and_every_stored_copy_follows(reviewed, tmp_pat
     assert counts["counts"] == [{"redactor_version": redactor_version(), "kind": "alamat", "masks": 1, "reports": 1}]
     assert client.get("/v1/admin/masks", headers=keys["reviewer"]).status_code == 403
 
-    database = Database(client.app.state.settings.database)
     with database.session() as session:
         report = session.get(StoredReport, "mask-1")
         _no_secret(report.text + json.dumps(report.result))
+        assert len(report.result["category"]["evidence"]) == phrases_before - 1  # only the quoting phrase left
         for suggestion in session.scalars(select(SuggestionRecord).where(SuggestionRecord.report_id == "mask-1")):
             _no_secret(json.dumps(suggestion.evidence))
         kept = session.scalars(select(ReviewerMask)).one()
