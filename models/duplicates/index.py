@@ -438,6 +438,39 @@ class DuplicateIndex:
             deleted=np.zeros(len(entries), dtype=bool),
         )
 
+    def replace(self, entries: Iterable[DuplicateEntry]) -> None:
+        """Fingerprint indexed reports again from a new text (a reviewer masked part of it), in place: each keeps
+        its row, time, place and links; its vector, hashes, signature and word counts are overwritten, so nothing
+        of the earlier text stays in memory or in the saved files. Ids not indexed are refused."""
+        entries = list(entries)
+        missing = [e.id for e in entries if e.id not in self._rows]
+        if missing:
+            raise ValueError(f"not indexed: {', '.join(missing[:5])}")
+        if not entries:
+            return
+        rows = np.array([self._rows[e.id] for e in entries], dtype=np.int64)
+        vectors = np.stack([np.asarray(e.vector, dtype=np.float32).reshape(-1) for e in entries])
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors /= np.where(norms > 0, norms, 1.0)
+        signatures = np.stack([np.asarray(e.signature, dtype=np.uint32) for e in entries])
+        words = np.stack([np.asarray(e.words, dtype=np.uint32) for e in entries])
+        old = self._words[rows]
+        np.subtract.at(self._word_counts, old[old > 0] % WORD_COUNT_BUCKETS, 1)
+        np.add.at(self._word_counts, words[words > 0] % WORD_COUNT_BUCKETS, 1)
+        self._words[rows] = words
+        self._signatures[rows] = signatures
+        self._problem[rows] = np.stack([_hash_row(e.problem, PROBLEM_WORDS) for e in entries])
+        self._place[rows] = np.stack([_hash_row(e.place, PLACE_WORDS) for e in entries])
+        self._category[rows] = [self._code(e.category, "category") for e in entries]
+        self._category_codes_top[rows] = np.stack([self._category_row(e.categories, add=True)[0] for e in entries])
+        self._category_probs_top[rows] = np.stack([self._category_row(e.categories, add=True)[1] for e in entries])
+        self._kinds[rows] = [e.kinds for e in entries]
+        self._primary[rows] = [e.primary for e in entries]
+        self._area[rows] = [e.area for e in entries]
+        self._exact.replace(rows, np.array([e.text_hash for e in entries], dtype=np.uint64))
+        self._bands.replace(rows, band_keys(signatures))
+        self._store.replace(rows, vectors)
+
     def _category_row(self, categories, add: bool) -> tuple[np.ndarray, np.ndarray]:
         """Codes (-1 unused, -2 a label never indexed when not `add`ing) and probabilities of a distribution."""
         codes = np.full(CATEGORY_TOP, -1, dtype=np.int32)
