@@ -83,35 +83,43 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
-    """Characters ``text[start:end]`` are personal data of ``kind`` (end exclusive)."""
+    """Characters ``text[start:end]`` are personal data of ``kind`` (end exclusive). For a name, ``owner``
+    says whose it is as the rule that found it reads it: ``"self"`` where the writer names themself (an
+    introduction, a sign-off, a contact line), else ``"other"``; None for the other kinds."""
 
     start: int
     end: int
     kind: str
+    owner: str | None = None
 
 
 Extract = Callable[[str, "re.Match[str]"], Iterable[tuple[int, int]]]
+Owner = Callable[[str, "re.Match[str]"], str]
 
 
 @dataclass(frozen=True, slots=True)
 class PiiPattern:
-    """One way of finding one kind of personal data: what it is, what replaces it, how to find it.
+    """One way of finding one kind of personal data: what it is, what replaces it, how to find it,
+    and for names whose it is.
 
     ``extract(text, match)`` returns the spans a match stands for (none to reject it); by
-    default the whole match is one span.
+    default the whole match is one span. ``owner`` is a name's owner for every match of the row,
+    or a function of the match (``owner(text, match)``).
     """
 
     kind: str
     placeholder: str
     regex: re.Pattern[str]
     extract: Extract | None = None
+    owner: str | Owner | None = None
 
-    def spans(self, text: str) -> Iterable[tuple[int, int]]:
+    def spans(self, text: str) -> Iterable[tuple[int, int, str | None]]:
         for match in self.regex.finditer(text):
+            owner = self.owner(text, match) if callable(self.owner) else self.owner
             if self.extract is None:
-                yield match.span()
+                yield (*match.span(), owner)
             else:
-                yield from self.extract(text, match)
+                yield from ((start, end, owner) for start, end in self.extract(text, match))
 
 
 # Patterns run on a *view* of the text in which the Surabaya export's literal line breaks
@@ -1323,6 +1331,27 @@ def _referent_paren_name_spans(text: str, match: re.Match[str]) -> Iterable[tupl
     yield match.span(group)
 
 
+# --------------------------------------------------------------------------- whose name
+
+# A name label or a title the writer puts before their own name: "nama saya", "nama pelapor :",
+# "atas nama saya", "saya Ibu ...". Read on the label's own words (the match), so "nama anak saya :"
+# names the child: a relative's or a pupil's word in the label makes it another person's.
+_SELF_LABEL = re.compile(r"(?i)^[^a-z]*(?:\w+[ \t]+)?nama[ \t./]*(?:saya|sy|aku|lengkap|pel|pelapor|pengadu|pemohon)\b")
+_OWN_LABEL = re.compile(
+    r"(?i)\b(?:atas[ \t]+nama|a[ \t]*[./][ \t]*n|an)\b[ \t.:/]*(?:saya|sy)\b|^[ \t\n]*(?:pelapor|pemohon)\b"
+)
+_SELF_BEFORE_TITLE = re.compile(r"(?i)\b(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|dgn|dg|ini))?[ \t,]*$")
+
+
+def _label_owner(text: str, match: re.Match[str]) -> str:
+    label = match.group()
+    return "self" if _SELF_LABEL.search(label) or _OWN_LABEL.search(label) else "other"
+
+
+def _title_owner(text: str, match: re.Match[str]) -> str:
+    return "self" if _SELF_BEFORE_TITLE.search(_before(text, match.start(), 20)) else "other"
+
+
 # --------------------------------------------------------------------------- the table
 
 PII_PATTERNS: tuple[PiiPattern, ...] = (
@@ -1335,26 +1364,26 @@ PII_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("telepon", "[TELEPON]", _LANDLINE, _landline_spans),
     PiiPattern("plat", "[PLAT]", _PLATE_CONTEXTUAL, _contextual_plate_spans),
     PiiPattern("plat", "[PLAT]", _PLATE, _plate_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_CHANGE, _name_change_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_FIELD, _field_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_LABEL, _label_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_BARE, _bare_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_LIST, _name_list_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_NUMBERED_LINE, _numbered_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_IN_NIK_LABEL, _nik_label_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_TITLE, _title_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_SIGNOFF, _signoff_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_RELATION, _weak_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_SAYA, _weak_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_BEFORE_NUMBER, _before_number_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE, _after_phone_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE_LINE, _after_phone_line_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_REFERENT_PAREN, _referent_paren_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_ROLE_PAREN, _role_paren_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_SAYA_PAREN, _role_paren_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE, _signature_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_LAST_LINE, _last_line_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_BEFORE_DEGREE, _before_degree_name_spans),
+    PiiPattern("nama", "[NAMA]", _NAME_CHANGE, _name_change_spans, _label_owner),
+    PiiPattern("nama", "[NAMA]", _NAME_FIELD, _field_name_spans, _label_owner),
+    PiiPattern("nama", "[NAMA]", _NAME_LABEL, _label_name_spans, _label_owner),
+    PiiPattern("nama", "[NAMA]", _NAME_BARE, _bare_name_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_LIST, _name_list_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_NUMBERED_LINE, _numbered_name_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_IN_NIK_LABEL, _nik_label_name_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_TITLE, _title_name_spans, _title_owner),
+    PiiPattern("nama", "[NAMA]", _NAME_SIGNOFF, _signoff_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_RELATION, _weak_name_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_SAYA, _weak_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_BEFORE_NUMBER, _before_number_name_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE, _after_phone_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE_LINE, _after_phone_line_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_REFERENT_PAREN, _referent_paren_name_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_ROLE_PAREN, _role_paren_name_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_SAYA_PAREN, _role_paren_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE, _signature_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_LAST_LINE, _last_line_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_BEFORE_DEGREE, _before_degree_name_spans, "other"),
 )
 """Applied in this order by :func:`redact_spans`; a kind may have several rows."""
 
@@ -1372,23 +1401,23 @@ _COMMON_NAME_PARTS = frozenset(
 )
 
 
-def _recurring_names(view: str, found: list[Span]) -> Iterable[tuple[int, int]]:
+def _recurring_names(view: str, found: list[Span]) -> Iterable[tuple[int, int, str | None]]:
     """Other mentions of a capitalised name already found in the same text: the full name, and the first
     word of a longer one ("Bernama M. Yusuf ... Yusuf", "Hormat saya, Rizal Hakim ... saya
     rizal"), unless that word is a common name part or the mention stands next to a digit
     or after a street/shop word."""
-    names: set[str] = set()
+    owners: dict[str, str | None] = {}  # a name's other mentions are the same person's
     for span in found:
         if span.kind != "nama":
             continue
         name = view[span.start : span.end]
         if not name[0].isupper():
             continue  # lower-case finds come from weak introducers: do not multiply a doubtful one
-        names.add(name)
+        owners.setdefault(name, span.owner)
         first = _TOKEN.match(name)
         if first and first.end() < len(name) and len(first.group()) >= 4:
-            names.add(first.group())
-    for name in sorted(names, key=len, reverse=True):
+            owners.setdefault(first.group(), span.owner)
+    for name in sorted(owners, key=len, reverse=True):
         if len(name) < 3 or name.lower() in _COMMON_NAME_PARTS or name.lower() in _STOP:
             continue
         for m in re.finditer(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", view, re.IGNORECASE):
@@ -1400,7 +1429,7 @@ def _recurring_names(view: str, found: list[Span]) -> Iterable[tuple[int, int]]:
             )
             if next_to_digit or after_place:
                 continue
-            yield m.span()
+            yield (*m.span(), owners[name])
 
 
 def redact_spans(text: str) -> list[Span]:
@@ -1408,10 +1437,10 @@ def redact_spans(text: str) -> list[Span]:
     view = _view(text)
     found: list[Span] = []
 
-    def add(spans: Iterable[tuple[int, int]], kind: str) -> None:
-        for start, end in spans:
+    def add(spans: Iterable[tuple[int, int, str | None]], kind: str) -> None:
+        for start, end, owner in spans:
             if start < end and not any(s.start < end and start < s.end for s in found):
-                found.append(Span(start, end, kind))
+                found.append(Span(start, end, kind, owner))
 
     for pattern in PII_PATTERNS:
         add(pattern.spans(view), pattern.kind)
