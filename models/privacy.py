@@ -67,6 +67,7 @@ from pathlib import Path
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 from models.hashing import sha256_file
+from models.name_lists import is_given_name, is_place_name
 
 __all__ = [
     "redactor_version",
@@ -1055,13 +1056,15 @@ _NAME_RELATION = re.compile(
     r"(?:[ \t]*\([ \t]*(?=[A-Za-z][a-z][^)\n]{0,40}\))|[ \t]+)"  # "(KIA)": an acronym, no name
 )
 
-# A sign-off or contact line: "Hormat saya,\nBudi Santoso", "Salam, Budi", "pelapor\nHerry",
+# A sign-off or contact line: "Hormat saya,\nBudi Santoso", "Salam, Budi", "Salam hormat\nBudi", "pelapor\nHerry",
+# a sender line "Dari : Budi",
 # "Wassalamu'alaikum wr wb\nBudi & Siti", "Regards,\nBudi",
 # "TTD\n\nBudi", "CP :\nHendra", "Pelapor Ketua RT\nBudi", "Up. Bambang Sutrisno",
 # "yang bertanda tangan di bawah ini:\nBudi".
 # The name is capitalised and ends at the end of its line (or a comma, dash, phone number).
 _NAME_SIGNOFF = re.compile(
-    r"(?:(?i:\b(?:hormat[ \t]+(?:saya|kami)|salam(?:[ \t]+(?:saya|kami|dr|dari))?|ttd|pelapor|pemohon|"
+    r"(?:(?i:\b(?:hormat[ \t]+(?:saya|kami)|salam(?:[ \t]+(?:saya|kami|dr|dari|hormat))?|ttd|pelapor|pemohon|"
+    r"(?<![A-Za-z] )dari[ \t]*:|"
     r"penanggung[ \t]+jawab|contact[ \t]+person|cp|tertanda|thanks|thank[ \t]+you|"
     r"terima[ \t]*kasih|terimakasih|trimakasih|"
     r"wassalam\w*(?:'\w+)?(?:[ \t]+wr\.?[ \t]*wb\.?)?|(?:best[ \t]+|kind[ \t]+|warm[ \t]+)?regards?|"
@@ -1189,6 +1192,31 @@ def _role_paren_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[in
 _NAME_SAYA_PAREN = re.compile(
     r"(?i:\b(?:saya|sy))[ \t]*\([ \t]*([A-Z][a-z][A-Za-z']*(?:[ \t][A-Z][a-z][A-Za-z']*){0,2})[ \t]*\)"
 )
+
+
+# "saya <listed given name>" anywhere in a sentence ("... Pak Wali, saya Hendra Wijaya selaku ketua RW",
+# "mohon maaf saya dengan rina susanti ..."): where "saya" is not at a sentence start the name must begin
+# with a given name of Faker's id_ID list (models.name_lists), and a lower-case one must not be an ordinary
+# word; "anak saya ...", "bapak saya ..." (a relative) are left to the relation rule.
+_NAME_SAYA_LISTED = re.compile(
+    r"(?i:(?<![A-Za-z])(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|dgn|dg|bernama|ini))?)[ \t,\-]+(?=[A-Za-z])"
+)
+_RELATIVE_BEFORE = re.compile(
+    r"(?i:\b(?:suami|istri|isteri|anak|ank|adik|adek|kakak|kaka|cucu|keponakan|ponakan|ayah|mertua|putra|putri|"
+    r"menantu|ipar|teman|tetangga|bapak|bpk|ibu|ibuk|bu|pak|mbah|nenek|kakek|papa|mama|om|tante|orang[ \t]+tua|"
+    r"ortu|keluarga))[ \t]*$"
+)
+
+
+def _listed_name_after_saya_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    first = _TOKEN.match(text, match.end())
+    if not first or not is_given_name(first.group()) or _RELATIVE_BEFORE.search(_before(text, match.start(), 20)):
+        return
+    if first.group().islower() and _is_word_not_name(first.group()):
+        return
+    span = _name_from(text, match.end(), need_boundary="stop", max_tokens=4)
+    if span:
+        yield span
 
 
 # A signature: a line holding only a capitalised name, followed by a line about the person
@@ -1375,6 +1403,7 @@ PII_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("nama", "[NAMA]", _NAME_SIGNOFF, _signoff_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_RELATION, _weak_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA, _weak_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_SAYA_LISTED, _listed_name_after_saya_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_BEFORE_NUMBER, _before_number_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE, _after_phone_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE_LINE, _after_phone_line_name_spans, "self"),
@@ -1432,6 +1461,25 @@ def _recurring_names(view: str, found: list[Span]) -> Iterable[tuple[int, int, s
             yield (*m.span(), owners[name])
 
 
+# Words after which a listed place name is the place ("tanah warga Kedungdoro", "tinggal di Rungkut"); not
+# "ke", which also goes before a person ("tanya ke Budi").
+_PLACE_INTRODUCER = re.compile(
+    r"(?i:\b(?:warga|di|dari|daerah|wilayah|kawasan|sekitar|area|asal|kampung|desa|kelurahan|kecamatan))[ \t:]*$"
+)
+
+
+def _names_a_place(view: str, start: int, end: int) -> bool:
+    """Whether a name candidate is a listed region or village (models.name_lists) right after a word that
+    introduces a place, and does not begin with a listed given name."""
+    words = view[start:end]
+    first = _TOKEN.match(words)
+    return (
+        is_place_name(words)
+        and not (first and is_given_name(first.group()))
+        and _PLACE_INTRODUCER.search(_before(view, start, 25)) is not None
+    )
+
+
 def redact_spans(text: str) -> list[Span]:
     """The personal data in ``text`` as non-overlapping typed spans, sorted by position."""
     view = _view(text)
@@ -1439,6 +1487,8 @@ def redact_spans(text: str) -> list[Span]:
 
     def add(spans: Iterable[tuple[int, int, str | None]], kind: str) -> None:
         for start, end, owner in spans:
+            if kind == "nama" and _names_a_place(view, start, end):
+                continue
             if start < end and not any(s.start < end and start < s.end for s in found):
                 found.append(Span(start, end, kind, owner))
 
