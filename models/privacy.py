@@ -1165,7 +1165,7 @@ def _alone_on_its_line(text: str, start: int) -> bool:
 # "LPMK Sawahan" (a kelurahan's board) are no persons.
 _PLACE_BEFORE = re.compile(
     r"(?i:\b(?:kel|kec|kelurahan|kecamatan|desa|kota|kab|kabupaten|jl|jln|jalan|gg|gang|perum|perumahan|rt|rw|"
-    r"wilayah|daerah|kampung|" + "|".join(sorted(_ORGANISATION_WORDS)) + r")\.?|\b(?:rt|rw)[ .]?\d+)[ \t/.:]*$"
+    r"wilayah|daerah|kampung|" + "|".join(sorted(_ORGANISATION_WORDS)) + r")\.?|\b(?:rt|rw)[ .]?\d+)[ \t/.:]*\Z"
 )
 
 
@@ -1208,14 +1208,40 @@ _RELATIVE_BEFORE = re.compile(
 )
 
 
+# Words that may stand right before an introducing "saya" ("mohon maaf saya ...", "perkenalkan saya ...").
+_BEFORE_INTRODUCTION = frozenset(
+    "maaf ini perkenalkan pagi siang sore malam hormat permisi halo assalamualaikum wb wr dengan dgn dg".split()
+)
+
+
+def _possessive_saya(text: str, start: int) -> bool:
+    """Whether the "saya" at ``start`` follows a noun on its line ("rumah saya", "Domisili saya": my ...); a
+    capitalised word counts only at a sentence start ("Dinas Bina Marga, saya ..." names an office)."""
+    before = re.search(r"(?:^|([.!?\n]|[A-Za-z])?[ \t]*)\b([A-Za-z]+)[ \t]+\Z", _before(text, start, 40))
+    if not before:
+        return False
+    written, word = before.group(2), before.group(2).lower()
+    sentence_start = before.group(1) is None or not before.group(1).isalpha()
+    return (
+        (written.islower() or (written.istitle() and sentence_start))
+        and word not in _BEFORE_INTRODUCTION
+        and not _VERB_SHAPE.match(word)
+        and (is_ordinary_word(word) or word in _STOP)
+    )
+
+
 def _listed_name_after_saya_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     first = _TOKEN.match(text, match.end())
-    if not first or not is_given_name(first.group()) or _RELATIVE_BEFORE.search(_before(text, match.start(), 20)):
+    if not first or _RELATIVE_BEFORE.search(_before(text, match.start(), 20)) or _possessive_saya(text, match.start()):
         return
-    if first.group().islower() and _is_word_not_name(first.group()):
+    word = first.group()
+    if is_given_name(word):
+        if word.islower() and _is_word_not_name(word):
+            return
+    elif not (word[0].isupper() and word[1:].islower() and not _shouting(text) and not _is_word_not_name(word)):
         return
     span = _name_from(text, match.end(), need_boundary="stop", max_tokens=4)
-    if span:
+    if span and (is_given_name(word) or not is_place_name(text[span[0] : span[1]])):
         yield span
 
 
