@@ -466,7 +466,8 @@ _TITLE_ABBREVIATIONS = r"bpk|bp|sdr|sdri|ny|almh|alm"
 _NOT_PERSON_BEFORE = re.compile(
     r"(?:\b(?:bakso|soto|depot|toko|rumah\s+makan|rm|sate|nasi|mie|bakmi|penyetan|ayam|kedai|cafe|"
     r"kafe|salon|bengkel|apotek|rawon|pecel|lontong|rujak|kopi|jamu|laundry|jl|jln|jalan|gg|gang|masjid|musholla|"
-    r"mushola|musholah|mushalla|mushala|musala|musalla|surau|langgar|rs|sd|smp|sma|smk|tk|puri|griya|graha|wisma|cv|pt|ud)\W{0,2}"
+    r"mushola|musholah|mushalla|mushala|musala|musalla|surau|langgar|rs|rsu|rsud|rsia|rsal|klinik|sd|smp|sma|smk|tk|puri|"
+    r"griya|graha|wisma|cv|pt|ud)\W{0,2}"
     r"|\b(?:jl|jln|jalan)?\.?\s*(?:kh|khm|k\.\s?h|kyai)\.?\s*"  # "Jl. KH Mas Mansyur", "jl khm mas mansyur"
     r"|\b(?:bapak|bpk|bp|pak|ibu|bu)\.?\s*/\s*)$",
     re.IGNORECASE,
@@ -763,7 +764,7 @@ _NAME_LABEL = re.compile(
     r"[ \t:.,\n\r]{0,8}"
     r"(?:(?i:saya|sy|siswa|siswi|pelapor|pemohon|pasien|warga|anak|ank|ibu|bapak|bpk|bu|pak|sdr|sdri|almarhum|alm|almh|"
     r"suami|istri|isteri|ayah|adik|kakak|cucu|kepala[ \t]+keluarga|kepala[ \t]+rumah[ \t]+tangga|kk|pbb|pelanggan)"
-    r"\.?(?:[ \t]+(?i:saya|sy|kami))?[ \t:]+)?"
+    r"\.?(?:[ \t]+(?i:saya|sy|kami))?(?:[ \t:]|\r?\n){1,6})?"  # the role may end its line: "Atas Nama Anak\nBudi"
 )
 
 
@@ -1021,6 +1022,19 @@ def _title_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, in
     )
     if span:
         yield span
+        return
+    # A lower-case given name of the list is a name after a title even where no boundary follows it
+    # ("pak agus sesuai jam kerja"), unless it is also an ordinary word.
+    word = _TOKEN.match(text, pos)
+    if (
+        word
+        and not need_cap
+        and word.group().islower()
+        and is_given_name(word.group())
+        and not _is_word_not_name(word.group())
+        and word.group() not in _STOP
+    ):
+        yield word.span()
 
 
 # "saya X", "perkenalkan saya X", "saya dengan X" at the start of a report or a sentence, also
