@@ -399,7 +399,8 @@ _STOP = frozenset(
     bnyk byk sangat sgt amat sekali skali paling lebih kurang krg baru lama sedang sdg apa siapa mana kapan bagaimana
     bgmn gimana gmn mengapa kenapa knp berapa brp mohon mhn minta mnta tolong tlg tlong harap dimohon berharap terima
     kasih trims makasih terimakasih trimakasih matur maturnuwun nuwun suwun sanget salam hormat selamat pagi siang sore
-    malam assalamualaikum assalamu wassalamualaikum wassalam wr wb warahmatullah dear yth kepada kpd ditempat tempat
+    malam assalamualaikum assalamu wassalamualaikum wassalam wr wb warahmatullah warahmatullahi wabarakatuh
+    wabarakatu dear yth kepada kpd ditempat tempat
     permisi maaf izin ijin mas mbak pak bu bapak ibu bpk bp ibuk kak sdr saudara ttd saat waktu ketika selama setelah
     sesudah sebelum lalu kemudian terus trus jadi maka tadi nanti mungkin memang emang pasti tentu kok kan dong sih ya
     iya yaa oke ok say belom blom blum pertama kedua ketiga jazakallah aamiin demikian regard regards kenal swastiastu
@@ -859,9 +860,11 @@ def _name_list_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int
 
 
 # A numbered list of full names without a name label: two or more item lines in a row that each
-# hold nothing but a capitalised name of two to four words ("1. Budi Santoso\n2. Siti Rahayu").
+# hold a capitalised name of two to four words and nothing else or an address ("1. Budi Santoso\n2. Siti Rahayu").
+# An item may go on with the person's address ("1. Budi Santoso Jl. Mawar 3").
 _NUMBERED_NAME_LINE = (
-    r"[ \t]*\d{1,2}[ \t]?[.)][ \t]*((?:[A-Z][A-Za-z']*\.?[ \t]){1,3}[A-Z][A-Za-z']*)[ \t.,]*(?=\r?\n|$)"
+    r"[ \t]*\d{1,2}[ \t]?[.)][ \t]*((?:[A-Z][A-Za-z']*\.?[ \t]){1,3}[A-Z][A-Za-z']*)"
+    r"(?:[ \t.,]*(?=\r?\n|$)|[ \t.,\-]+(?=(?i:jl|jln|jalan|gg|gang|alamat)\b)[^\n]*)"
 )
 _NAME_NUMBERED_LINE = re.compile(rf"(?:^|(?<=\n)){_NUMBERED_NAME_LINE}")
 _NEXT_NUMBERED_NAME = re.compile(rf"\r?\n{_NUMBERED_NAME_LINE}")
@@ -1092,11 +1095,18 @@ _NAME_SIGNOFF = re.compile(
     r"[ \t,.:\-\n\r]+"
     r"(?:(?i:ketua[ \t]+)?(?i:rt|rw)(?:[ \t.]*\d+)?[ \t,.:\-]*\r?\n[ \t]*)?"  # "Pelapor Ketua RT\nBudi"
     r"(?:(?:H|Hj|Ir|Drs|Dra)\.[ \t]*)?"
+    r"(?P<title>(?i:bapak|bpk|bp|pak|ibu|ibuk|bu|sdr|sdri)\.?[ \t]+)?"  # "hormat saya ibu <name>"
 )
 
 
 def _signoff_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
-    span = _name_from(text, match.end(), need_cap=True, need_boundary=True, max_tokens=4)
+    # A name in lower case is taken where a title stands before it ("hormat saya ibu siti.") or where it
+    # ends its line and is no ordinary word ("salam\nsiti", but not "salam sejahtera").
+    span = _name_from(text, match.end(), need_cap=not match.group("title"), need_boundary=True, max_tokens=4)
+    if not span and not text[match.end() : match.end() + 1].isupper():
+        span = _name_from(text, match.end(), need_boundary=True, weak_words=True, max_tokens=3)
+        if span and not _ends_its_line(text, span[1]):
+            span = None
     if span:
         yield from _with_second_name(text, span, need_cap=True, need_boundary=True, max_tokens=4)
 
@@ -1283,6 +1293,22 @@ def _signature_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int
         yield match.span(1)
 
 
+# A signature in brackets: a line holding only a name in parentheses, as under a letter's signature
+# ("Hormat kami,\n\n(Budi Santoso)"): capitalised, no stop word, not all ordinary words.
+_NAME_BRACKETED_LINE = re.compile(
+    r"(?:^|\n)[ \t]*\([ \t]*([A-Z][A-Za-z']*\.?(?:[ \t][A-Za-z][A-Za-z']*\.?){0,3})[ \t]*\)[ \t.]*(?=\r?\n|$)"
+)
+
+
+def _bracketed_line_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    words = [w.rstrip(".") for w in match.group(1).split()]
+    if any(w.lower() in _NEVER_NAME_WORDS or w.lower() in _DEGREES for w in words) or _shouting(match.group(1)):
+        return
+    if all(is_ordinary_word(w) for w in words) or is_place_name(match.group(1)):
+        return
+    yield match.span(1)
+
+
 # The last line of a report holding only a name, under a sign-off block: the line before it is a
 # closing ("Terima kasih", "Wassalam", "Hormat kami"), a role or place line ("Ketua RT 04 RW 03",
 # "Pengurus RT 4", "Kel. Sawahan") or a phone number. Capitalised, or in lower case when a
@@ -1458,6 +1484,7 @@ PII_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("nama", "[NAMA]", _NAME_SAYA_PAREN, _role_paren_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE, _signature_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_LAST_LINE, _last_line_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_BRACKETED_LINE, _bracketed_line_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_BEFORE_DEGREE, _before_degree_name_spans, "other"),
 )
 """Applied in this order by :func:`redact_spans`; a kind may have several rows."""

