@@ -461,11 +461,11 @@ _NOT_A_NAME_SHAPE = re.compile(
 _VERB_SHAPE = re.compile(r"^(?:me[mn]\w{3,}|meng\w+|meny\w+|\w{3,}kan)$")  # "Melakukan", "Menyampaikan"
 _TITLES = (
     r"bapak|pak|ibu|ibuk|bu|saudara|saudari|mbak|mba|mas|kang|kak|cak|ning|nyonya|tuan|almarhum|bidan|abah|koh|cik|"
-    r"tante|om"
+    r"tante|om|mbk|mbah|pakde|pakdhe|bude|budhe|nenek|kakek"
 )
 # Titles that are also common words ("mas" is gold, "kak" an elder sibling): a lower-case
 # name after them is held to the weak-introducer word check.
-_AMBIGUOUS_TITLES = frozenset({"mas", "kang", "kak", "ning", "om"})
+_AMBIGUOUS_TITLES = frozenset({"mas", "kang", "kak", "ning", "om", "mbah", "nenek", "kakek"})
 _TITLE_ABBREVIATIONS = r"bpk|bp|sdr|sdri|ny|almh|alm"
 # A word before a title that makes it part of a shop, street or building name ("bakso Mas
 # Bejo", "depot Bu Tin", "Jl. Pak Suwignyo"), or a slash: "Bapak/Ibu" is a form of address.
@@ -474,7 +474,7 @@ _NOT_PERSON_BEFORE = re.compile(
     r"(?:\b(?:bakso|soto|depot|toko|rumah\s+makan|rm|sate|nasi|mie|bakmi|penyetan|ayam|kedai|cafe|"
     r"kafe|salon|bengkel|apotek|rawon|pecel|lontong|rujak|kopi|jamu|laundry|jl|jln|jalan|gg|gang|masjid|musholla|"
     r"mushola|musholah|mushalla|mushala|musala|musalla|surau|langgar|rs|rsu|rsud|rsia|rsal|klinik|sd|smp|sma|smk|tk|puri|"
-    r"griya|graha|wisma|cv|pt|ud)\W{0,2}"
+    r"griya|graha|wisma|cv|pt|ud|makam|pesarean|punden)\W{0,2}"
     r"|\b(?:jl|jln|jalan)?\.?\s*(?:kh|khm|k\.\s?h|kyai)\.?\s*"  # "Jl. KH Mas Mansyur", "jl khm mas mansyur"
     r"|\b(?:bapak|bpk|bp|pak|ibu|bu)\.?\s*/\s*)$",
     re.IGNORECASE,
@@ -776,7 +776,8 @@ _NAME_LABEL = re.compile(
 
 
 def _label_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
-    span = _name_from(text, match.end(), need_boundary="label")
+    degree = _DEGREE_SKIP.match(text, match.end())  # "yang bernama Dra. Siti"
+    span = _name_from(text, degree.end() if degree else match.end(), need_boundary="label")
     if span:
         yield from _with_second_name(text, _with_lowercase_tail(text, span), need_boundary="stop")
 

@@ -743,6 +743,10 @@ def test_introductions_found_anywhere_but_not_possessives(text, names):
         # a letter's signature in brackets on its own line; a bracketed note is none
         ("Demikian, terima kasih.\\nSurabaya, 3 April 2023\\n(Hendra Wijaya)\\n", [("Hendra Wijaya", "self")]),
         ("catatan:\\n(Lihat Foto)\\n", []),
+        # family titles, and a degree between a label and the name
+        ("ada pendaftaran dengan mbk ratih yg waktu itu bertugas", [("ratih", "other")]),
+        ("semoga segera ada solusi buat nenek Sumini.", [("Sumini", "other")]),
+        ("namun bu lurah yg bernama DRA. SITI AMINAH tidak ditempat", [("SITI AMINAH", "other")]),
         # a numbered list of full names, each with an address
         (
             "Pengadaan pipa untuk 3 KK:\\n1. Moch. Rizal Jl. Mawar 3\\n2. Siti Rahayu Jl. Mawar 5",
