@@ -777,9 +777,18 @@ _NAME_LABEL = re.compile(
 
 def _label_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     degree = _DEGREE_SKIP.match(text, match.end())  # "yang bernama Dra. Siti"
-    span = _name_from(text, degree.end() if degree else match.end(), need_boundary="label")
+    pos = degree.end() if degree else match.end()
+    span = _name_from(text, pos, need_boundary="label")
+    if not span and _starts_with_listed_given_name(text, pos):
+        span = _name_from(text, pos, need_boundary="stop", max_tokens=4)  # "atas nama rina susanti kok ..."
     if span:
         yield from _with_second_name(text, _with_lowercase_tail(text, span), need_boundary="stop")
+
+
+def _starts_with_listed_given_name(text: str, pos: int) -> bool:
+    """Whether the word at ``pos`` (after blanks) is a listed given name that is not also an ordinary word."""
+    word = _TOKEN.match(text, pos + len(text[pos:]) - len(text[pos:].lstrip(" \t")))
+    return bool(word) and is_given_name(word.group()) and not _is_word_not_name(word.group())
 
 
 # Lower-case words closing a capitalised name up to punctuation or the line end: "bernama Azzam

@@ -747,6 +747,9 @@ def test_introductions_found_anywhere_but_not_possessives(text, names):
         ("ada pendaftaran dengan mbk ratih yg waktu itu bertugas", [("ratih", "other")]),
         ("semoga segera ada solusi buat nenek Sumini.", [("Sumini", "other")]),
         ("namun bu lurah yg bernama DRA. SITI AMINAH tidak ditempat", [("SITI AMINAH", "other")]),
+        # after a label a lower-case listed given name needs no boundary word after it
+        ("mohon infonya min. Atas nama rina terima kasih", [("rina", "other")]),
+        ("atas nama dokumen kok beda", []),
         # a numbered list of full names, each with an address
         (
             "Pengadaan pipa untuk 3 KK:\\n1. Moch. Rizal Jl. Mawar 3\\n2. Siti Rahayu Jl. Mawar 5",
