@@ -1117,8 +1117,22 @@ def _signoff_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, 
         span = _name_from(text, match.end(), need_boundary=True, weak_words=True, max_tokens=3)
         if span and not _ends_its_line(text, span[1]):
             span = None
+    if span and _is_heading(text, *span):
+        return  # "Terima kasih\nLokasi : ...", "Terima kasih\nContact Person\n..."
     if span:
         yield from _with_second_name(text, span, need_cap=True, need_boundary=True, max_tokens=4)
+
+
+_CONTACT_WORDS = frozenset("contact contak kontak person cp".split())
+
+
+def _is_heading(text: str, start: int, end: int) -> bool:
+    """Whether the words at ``start:end`` head a field ("Lokasi :") or name a contact line ("Contact Person"),
+    rather than a person: ordinary or contact words followed by a colon, or contact words."""
+    words = [w.rstrip(".").lower() for w in text[start:end].split()]
+    if any(w in _CONTACT_WORDS for w in words):
+        return True
+    return re.match(r"[ \t]*:", text[end:]) is not None and all(is_ordinary_word(w) for w in words)
 
 
 # A name right before a phone number or a NIK: "Budi Santoso 0812...", "Hendra - 0878...",

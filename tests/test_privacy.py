@@ -740,6 +740,9 @@ def test_introductions_found_anywhere_but_not_possessives(text, names):
         ("sampahnya mohon diangkut.\\n\\nsalam sukirno\\nketua RW 3", [("sukirno", "self")]),
         ("salam sejahtera\\nuntuk semua", []),
         ("mohon dibantu.\\nwassalamualaikum warahmatullahi wabarakatuh", []),
+        # a heading or a contact line under a closing is no name
+        ("mohon segera diperbaiki, terima kasih.\\nLokasi : Jl Mawar 3", []),
+        ("Terima kasih.\\n\\nContact Person\\nBpk Hendra 081234567890", [("Hendra", "other")]),
         # a letter's signature in brackets on its own line; a bracketed note is none
         ("Demikian, terima kasih.\\nSurabaya, 3 April 2023\\n(Hendra Wijaya)\\n", [("Hendra Wijaya", "self")]),
         ("catatan:\\n(Lihat Foto)\\n", []),
