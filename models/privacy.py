@@ -443,7 +443,7 @@ _ENDERS = frozenset(
     warga alamat almt beralamat beralamatkan dari dr selaku sebagai sbg nik no nomor nomer usia umur rt rw ketua tinggal
     yang yg mau ingin sudah sdh mohon dengan dgn dg seorang bin binti kelas asal pekerjaan lahir domisili dan atau
     adalah ialah pemilik sekaligus juga menyampaikan melaporkan mengajukan ingin hendak ktp kk telp hp wa
-    menjadi mjd status setatus pegawai karyawan tp tapi tetapi alias als
+    menjadi mjd status setatus pegawai karyawan tp tapi tetapi alias als istri isteri suami
     """.split()
 )
 # Office holders addressed in their public role, never masked as a private person's name.
@@ -703,8 +703,9 @@ def _name_from(
 
 # Words that end a name only when the name itself does not look like ordinary words: pronouns and
 # "rumah" ("istri saya siti aminah saya mau ...", "ibu sumarni rmh no ..."), negations ("bu
-# painah tidak mempunyai ...") and the reader addressed ("nama saya hendra pak, ...").
-_SOFT_ENDERS = frozenset("saya sy ini rumah rmh tidak tdk gak nggak belum blm pak bu".split())
+# painah tidak mempunyai ..."), the reader addressed ("nama saya hendra pak, ...") and particles
+# that follow a subject ("atas nama siti aminah kok ...", "saya budi sebelumnya ...").
+_SOFT_ENDERS = frozenset("saya sy ini rumah rmh tidak tdk gak nggak belum blm pak bu kok sebelumnya".split())
 
 
 def _too_short_for_a_name(word: str) -> bool:
@@ -722,6 +723,7 @@ def _soft_boundary(text: str, end: int, tokens: list[str]) -> bool:
         (len(tokens) >= 2 or tokens[0][0].isupper() or len(tokens[0]) >= 5)
         and len(tokens[0]) >= 3
         and not any(t.islower() and (is_ordinary_word(t) or _is_clipped_word(t)) for t in tokens)
+        and not (len(tokens) == 1 and is_ordinary_word(tokens[0]))  # "anak saya Yatim kok ..."
     )
 
 
@@ -768,7 +770,7 @@ _NAME_LABEL = re.compile(
     r"(?:nya)?[ \t]+namanya)\b(?![ \t]*[.,\r\n])"
     r"|\ba[ \t]*[./][ \t]*n\b\.?|(?<![-\"'`\d])\ban(?:\.|[ \t]*/|(?=[ \t]+[A-Za-z]))"
     r")"
-    r"[ \t:.,\n\r]{0,8}"
+    r"[ \t:.,(\n\r]{0,8}"
     r"(?:(?i:saya|sy|siswa|siswi|pelapor|pemohon|pasien|warga|anak|ank|ibu|bapak|bpk|bu|pak|sdr|sdri|almarhum|alm|almh|"
     r"suami|istri|isteri|ayah|adik|kakak|cucu|kepala[ \t]+keluarga|kepala[ \t]+rumah[ \t]+tangga|kk|pbb|pelanggan)"
     r"\.?(?:[ \t]+(?i:saya|sy|kami))?(?:[ \t:]|\r?\n){1,6})?"  # the role may end its line: "Atas Nama Anak\nBudi"
@@ -1306,9 +1308,19 @@ _NAME_SIGNATURE = re.compile(
     r"(?:^|\n)[ \t]*((?:[A-Z][A-Za-z']*\.?[ \t]){0,3}[A-Z][A-Za-z']*)"
     r"(?:[ \t,]*\r?\n[ \t]*"
     r"(?=(?i:warga|ketua|rt\b|rw\b|jl\b|jln\b|jalan|alamat|email|e-mail|hp\b|wa\b|telp|no\.?[ \t]*(?:hp|telp|wa)|"
-    r"perum|pengurus|koordinator|pelapor))"
+    r"perum|pengurus|koordinator|pelapor|pemilik|penghuni|pengelola))"
     r"|[ \t]*\([ \t]*(?=(?i:ketua|rt\b|rw\b|pengurus|koordinator|pelapor|warga)))"
 )
+# The same in lower case, only before the role in brackets ("...perhatiannya.\nbudi (ketua RT 3)").
+_NAME_SIGNATURE_LOWER = re.compile(
+    r"(?:^|\n)[ \t]*([a-z][a-z']*(?:[ \t][a-z][a-z']*){0,2})[ \t]*\([ \t]*(?=(?i:ketua|rt\b|rw\b|pengurus|koordinator))"
+)
+
+
+def _lower_signature_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    words = match.group(1).split()
+    if not any(w in _NEVER_NAME_WORDS for w in words) and not _made_of_words(words, weak=len(words) == 1):
+        yield match.span(1)
 
 
 def _signature_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
@@ -1507,6 +1519,7 @@ PII_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("nama", "[NAMA]", _NAME_ROLE_PAREN, _role_paren_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA_PAREN, _role_paren_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE, _signature_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE_LOWER, _lower_signature_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_LAST_LINE, _last_line_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_BRACKETED_LINE, _bracketed_line_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_BEFORE_DEGREE, _before_degree_name_spans, "other"),

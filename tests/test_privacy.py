@@ -740,6 +740,15 @@ def test_introductions_found_anywhere_but_not_possessives(text, names):
         ("sampahnya mohon diangkut.\\n\\nsalam sukirno\\nketua RW 3", [("sukirno", "self")]),
         ("salam sejahtera\\nuntuk semua", []),
         ("mohon dibantu.\\nwassalamualaikum warahmatullahi wabarakatuh", []),
+        # signatures over a role line or before a bracketed role; a sender line; a label before a bracket
+        ("Mohon tanah aset desa ditertibkan.\\nHendra Wijaya\\nPemilik sawah", [("Hendra Wijaya", "self")]),
+        ("mohon perhatiannya.\\nsukirno ( ketua RT 03/RW 02)", [("sukirno", "self")]),
+        ("mohon maaf\\n\\nDari : Rina istri salah satu pedagang", [("Rina", "self")]),
+        ("mohon dicek KTP atas nama(Rudi Hartono NIK 3578011203850004)", [("Rudi Hartono", "other")]),
+        # particles after a name end it, unless the name is one ordinary word
+        ("assalamualaikum wr.wb.. saya rina susanti sebelumnya sy mohon maaf", [("rina susanti", "self")]),
+        ("atas nama siti aminah kok belum terdaftar", [("siti aminah", "other")]),
+        ("sebab anak saya Yatim kok belum dapat", []),
         # a heading or a contact line under a closing is no name
         ("mohon segera diperbaiki, terima kasih.\\nLokasi : Jl Mawar 3", []),
         ("Terima kasih.\\n\\nContact Person\\nBpk Hendra 081234567890", [("Hendra", "other")]),
