@@ -510,10 +510,10 @@ def test_redactor_meets_targets_on_the_surabaya_annotation():
         assert development["recall"][kind] >= 0.99, (kind, development["recall"])
     assert development["recall"]["nik"] >= 0.98, development["recall"]
     assert development["recall"]["nama"] >= 0.88 and development["precision"] >= 0.97, development
-    # The reporter's own name (every name labelled by owner): recall 0.941, precision of the masks read as the
-    # writer's 0.975 on the development data, with the name lists.
+    # The reporter's own name (every name labelled by owner): recall 0.959, precision of the masks read as the
+    # writer's 0.983 on the development data, with the name lists (tuned on: a regression floor).
     own = development["self_name"]
-    assert own["n_unlabelled"] == 0 and own["recall"] >= 0.93 and own["precision"] >= 0.97, own
+    assert own["n_unlabelled"] == 0 and own["recall"] >= 0.95 and own["precision"] >= 0.97, own
     for part, (n_reports, nik_floor, name_floor, precision_floor) in UNSEEN_PART_FLOORS.items():
         figures = evaluate_pii(settings, part=part)
         assert figures["n_reports"] == n_reports and figures["recall"]["plat"] is None, (part, figures["recall"])
