@@ -443,7 +443,8 @@ _ENDERS = frozenset(
     warga alamat almt beralamat beralamatkan dari dr selaku sebagai sbg nik no nomor nomer usia umur rt rw ketua tinggal
     yang yg mau ingin sudah sdh mohon dengan dgn dg seorang bin binti kelas asal pekerjaan lahir domisili dan atau
     adalah ialah pemilik sekaligus juga menyampaikan melaporkan mengajukan ingin hendak ktp kk telp hp wa
-    menjadi mjd status setatus pegawai karyawan tp tapi tetapi alias als istri isteri suami
+    menjadi mjd status setatus pegawai karyawan tp tapi tetapi alias als istri isteri suami siswa siswi murid
+    mahasiswa mahasiswi pelajar
     """.split()
 )
 # Office holders addressed in their public role, never masked as a private person's name.
