@@ -757,7 +757,7 @@ def _next_word(text: str, end: int) -> str:
     return word.group().lower() if word else ""
 
 
-# "nama saya X", "Nama : X", "Nama pelapor: X", "atas nama X", "a.n. X", "an. X", "bernama X",
+# "nama saya X", "Nama : X", "Nama pelapor: X", "atas nama X", "a.n. X", "an. X", "bernama X", "nama adalah X",
 # "dengan nama X", "namax X"/"namane X" (chat and Javanese for "namanya"), "<person> namanya X",
 # optionally followed by a role, also a relative's ("atas nama siswa X", "an KEPALA KELUARGA X",
 # "atas nama anak saya X", "atas nama saya X").
@@ -766,7 +766,7 @@ _NAME_LABEL = re.compile(
     r"\bnama(?:[ \t]+(?:saya|sy|aku|lengkap|pelapor|pel|pemohon|siswa|siswi|murid|anak|mahasiswa|mhs|ortu|"
     r"orang[ \t]+tua|wali|ibu|ayah|bapak|suami|istri|pasien|warga|pemilik|ketua[ \t]+rt|ketua[ \t]+rw|"
     r"kepala[ \t]+keluarga|penerima|peserta|lansia))?(?:[ \t]*[:=,]|(?<=saya)|(?<=sy)|(?<=aku)|(?<=lengkap))"
-    r"|\b(?:yang|yg)?[ \t]*bernama|\bdengan[ \t]+nama|\batas[ \t]+nama"
+    r"|\b(?:yang|yg)?[ \t]*bernama|\bdengan[ \t]+nama|\batas[ \t]+nama|\bnama(?:nya)?[ \t]+(?:adalah|ialah)"
     r"|(?:\bnama(?:x|ne)|\b(?:anak|adik|suami|istri|isteri|orang|petugas|pegawai|staf|rt|rw|pak|bu|mas|mbak)"
     r"(?:nya)?[ \t]+namanya)\b(?![ \t]*[.,\r\n])"
     r"|\ba[ \t]*[./][ \t]*n\b\.?|(?<![-\"'`\d])\ban(?:\.|[ \t]*/|(?=[ \t]+[A-Za-z]))"

@@ -745,6 +745,8 @@ def test_introductions_found_anywhere_but_not_possessives(text, names):
         ("mohon perhatiannya.\\nsukirno ( ketua RT 03/RW 02)", [("sukirno", "self")]),
         ("mohon maaf\\n\\nDari : Rina istri salah satu pedagang", [("Rina", "self")]),
         ("mohon dicek KTP atas nama(Rudi Hartono NIK 3578011203850004)", [("Rudi Hartono", "other")]),
+        # "nama adalah" labels a name
+        ("Nama di akte ganti nama adalah Hendra Wijaya. keluar KK baru", [("Hendra Wijaya", "other")]),
         # a pupil's role after a name ends it
         ("menanyakan bantuan pip atas nama dimas prakoso siswa sdn 3", [("dimas prakoso", "other")]),
         # particles after a name end it, unless the name is one ordinary word
