@@ -538,9 +538,12 @@ def test_pii_section_reports_test_and_development_figures():
         assert all(f"{prefix}_recall_{kind}" in section for kind in KINDS)
         assert 0 < section[f"{prefix}_precision"] <= 1
     assert all(isinstance(v, (int, float)) or v is None for v in section.values())  # flat: every figure a metric
-    for prefix in ("test", "dev", *PARTS):
+    for prefix in ("test", "dev", *(f"part_{part}" for part in PARTS)):
         assert 0 < section[f"{prefix}_self_name_recall"] <= 1 and 0 < section[f"{prefix}_self_name_precision"] <= 1
-    assert all(0 < section[f"{part}_name_recall"] <= 1 and 0 < section[f"{part}_precision"] <= 1 for part in PARTS)
+    for part in PARTS:
+        assert 0 < section[f"part_{part}_name_recall"] <= 1 and 0 < section[f"part_{part}_precision"] <= 1
+    # the development figures are all parts' but the test part's, not those of the part named dev
+    assert section["dev_self_name_n_spans"] > 400 and section["dev_precision"] < 1
 
 
 # Fourth round: made-up examples (fictional names) of the rules added then.

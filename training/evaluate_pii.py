@@ -248,8 +248,8 @@ def pii_section(settings: Settings | None = None) -> dict[str, float | int | Non
     test part :data:`TEST_PART` (``test_*``), and the same on the development data, every other
     part (``dev_*``), flat so that every figure is a metric; the reporter's own name
     (``test_self_name_recall``, ``test_self_name_precision``, ...), and per part
-    (``<part>_name_recall``, ``<part>_precision``, ``<part>_self_name_recall``,
-    ``<part>_self_name_precision``). A recall is None when the part holds no span of that kind (no
+    (``part_<part>_name_recall``, ``part_<part>_precision``, ``part_<part>_self_name_recall``,
+    ``part_<part>_self_name_precision``). A recall is None when the part holds no span of that kind (no
     fresh part holds an e-mail address, ``test4`` to ``test7`` no plate: see the guidelines), or no
     name labelled ``self``."""
     figures = evaluate_pii(settings, part="all")["by_part"]
@@ -261,12 +261,12 @@ def pii_section(settings: Settings | None = None) -> dict[str, float | int | Non
         section[f"{prefix}_n_reports"] = part["n_reports"]
         section |= {f"{prefix}_n_{kind}": part["n_spans"][kind] for kind in KINDS}
         section |= {f"{prefix}_self_name_{key}": value for key, value in part["self_name"].items()}
-    for name in PARTS:
+    for name in PARTS:  # "part_" keeps the part named dev apart from the development figures (dev_*)
         part = figures[name]
-        section[f"{name}_name_recall"] = part["recall"]["nama"]
-        section[f"{name}_precision"] = part["precision"]
-        section[f"{name}_self_name_recall"] = part["self_name"]["recall"]
-        section[f"{name}_self_name_precision"] = part["self_name"]["precision"]
+        section[f"part_{name}_name_recall"] = part["recall"]["nama"]
+        section[f"part_{name}_precision"] = part["precision"]
+        section[f"part_{name}_self_name_recall"] = part["self_name"]["recall"]
+        section[f"part_{name}_self_name_precision"] = part["self_name"]["precision"]
     return section
 
 
