@@ -172,3 +172,7 @@ def test_self_name_recall_and_precision():
     assert own["owner_precision"] == round(1 / 3, 4)  # and only one is the writer's
     assert own["other_recall"] == 0.5 and own["n_unlabelled"] == 0
     assert figures["recall"]["nama"] == 0.5 and figures["precision"] == round(2 / 3, 4)
+    # gold spans without owners (reviewers' masks): names count, the reporter's own name cannot be scored
+    plain = score(texts, {rid: [span[:3] for span in spans] for rid, spans in gold.items()}, predicted)
+    assert plain["recall"]["nama"] == 0.5 and plain["self_name"]["recall"] is None
+    assert plain["self_name"]["n_unlabelled"] == 4

@@ -161,11 +161,13 @@ def _found(text: str, gold: GoldSpan, predicted: list[tuple[int, int, str, str |
 
 def score(
     texts: dict[int, str],
-    gold: dict[int, list[GoldSpan]],
+    gold: dict[int, list[GoldSpan]] | dict[int, list[tuple[int, int, str]]],
     predicted: dict[int, list[tuple[int, int, str, str | None]]],
 ) -> dict:
     """Recall per kind, overall precision, the reporter's own name (``self_name``), and counts, for the
-    reports in ``gold``. ``predicted`` spans are (start, end, kind, owner)."""
+    reports in ``gold``. ``predicted`` spans are (start, end, kind, owner); gold spans may also be plain
+    (start, end, kind) tuples, such as reviewers' masks (``training.reviewer_masks``), with no owner."""
+    gold = {rid: [GoldSpan(*span) for span in spans] for rid, spans in gold.items()}
     n_gold, n_found, n_strict = Counter(), Counter(), Counter()
     n_pred, n_pred_ok = Counter(), Counter()
     n_self_pred, n_self_pred_name, n_self_pred_self = 0, 0, 0
