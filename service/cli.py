@@ -224,6 +224,11 @@ def _signal_sections(
             sections["pii"] = {
                 "recall": {kind: figures[f"test_recall_{kind}"] for kind in KINDS},
                 "precision": figures["test_precision"],
+                "name": {"recall": figures["test_recall_nama"]},
+                "self_name": {
+                    "recall": figures["test_self_name_recall"],
+                    "precision": figures["test_self_name_precision"],
+                },
                 **figures,
             }
     except FileNotFoundError as exc:

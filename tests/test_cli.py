@@ -45,6 +45,8 @@ def test_evaluate_json_has_every_section_and_logs_plots(home):
         assert {"precision", "recall", "f1"} <= set(report["vague"])
         assert {"nik", "telepon", "email", "plat", "nama"} == set(report["pii"]["recall"])
         assert 0 < report["pii"]["precision"] <= 1
+        assert 0 < report["pii"]["name"]["recall"] <= 1
+        assert 0 < report["pii"]["self_name"]["recall"] <= 1 and 0 < report["pii"]["self_name"]["precision"] <= 1
     assert "duplicates" not in report
 
     client = registry.configure(home)

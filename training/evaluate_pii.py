@@ -14,6 +14,14 @@ Matching, per gold span ``g`` of kind ``k``:
   word is mostly hidden). ``recall_strict`` asks all characters for every kind.
 - precision: a predicted span is correct when it overlaps a gold span of any kind.
 
+Names by owner: every gold ``nama`` span may carry a fourth element, ``"self"`` (the reporter naming
+themself) or ``"other"`` (see the guidelines' "Owner of a name"; folded in by
+:mod:`training.fold_name_owners`). ``self_name.recall`` is the share of ``self`` spans found by name
+masks (as for any name); ``self_name.precision`` is the share of the name masks the redactor attributes to
+the writer (``Span.owner == "self"``) that overlap a gold name: the reporter's name is masked, and the
+masks put where the writer names themself are not wasted. ``self_name.owner_precision`` asks more: that
+such a mask overlaps a gold ``self`` span (the attribution is right). Unlabelled names count for neither.
+
 Parts of the annotation (``annotation_part``): the first 337 reports are split by id hash
 into ``dev`` and ``heldout``; reports added later carry their part in the file (``"part":
 "test2"`` up to ``"part": "test7"``, ``"train1"``, ``"train2"``). Each ``test`` part was a fresh
@@ -39,6 +47,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -49,6 +58,7 @@ from training.datasets.manifest import load_manifest
 
 __all__ = [
     "KINDS",
+    "OWNERS",
     "PARTS",
     "PART_PLANS",
     "TEST_PART",
@@ -56,6 +66,7 @@ __all__ = [
     "annotation_part",
     "draw_fresh_part",
     "draw_part_ids",
+    "GoldSpan",
     "evaluate_pii",
     "load_annotation_parts",
     "load_annotations",
@@ -64,6 +75,7 @@ __all__ = [
 ]
 
 KINDS = ("nik", "telepon", "email", "plat", "nama")
+OWNERS = ("self", "other")
 DATASET = "surabaya_mediacenter"
 TABLE = "surabaya_mediacenter/surabaya_mediacenter_keluhan_2022_2023.csv"
 ANNOTATIONS = Path("annotations") / "pii_surabaya.jsonl"
@@ -91,10 +103,28 @@ def _rows(settings: Settings) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def load_annotations(settings: Settings | None = None) -> dict[int, list[tuple[int, int, str]]]:
+class GoldSpan(NamedTuple):
+    """An annotated span: ``text[start:end]`` is personal data of ``kind``; for a name, whose (``owner``,
+    one of :data:`OWNERS`, None where not labelled)."""
+
+    start: int
+    end: int
+    kind: str
+    owner: str | None = None
+
+
+def _gold_span(span: list) -> GoldSpan:
+    start, end, kind, *rest = span
+    owner = rest[0] if rest else None
+    if owner is not None and (kind != "nama" or owner not in OWNERS):
+        raise ValueError(f"span {span}: only a nama span has an owner, one of {', '.join(OWNERS)}")
+    return GoldSpan(int(start), int(end), str(kind), owner)
+
+
+def load_annotations(settings: Settings | None = None) -> dict[int, list[GoldSpan]]:
     """Gold spans per report id, every part."""
     settings = settings or get_settings()
-    return {int(row["id"]): [(int(s), int(e), str(k)) for s, e, k in row["spans"]] for row in _rows(settings)}
+    return {int(row["id"]): [_gold_span(span) for span in row["spans"]] for row in _rows(settings)}
 
 
 def load_annotation_parts(settings: Settings | None = None) -> dict[int, str]:
@@ -121,26 +151,46 @@ def _alnum_positions(text: str, start: int, end: int) -> list[int]:
     return positions or list(range(start, end))
 
 
+def _found(text: str, gold: GoldSpan, predicted: list[tuple[int, int, str, str | None]]) -> tuple[bool, bool]:
+    """Whether ``gold`` counts as found (see the module docstring), and whether all its characters are covered."""
+    chars = _alnum_positions(text, gold.start, gold.end)
+    covered = sum(any(ps <= i < pe for ps, pe, pk, _ in predicted if pk == gold.kind) for i in chars)
+    need = len(chars) if gold.kind in _FULL_COVER else _NAME_COVER * len(chars)
+    return covered >= need, covered == len(chars)
+
+
 def score(
     texts: dict[int, str],
-    gold: dict[int, list[tuple[int, int, str]]],
-    predicted: dict[int, list[tuple[int, int, str]]],
+    gold: dict[int, list[GoldSpan]] | dict[int, list[tuple[int, int, str]]],
+    predicted: dict[int, list[tuple[int, int, str, str | None]]],
 ) -> dict:
-    """Recall per kind, overall precision, and counts, for the reports in ``gold``."""
+    """Recall per kind, overall precision, the reporter's own name (``self_name``), and counts, for the
+    reports in ``gold``. ``predicted`` spans are (start, end, kind, owner); gold spans may also be plain
+    (start, end, kind) tuples, such as reviewers' masks (``training.reviewer_masks``), with no owner."""
+    gold = {rid: [GoldSpan(*span) for span in spans] for rid, spans in gold.items()}
     n_gold, n_found, n_strict = Counter(), Counter(), Counter()
     n_pred, n_pred_ok = Counter(), Counter()
+    n_self_pred, n_self_pred_name, n_self_pred_self = 0, 0, 0
+    n_unlabelled = 0
     for rid, spans in gold.items():
         text, pred = texts[rid], predicted[rid]
-        for start, end, kind in spans:
-            chars = _alnum_positions(text, start, end)
-            covered = sum(any(ps <= i < pe for ps, pe, pk in pred if pk == kind) for i in chars)
-            need = len(chars) if kind in _FULL_COVER else _NAME_COVER * len(chars)
-            n_gold[kind] += 1
-            n_found[kind] += covered >= need
-            n_strict[kind] += covered == len(chars)
-        for ps, pe, pk in pred:
+        for span in spans:
+            found, strict = _found(text, span, pred)
+            n_gold[span.kind] += 1
+            n_found[span.kind] += found
+            n_strict[span.kind] += strict
+            if span.kind == "nama":
+                n_unlabelled += span.owner is None
+                n_gold[f"nama_{span.owner}"] += 1
+                n_found[f"nama_{span.owner}"] += found
+        for ps, pe, pk, owner in pred:
             n_pred[pk] += 1
-            n_pred_ok[pk] += any(ps < end and start < pe for start, end, _ in spans)
+            n_pred_ok[pk] += any(ps < g.end and g.start < pe for g in spans)
+            if pk == "nama" and owner == "self":
+                overlapped = [g for g in spans if g.kind == "nama" and ps < g.end and g.start < pe]
+                n_self_pred += 1
+                n_self_pred_name += bool(overlapped)
+                n_self_pred_self += any(g.owner == "self" for g in overlapped)
 
     def ratio(a: int, b: int) -> float | None:
         return round(a / b, 4) if b else None
@@ -149,6 +199,16 @@ def score(
     return {
         "recall": {k: ratio(n_found[k], n_gold[k]) for k in KINDS},
         "precision": ratio(sum(n_pred_ok.values()), total_pred),
+        "self_name": {
+            "recall": ratio(n_found["nama_self"], n_gold["nama_self"]),
+            "precision": ratio(n_self_pred_name, n_self_pred),
+            "owner_precision": ratio(n_self_pred_self, n_self_pred),
+            "other_recall": ratio(n_found["nama_other"], n_gold["nama_other"]),
+            "n_spans": n_gold["nama_self"],
+            "n_other": n_gold["nama_other"],
+            "n_unlabelled": n_unlabelled,
+            "n_predicted": n_self_pred,
+        },
         "n_reports": len(gold),
         "n_spans": {k: n_gold[k] for k in KINDS},
         "recall_strict": {k: ratio(n_strict[k], n_gold[k]) for k in KINDS},
@@ -174,7 +234,7 @@ def evaluate_pii(settings: Settings | None = None, part: str = "all") -> dict:
     parts = load_annotation_parts(settings)
     gold = {rid: spans for rid, spans in load_annotations(settings).items() if _in_part(parts[rid], part)}
     texts = load_raw_texts(set(gold), settings)
-    predicted = {rid: [(s.start, s.end, s.kind) for s in redact_spans(texts[rid])] for rid in gold}
+    predicted = {rid: [(s.start, s.end, s.kind, s.owner) for s in redact_spans(texts[rid])] for rid in gold}
 
     def subset(name: str) -> dict:
         return score(texts, {rid: spans for rid, spans in gold.items() if _in_part(parts[rid], name)}, predicted)
@@ -188,9 +248,12 @@ def evaluate_pii(settings: Settings | None = None, part: str = "all") -> dict:
 def pii_section(settings: Settings | None = None) -> dict[str, float | int | None]:
     """The ``pii`` section of ``triase evaluate``: recall per kind, precision and counts on the fresh
     test part :data:`TEST_PART` (``test_*``), and the same on the development data, every other
-    part (``dev_*``), flat so that every figure is a metric. A recall is None when the part holds
-    no span of that kind (no fresh part holds an e-mail address, ``test4`` to ``test7`` no
-    plate: see the guidelines)."""
+    part (``dev_*``), flat so that every figure is a metric; the reporter's own name
+    (``test_self_name_recall``, ``test_self_name_precision``, ...), and per part
+    (``part_<part>_name_recall``, ``part_<part>_precision``, ``part_<part>_self_name_recall``,
+    ``part_<part>_self_name_precision``). A recall is None when the part holds no span of that kind (no
+    fresh part holds an e-mail address, ``test4`` to ``test7`` no plate: see the guidelines), or no
+    name labelled ``self``."""
     figures = evaluate_pii(settings, part="all")["by_part"]
     section: dict[str, float | int | None] = {}
     for prefix, name in (("test", TEST_PART), ("dev", "development")):
@@ -199,6 +262,13 @@ def pii_section(settings: Settings | None = None) -> dict[str, float | int | Non
         section[f"{prefix}_precision"] = part["precision"]
         section[f"{prefix}_n_reports"] = part["n_reports"]
         section |= {f"{prefix}_n_{kind}": part["n_spans"][kind] for kind in KINDS}
+        section |= {f"{prefix}_self_name_{key}": value for key, value in part["self_name"].items()}
+    for name in PARTS:  # "part_" keeps the part named dev apart from the development figures (dev_*)
+        part = figures[name]
+        section[f"part_{name}_name_recall"] = part["recall"]["nama"]
+        section[f"part_{name}_precision"] = part["precision"]
+        section[f"part_{name}_self_name_recall"] = part["self_name"]["recall"]
+        section[f"part_{name}_self_name_precision"] = part["self_name"]["precision"]
     return section
 
 
