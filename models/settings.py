@@ -45,11 +45,12 @@ class Settings(BaseSettings):
     )
 
     mismatch_target_precision: float = Field(
-        default=0.85,
+        default=0.9,
         gt=0,
         le=1,
         description="Precision `suggest_change` must reach on the validation split under every citizen-error model "
-        "when its thresholds are chosen.",
+        "when its thresholds are chosen (a change suggested against a recorded category that a blind reading found "
+        "not to fit counts as a catch).",
     )
     auto_accept_target_precision: float = Field(
         default=0.95,
