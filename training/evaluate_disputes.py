@@ -9,7 +9,8 @@ changes suggested for simulated wrong picks: the text with the two categories in
 each judged fits or not, never knowing which was the label or what the scorer said. A false alarm
 whose recorded category does not fit is a catch; a simulated wrong pick that fits is not a mistake.
 
-Run: .venv/bin/python -m training.evaluate_disputes [--odds 500 300 200]
+Run: .venv/bin/python -m training.evaluate_disputes [--odds 500 300 200] (the served thresholds under each error
+model, and the other-agency simulation at each of --odds)
 """
 
 import argparse
@@ -29,22 +30,30 @@ from training.mismatch import ErrorModel, category_agencies, simulate_claims
 
 
 def evaluate_disputes(
-    model: TriageModel, split_test: pd.DataFrame, agency_of: dict[str, str], disputes: pd.DataFrame, odds: list[float]
+    model: TriageModel,
+    split_test: pd.DataFrame,
+    agency_of: dict[str, str],
+    disputes: pd.DataFrame,
+    odds: list[float],
+    error_model: str = "other_agency",
+    proba: np.ndarray | None = None,
 ) -> list[dict[str, Any]]:
-    """Per least other-agency odds: precision and recall by the labels (the same simulated claims as the
-    `mismatch` section), and precision by the blind reading."""
+    """Per least odds (of the other-agency threshold; the same-agency one for `same_agency`): precision and recall
+    by the labels (the same simulated claims as the `mismatch` section), and precision by the blind reading."""
     classes = np.asarray(model.category_classifier.classes_, dtype=object)
     truth = split_test[CATEGORY].to_numpy()
     ids = split_test["id"].to_numpy()
-    proba = model.category_classifier.predict_proba(texts_of(split_test))
-    claims = simulate_claims(truth, classes, agency_of, ErrorModel("other_agency"), seed=TEST_SIMULATION_SEED).claimed
+    if proba is None:
+        proba = model.category_classifier.predict_proba(texts_of(split_test))
+    moved = "same_agency_odds" if error_model == "same_agency" else "other_agency_odds"
+    claims = simulate_claims(truth, classes, agency_of, ErrorModel(error_model), seed=TEST_SIMULATION_SEED).claimed
     claims = np.asarray(claims, dtype=object)
     wrong = claims != truth
     sampled = disputes[disputes["sample"] == "simulated_wrong_pick"]
     pick_fits = float(sampled["citizen_fits"].mean()) if len(sampled) else 0.0
     rows = []
     for least in odds:
-        rule = replace(model.mismatch_rule, other_agency_odds=float(least))
+        rule = replace(model.mismatch_rule, **{moved: float(least)})
         verdicts, _ = rule.decide_many(proba, classes, list(claims))
         flagged = verdicts == "suggest_change"
         hits, false_alarms = int((flagged & wrong).sum()), ids[flagged & ~wrong]
@@ -54,7 +63,8 @@ def evaluate_disputes(
         catches = hits * (1 - pick_fits) + label_errors
         rows.append(
             {
-                "other_agency_odds": float(least),
+                "error_model": error_model,
+                moved: float(least),
                 "label_precision": hits / max(1, int(flagged.sum())),
                 "label_recall": hits / max(1, int(wrong.sum())),
                 "false_alarms_by_labels": len(false_alarms),
@@ -76,9 +86,16 @@ def main() -> None:
     champion = registry.load_champion(registry.configure(settings), settings.model_name, settings.embedder_dir)
     model = champion.model
     split = champion_split(settings, model, champion.label)
-    odds = args.odds or [model.mismatch_rule.other_agency_odds, 300.0, 200.0]
-    rows = evaluate_disputes(model, split.test, category_agencies(split.train), load_disputes(settings), odds)
-    print(json.dumps({"model": champion.label, "other_agency": rows}, indent=2))
+    rule = model.mismatch_rule
+    agency_of, disputes = category_agencies(split.train), load_disputes(settings)
+    proba = model.category_classifier.predict_proba(texts_of(split.test))
+    figures = {
+        name: evaluate_disputes(model, split.test, agency_of, disputes, [least], name, proba)
+        for name, least in (("same_agency", rule.same_agency_odds), ("uniform", rule.other_agency_odds))
+    }
+    odds = args.odds or [rule.other_agency_odds, 300.0, 200.0]
+    figures["other_agency"] = evaluate_disputes(model, split.test, agency_of, disputes, odds, "other_agency", proba)
+    print(json.dumps({"model": champion.label, **figures}, indent=2))
 
 
 if __name__ == "__main__":
