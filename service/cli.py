@@ -3,6 +3,8 @@
 import getpass
 import json
 import logging
+import sys
+import traceback
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,23 +12,53 @@ from typing import Annotated, Any
 import mlflow
 import typer
 from tqdm import tqdm
+from typer.core import TyperGroup
 
 from models.category import TextClassifier
+from models.errors import TriaseError
 from service.config import ServiceSettings, get_service_settings
 from training import registry
 from training.audit import audit_labels
 from training.datasets import load_dataset, min_reports_per_category
 from training.evaluate import evaluate_champion
 from training.select import select
-from training.train import RareCategories, TrainResult, default_dataset, train
+from training.train import RareCategories, TrainResult, default_dataset, mismatch_warnings, train
 
 log = logging.getLogger(__name__)
 
-app = typer.Typer(help="triase: ML triage for citizen complaint reports.", no_args_is_help=True)
+
+class _Commands(TyperGroup):
+    """Every command: a :class:`TriaseError` (bad input or setup) is one line on stderr and exit status 1;
+    ``--verbose`` adds the traceback."""
+
+    def main(self, args=None, *rest, **kwargs):
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            return super().main(argv, *rest, **kwargs)
+        except TriaseError as exc:
+            if "--verbose" in argv:
+                traceback.print_exc()
+            typer.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+
+app = typer.Typer(cls=_Commands, help="triase: ML triage for citizen complaint reports.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys of the service (intake, reviewer, admin).", no_args_is_help=True)
 db_app = typer.Typer(help="The service database.", no_args_is_help=True)
+data_app = typer.Typer(help="The data a model is trained on.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 app.add_typer(db_app, name="db")
+app.add_typer(data_app, name="data")
+
+DATASET_HELP = (
+    "Registered dataset name (surabaya_mediacenter, demo, ...), the path of a column mapping JSON, or of a folder "
+    "holding mapping.json (also a folder of that name under TRIASE_DATA_DIR); see docs/datasets.md."
+)
+RARE_HELP = (
+    "What to do with categories under TRIASE_MIN_REPORTS_PER_CATEGORY: 'fold' them into 'Lainnya' (what the "
+    "service needs) or 'drop' them (the published baseline's protocol). Agencies under "
+    "TRIASE_MIN_REPORTS_PER_AGENCY are always folded."
+)
 
 TRAINING_STAGES = 4
 
@@ -96,26 +128,19 @@ def _print_result(result: TrainResult) -> None:
     typer.echo(f"dataset: {result.dataset} ({result.n_categories} categories); test-split metrics:")
     _echo_sections(result.metrics)
     typer.echo(f"MLflow run {result.run_id}" + (f", registered as version {result.version}" if result.version else ""))
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
 
 
 @app.command("train")
 def train_command(
     dataset: Annotated[
         str | None,
-        typer.Option(
-            help="Registered dataset name (surabaya_mediacenter, demo, ...) or the path of a column mapping "
-            "JSON describing another export. Default: Surabaya when present, else the demo set."
-        ),
+        typer.Option(help=DATASET_HELP + " Default: Surabaya when present, else the demo set."),
     ] = None,
     register: Annotated[bool, typer.Option(help="Register the trained model in MLflow.")] = True,
     promote: Annotated[bool, typer.Option(help="Make the new version the champion right away.")] = False,
-    rare: Annotated[
-        str,
-        typer.Option(
-            help="What to do with categories under TRIASE_MIN_REPORTS_PER_CATEGORY: 'fold' them into "
-            "'Lainnya' (what the service needs) or 'drop' them (the published baseline's protocol)."
-        ),
-    ] = "fold",
+    rare: Annotated[str, typer.Option(help=RARE_HELP)] = "fold",
     decisions: Annotated[
         bool, typer.Option(help="Include reviewers' decisions from the service database as labels.")
     ] = True,
@@ -193,6 +218,26 @@ def evaluate_command(
         typer.echo(
             f"  {unseen['n']} test reports carry categories never seen in training: {', '.join(unseen['labels'])}"
         )
+    for warning in mismatch_warnings(result, settings.mismatch_target_precision):
+        typer.echo(f"warning: {warning}", err=True)
+
+
+@data_app.command("check")
+def data_check_command(
+    dataset: Annotated[str, typer.Argument(help=DATASET_HELP)],
+    rare: Annotated[str, typer.Option(help=RARE_HELP)] = "fold",
+    verbose: Annotated[bool, typer.Option(help="Log every step, and print the traceback of an error.")] = False,
+) -> None:
+    """Load a dataset as training would, without training: rows read and skipped (and why), labels and what the
+    minimum counts do to them, the time range, the split's periods and make-up, personal data masked per kind,
+    and every warning. Prints counts, labels, dates and row numbers only, never report text."""
+    from training.datasets.check import check_dataset
+
+    _configure_logging(verbose, quiet=not verbose)
+    if rare not in ("fold", "drop"):
+        raise typer.BadParameter(f"--rare must be 'fold' or 'drop', got {rare!r}")
+    for line in check_dataset(dataset, get_service_settings(), rare).lines():
+        typer.echo(line)
 
 
 SIGNAL_SECTIONS = ("duplicates", "vague", "pii")
@@ -244,7 +289,7 @@ def _signal_sections(
 
 @app.command("select")
 def select_command(
-    dataset: Annotated[str | None, typer.Option(help="Dataset (default as for train).")] = None,
+    dataset: Annotated[str | None, typer.Option(help=DATASET_HELP + " Default as for train.")] = None,
 ) -> None:
     """Score the candidate classifiers on the validation split, one MLflow run each, best first."""
     _configure_logging(False)
@@ -258,7 +303,7 @@ def audit_command(
     out: Annotated[Path, typer.Option(help="CSV to write: id, given_label, suggested_label, score.")] = Path(
         "label_audit.csv"
     ),
-    dataset: Annotated[str | None, typer.Option(help="Dataset to audit (default as for train).")] = None,
+    dataset: Annotated[str | None, typer.Option(help=DATASET_HELP + " Default as for train.")] = None,
     folds: Annotated[int, typer.Option(min=2, max=20, help="Cross-validation folds.")] = 5,
 ) -> None:
     """Rank historical reports whose recorded category is probably wrong (confident learning)."""

@@ -3,8 +3,8 @@ their sha256, so training runs on exactly the bytes that were reviewed.
 
 A registered dataset's manifest lives in ``<assets_dir>/manifests/<name>.json``; a team's own
 dataset may keep one beside its mapping (see :func:`training.datasets.sources.manifest_beside`).
-A manifest holds names, hashes and row counts only, never data. :meth:`DatasetManifest.verify` checks the files under the data
-dir and returns one combined hash that training logs to MLflow.
+A manifest holds names, hashes and row counts only, never data. :meth:`DatasetManifest.verify` checks
+the files under the data dir and returns one combined hash that training logs to MLflow.
 """
 
 import hashlib
