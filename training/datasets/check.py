@@ -105,8 +105,8 @@ class DataCheck:
         out += [f"  {part:<10} {period}" for part, period in self.split.items()]
         if len(self.composition) > 1:
             out.append("reports per source file (training / test):")
-            for source, row in self.composition.iterrows():
-                out.append(f"  {source}: {row['training']} / {row['test']} ({row['test_share']:.0%} of test)")
+            for source, row in zip(self.composition.index, self.composition.itertuples(), strict=True):
+                out.append(f"  {source}: {row.training} / {row.test} ({row.test_share:.0%} of test)")
         masked = a.get("pii_masked") or {}
         out.append("personal data masked (rows per kind): " + ", ".join(f"{k} {v}" for k, v in masked.items()))
         out += [f"warning: {w}" for w in self.warnings]

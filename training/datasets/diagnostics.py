@@ -95,8 +95,9 @@ class LabelOutcome:
             else "label more reports"
         )
         rare = " or train with --rare fold" if self.action == "left out" else ""
+        kind = self.kind if self.labels_to_learn == 1 else self._plural
         return (
-            f"only {self.labels_to_learn} {self._plural} left to learn: {len(self.kept)} of {len(self.counts)} have "
+            f"only {self.labels_to_learn} {kind} left to learn: {len(self.kept)} of {len(self.counts)} have "
             f"at least {self.min_count} reports; {fix}{rare}"
         )
 
@@ -151,18 +152,33 @@ def source_of(frame: pd.DataFrame) -> pd.Series:
 
 
 def composition_warnings(train: pd.DataFrame, test: pd.DataFrame, sources: pd.Series) -> list[str]:
-    """A warning for each source much more frequent in the test period than in training."""
-    train_share = sources.reindex(train["id"]).value_counts(normalize=True)
-    test_of = sources.reindex(test["id"])
-    test_share = test_of.value_counts(normalize=True)
+    """A warning for each source file much more frequent in the test period than in training.
+
+    Only files that ran alongside the others are compared: one whose first report falls in the later half of
+    training is a period of its own (a monthly export), which lands in the test period by design.
+    """
+    train_of = pd.Series(sources.reindex(train["id"]).to_numpy(), index=train.index)
+    test_of = pd.Series(sources.reindex(test["id"]).to_numpy(), index=test.index)
+    train_share, test_share = train_of.value_counts(normalize=True), test_of.value_counts(normalize=True)
+    midpoint = train["created_at"].quantile(0.5) if len(train) else None
+    both = pd.concat([train[["created_at"]].assign(source=train_of), test[["created_at"]].assign(source=test_of)])
     warnings = []
     for source, share in test_share.items():
         before = float(train_share.get(source, 0.0))
-        if share - before >= COMPOSITION_GAP and share >= 2 * before:
-            n = int((test_of == source).sum())
-            warnings.append(
-                f"the test period is made up unlike training: {source} holds {n} of {len(test)} test reports "
-                f"({share:.0%}) but {before:.0%} of training reports; its reports likely run later than the other "
-                "files': cut the files to a common period (exclude) or read the test figures per file"
-            )
+        if not (before > 0 and share - before >= COMPOSITION_GAP and share >= 2 * before):
+            continue
+        own = both.loc[both["source"] == source, "created_at"]
+        if midpoint is None or own.min() > midpoint:
+            continue
+        others_until = both.loc[both["source"] != source, "created_at"].max()
+        later = (
+            f"its reports run until {own.max():%Y-%m-%d}, the other files' until {others_until:%Y-%m-%d}"
+            if pd.notna(others_until) and own.max() > others_until
+            else "it holds more of the latest reports than of the earlier ones"
+        )
+        warnings.append(
+            f"the test period is made up unlike training: {source} holds {int((test_of == source).sum())} of "
+            f"{len(test)} test reports ({share:.0%}) but {before:.0%} of training; {later}: cut the files to a "
+            "common period (exclude, or fewer files) or read the test figures with that in mind"
+        )
     return warnings

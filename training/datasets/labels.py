@@ -3,7 +3,8 @@
 An export typed by hand spells one category several ways ("PKL Liar", "PKL liar", "PKL  Liar "). The
 mapping's ``recode`` table renames spellings (or empties a label with null); with
 ``fold_label_spelling`` every label is compared ignoring case and spacing, and each group is spelled
-as its most frequent form (ties: the first in alphabetical order, so the result never depends on row order).
+as its most frequent form (ties: the first in alphabetical order, so the result never depends on row order),
+its spaces collapsed.
 """
 
 from collections import Counter
@@ -62,8 +63,8 @@ def _fold_groups(labels: pd.Series) -> tuple[pd.Series, dict[str, list[str]]]:
     canonical: dict[str, str] = {}
     folded: dict[str, list[str]] = {}
     for spellings in groups.values():
-        best = min(spellings, key=lambda s: (-counts[s], s))
+        best = " ".join(min(spellings, key=lambda s: (-counts[s], s)).split())
         canonical.update({s: best for s in spellings})
-        if len(spellings) > 1:
+        if spellings != [best]:
             folded[best] = sorted(s for s in spellings if s != best)
     return labels.map(lambda v: canonical.get(v, v) if isinstance(v, str) else v), folded
