@@ -88,12 +88,14 @@ class LabelOutcome:
         """Why training cannot go on, when fewer than two labels are left; else None."""
         if self.labels_to_learn >= 2:
             return None
-        largest = int(self.counts.iloc[0]) if len(self.counts) else 0
-        fix = (
-            f"lower {_SETTING[self.kind]} below {largest} (the largest {self.kind} has {largest} reports)"
-            if largest > 1
-            else "label more reports"
-        )
+        # Dropping needs two labels over the minimum; folding one (the rest become 'Lainnya').
+        needed = 2 if self.action == "left out" else 1
+        if len(self.counts) < 2:
+            fix = f"the data holds {len(self.counts)} distinct {self._plural}: map a column with more, or label more"
+        else:
+            at_most = int(self.counts.iloc[needed - 1])
+            which = "largest" if needed == 1 else "second largest"
+            fix = f"lower {_SETTING[self.kind]} to at most {at_most} (the {which} {self.kind} has {at_most} reports)"
         rare = " or train with --rare fold" if self.action == "left out" else ""
         kind = self.kind if self.labels_to_learn == 1 else self._plural
         return (

@@ -335,11 +335,10 @@ class _RowReader:
         times = [_clean(v) for v in cells[mapping.time_column]] if mapping.time_column else None
         del raw, cells
 
-        loaded_before, errors_before = len(self.records), len(self.errors)
-        dated = 0
+        loaded_before = len(self.records)
         for i in range(n):
             if keep[i]:
-                dated += self._row(path.name, i + 1, ids[i], fields, times[i] if times else None, i)
+                self._row(path.name, i + 1, ids[i], fields, times[i] if times else None, i)
         filtered = keep.count(False)
         loaded = len(self.records) - loaded_before
         self.files.append(
@@ -351,14 +350,12 @@ class _RowReader:
                 "loaded": loaded,
             }
         )
-        if "created_at" in mapping.columns and n > filtered and dated == 0:
-            column = mapping.columns["created_at"]
-            if len(self.errors) == errors_before or all(e.field != "created_at" for e in self.errors[errors_before:]):
-                raise MappingError(
-                    f"{path.name}: column {column!r} (created_at) is empty in all {n - filtered} rows; map "
-                    "columns.created_at to the column holding the dates (and time_column to the one holding the "
-                    "time, if separate): training splits the reports by time"
-                )
+        if "created_at" in fields and n > filtered and all(v is None for v in fields["created_at"]):
+            raise MappingError(
+                f"{path.name}: column {mapping.columns['created_at']!r} (created_at) is empty in all {n - filtered} "
+                "rows; map columns.created_at to the column holding the dates (and time_column to the one holding "
+                "the time, if separate): training splits the reports by time"
+            )
 
     def _kept(self, raw: pd.DataFrame, i: int) -> bool:
         for col, allowed in self._include.items():
@@ -366,8 +363,8 @@ class _RowReader:
                 return False
         return not any(_fold(raw[col].iat[i]) in left_out for col, left_out in self._exclude.items())
 
-    def _row(self, file: str, row: int, report_id: str | None, fields: dict[str, list[Any]], time_of_day, i) -> int:
-        """Validate one row into a record (or errors); 1 when it has a timestamp."""
+    def _row(self, file: str, row: int, report_id: str | None, fields: dict[str, list[Any]], time_of_day, i) -> None:
+        """Validate one row into a record, or into errors."""
         mapping = self.mapping
         values: dict[str, Any] = {"id": report_id}
         values.update(mapping.constants)
@@ -405,9 +402,8 @@ class _RowReader:
                 self._first_row_of_id[report.id] = f"{file} row {row}"
         if row_errors:
             self.errors.extend(row_errors)
-            return 0
+            return
         self.records.append(report.model_dump() | labels)
-        return int(report.created_at is not None)
 
     def skip_reasons(self) -> dict[str, dict[str, Any]]:
         """Per reason (field and reason, never a value): how many rows, and the first row numbers."""
