@@ -1,4 +1,8 @@
-"""The `triase` command: train, evaluate, audit, promote and serve models."""
+"""The `triase` command: train, evaluate, audit, promote and serve models.
+
+Each command imports what it needs (MLflow, scikit-learn, the training stages) when it runs, so a quick
+command such as `triase data check` does not wait for the others' imports.
+"""
 
 import getpass
 import json
@@ -7,22 +11,17 @@ import sys
 import traceback
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import mlflow
 import typer
 from tqdm import tqdm
 from typer.core import TyperGroup
 
-from models.category import TextClassifier
 from models.errors import TriaseError
 from service.config import ServiceSettings, get_service_settings
-from training import registry
-from training.audit import audit_labels
-from training.datasets import load_dataset, min_reports_per_category
-from training.evaluate import evaluate_champion
-from training.select import select
-from training.train import RareCategories, TrainResult, default_dataset, mismatch_warnings, train
+
+if TYPE_CHECKING:
+    from training.train import RareCategories, TrainResult
 
 log = logging.getLogger(__name__)
 
@@ -91,9 +90,11 @@ def _train_with_progress(
     settings: ServiceSettings,
     dataset: str | None,
     register: bool,
-    rare: RareCategories = "fold",
+    rare: "RareCategories" = "fold",
     decisions: bool = True,
-) -> TrainResult:
+) -> "TrainResult":
+    from training.train import train
+
     labels = _reviewer_labels(settings) if decisions else None
     with tqdm(total=TRAINING_STAGES, desc="training", unit="stage", bar_format="{l_bar}{bar}| {n}/{total}") as bar:
         stages_started = 0
@@ -124,7 +125,7 @@ def _echo_sections(sections: Mapping[str, Any], indent: int = 1) -> None:
             typer.echo(f"{pad}{key:<28} {value:.4g}")
 
 
-def _print_result(result: TrainResult) -> None:
+def _print_result(result: "TrainResult") -> None:
     typer.echo(f"dataset: {result.dataset} ({result.n_categories} categories); test-split metrics:")
     _echo_sections(result.metrics)
     typer.echo(f"MLflow run {result.run_id}" + (f", registered as version {result.version}" if result.version else ""))
@@ -147,6 +148,8 @@ def train_command(
     verbose: bool = False,
 ) -> None:
     """Train the triage model, print its test metrics and log the run to MLflow."""
+    from training import registry
+
     _configure_logging(verbose)
     settings = get_service_settings()
     if rare not in ("fold", "drop"):
@@ -190,6 +193,10 @@ def evaluate_command(
     ] = None,
 ) -> None:
     """Evaluate the champion model on its test split: every section, with plots logged to MLflow."""
+    from training import registry
+    from training.evaluate import evaluate_champion
+    from training.train import mismatch_warnings
+
     _configure_logging(False, quiet=json_output)
     settings = get_service_settings()
     try:
@@ -247,6 +254,9 @@ def _signal_sections(
     settings: ServiceSettings, log_to_mlflow: bool, skip: set[str], handwritten: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The duplicate, vague and PII sections: measured on the annotations where the real exports are present."""
+    import mlflow
+
+    from training import registry
     from training.datasets import DatasetUnavailableError
     from training.evaluate_duplicates import evaluate_duplicates
     from training.evaluate_pii import KINDS, pii_section
@@ -292,6 +302,9 @@ def select_command(
     dataset: Annotated[str | None, typer.Option(help=DATASET_HELP + " Default as for train.")] = None,
 ) -> None:
     """Score the candidate classifiers on the validation split, one MLflow run each, best first."""
+    from training.select import select
+    from training.train import default_dataset
+
     _configure_logging(False)
     settings = get_service_settings()
     table = select(settings, dataset or default_dataset(settings))
@@ -307,6 +320,14 @@ def audit_command(
     folds: Annotated[int, typer.Option(min=2, max=20, help="Cross-validation folds.")] = 5,
 ) -> None:
     """Rank historical reports whose recorded category is probably wrong (confident learning)."""
+    import mlflow
+
+    from models.category import TextClassifier
+    from training import registry
+    from training.audit import audit_labels
+    from training.datasets import load_dataset, min_reports_per_category
+    from training.train import default_dataset
+
     _configure_logging(False)
     settings = get_service_settings()
     dataset = dataset or default_dataset(settings)
@@ -341,6 +362,8 @@ def promote_command(
     version: Annotated[str | None, typer.Argument(help="Version to promote (default: the newest).")] = None,
 ) -> None:
     """Point the `champion` alias at a registered model version."""
+    from training import registry
+
     _configure_logging(False)
     settings = get_service_settings()
     try:
@@ -355,6 +378,8 @@ def promote_command(
 @app.command("models")
 def models_command() -> None:
     """List registered model versions, marking the champion."""
+    from training import registry
+
     _configure_logging(False)
     settings = get_service_settings()
     client = registry.configure(settings)
@@ -487,6 +512,7 @@ def serve_command(
     from service.database.migrate import upgrade
     from service.main import create_app
     from service.reports.identity import reporter_hash_key
+    from training import registry
 
     _configure_logging(verbose)
     settings = get_service_settings()

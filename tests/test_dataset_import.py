@@ -217,11 +217,25 @@ def test_duplicate_ids_over_files_name_both_rows_and_the_fix(cli_env, tmp_path):
 
 
 def test_unparsable_dates_name_file_row_column_and_the_format_setting(cli_env, tmp_path):
-    mapping = write_mapping(tmp_path, timestamp_format="%d/%m/%Y %H.%M")
+    export = tmp_path / "kota.csv"
+    export.write_text(
+        "no;isi;tanggal;kategori\n1;Lampu jalan mati;2024-01-05 08:30;PJU\n2;Jalan berlubang;05-01-2024;Jalan\n"
+    )
+    mapping = tmp_path / "kota.json"
+    columns = {"id": "no", "text": "isi", "created_at": "tanggal", "label_category": "kategori"}
+    mapping.write_text(json.dumps({"file": "kota.csv", "csv_sep": ";", "columns": columns}))
+    line = one_error_line(runner.invoke(app, ["data", "check", str(mapping)]))
+    assert "1 of 2 rows in kota.csv failed validation" in line
+    assert "kota.csv row 2: created_at: not an ISO 8601 timestamp" in line
+    assert "set timestamp_format to the strptime format of the dates as the file writes them" in line
+
+
+def test_an_unparsable_time_names_the_time_format_setting(cli_env, tmp_path):
+    mapping = write_mapping(tmp_path, time_format="%H.%M")
     line = one_error_line(runner.invoke(app, ["data", "check", str(mapping)]))
     assert "rows in aduan_2024_01.xlsx, aduan_2024_02.xlsx" in line
-    assert "aduan_2024_01.xlsx row 1: created_at: cannot parse timestamp with format '%d/%m/%Y %H.%M'" in line
-    assert "set timestamp_format to the strptime format of the dates as the file writes them" in line
+    assert "aduan_2024_01.xlsx row 1: created_at: cannot parse the time with time_format '%H.%M'" in line
+    assert "(and time_column, with time_format, for a time of day in its own column)" in line
 
 
 def test_a_file_without_dates_names_the_column_and_what_to_map(cli_env, tmp_path):
@@ -311,3 +325,12 @@ def test_a_manifest_beside_the_mapping_is_checked(tmp_path):
     shutil.copy(folder / "aduan_2024_02.xlsx", folder / "aduan_2024_01.xlsx")
     with pytest.raises(DatasetIntegrityError, match="'aduan_2024_01.xlsx' .* does not match the manifest"):
         load_dataset(str(folder))
+
+
+def test_a_missing_sheet_names_the_file_and_the_setting(cli_env, tmp_path):
+    mapping = write_mapping(tmp_path, sheet_name="Laporan")
+    line = one_error_line(runner.invoke(app, ["data", "check", str(mapping)]))
+    assert line == (
+        "error: aduan_2024_01.xlsx: Worksheet named 'Laporan' not found; set sheet_name to a sheet's name or its "
+        "0-based position"
+    )

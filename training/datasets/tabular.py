@@ -94,7 +94,7 @@ def _fix_hint(errors: list[RowError]) -> str:
     if "created_at" in fields:
         return (
             "For created_at, set timestamp_format to the strptime format of the dates as the file writes them "
-            "(and time_column for a time of day in its own column). "
+            "(and time_column, with time_format, for a time of day in its own column). "
         )
     if "id" in fields and any(e.reason.startswith("duplicate id") for e in errors):
         return "Ids must be unique over every file: map another id column, or derive ids with id_from. "
@@ -141,21 +141,30 @@ class ColumnMapping(BaseModel):
     id_hash_chars: int = Field(default=16, ge=8, le=64, description="Hex characters of the derived id hash.")
     timestamp_format: str | None = Field(
         default=None,
-        description="strptime format of created_at (with time_column: of the date and the time joined by a space); "
-        "default ISO 8601.",
+        description="strptime format of the created_at column when it holds text (e.g. '%d/%m/%Y %H:%M'); default "
+        "ISO 8601. Spreadsheet date cells need none.",
     )
     time_column: str | None = Field(
         default=None,
         description="Source column holding the time of day when columns.created_at holds only the date; an empty "
         "time cell means midnight.",
     )
+    time_format: str = Field(
+        default="%H:%M",
+        description="strptime format of time_column when it holds text (e.g. '%H.%M'); spreadsheet time cells "
+        "need none.",
+    )
     timezone: str | None = Field(
         default=None, description="IANA zone: naive timestamps are local time there, aware ones are converted."
     )
-    csv_sep: str = Field(default=",", min_length=1)
-    encoding: str = "utf-8"
-    sheet_name: str | int = 0
-    on_invalid: Literal["raise", "skip"] = "raise"
+    csv_sep: str = Field(default=",", min_length=1, description="Column separator of a CSV file.")
+    encoding: str = Field(default="utf-8", description="Text encoding of a CSV file (e.g. 'cp1252').")
+    sheet_name: str | int = Field(default=0, description="Sheet of an XLSX file: its name or 0-based position.")
+    on_invalid: Literal["raise", "skip"] = Field(
+        default="raise",
+        description="Rows that cannot be a report: 'raise' stops naming them, 'skip' leaves them out and counts "
+        "them per reason.",
+    )
     literal_newlines: bool = Field(
         default=False,
         description="The export wrote line breaks as a literal backslash-n; turn them back into line breaks.",
@@ -373,7 +382,11 @@ class _RowReader:
             value = column[i]
             if field == "created_at" and value is not None:
                 try:
-                    value = _timestamp(value, mapping.timestamp_format, self.zone, time_of_day)
+                    value = _timestamp(value, mapping.timestamp_format, self.zone)
+                    if mapping.time_column is not None:
+                        # Date and time in two columns: the date of one, the time of day of the other.
+                        clock = _time_of_day(time_of_day, mapping.time_format)
+                        value = value.replace(hour=clock.hour, minute=clock.minute, second=clock.second)
                 except ValueError as exc:
                     row_errors.append(RowError(row, field, str(exc), file))
                     value = None
@@ -457,14 +470,11 @@ def _read(path: Path, mapping: ColumnMapping) -> pd.DataFrame:
                 f"{mapping.header_row} ({exc}); fix csv_sep or header_row"
             ) from None
     try:
-        return pd.read_excel(path, sheet_name=mapping.sheet_name, dtype=object, engine="openpyxl", skiprows=skip)
-    except (ValueError, KeyError) as exc:
-        if "not found" in str(exc) or "out of range" in str(exc) or "Worksheet" in str(exc):
-            raise MappingError(
-                f"{path.name}: no sheet {mapping.sheet_name!r} ({exc}); set sheet_name to a sheet's name or "
-                "0-based position"
-            ) from None
-        raise
+        return pd.read_excel(path, sheet_name=mapping.sheet_name, dtype=object, engine="calamine", skiprows=skip)
+    except ValueError as exc:
+        if "Worksheet" not in str(exc):
+            raise
+        raise MappingError(f"{path.name}: {exc}; set sheet_name to a sheet's name or its 0-based position") from None
 
 
 def _ids(cells: dict[str, list[Any]], mapping: ColumnMapping, n: int) -> list[str | None]:
@@ -523,12 +533,7 @@ def _mask(value: Any, pii_rows: dict[str, int]) -> Any:
     return masked
 
 
-def _timestamp(value: Any, fmt: str | None, tz: ZoneInfo | None, time_of_day: Any = None) -> datetime:
-    if time_of_day is not None:
-        # Date and time in two columns: each as the file writes it, joined as one timestamp.
-        day = value.date() if isinstance(value, datetime) else value
-        clock = time_of_day.time() if isinstance(time_of_day, datetime) else time_of_day
-        value = f"{_as_str(day)} {_as_str(clock)}"
+def _timestamp(value: Any, fmt: str | None, tz: ZoneInfo | None) -> datetime:
     if isinstance(value, datetime):
         ts = value
     elif isinstance(value, date):
@@ -544,6 +549,23 @@ def _timestamp(value: Any, fmt: str | None, tz: ZoneInfo | None, time_of_day: An
     if tz is not None:
         ts = ts.replace(tzinfo=tz) if ts.tzinfo is None else ts.astimezone(tz)
     return ts
+
+
+def _time_of_day(value: Any, fmt: str) -> time:
+    """A time cell: a spreadsheet time, a fraction of a day, or text in `fmt`; empty is midnight."""
+    if value is None:
+        return time()
+    if isinstance(value, datetime):
+        return value.time()
+    if isinstance(value, time):
+        return value
+    if isinstance(value, float) and 0 <= value < 1:
+        seconds = round(value * 86_400)
+        return time(seconds // 3600, seconds // 60 % 60, seconds % 60)
+    try:
+        return datetime.strptime(_as_str(value), fmt).time()
+    except ValueError:
+        raise ValueError(f"cannot parse the time with time_format {fmt!r}") from None
 
 
 def _row_errors(row: int, exc: ValidationError, file: str | None = None) -> list[RowError]:
