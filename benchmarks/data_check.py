@@ -11,7 +11,9 @@ asserts nothing.
 
 import argparse
 import json
+import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -44,6 +46,21 @@ EXTRAS = [
 ]
 
 
+FILLER = [
+    "Kondisi ini sudah berlangsung cukup lama dan belum ada tindakan dari petugas.",
+    "Warga sekitar sudah beberapa kali mengeluhkan hal yang sama melalui RT setempat.",
+    "Mohon petugas dapat segera datang ke lokasi untuk melakukan pengecekan.",
+    "Pada malam hari keadaannya semakin parah dan membahayakan pengguna jalan.",
+    "Anak-anak sekolah setiap pagi melewati lokasi tersebut.",
+    "Kami berharap pemerintah daerah dapat memberikan solusi secepatnya.",
+    "Sebelumnya sudah pernah dilaporkan tetapi belum ada tanggapan.",
+    "Lokasi tepatnya di dekat musala dan warung kelontong.",
+]
+EXTRA_SENTENCES = (0, 0, 1, 1, 2, 3, 5, 8)
+"""How many filler sentences a report gets: lengths spread like a real channel's (mean about 320 characters,
+as the Surabaya export's)."""
+
+
 def synthetic_rows(n: int, rng: random.Random) -> list[list]:
     start = date(2023, 1, 1)
     rows = []
@@ -53,8 +70,9 @@ def synthetic_rows(n: int, rng: random.Random) -> list[list]:
         day = start + timedelta(days=i * 365 // n)
         text = (
             f"Laporan {i}: {problem} di {rng.choice(STREETS)} RT 0{rng.randrange(1, 10)} RW 0{rng.randrange(1, 6)}, "
-            f"Kecamatan {rng.choice(DISTRICTS)}. {rng.choice(EXTRAS)}"
-        )
+            f"Kecamatan {rng.choice(DISTRICTS)}. {rng.choice(EXTRAS)} "
+            + " ".join(rng.choice(FILLER) for _ in range(rng.choice(EXTRA_SENTENCES)))
+        ).strip()
         status = "Dibatalkan" if rng.random() < 0.01 else "Selesai"
         clock = f"{rng.randrange(6, 22):02d}:{rng.choice((0, 15, 30, 45)):02d}"
         rows.append([f"BM-{100000 + i}", day, clock, text, label, agency, rng.choice(DISTRICTS), status])
@@ -113,21 +131,33 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         started = time.perf_counter()
-        write_export(folder, synthetic_rows(args.rows, random.Random(7)), args.files, args.format)
-        print(f"wrote {args.rows:,} rows in {args.files} {args.format} files in {time.perf_counter() - started:.1f} s")
+        rows = synthetic_rows(args.rows, random.Random(7))
+        write_export(folder, rows, args.files, args.format)
+        mean_chars = sum(len(row[3]) for row in rows) / len(rows)
+        print(
+            f"wrote {args.rows:,} rows (texts of {mean_chars:.0f} characters on average) in {args.files} "
+            f"{args.format} files in {time.perf_counter() - started:.1f} s"
+        )
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = check_dataset(str(folder))
-        in_process = time.perf_counter() - started
-        print(f"data check in process: {in_process:.2f} s ({result.loaded:,} reports loaded)")
-
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        print(f"data check in process: {wall:.2f} s wall, {cpu:.2f} s CPU ({result.loaded:,} reports loaded)")
+        started, cpu = time.perf_counter(), _children_cpu()
         command = [sys.executable, "-m", "service.cli", "data", "check", str(folder)]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
-        whole = time.perf_counter() - started
+        wall, cpu = time.perf_counter() - started, _children_cpu() - cpu
         status = "ok" if done.returncode == 0 else f"exit {done.returncode}: {done.stderr.strip()[-300:]}"
-        print(f"`triase data check` command, fresh process (imports included): {whole:.2f} s ({status})")
-        print(f"target: under 10 s for 10,000 rows -> {'met' if whole < 10 else 'MISSED'}")
+        print(f"`triase data check`, fresh process (imports included): {wall:.2f} s wall, {cpu:.2f} s CPU ({status})")
+        print(
+            f"target under 10 s: {'met' if wall < 10 else 'missed'} (wall); on a busy machine the CPU time is the "
+            f"figure the command needs ({os.getloadavg()[0]:.1f} load average now)"
+        )
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":

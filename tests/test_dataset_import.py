@@ -334,3 +334,23 @@ def test_a_missing_sheet_names_the_file_and_the_setting(cli_env, tmp_path):
         "error: aduan_2024_01.xlsx: Worksheet named 'Laporan' not found; set sheet_name to a sheet's name or its "
         "0-based position"
     )
+
+
+# --------------------------------------------------------------------------- evaluate's sections
+
+
+@pytest.mark.real_data
+def test_the_location_section_applies_only_to_points_in_the_gazetteers_area():
+    from training.evaluate import has_points_in
+    from training.geo import geo_available, load_gazetteer
+
+    settings = Settings()
+    if not geo_available(settings):
+        pytest.skip(f"the Jakarta boundary files are absent under data_dir={settings.data_dir}")
+    gazetteer = load_gazetteer(settings)
+    monas = pd.DataFrame({"lat": [-6.1754], "lon": [106.8272]})
+    surabaya = pd.DataFrame({"lat": [-7.2575], "lon": [112.7521]})
+    assert has_points_in(monas, gazetteer)
+    assert not has_points_in(surabaya, gazetteer)
+    assert not has_points_in(pd.DataFrame({"lat": [None], "lon": [None]}, dtype=float), gazetteer)
+    assert not has_points_in(monas, None)

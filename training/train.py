@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Literal
 
 import mlflow
@@ -31,7 +32,13 @@ from training.data import (
     texts_of,
     time_ordered_split,
 )
-from training.datasets import available_datasets, load_dataset, min_reports_per_agency, min_reports_per_category
+from training.datasets import (
+    available_datasets,
+    is_mapping_path,
+    load_dataset,
+    min_reports_per_agency,
+    min_reports_per_category,
+)
 from training.datasets.diagnostics import require_labels, source_of, split_warnings
 from training.evaluate import Metrics, evaluate_model, numeric_leaves
 from training.feedback import REVIEWER, apply_reviewer_labels
@@ -166,6 +173,8 @@ def train(
     `classifier` replaces both default classifiers (`category_classifier`, `agency_classifier`).
     """
     dataset = dataset or default_dataset(settings)
+    if is_mapping_path(dataset) and Path(dataset).exists():
+        dataset = str(Path(dataset).resolve())  # evaluate rebuilds the split from any working directory
     router = classifier or agency_classifier(settings)
     classifier = classifier or category_classifier(settings)
     client = registry.configure(settings)

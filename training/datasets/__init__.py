@@ -42,6 +42,7 @@ __all__ = [
     "available_datasets",
     "load_dataset",
     "export_path",
+    "is_mapping_path",
     "load_export",
     "load_mapping",
     "load_table",
