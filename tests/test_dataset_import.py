@@ -354,3 +354,19 @@ def test_the_location_section_applies_only_to_points_in_the_gazetteers_area():
     assert not has_points_in(surabaya, gazetteer)
     assert not has_points_in(pd.DataFrame({"lat": [None], "lon": [None]}, dtype=float), gazetteer)
     assert not has_points_in(monas, None)
+
+
+def test_skipped_rows_are_counted_per_reason_with_row_numbers(cli_env, tmp_path):
+    lines = ["no;isi;tanggal;kategori"]
+    lines += [f"{i};Laporan nomor {i} tentang lampu jalan;2024-01-{i:02d} 08:30;PJU" for i in range(1, 21)]
+    lines += ["21;Laporan tanpa tanggal yang benar;31-01-2024;PJU", "22;;2024-01-22 09:00;PJU", "23;Lagi;bukan;PJU"]
+    (tmp_path / "kota.csv").write_text("\n".join(lines) + "\n")
+    columns = {"id": "no", "text": "isi", "created_at": "tanggal", "label_category": "kategori"}
+    mapping = {"file": "kota.csv", "csv_sep": ";", "columns": columns, "on_invalid": "skip"}
+    (tmp_path / "kota.json").write_text(json.dumps(mapping))
+    result = runner.invoke(app, ["data", "check", str(tmp_path / "kota.json")])
+    assert result.exit_code == 0, result.output
+    assert "23 rows read, 0 filtered, 3 skipped, 20 loaded" in result.stdout
+    assert "       2  created_at: not an ISO 8601 timestamp  (kota.csv row 21, kota.csv row 23)" in result.stdout
+    assert "       1  text: missing (empty in the source)  (kota.csv row 22)" in result.stdout
+    assert "tanpa tanggal" not in result.stdout
