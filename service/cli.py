@@ -413,8 +413,8 @@ def _database(settings: ServiceSettings):
 def export_decisions_command(
     out: Annotated[Path, typer.Option(help="File to write; .csv or .jsonl.")] = Path("decisions.csv"),
 ) -> None:
-    """Write every reviewer decision (one row each, no free-text comments, times in TRIASE_TIME_ZONE) for the
-    data team."""
+    """Write every reviewer decision and personal-data mask (one row each, no free-text comments, no text, times
+    in TRIASE_TIME_ZONE) for the data team; masks are redactor training spans (training.reviewer_masks)."""
     from service.queue.export import decisions_frame
 
     _configure_logging(False)

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 
 from service import errors
@@ -24,6 +25,7 @@ from service.duplicates.service import DuplicateFinder
 from service.events.views import router as events_router
 from service.health.views import router as health_router
 from service.limits import BodySizeLimit
+from service.masks.views import router as masks_router
 from service.metrics.instrument import Metrics
 from service.metrics.views import router as metrics_router
 from service.model_store import ModelStore
@@ -48,7 +50,13 @@ async def _every(seconds: float, work, *args) -> None:
             log.exception("background task %s failed", getattr(work, "__name__", work))
 
 
-def _save_if_changed(finder: DuplicateFinder) -> None:
+def _save_if_changed(finder: DuplicateFinder, database: Database) -> None:
+    # Masks another worker made first: the saved files must not bring back a fingerprint of the unmasked text.
+    # Without the database (shutting down after losing it) the index is saved as it is; start-up refreshes it.
+    try:
+        finder.refresh_masked(database)
+    except DBAPIError:
+        log.warning("reviewer masks not read before saving the duplicate index: the database is unavailable")
     if finder.dirty:
         finder.save()
 
@@ -73,7 +81,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         if settings.model_poll_seconds > 0:
             tasks.append(_every(settings.model_poll_seconds, refresh_model, app.state.model_store, database))
         if finder is not None:
-            tasks.append(_every(settings.housekeeping_seconds, _save_if_changed, finder))
+            tasks.append(_every(settings.housekeeping_seconds, _save_if_changed, finder, database))
         running = [asyncio.create_task(task) for task in tasks]
         try:
             yield
@@ -83,7 +91,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             if finder is not None:
-                await run_in_threadpool(_save_if_changed, finder)
+                await run_in_threadpool(_save_if_changed, finder, database)
             database.dispose()
 
     app = FastAPI(
@@ -105,6 +113,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         triage_router,
         vocabulary_router,
         reports_router,
+        masks_router,
         events_router,
         queue_router,
         admin_router,

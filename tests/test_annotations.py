@@ -23,7 +23,7 @@ def test_blind_readings_of_real_reports_name_them_by_id_only(name):
 
 def test_every_disputed_report_was_judged_on_both_categories():
     rows = _rows("category_disputes.jsonl")
-    assert {r["sample"] for r in rows} == {"label_false_alarm", "simulated_wrong_pick"}
+    assert {r["sample"] for r in rows} == {"label_false_alarm", "simulated_wrong_pick", "validation_dispute"}
     for row in rows:
         assert row["citizen"] != row["suggested"]
         assert isinstance(row["citizen_fits"], bool) and isinstance(row["suggested_fits"], bool)

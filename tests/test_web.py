@@ -191,3 +191,52 @@ def test_ctrl_enter_in_the_correction_field_saves_it_accepts_the_rest_and_opens_
     decisions = finished_item_decisions(base, reviewer, items["web-pju"])
     assert (decisions["agency"]["action"], decisions["agency"]["value"]) == ("correct", "Dinas Perhubungan")
     assert decisions["category"]["action"] == "accept"
+
+
+def test_a_reviewer_selects_personal_data_in_the_report_text_and_masks_it(live_service):
+    """In the text and then the title. The offsets the page sends are the stored field's even after an emoji (two
+    UTF-16 units in the browser, one character stored) and a CRLF line break (which HTML parsing turns into LF)."""
+    from playwright.sync_api import expect
+
+    from models.privacy import mask_pii
+
+    base, keys = live_service
+    reviewer = keys["reviewer"]
+    address = "Perumahan Kencanawangi blok C17"
+    report = {
+        "id": "web-mask",
+        "title": "Pohon tumbang 🌳 di Kencanawangi",
+        "text": f"Pohon tumbang 🌳 di depan rumah saya\r\n{address}, mohon segera dipotong.",
+    }
+    response = httpx.post(f"{base}/v1/triage", json=report, headers=keys["intake"], timeout=60)
+    assert response.status_code == 200
+    item_id = response.json()["review"]["queue_item_id"]
+    with item_page(base, reviewer, item_id) as page:
+        expect(page.locator("#mask-selection")).to_be_disabled()
+        select = """([field, words]) => {
+            const node = document.getElementById(field).firstChild;
+            const start = node.data.indexOf(words);
+            const range = document.createRange();
+            range.setStart(node, start - 1);  // with the space before it, as a sloppy drag would
+            range.setEnd(node, start + words.length);
+            window.getSelection().removeAllRanges();
+            window.getSelection().addRange(range);
+        }"""
+        page.evaluate(select, ["report-text", address])
+        page.select_option("#mask-kind", "alamat")
+        page.click("#mask-selection")
+        expect(page.locator("#mask-question")).to_contain_text('sebagai "Alamat rumah"')
+        page.click("#mask-yes")
+        expect(page.locator("#mask-outcome")).to_have_text("Data pribadi disamarkan.")
+        expect(page.locator("#report-text")).to_contain_text("[ALAMAT]")
+        expect(page.locator("#report-text")).not_to_contain_text("Kencanawangi")
+        page.evaluate(select, ["report-title", "Kencanawangi"])  # the title too, at the page's new revision
+        page.click("#mask-selection")
+        page.click("#mask-yes")
+        expect(page.locator("#report-title")).to_have_text("Pohon tumbang 🌳 di [ALAMAT]")
+        page.reload()
+        expect(page.locator("#report-text")).to_contain_text("[ALAMAT], mohon segera")
+    stored = httpx.get(f"{base}/v1/queue/{item_id}", headers=reviewer).json()["report"]
+    assert stored["text"] == mask_pii(report["text"]).replace(address, "[ALAMAT]")
+    assert stored["title"] == "Pohon tumbang 🌳 di [ALAMAT]"
+    assert stored["text_revision"] == 2

@@ -23,15 +23,9 @@ import pandas as pd
 from models.settings import Settings
 from models.triage import TriageModel
 from training.data import CATEGORY, texts_of
+from training.disputes import load_disputes
 from training.evaluate import TEST_SIMULATION_SEED, champion_split
 from training.mismatch import ErrorModel, category_agencies, simulate_claims
-
-DISPUTES_FILE = "annotations/category_disputes.jsonl"
-
-
-def load_disputes(settings: Settings) -> pd.DataFrame:
-    with open(settings.assets_dir / DISPUTES_FILE, encoding="utf-8") as handle:
-        return pd.DataFrame([json.loads(line) for line in handle if line.strip()]).set_index("id")
 
 
 def evaluate_disputes(

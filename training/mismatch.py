@@ -165,18 +165,24 @@ def fit_rule(
     error_models: Sequence[ErrorModel] | None = None,
     seed: int = 1,
     draws: int = SIMULATION_DRAWS,
+    label_fits: np.ndarray | None = None,
 ) -> tuple[MismatchRule, dict[str, float]]:
     """The thresholds with the best worst-case recall whose precision reaches the target under every error model
     (each simulated `draws` times from `seed` on, pooled).
 
-    When no thresholds reach it, the ones with the best worst-case precision are returned; the
+    `label_fits` (per report; default all True) is False where a blind reading found that the recorded category
+    does not fit the report: a change suggested to a citizen who filed it there is a catch, not a false alarm.
+    When no thresholds reach the target, the ones with the best worst-case precision are returned; the
     validation figures (worst case over the error models) say so.
     """
     error_models = list(error_models or default_error_models())
     classes = np.asarray(classes, dtype=object)
     truth = np.asarray(truth, dtype=object)
+    label_fits = np.ones(len(truth), dtype=bool) if label_fits is None else np.asarray(label_fits, dtype=bool)
     scenarios = [
-        _Scenario.pooled([_Scenario.of(proba, classes, truth, agency_of, model, seed + k) for k in range(draws)])
+        _Scenario.pooled(
+            [_Scenario.of(proba, classes, truth, agency_of, model, seed + k, label_fits) for k in range(draws)]
+        )
         for model in error_models
     ]
     best: tuple[tuple[float, float, float], tuple[float, float, float], dict[str, float]] | None = None
@@ -205,12 +211,14 @@ class _Scenario:
     eligible: np.ndarray
     """Wrong in the model's eyes: a known claim that is not the first choice."""
     corrupted: np.ndarray
+    wrong_label: np.ndarray
+    """The citizen filed the recorded category and a blind reading found that it does not fit."""
     top_probability: np.ndarray
     odds: np.ndarray
     same_agency: np.ndarray
 
     @classmethod
-    def of(cls, proba, classes, truth, agency_of, model: ErrorModel, seed: int) -> "_Scenario":
+    def of(cls, proba, classes, truth, agency_of, model: ErrorModel, seed: int, label_fits) -> "_Scenario":
         simulated = simulate_claims(truth, classes, agency_of, model, seed=seed)
         rule = MismatchRule(agency_of=agency_of)
         claimed = claimed_indices(classes, list(simulated.claimed))
@@ -218,6 +226,7 @@ class _Scenario:
         return cls(
             eligible=(claimed >= 0) & (top != claimed),
             corrupted=simulated.corrupted,
+            wrong_label=~simulated.corrupted & ~label_fits,
             top_probability=proba.max(axis=1),
             odds=np.nan_to_num(rule.odds(proba, classes, list(simulated.claimed)), nan=0.0),
             same_agency=rule.relations(classes, top, np.maximum(claimed, 0)) == Relation.SAME_AGENCY.value,
@@ -225,12 +234,13 @@ class _Scenario:
 
     @classmethod
     def pooled(cls, draws: Sequence["_Scenario"]) -> "_Scenario":
-        fields = ("eligible", "corrupted", "top_probability", "odds", "same_agency")
+        fields = ("eligible", "corrupted", "wrong_label", "top_probability", "odds", "same_agency")
         return cls(**{name: np.concatenate([getattr(d, name) for d in draws]) for name in fields})
 
     def figures(self, suggest: float, same_odds: float, other_odds: float) -> tuple[float, float]:
         least = np.where(self.same_agency, same_odds, other_odds)
         flagged = self.eligible & (self.top_probability >= suggest) & (self.odds >= least)
         hits = int((flagged & self.corrupted).sum())
+        catches = hits + int((flagged & self.wrong_label).sum())
         n_flagged, n_errors = int(flagged.sum()), int(self.corrupted.sum())
-        return (hits / n_flagged if n_flagged else 0.0), (hits / n_errors if n_errors else 0.0)
+        return (catches / n_flagged if n_flagged else 0.0), (hits / n_errors if n_errors else 0.0)

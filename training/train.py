@@ -4,7 +4,7 @@
 import logging
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +40,7 @@ from training.datasets import (
     min_reports_per_category,
 )
 from training.datasets.diagnostics import require_labels, source_of, split_warnings
+from training.disputes import recorded_category_fits
 from training.evaluate import Metrics, evaluate_model, numeric_leaves
 from training.feedback import REVIEWER, apply_reviewer_labels
 from training.mismatch import ErrorModel, category_agencies, default_error_models, fit_rule, learn_error_model
@@ -102,6 +103,7 @@ def fit_and_evaluate(
     agency_classifier: TextClassifier | None = None,
     auto_accept_precision: float = 0.95,
     error_models: list[ErrorModel] | None = None,
+    label_readings: Mapping[str, bool] | None = None,
 ) -> tuple[TriageModel, Metrics]:
     """Fit every head of the triage model on `split.train` and score it on `split.test`.
 
@@ -109,6 +111,8 @@ def fit_and_evaluate(
     models that have not seen them (see `validation_predictions`), under `error_models` (by
     default every simulated pattern at once); the final classifiers are fit on the whole training
     part. The agency is learnt by `agency_classifier`, by default a copy of `classifier`.
+    `label_readings` (report id -> its recorded category fits, from a blind reading) keep the mismatch
+    thresholds from counting a change suggested against a label that does not fit as a false alarm.
     """
     category = clone(classifier).fit(texts_of(split.train), split.train[CATEGORY])
     agency = None
@@ -123,12 +127,22 @@ def fit_and_evaluate(
     validation = validation_predictions(split, classifier, model)
     agency_of = category_agencies(split.train)
     error_models = error_models or default_error_models()
+    label_fits = None
+    if label_readings and validation.ids is not None:
+        label_fits = np.array([label_readings.get(str(i), True) for i in validation.ids], dtype=bool)
     model.mismatch_rule, validation_figures = fit_rule(
-        validation.proba, validation.classes, validation.truth, agency_of, target_precision, error_models
+        validation.proba,
+        validation.classes,
+        validation.truth,
+        agency_of,
+        target_precision,
+        error_models,
+        label_fits=label_fits,
     )
     model.auto_accept = fit_policy(validation, agency_of, error_models, auto_accept_precision)
     metrics = evaluate_model(model, split, validation=validation)
     metrics["mismatch"] |= {f"validation_{k}": validation_figures[k] for k in ("precision", "recall")}
+    metrics["mismatch"]["validation_labels_read_not_fitting"] = 0 if label_fits is None else int((~label_fits).sum())
     return model, metrics
 
 
@@ -145,7 +159,7 @@ def validation_predictions(split: Split, classifier: TextClassifier, model: Tria
     held = split.holdout(VALIDATION_FRACTION)
     probe = clone(classifier).fit(texts_of(held.train), held.train[CATEGORY])
     proba, classes = probe.predict_proba(texts_of(held.test)), np.asarray(probe.classes_, dtype=object)
-    return Validation(proba, classes, held.test[CATEGORY].to_numpy(), None, None, None)
+    return Validation(proba, classes, held.test[CATEGORY].to_numpy(), None, None, None, ids=held.test["id"].to_numpy())
 
 
 def citizens_error_models(frame: pd.DataFrame, classes: tuple[str, ...]) -> list[ErrorModel]:
@@ -203,6 +217,7 @@ def train(
         router,
         settings.auto_accept_target_precision,
         error_models,
+        recorded_category_fits(settings),
     )
     train_seconds = time.perf_counter() - started
     warnings += mismatch_warnings(metrics, settings.mismatch_target_precision)

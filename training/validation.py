@@ -24,6 +24,8 @@ class Validation:
     routing: CategoryRouting | None = None
     """The category -> agency table of the earlier reports only: the served one counted these reports' own
     agencies, which would flatter the agency of a settled category here."""
+    ids: np.ndarray | None = None
+    """The reports' ids."""
 
 
 def saved_validation(model: TriageModel, split: Split) -> Validation | None:
@@ -64,7 +66,8 @@ def saved_validation(model: TriageModel, split: Split) -> Validation | None:
             split.train[AGENCY].to_numpy()[earlier],
             model.routing.weight,
         )
-    return Validation(proba, classes, truth, agency_proba, agency_classes, agency_truth, routing)
+    ids = split.train["id"].to_numpy()[positions]
+    return Validation(proba, classes, truth, agency_proba, agency_classes, agency_truth, routing, ids)
 
 
 def _in_class_order(proba: np.ndarray, holdout_classes, classes: np.ndarray) -> np.ndarray:

@@ -438,6 +438,39 @@ class DuplicateIndex:
             deleted=np.zeros(len(entries), dtype=bool),
         )
 
+    def replace(self, entries: Iterable[DuplicateEntry]) -> None:
+        """Fingerprint indexed reports again from a new text (a reviewer masked part of it), in place: each keeps
+        its row, time, place and links; its vector, hashes, signature and word counts are overwritten, so nothing
+        of the earlier text stays in memory or in the saved files. Ids not indexed are refused."""
+        entries = list(entries)
+        missing = [e.id for e in entries if e.id not in self._rows]
+        if missing:
+            raise ValueError(f"not indexed: {', '.join(missing[:5])}")
+        if not entries:
+            return
+        rows = np.array([self._rows[e.id] for e in entries], dtype=np.int64)
+        vectors = np.stack([np.asarray(e.vector, dtype=np.float32).reshape(-1) for e in entries])
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors /= np.where(norms > 0, norms, 1.0)
+        signatures = np.stack([np.asarray(e.signature, dtype=np.uint32) for e in entries])
+        words = np.stack([np.asarray(e.words, dtype=np.uint32) for e in entries])
+        old = self._words[rows]
+        np.subtract.at(self._word_counts, old[old > 0] % WORD_COUNT_BUCKETS, 1)
+        np.add.at(self._word_counts, words[words > 0] % WORD_COUNT_BUCKETS, 1)
+        self._words[rows] = words
+        self._signatures[rows] = signatures
+        self._problem[rows] = np.stack([_hash_row(e.problem, PROBLEM_WORDS) for e in entries])
+        self._place[rows] = np.stack([_hash_row(e.place, PLACE_WORDS) for e in entries])
+        self._category[rows] = [self._code(e.category, "category") for e in entries]
+        self._category_codes_top[rows] = np.stack([self._category_row(e.categories, add=True)[0] for e in entries])
+        self._category_probs_top[rows] = np.stack([self._category_row(e.categories, add=True)[1] for e in entries])
+        self._kinds[rows] = [e.kinds for e in entries]
+        self._primary[rows] = [e.primary for e in entries]
+        self._area[rows] = [e.area for e in entries]
+        self._exact.replace(rows, np.array([e.text_hash for e in entries], dtype=np.uint64))
+        self._bands.replace(rows, band_keys(signatures))
+        self._store.replace(rows, vectors)
+
     def _category_row(self, categories, add: bool) -> tuple[np.ndarray, np.ndarray]:
         """Codes (-1 unused, -2 a label never indexed when not `add`ing) and probabilities of a distribution."""
         codes = np.full(CATEGORY_TOP, -1, dtype=np.int32)
@@ -654,7 +687,8 @@ class DuplicateIndex:
         exact = self._exact.keys[rows, 0] == np.uint64(entry.text_hash)
         words = np.asarray(entry.words, dtype=np.uint32)
         problem = self._problem_evidence(entry, rows)
-        same_place = self._same_place(entry, rows, distance)
+        same_kelurahan = self._same(self._kelurahan[rows], self._kelurahan_codes, _kelurahan_key(entry.kelurahan))
+        same_place = self._same_place(entry, rows, distance, same_kelurahan)
         resubmission = self._resubmission(entry, rows, hours, distance, words, problem)
         # A resubmission is decided by its nearly identical words; it is about the same problem.
         problem["same_problem"] = np.where(resubmission, 1, problem["same_problem"]).astype(np.int8)
@@ -666,7 +700,7 @@ class DuplicateIndex:
             exact=exact,
             hours_apart=np.abs(hours),
             distance_m=distance,
-            same_kelurahan=self._same(self._kelurahan[rows], self._kelurahan_codes, _kelurahan_key(entry.kelurahan)),
+            same_kelurahan=same_kelurahan,
             same_category=self._same(self._category[rows], self._category_codes, entry.category),
             number_overlap=self._number_overlap(words, rows),
             radius_m=radius,
@@ -709,7 +743,9 @@ class DuplicateIndex:
         confident = (self._category_probs_top[rows, 0] >= self.problem_confidence) & (
             max((p for _, p in entry.categories), default=0.0) >= self.problem_confidence
         )
-        same = np.where((same < 0) & ~confident, 0, same)
+        # Unless the problem words differ too: two signals that agree outweigh one model's doubt.
+        words_differ = ~np.isnan(by_words) & (by_words < self.problem_threshold)
+        same = np.where((same < 0) & ~confident & ~words_differ, 0, same)
         kinds = self._kinds[rows]
         primary = self._primary[rows]
         other_kinds = (kinds > 0) & (entry.kinds > 0) & ((kinds & np.uint32(entry.kinds)) == 0)
@@ -727,10 +763,12 @@ class DuplicateIndex:
             "same_problem": same,
         }
 
-    def _same_place(self, entry: DuplicateEntry, rows: np.ndarray, distance: np.ndarray) -> np.ndarray:
+    def _same_place(
+        self, entry: DuplicateEntry, rows: np.ndarray, distance: np.ndarray, same_kelurahan: np.ndarray
+    ) -> np.ndarray:
         """1 same place (points within the same-place distance, or a place name in common and no conflicting
         place number), -1 different (farther apart, and place numbers on both sides none of which are shared,
-        or place names on both sides none of which are shared), 0 unknown."""
+        or another kelurahan, or place names on both sides none of which are shared), 0 unknown."""
         query = _hash_row(entry.place, PLACE_WORDS)
         candidates = self._place[rows]
         numbered = (query & np.uint32(NUMBER_BIT)) > 0
@@ -751,7 +789,9 @@ class DuplicateIndex:
         named_other = ~np.isnan(names) & (np.nan_to_num(names, nan=1.0) == 0)
         same = np.where(named_same, 1, np.where(named_other, -1, 0))
         # Within a spot's distance the points decide; beyond it other numbers (another gang, RT) are another
-        # place even within a flood's reach; then the reach; then the names.
+        # place even within a flood's reach; then the reach; then another kelurahan (a "Gg. Jambu RT 05" in each
+        # of two neighbouring kelurahan); then the names.
+        same = np.where(same_kelurahan < 0, -1, same)
         return np.where(spot, 1, np.where(other_number, -1, np.where(close, 1, same))).astype(np.int8)
 
     def _resubmission(

@@ -55,6 +55,13 @@ class KeyLookup:
             found.append((tail[-limit:] + n_sorted).astype(np.int32))
         return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int32)
 
+    def replace(self, rows: np.ndarray, keys: np.ndarray) -> None:
+        """Give existing `rows` new keys (a report's text changed); the sorted part is re-sorted if it holds one."""
+        rows = np.asarray(rows, dtype=np.int64)
+        self._keys[rows] = np.asarray(keys, dtype=self._keys.dtype).reshape(-1, self.columns)
+        if len(rows) and rows.min() < self._order.shape[1]:
+            self._sort()
+
     @property
     def keys(self) -> np.ndarray:
         return self._keys[: self._size]

@@ -66,7 +66,7 @@ PLACE_GENERIC = frozenset("raya dalam besar kecil lama baru indah permai asri ja
 
 # Words of many problems ("lampu mati", "air PAM mati", "jalan rusak", "pompa rusak"): sharing one says nothing.
 GENERIC_PROBLEM_WORDS = frozenset(
-    "rusak mati padam bahaya berbahaya besar parah kecil sudah lama baru kondisi masalah keluhan warga".split()
+    "rusak mati padam bahaya berbahaya besar parah kecil sudah lama baru kondisi masalah keluhan warga air".split()
 )
 
 # One concept per problem where citizens use several words for it (abbreviations, slang, affixed forms).
@@ -92,8 +92,8 @@ CONCEPTS: Mapping[str, str] = {
     **dict.fromkeys("bangunan imb pbg dibangun membangun".split(), "bangunan"),
 }
 # Problem kinds that one handling never joins: a report naming only kinds the other does not name is about a
-# different problem. A blocked drain is a flood's cause (one kind); a pavement may be blocked by either
-# vendors or parked cars (its own kind, so it joins neither).
+# different problem. A blocked drain is a flood's cause (one kind); the pavement is no kind: it is where vendors
+# or parked cars are, and "PKL di trotoar" and "trotoarnya jadi warung tenda" are one problem.
 CONCEPT_KIND: Mapping[str, int] = {
     concept: bit
     for bit, concepts in enumerate(
@@ -105,7 +105,6 @@ CONCEPT_KIND: Mapping[str, int] = {
             ("pohon",),
             ("parkir",),
             ("pedagang",),
-            ("trotoar",),
             ("kabel",),
             ("fogging",),
             ("pam",),
@@ -125,6 +124,10 @@ PROBLEM_VOCABULARY = frozenset(CONCEPTS) | frozenset(
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"[.!?\n]\s*$")
+# A comma, colon or full stop ends a place name: "Jl. Kenanga, penutup got hilang" names the street, then the problem.
+_NAME_END = re.compile(r"[,;:!?()\n]|\.\s")
+_NAME_END_AFTER_HEAD = re.compile(r"[,;:!?()\n]")  # "Jl. Kenanga": an abbreviation's full stop ends nothing
+_REDUPLICATION = re.compile(r"(?<=[a-z])2$")  # "bolong2", "lampu2": the plural written with a 2
 _MAX_NAME_WORDS = 3
 
 
@@ -150,12 +153,16 @@ def split_words(text: str, kelurahan: str | None = None) -> tuple[list[str], lis
     problem: dict[str, None] = {}
     place: dict[str, None] = {}
     after_head = 0
+    previous_end, previous_head = 0, False
     for match in _TOKEN.finditer(text):
         token = match.group()
-        word = token.casefold()
+        word = _REDUPLICATION.sub("", token.casefold())
         before = text[max(0, match.start() - 3) : match.start()]
         starts_sentence = match.start() == 0 or bool(_SENTENCE_END.search(before))
-        if word in PLACE_HEADS:
+        if (_NAME_END_AFTER_HEAD if previous_head else _NAME_END).search(text[previous_end : match.start()]):
+            after_head = 0
+        previous_end, previous_head = match.end(), word in PLACE_HEADS
+        if previous_head:
             after_head = _MAX_NAME_WORDS
             continue
         number = _place_number(word) if after_head > 0 else None

@@ -60,6 +60,15 @@ class VectorStore:
         elif self._ann is not None:
             self._ann.add(self._vectors[start:end])
 
+    def replace(self, rows: np.ndarray, vectors: np.ndarray) -> None:
+        """Overwrite the unit vectors of existing `rows`, in the float store and in the faiss lists (no old copy
+        stays behind)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        self._vectors[rows] = vectors
+        if self._ann is not None:
+            self._ann.remove_ids(rows)
+            self._ann.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), rows)
+
     def build_ann(self) -> None:
         """(Re)train the IVF index on the current vectors and add them all."""
         import faiss

@@ -17,6 +17,8 @@ from service.config import ServiceSettings
 from service.database.core import Database
 from service.dependencies import get_database, get_model_store, get_settings
 from service.errors import ApiError, FieldError, error_response
+from service.masks.models import MaskCounts
+from service.masks.service import counts as mask_counts
 from service.model_store import ModelStore
 from service.queue.quality import GateStats, gate_stats
 
@@ -75,6 +77,15 @@ def quality(
     admin: Admin, database: DatabaseDep, settings: Annotated[ServiceSettings, Depends(get_settings)]
 ) -> list[GateStats]:
     return gate_stats(database, settings)
+
+
+@router.get(
+    "/masks",
+    response_model=MaskCounts,
+    summary="How often reviewers masked personal data the redactor missed, per redactor version and kind",
+)
+def masks(admin: Admin, database: DatabaseDep) -> MaskCounts:
+    return mask_counts(database)
 
 
 @router.post(

@@ -4,9 +4,20 @@ from service.audit.models import AuditEntry
 from service.auth.models import ApiKey
 from service.database.core import Base
 from service.events.models import ChangeEvent
+from service.masks.models import ReviewerMask
 from service.queue.models import Decision, QueueItem
 from service.reports.models import StoredReport, SuggestionRecord
 
-__all__ = ["ApiKey", "AuditEntry", "Base", "ChangeEvent", "Decision", "QueueItem", "StoredReport", "SuggestionRecord"]
+__all__ = [
+    "ApiKey",
+    "AuditEntry",
+    "Base",
+    "ChangeEvent",
+    "Decision",
+    "QueueItem",
+    "ReviewerMask",
+    "StoredReport",
+    "SuggestionRecord",
+]
 
 metadata = Base.metadata

@@ -10,6 +10,9 @@ candidates, and the files under `home` are only a cache of it.
 - Before each search (:meth:`DuplicateFinder.catch_up`): the reports any replica stored since the watermark
   (the latest `received_at` read, less `duplicate_catch_up_grace_seconds` for late commits and clock skew) are
   loaded, so a replica sees every report committed by the others.
+- Reviewer masks (`service.masks`): a report whose stored text a reviewer masked is fingerprinted again from
+  it, in place (:meth:`DuplicateFinder.refresh_masked`, also part of every catch-up, so every replica follows);
+  at start-up every masked report is, since the saved files may predate its mask.
 - Bounded memory: a report filed longer ago than the longest duplicate window can never be a candidate of a report
   filed now; it leaves the index (the database keeps it) once it has also been received that long ago, so a
   backfill of earlier reports still finds its own duplicates while it comes in.
@@ -40,6 +43,7 @@ from models.triage import report_text
 from service.config import ServiceSettings
 from service.database.core import Database
 from service.duplicates.models import DuplicateCandidateResult, DuplicatesResult
+from service.masks.service import masked_since
 from service.reports.models import StoredReport
 
 log = logging.getLogger(__name__)
@@ -103,6 +107,8 @@ class DuplicateFinder:
         self.grace = timedelta(seconds=grace_seconds)
         self.watermark: datetime | None = None
         """The latest `received_at` read from the database: later catch-ups read from it (less the grace)."""
+        self.mask_watermark = 0
+        """The latest reviewer mask id whose report was fingerprinted again."""
         self._lock = threading.Lock()
         self._catching_up = threading.Lock()
         self.dirty = False
@@ -228,7 +234,8 @@ class DuplicateFinder:
             if missing:
                 log.info("indexing %d stored reports missing from the duplicate index", len(missing))
             self._index_stored(database, missing)
-        if stale or missing:
+        refreshed = self.refresh_masked(database)
+        if stale or missing or refreshed:
             self.save()
 
     def catch_up(self, database: Database) -> int:
@@ -250,7 +257,27 @@ class DuplicateFinder:
                 evicted = self._evict()
             if missing or evicted:
                 self.dirty = True
-            return len(missing)
+        self.refresh_masked(database)
+        return len(missing)
+
+    def refresh_masked(self, database: Database) -> int:
+        """Fingerprint again, from the stored masked text, every indexed report a reviewer masked since the mask
+        watermark (any replica's masks: the database holds them); the number refreshed."""
+        with self._catching_up:
+            with database.session() as session:
+                report_ids, watermark = masked_since(session, self.mask_watermark)
+            with self._lock:
+                indexed = [i for i in report_ids if i in self.index]
+            refreshed = 0
+            for start in range(0, len(indexed), REBUILD_BATCH):
+                entries = self._stored_entries(database, indexed[start : start + REBUILD_BATCH])
+                with self._lock:  # evicted meanwhile: nothing left to refresh
+                    entries = [e for e in entries if e.id in self.index]
+                    self.index.replace(entries)
+                    self.dirty = self.dirty or bool(entries)
+                refreshed += len(entries)
+            self.mask_watermark = watermark
+            return refreshed
 
     def _current(self, row) -> bool:
         """A stored report (id, created_at, received_at) the index keeps: filed or received after the horizon."""
@@ -260,27 +287,29 @@ class DuplicateFinder:
     def _index_stored(self, database: Database, ids: Sequence[str]) -> None:
         """Embed stored reports again from their masked texts and index those still missing, oldest first."""
         for start in range(0, len(ids), REBUILD_BATCH):
-            with database.session() as session:
-                rows = session.scalars(
-                    select(StoredReport).where(StoredReport.id.in_(ids[start : start + REBUILD_BATCH]))
-                ).all()
-                rows = sorted(rows, key=lambda r: (_stored_time(r.created_at, r.received_at), r.id))
-                reports = [
-                    Report(
-                        id=r.id,
-                        text=r.text,
-                        title=r.title,
-                        lat=r.lat,
-                        lon=r.lon,
-                        kelurahan=r.kelurahan,
-                        category=r.citizen_category,
-                        created_at=_stored_time(r.created_at, r.received_at),
-                    )
-                    for r in rows
-                ]
-                categories = [stored_categories(r.result) for r in rows]
-                hashes = [r.reporter_hash for r in rows]
-                self._note_backfills([(r.id, _stored_time(r.created_at, r.received_at), r.received_at) for r in rows])
-            entries = self.entries(reports, categories=categories, reporter_hashes=hashes)
+            entries = self._stored_entries(database, ids[start : start + REBUILD_BATCH])
             with self._lock:  # this replica may have ingested one of them meanwhile
                 self.index.add([e for e in entries if e.id not in self.index])
+
+    def _stored_entries(self, database: Database, ids: Sequence[str]) -> list[DuplicateEntry]:
+        """Index entries of a batch of stored reports, embedded from their stored masked texts, oldest first."""
+        with database.session() as session:
+            rows = session.scalars(select(StoredReport).where(StoredReport.id.in_(ids))).all()
+            rows = sorted(rows, key=lambda r: (_stored_time(r.created_at, r.received_at), r.id))
+            reports = [
+                Report(
+                    id=r.id,
+                    text=r.text,
+                    title=r.title,
+                    lat=r.lat,
+                    lon=r.lon,
+                    kelurahan=r.kelurahan,
+                    category=r.citizen_category,
+                    created_at=_stored_time(r.created_at, r.received_at),
+                )
+                for r in rows
+            ]
+            categories = [stored_categories(r.result) for r in rows]
+            hashes = [r.reporter_hash for r in rows]
+            self._note_backfills([(r.id, _stored_time(r.created_at, r.received_at), r.received_at) for r in rows])
+        return self.entries(reports, categories=categories, reporter_hashes=hashes)

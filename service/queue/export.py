@@ -6,6 +6,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from service.database.core import Database
+from service.masks.models import ReviewerMask
 from service.queue.models import Action, Decision
 from service.reports.models import StoredReport, SuggestionKind, SuggestionRecord
 
@@ -23,12 +24,26 @@ EXPORT_COLUMNS = (
     "suggestion_status",
     "suggestion_reason",
     "score",
+    "mask_field",
+    "mask_start",
+    "mask_end",
+    "mask_kind",
+    "redactor_version",
+    "mask_text_revision",
+    "mask_text_sha256",
 )
+MASK_INTEGER_COLUMNS = ("mask_start", "mask_end", "mask_text_revision")
+MASK_KIND = "personal_data"
+"""`kind` of an export row that is a reviewer's mask (action `mask`): the span's offsets and kind, never its text."""
 
 
 def decisions_frame(database: Database, zone: ZoneInfo) -> pd.DataFrame:
-    """One row per decision, oldest first; reviewer comments stay out (free text may hold personal data).
+    """One row per decision and per reviewer mask, oldest first; reviewer comments stay out (free text may hold
+    personal data).
 
+    A mask row has kind `personal_data`, action `mask` and the `mask_*` columns: the field, offsets and kind of
+    the span in the stored text at `mask_text_revision` (whose sha256 is `mask_text_sha256`) and the
+    `redactor_version` that missed it; `training.reviewer_masks` turns them into redactor training spans.
     `decided_at` is ISO 8601 in `zone` (the reporting city's, TRIASE_TIME_ZONE) with its offset, as the data
     team reads the day and hour a decision was made.
     """
@@ -38,25 +53,51 @@ def decisions_frame(database: Database, zone: ZoneInfo) -> pd.DataFrame:
         .order_by(Decision.decided_at, Decision.id)
     )
     with database.session() as session:
-        rows = [
-            {
-                "report_id": s.report_id,
-                "kind": s.kind.value,
-                "suggested": s.value,
-                "citizen_value": s.current_value,
-                "action": d.action.value,
-                "final_value": d.value,
-                "reviewer": d.reviewer,
-                "decided_at": d.decided_at.astimezone(zone).isoformat(),
-                "model_name": s.model_name,
-                "model_version": s.model_version,
-                "suggestion_status": s.status.value,
-                "suggestion_reason": s.reason,
-                "score": s.score,
-            }
+        timed = [
+            (
+                d.decided_at,
+                {
+                    "report_id": s.report_id,
+                    "kind": s.kind.value,
+                    "suggested": s.value,
+                    "citizen_value": s.current_value,
+                    "action": d.action.value,
+                    "final_value": d.value,
+                    "reviewer": d.reviewer,
+                    "decided_at": d.decided_at.astimezone(zone).isoformat(),
+                    "model_name": s.model_name,
+                    "model_version": s.model_version,
+                    "suggestion_status": s.status.value,
+                    "suggestion_reason": s.reason,
+                    "score": s.score,
+                },
+            )
             for d, s in session.execute(query).all()
         ]
-    return pd.DataFrame(rows, columns=list(EXPORT_COLUMNS))
+        timed += [
+            (
+                m.masked_at,
+                {
+                    "report_id": m.report_id,
+                    "kind": MASK_KIND,
+                    "action": "mask",
+                    "reviewer": m.reviewer,
+                    "decided_at": m.masked_at.astimezone(zone).isoformat(),
+                    "mask_field": m.field,
+                    "mask_start": m.start_offset,
+                    "mask_end": m.end_offset,
+                    "mask_kind": m.kind.value,
+                    "redactor_version": m.redactor_version,
+                    "mask_text_revision": m.text_revision,
+                    "mask_text_sha256": m.text_sha256,
+                },
+            )
+            for m in session.scalars(select(ReviewerMask).order_by(ReviewerMask.id)).all()
+        ]
+    rows = [row for _, row in sorted(timed, key=lambda pair: pair[0])]  # stable: ties keep id order
+    frame = pd.DataFrame(rows, columns=list(EXPORT_COLUMNS))
+    # Offsets stay integers (not floats beside the decisions' empty cells) in CSV and JSON alike.
+    return frame.astype({column: "Int64" for column in MASK_INTEGER_COLUMNS})
 
 
 def reviewer_labels(database: Database) -> pd.DataFrame:

@@ -135,6 +135,10 @@ class ReportView(BaseModel):
     received_at: datetime
     private: bool
     duplicate_group: str | None
+    text_revision: int = Field(
+        description="How many reviewer masks changed the title or text; a new mask names the revision its offsets "
+        "refer to (POST /v1/reports/{id}/masks)."
+    )
 
 
 class QueueConflict(ErrorResponse):

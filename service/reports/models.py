@@ -54,6 +54,11 @@ class StoredReport(Base):
     """The triage answer as first given, replayed when the same report is sent again."""
     duplicate_group: Mapped[str | None] = mapped_column(String(128), index=True)
     """Id of the group's earliest report once a reviewer merged duplicates; null for a report on its own."""
+    redactor_version: Mapped[str | None] = mapped_column(String(64))
+    """`models.privacy.redactor_version()` that masked the text at intake; null for reports stored before it was
+    kept. A reviewer's mask records it as the redactor that missed the span."""
+    text_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """How many reviewer masks changed the title or text: a mask names the revision its offsets refer to."""
 
     suggestions: Mapped[list["SuggestionRecord"]] = relationship(
         back_populates="report", order_by="SuggestionRecord.id", lazy="selectin"

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.autoaccept import AutoAcceptPolicy
-from models.privacy import mask_pii
+from models.privacy import mask_pii, redactor_version
 from models.report import Report
 from service.audit.service import record
 from service.config import ServiceSettings
@@ -116,6 +116,7 @@ def _store(session: Session, report: Report, result: TriageResult, context: Inta
         created_at=report.created_at,
         title=mask_pii(report.title) if report.title else None,
         text=mask_pii(report.text),
+        redactor_version=redactor_version(),
         citizen_category=report.category,
         kelurahan=report.kelurahan,
         kecamatan=report.kecamatan,

@@ -20,6 +20,17 @@ PROBLEM = {True: "masalah sama", False: "masalah berbeda"}
 
 ACTION = {"accept": "Diterima", "reject": "Ditolak", "correct": "Dikoreksi", "merge": "Digabung"}
 
+MASK_KIND = {
+    "nama": "Nama",
+    "telepon": "Nomor telepon",
+    "nik": "NIK / nomor KK",
+    "email": "Alamat e-mail",
+    "plat": "Pelat nomor kendaraan",
+    "alamat": "Alamat rumah",
+    "lainnya": "Data pribadi lainnya",
+}
+"""What a reviewer may mark as personal data (models.masking.MASK_PLACEHOLDERS), in the order offered."""
+
 STATUS = {"auto_accepted": "Diterima otomatis", "in_review": "Perlu ditinjau", "spot_check": "Pemeriksaan acak"}
 
 LOCATION_VERDICT = {
