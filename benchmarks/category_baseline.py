@@ -15,7 +15,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 
 from models.settings import get_settings
 from training.data import AGENCY, CATEGORY, texts_of, time_ordered_split
-from training.datasets import load_dataset, min_reports_per_category
+from training.datasets import load_dataset, min_reports_per_agency, min_reports_per_category
 from training.evaluate import classification_metrics
 
 FIGURES = ("macro_f1", "accuracy", "top3_accuracy", "accuracy_at_coverage_50", "ece")
@@ -35,7 +35,10 @@ def main() -> None:
     settings = get_settings()
     frame = load_dataset(args.dataset, settings)
     split = time_ordered_split(
-        frame, min_reports_per_category=min_reports_per_category(args.dataset, settings), rare=args.rare
+        frame,
+        min_reports_per_category=min_reports_per_category(args.dataset, settings),
+        rare=args.rare,
+        min_reports_per_agency=min_reports_per_agency(args.dataset, settings),
     )
     print(f"{args.dataset}, rare={args.rare}: {len(split.train)} training and {len(split.test)} test reports")
     for C in (1.0, 10.0):

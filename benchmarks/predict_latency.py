@@ -37,7 +37,10 @@ def main() -> None:
     meta = model.metadata
     frame = load_dataset(meta["dataset"], settings)
     test = time_ordered_split(
-        frame, min_reports_per_category=meta["min_reports_per_category"], rare=meta.get("rare_categories", "fold")
+        frame,
+        min_reports_per_category=meta["min_reports_per_category"],
+        rare=meta.get("rare_categories", "fold"),
+        min_reports_per_agency=meta.get("min_reports_per_agency"),
     ).test
     rows = test.sample(n=min(args.n, len(test)), random_state=0)
     reports = [

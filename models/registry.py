@@ -17,6 +17,7 @@ from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
 from models.bundle import ModelBundle
+from models.errors import TriaseError
 from models.hashing import sha256_file
 from models.privacy import redactor_version
 from models.settings import Settings
@@ -30,7 +31,7 @@ ARTIFACT_FILE = "triage.joblib"
 SHA256_TAG = "sha256"
 
 
-class RegistryError(RuntimeError):
+class RegistryError(TriaseError, RuntimeError):
     """The registry cannot give what was asked (no such model, version or alias)."""
 
 

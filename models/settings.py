@@ -41,7 +41,13 @@ class Settings(BaseSettings):
         description="Where the converted sentence-transformers embedder is built; default `home`/embedder.",
     )
     min_reports_per_category: int = Field(
-        default=50, ge=1, description="Categories with fewer training reports are folded into 'Lainnya'."
+        default=50,
+        ge=1,
+        description="Categories with fewer training reports are folded into 'Lainnya' (or left out with "
+        "`triase train --rare drop`).",
+    )
+    min_reports_per_agency: int = Field(
+        default=50, ge=1, description="Agencies with fewer training reports are folded into 'Lainnya'."
     )
 
     mismatch_target_precision: float = Field(

@@ -1,32 +1,63 @@
-"""The `triase` command: train, evaluate, audit, promote and serve models."""
+"""The `triase` command: train, evaluate, audit, promote and serve models.
+
+Each command imports what it needs (MLflow, scikit-learn, the training stages) when it runs, so a quick
+command such as `triase data check` does not wait for the others' imports.
+"""
 
 import getpass
 import json
 import logging
+import sys
+import traceback
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import mlflow
 import typer
 from tqdm import tqdm
+from typer.core import TyperGroup
 
-from models.category import TextClassifier
+from models.errors import TriaseError
 from service.config import ServiceSettings, get_service_settings
-from training import registry
-from training.audit import audit_labels
-from training.datasets import load_dataset, min_reports_per_category
-from training.evaluate import evaluate_champion
-from training.select import select
-from training.train import RareCategories, TrainResult, default_dataset, train
+
+if TYPE_CHECKING:
+    from training.train import RareCategories, TrainResult
 
 log = logging.getLogger(__name__)
 
-app = typer.Typer(help="triase: ML triage for citizen complaint reports.", no_args_is_help=True)
+
+class _Commands(TyperGroup):
+    """Every command: a :class:`TriaseError` (bad input or setup) is one line on stderr and exit status 1;
+    ``--verbose`` adds the traceback."""
+
+    def main(self, args=None, *rest, **kwargs):
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            return super().main(argv, *rest, **kwargs)
+        except TriaseError as exc:
+            if "--verbose" in argv:
+                traceback.print_exc()
+            typer.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+
+app = typer.Typer(cls=_Commands, help="triase: ML triage for citizen complaint reports.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys of the service (intake, reviewer, admin).", no_args_is_help=True)
 db_app = typer.Typer(help="The service database.", no_args_is_help=True)
+data_app = typer.Typer(help="The data a model is trained on.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 app.add_typer(db_app, name="db")
+app.add_typer(data_app, name="data")
+
+DATASET_HELP = (
+    "Registered dataset name (surabaya_mediacenter, demo, ...), the path of a column mapping JSON, or of a folder "
+    "holding mapping.json (also a folder of that name under TRIASE_DATA_DIR); see docs/datasets.md."
+)
+RARE_HELP = (
+    "What to do with categories under TRIASE_MIN_REPORTS_PER_CATEGORY: 'fold' them into 'Lainnya' (what the "
+    "service needs) or 'drop' them (the published baseline's protocol). Agencies under "
+    "TRIASE_MIN_REPORTS_PER_AGENCY are always folded."
+)
 
 TRAINING_STAGES = 4
 
@@ -59,9 +90,11 @@ def _train_with_progress(
     settings: ServiceSettings,
     dataset: str | None,
     register: bool,
-    rare: RareCategories = "fold",
+    rare: "RareCategories" = "fold",
     decisions: bool = True,
-) -> TrainResult:
+) -> "TrainResult":
+    from training.train import train
+
     labels = _reviewer_labels(settings) if decisions else None
     with tqdm(total=TRAINING_STAGES, desc="training", unit="stage", bar_format="{l_bar}{bar}| {n}/{total}") as bar:
         stages_started = 0
@@ -92,36 +125,31 @@ def _echo_sections(sections: Mapping[str, Any], indent: int = 1) -> None:
             typer.echo(f"{pad}{key:<28} {value:.4g}")
 
 
-def _print_result(result: TrainResult) -> None:
+def _print_result(result: "TrainResult") -> None:
     typer.echo(f"dataset: {result.dataset} ({result.n_categories} categories); test-split metrics:")
     _echo_sections(result.metrics)
     typer.echo(f"MLflow run {result.run_id}" + (f", registered as version {result.version}" if result.version else ""))
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
 
 
 @app.command("train")
 def train_command(
     dataset: Annotated[
         str | None,
-        typer.Option(
-            help="Registered dataset name (surabaya_mediacenter, demo, ...) or the path of a column mapping "
-            "JSON describing another export. Default: Surabaya when present, else the demo set."
-        ),
+        typer.Option(help=DATASET_HELP + " Default: Surabaya when present, else the demo set."),
     ] = None,
     register: Annotated[bool, typer.Option(help="Register the trained model in MLflow.")] = True,
     promote: Annotated[bool, typer.Option(help="Make the new version the champion right away.")] = False,
-    rare: Annotated[
-        str,
-        typer.Option(
-            help="What to do with categories under TRIASE_MIN_REPORTS_PER_CATEGORY: 'fold' them into "
-            "'Lainnya' (what the service needs) or 'drop' them (the published baseline's protocol)."
-        ),
-    ] = "fold",
+    rare: Annotated[str, typer.Option(help=RARE_HELP)] = "fold",
     decisions: Annotated[
         bool, typer.Option(help="Include reviewers' decisions from the service database as labels.")
     ] = True,
     verbose: bool = False,
 ) -> None:
     """Train the triage model, print its test metrics and log the run to MLflow."""
+    from training import registry
+
     _configure_logging(verbose)
     settings = get_service_settings()
     if rare not in ("fold", "drop"):
@@ -165,6 +193,10 @@ def evaluate_command(
     ] = None,
 ) -> None:
     """Evaluate the champion model on its test split: every section, with plots logged to MLflow."""
+    from training import registry
+    from training.evaluate import evaluate_champion
+    from training.train import mismatch_warnings
+
     _configure_logging(False, quiet=json_output)
     settings = get_service_settings()
     try:
@@ -193,6 +225,26 @@ def evaluate_command(
         typer.echo(
             f"  {unseen['n']} test reports carry categories never seen in training: {', '.join(unseen['labels'])}"
         )
+    for warning in mismatch_warnings(result, settings.mismatch_target_precision):
+        typer.echo(f"warning: {warning}", err=True)
+
+
+@data_app.command("check")
+def data_check_command(
+    dataset: Annotated[str, typer.Argument(help=DATASET_HELP)],
+    rare: Annotated[str, typer.Option(help=RARE_HELP)] = "fold",
+    verbose: Annotated[bool, typer.Option(help="Log every step, and print the traceback of an error.")] = False,
+) -> None:
+    """Load a dataset as training would, without training: rows read and skipped (and why), labels and what the
+    minimum counts do to them, the time range, the split's periods and make-up, personal data masked per kind,
+    and every warning. Prints counts, labels, dates and row numbers only, never report text."""
+    from training.datasets.check import check_dataset
+
+    _configure_logging(verbose, quiet=not verbose)
+    if rare not in ("fold", "drop"):
+        raise typer.BadParameter(f"--rare must be 'fold' or 'drop', got {rare!r}")
+    for line in check_dataset(dataset, get_service_settings(), rare).lines():
+        typer.echo(line)
 
 
 SIGNAL_SECTIONS = ("duplicates", "vague", "pii")
@@ -202,6 +254,9 @@ def _signal_sections(
     settings: ServiceSettings, log_to_mlflow: bool, skip: set[str], handwritten: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The duplicate, vague and PII sections: measured on the annotations where the real exports are present."""
+    import mlflow
+
+    from training import registry
     from training.datasets import DatasetUnavailableError
     from training.evaluate_duplicates import evaluate_duplicates
     from training.evaluate_pii import KINDS, pii_section
@@ -249,9 +304,12 @@ def _signal_sections(
 
 @app.command("select")
 def select_command(
-    dataset: Annotated[str | None, typer.Option(help="Dataset (default as for train).")] = None,
+    dataset: Annotated[str | None, typer.Option(help=DATASET_HELP + " Default as for train.")] = None,
 ) -> None:
     """Score the candidate classifiers on the validation split, one MLflow run each, best first."""
+    from training.select import select
+    from training.train import default_dataset
+
     _configure_logging(False)
     settings = get_service_settings()
     table = select(settings, dataset or default_dataset(settings))
@@ -263,10 +321,18 @@ def audit_command(
     out: Annotated[Path, typer.Option(help="CSV to write: id, given_label, suggested_label, score.")] = Path(
         "label_audit.csv"
     ),
-    dataset: Annotated[str | None, typer.Option(help="Dataset to audit (default as for train).")] = None,
+    dataset: Annotated[str | None, typer.Option(help=DATASET_HELP + " Default as for train.")] = None,
     folds: Annotated[int, typer.Option(min=2, max=20, help="Cross-validation folds.")] = 5,
 ) -> None:
     """Rank historical reports whose recorded category is probably wrong (confident learning)."""
+    import mlflow
+
+    from models.category import TextClassifier
+    from training import registry
+    from training.audit import audit_labels
+    from training.datasets import load_dataset, min_reports_per_category
+    from training.train import default_dataset
+
     _configure_logging(False)
     settings = get_service_settings()
     dataset = dataset or default_dataset(settings)
@@ -301,6 +367,8 @@ def promote_command(
     version: Annotated[str | None, typer.Argument(help="Version to promote (default: the newest).")] = None,
 ) -> None:
     """Point the `champion` alias at a registered model version."""
+    from training import registry
+
     _configure_logging(False)
     settings = get_service_settings()
     try:
@@ -315,6 +383,8 @@ def promote_command(
 @app.command("models")
 def models_command() -> None:
     """List registered model versions, marking the champion."""
+    from training import registry
+
     _configure_logging(False)
     settings = get_service_settings()
     client = registry.configure(settings)
@@ -447,6 +517,7 @@ def serve_command(
     from service.database.migrate import upgrade
     from service.main import create_app
     from service.reports.identity import reporter_hash_key
+    from training import registry
 
     _configure_logging(verbose)
     settings = get_service_settings()

@@ -230,7 +230,8 @@ def test_xlsx_derived_ids_are_stable_and_content_based(tmp_path):
     assert (
         len(df) == 3
         and df.attrs["skipped"] == 1
-        and df.attrs["invalid"] == [{"row": 3, "field": "text", "reason": "missing (empty in the source)"}]
+        and df.attrs["invalid"]
+        == [{"file": "a.xlsx", "row": 3, "field": "text", "reason": "missing (empty in the source)"}]
     )
     assert all(re.fullmatch(r"pb-[0-9a-f]{16}", i) for i in df["id"])
     assert df["id"].is_unique

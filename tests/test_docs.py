@@ -16,3 +16,12 @@ def test_every_setting_has_a_row_in_the_readme_configuration_table():
 
 def test_every_setting_explains_itself():
     assert all(field.description for field in ServiceSettings.model_fields.values())
+
+
+def test_every_mapping_key_has_a_row_in_the_datasets_reference():
+    from training.datasets import ColumnMapping
+
+    page = (README.parent / "docs" / "datasets.md").read_text()
+    missing = [key for key in ColumnMapping.model_fields if f"| `{key}` |" not in page]
+    assert not missing, f"mapping keys without a row in docs/datasets.md: {missing}"
+    assert "(docs/datasets.md)" in README.read_text()

@@ -6,6 +6,7 @@ from typing import Literal
 
 import pandas as pd
 
+from models.errors import TriaseError
 from models.triage import classifier_text
 
 OTHER_CATEGORY = "Lainnya"
@@ -16,6 +17,9 @@ AGENCY = "label_agency"
 
 LOCAL_OFFICES = ("Kelurahan", "Kecamatan")
 """Every kelurahan or kecamatan office is one routing target: which one follows from the location."""
+
+VALIDATION_FRACTION = 0.15
+"""Latest share of the training reports held out to choose the mismatch thresholds."""
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -33,6 +37,10 @@ def agency_group(agency: str | None) -> str | None:
         if agency == office or agency.startswith(office + " "):
             return office
     return agency
+
+
+class NothingToSplitError(TriaseError, ValueError):
+    """No report has both a category and a timestamp."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,18 @@ def deduplicate(frame: pd.DataFrame) -> pd.DataFrame:
     return ordered.loc[~keys.duplicated(keep="first")]
 
 
+def labelled_unique(frame: pd.DataFrame) -> pd.DataFrame:
+    """The reports a split is made of: those with a category and a timestamp, identical texts once, in time
+    order."""
+    labelled = frame.loc[frame[CATEGORY].notna() & frame["created_at"].notna()]
+    if labelled.empty:
+        raise NothingToSplitError(
+            f"no reports with both '{CATEGORY}' and 'created_at' to split: map columns.label_category and "
+            "columns.created_at to columns holding them (a constant label_category, for a channel of one kind)"
+        )
+    return deduplicate(labelled).reset_index(drop=True)
+
+
 def fold_rare(labels: pd.Series, min_count: int) -> pd.Series:
     counts = labels.value_counts()
     kept = set(counts[counts >= min_count].index)
@@ -81,24 +101,24 @@ def time_ordered_split(
     test_fraction: float = 0.2,
     min_reports_per_category: int = 50,
     rare: Literal["fold", "drop"] = "fold",
+    min_reports_per_agency: int | None = None,
 ) -> Split:
     """Train on the earlier reports, test on the latest `test_fraction`.
 
     Rows without a category or a timestamp are dropped and identical texts de-duplicated
-    first. Agencies are grouped (`agency_group`). Categories and agencies with fewer than
-    `min_reports_per_category` reports in the de-duplicated data are folded into
-    `OTHER_CATEGORY`. Counting over the whole history follows the published protocol; a
-    category that is frequent late but unseen in training stays in the test set, where
-    evaluation reports it separately instead of hiding it. With `rare="drop"` reports of
+    first. Agencies are grouped (`agency_group`). Categories with fewer than
+    `min_reports_per_category` reports in the de-duplicated data, and agencies with fewer than
+    `min_reports_per_agency` (default: the same number), are folded into `OTHER_CATEGORY`.
+    Counting over the whole history follows the published protocol; a category that is frequent
+    late but unseen in training stays in the test set, where evaluation reports it separately
+    instead of hiding it. With `rare="drop"` reports of
     rare categories are left out instead, as in the published Surabaya baseline.
     """
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
-    labelled = frame.loc[frame[CATEGORY].notna() & frame["created_at"].notna()]
-    if labelled.empty:
-        raise ValueError(f"no reports with both '{CATEGORY}' and 'created_at' to split")
-    unique = deduplicate(labelled).reset_index(drop=True)
-    unique[AGENCY] = fold_rare(unique[AGENCY].map(agency_group), min_reports_per_category)
+    unique = labelled_unique(frame)
+    agency_minimum = min_reports_per_category if min_reports_per_agency is None else min_reports_per_agency
+    unique[AGENCY] = fold_rare(unique[AGENCY].map(agency_group), agency_minimum)
     if rare == "drop":
         counts = unique[CATEGORY].value_counts()
         unique = unique.loc[unique[CATEGORY].isin(counts[counts >= min_reports_per_category].index)]

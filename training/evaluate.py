@@ -7,9 +7,11 @@ from typing import Any
 
 import mlflow
 import numpy as np
+import pandas as pd
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
 from models.autoaccept import DEFAULT_SPOT_CHECK_RATE
+from models.location import Gazetteer
 from models.settings import Settings
 from models.triage import TriageModel
 from models.vagueness import VagueInput, VaguenessScorer
@@ -222,7 +224,10 @@ def champion_split(settings: Settings, model: TriageModel, label: str) -> Split:
             "(manifest hash differs); retrain before evaluating"
         )
     return time_ordered_split(
-        frame, min_reports_per_category=meta["min_reports_per_category"], rare=meta.get("rare_categories", "fold")
+        frame,
+        min_reports_per_category=meta["min_reports_per_category"],
+        rare=meta.get("rare_categories", "fold"),
+        min_reports_per_agency=meta.get("min_reports_per_agency"),
     )
 
 
@@ -230,9 +235,10 @@ def evaluate_champion(settings: Settings, log_to_mlflow: bool = True) -> dict[st
     """Every evaluation section for the champion model, on the split it was trained with.
 
     The champion's own metadata says which dataset and label policy it was trained with, so
-    the test split is rebuilt exactly. Sections for other capabilities (location, ...) are
-    added when their data is present. The plots and the full report are logged to MLflow as
-    an evaluation run tagged with the model version.
+    the test split is rebuilt exactly. Sections for other capabilities are added when their data
+    is present and they apply: `location` (Jakarta points) only for a dataset with points in the
+    gazetteer's area. The plots and the full report are logged to MLflow as an evaluation run
+    tagged with the model version.
     """
     client = registry.configure(settings)
     champion = registry.load_champion(client, settings.model_name, settings.embedder_dir)
@@ -247,7 +253,7 @@ def evaluate_champion(settings: Settings, log_to_mlflow: bool = True) -> dict[st
     cases = load_cases(settings)
     if applies_to(model, cases):
         sections["claims"] = evaluate_claims(model, cases)
-    if geo_available(settings):
+    if geo_available(settings) and has_points_in(pd.concat([split.train, split.test]), champion.bundle.gazetteer):
         sections["location"] = evaluate_location(settings)
 
     result = {"model": champion.label, "dataset": meta["dataset"], **sections}
@@ -274,6 +280,16 @@ def evaluate_champion(settings: Settings, log_to_mlflow: bool = True) -> dict[st
             for png in pngs:
                 mlflow.log_artifact(str(png), artifact_path="plots")
     return result | {"category_details": details}
+
+
+def has_points_in(frame: pd.DataFrame, gazetteer: Gazetteer | None) -> bool:
+    """Whether any report of `frame` has a point inside the gazetteer's area: the location section (scored on
+    that area's reports) says nothing about a model of a city elsewhere, or of reports without points."""
+    if gazetteer is None or not {"lat", "lon"} <= set(frame.columns):
+        return False
+    west, south, east, north = gazetteer.bounds
+    lat, lon = frame["lat"], frame["lon"]
+    return bool((lat.between(south, north) & lon.between(west, east)).any())
 
 
 def vague_flags(scorer: VaguenessScorer, split: Split) -> np.ndarray:

@@ -38,7 +38,7 @@ from models.sentence_vectors import MAX_TOKENS, PROMPT
 from models.settings import Settings, get_settings
 from training import registry
 from training.data import CATEGORY, texts_of, time_ordered_split
-from training.datasets import load_dataset, min_reports_per_category
+from training.datasets import load_dataset, min_reports_per_agency, min_reports_per_category
 from training.evaluate import classification_metrics
 from training.select import SELECTION_TAG
 from training.train import CATEGORY_EMBEDDING_WEIGHT, VALIDATION_FRACTION, default_dataset
@@ -153,7 +153,12 @@ def probe(settings: Settings, dataset: str, top_layers: int, epochs: int, rare: 
     """Validation figures of the fine-tuned model, the SVM, the shipped model and their averages; one MLflow run."""
     registry.configure(settings)
     frame = load_dataset(dataset, settings)
-    split = time_ordered_split(frame, min_reports_per_category=min_reports_per_category(dataset, settings), rare=rare)
+    split = time_ordered_split(
+        frame,
+        min_reports_per_category=min_reports_per_category(dataset, settings),
+        rare=rare,
+        min_reports_per_agency=min_reports_per_agency(dataset, settings),
+    )
     validation = split.holdout(VALIDATION_FRACTION)
     train_texts, test_texts = texts_of(validation.train), texts_of(validation.test)
     labels, truth = validation.train[CATEGORY].to_numpy(), validation.test[CATEGORY]

@@ -21,7 +21,7 @@ from models.category import TextClassifier
 from models.settings import Settings
 from training import registry
 from training.data import AGENCY, CATEGORY, texts_of, time_ordered_split
-from training.datasets import load_dataset, min_reports_per_category
+from training.datasets import load_dataset, min_reports_per_agency, min_reports_per_category
 from training.evaluate import classification_metrics
 from training.mismatch import category_agencies, fit_rule
 from training.train import AGENCY_EMBEDDING_WEIGHT, CATEGORY_EMBEDDING_WEIGHT, VALIDATION_FRACTION, RareCategories
@@ -78,7 +78,12 @@ def select(
     """Fit each candidate on the inner training part, score it on validation; per target, best macro-F1 first."""
     registry.configure(settings)
     frame = load_dataset(dataset, settings)
-    split = time_ordered_split(frame, min_reports_per_category=min_reports_per_category(dataset, settings), rare=rare)
+    split = time_ordered_split(
+        frame,
+        min_reports_per_category=min_reports_per_category(dataset, settings),
+        rare=rare,
+        min_reports_per_agency=min_reports_per_agency(dataset, settings),
+    )
     validation = split.holdout(VALIDATION_FRACTION)
     agency_of = category_agencies(validation.train)
     runs = [(CATEGORY, name) for name in candidates]

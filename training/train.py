@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Literal
 
 import mlflow
@@ -22,8 +23,23 @@ from models.triage import TriageModel
 from training import registry
 from training.autoaccept import fit_policy
 from training.bundle import build_bundle
-from training.data import AGENCY, CATEGORY, Split, texts_of, time_ordered_split
-from training.datasets import available_datasets, load_dataset, min_reports_per_category
+from training.data import (
+    AGENCY,
+    CATEGORY,
+    VALIDATION_FRACTION,
+    Split,
+    labelled_unique,
+    texts_of,
+    time_ordered_split,
+)
+from training.datasets import (
+    available_datasets,
+    is_mapping_path,
+    load_dataset,
+    min_reports_per_agency,
+    min_reports_per_category,
+)
+from training.datasets.diagnostics import require_labels, source_of, split_warnings
 from training.disputes import recorded_category_fits
 from training.evaluate import Metrics, evaluate_model, numeric_leaves
 from training.feedback import REVIEWER, apply_reviewer_labels
@@ -34,9 +50,6 @@ log = logging.getLogger(__name__)
 
 PREFERRED_DATASETS = ("surabaya_mediacenter", "demo")
 """The default training data: the real export where present, else the project's demo set."""
-
-VALIDATION_FRACTION = 0.15
-"""Latest share of the training reports held out to choose the mismatch thresholds."""
 
 CATEGORY_EMBEDDING_WEIGHT = 0.5
 AGENCY_EMBEDDING_WEIGHT = 0.3
@@ -60,6 +73,9 @@ class TrainResult:
     """Sections `category`, `agency` (when the data has agencies) and `mismatch`."""
     dataset: str
     n_categories: int
+    warnings: tuple[str, ...] = ()
+    """What the data or the fitted model leave to doubt: labels folded or dropped, a test period unlike
+    training, a mismatch rule short of its target."""
 
 
 def default_dataset(settings: Settings) -> str:
@@ -171,14 +187,25 @@ def train(
     `classifier` replaces both default classifiers (`category_classifier`, `agency_classifier`).
     """
     dataset = dataset or default_dataset(settings)
+    if is_mapping_path(dataset) and Path(dataset).exists():
+        dataset = str(Path(dataset).resolve())  # evaluate rebuilds the split from any working directory
     router = classifier or agency_classifier(settings)
     classifier = classifier or category_classifier(settings)
     client = registry.configure(settings)
 
     progress(f"loading dataset '{dataset}'")
-    frame = apply_reviewer_labels(load_dataset(dataset, settings), reviewer_labels)
+    loaded = load_dataset(dataset, settings)
+    sources = source_of(loaded)
+    frame = apply_reviewer_labels(loaded, reviewer_labels)
     min_reports = min_reports_per_category(dataset, settings)
-    split = time_ordered_split(frame, min_reports_per_category=min_reports, rare=rare)
+    min_agency_reports = min_reports_per_agency(dataset, settings)
+    split = time_ordered_split(
+        frame, min_reports_per_category=min_reports, rare=rare, min_reports_per_agency=min_agency_reports
+    )
+    outcomes, warnings = split_warnings(
+        labelled_unique(frame), split.train, split.test, sources, min_reports, min_agency_reports, rare
+    )
+    require_labels(outcomes[0])
 
     progress(f"fitting on {len(split.train)} reports, {len(split.categories)} categories")
     started = time.perf_counter()
@@ -193,6 +220,9 @@ def train(
         recorded_category_fits(settings),
     )
     train_seconds = time.perf_counter() - started
+    warnings += mismatch_warnings(metrics, settings.mismatch_target_precision)
+    for warning in warnings:
+        log.warning("%s", warning)
     model.metadata.update(
         dataset=dataset,
         manifest_sha256=frame.attrs.get("manifest_sha256"),
@@ -201,6 +231,7 @@ def train(
         train_until=str(split.train["created_at"].max()),
         rare_categories=rare,
         min_reports_per_category=min_reports,
+        min_reports_per_agency=min_agency_reports,
     )
 
     bundle = build_bundle(settings, model)
@@ -214,6 +245,7 @@ def train(
             {
                 "dataset": dataset,
                 "min_reports_per_category": min_reports,
+                "min_reports_per_agency": min_agency_reports,
                 "rare_categories": rare,
                 "mismatch_target_precision": settings.mismatch_target_precision,
                 "auto_accept_target_precision": settings.auto_accept_target_precision,
@@ -236,7 +268,26 @@ def train(
             progress("registering the model")
             version = registry.register(client, settings.model_name, run.info.run_id, digest, f"trained on {dataset}")
     log.info("trained on %s in %.0f s", dataset, train_seconds)
-    return TrainResult(run.info.run_id, version, metrics, dataset, len(split.categories))
+    return TrainResult(run.info.run_id, version, metrics, dataset, len(split.categories), tuple(warnings))
+
+
+def mismatch_warnings(metrics: Metrics, target_precision: float) -> list[str]:
+    """A warning when the mismatch rule misses its precision target (on the validation split, where its
+    thresholds were chosen, or clearly on the test split)."""
+    mismatch = metrics.get("mismatch", {})
+    validation, test = mismatch.get("validation_precision"), mismatch.get("precision")
+    short = [
+        f"{part} {value:.2f}"
+        for part, value in (("validation", validation), ("test", test))
+        if value is not None and value < target_precision - (0 if part == "validation" else 0.05)
+    ]
+    if not short:
+        return []
+    return [
+        f"the mismatch rule misses its precision target {target_precision:.2f} (TRIASE_MISMATCH_TARGET_PRECISION): "
+        f"{', '.join(short)} at suggest_threshold {mismatch.get('suggest_threshold', 0):.2f}; its suggest_change "
+        "verdicts are less reliable than asked: label more reports of the confused categories, or lower the target"
+    ]
 
 
 def _environment_tags(frame: pd.DataFrame) -> dict[str, Any]:

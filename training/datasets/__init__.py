@@ -1,4 +1,8 @@
-"""Adapters that turn real exports into the report schema."""
+"""Adapters that turn real exports into the report schema.
+
+A dataset is a registered name (the project's exports under ``data_dir``, the demo set) or a team's own:
+the path of a column mapping JSON, or of a folder holding ``mapping.json`` (see docs/datasets.md).
+"""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -6,13 +10,20 @@ from pathlib import Path
 import pandas as pd
 
 from models.settings import Settings, get_settings
-from training.datasets.manifest import DatasetIntegrityError, DatasetManifest, load_manifest, sha256_file
+from training.datasets.errors import (
+    DatasetError,
+    DatasetIntegrityError,
+    DatasetUnavailableError,
+    MappingError,
+    UnknownDatasetError,
+)
+from training.datasets.manifest import DatasetManifest, load_manifest
+from training.datasets.sources import MAPPING_IN_FOLDER, load_export
 from training.datasets.tabular import (
     LABEL_FIELDS,
     OUTPUT_COLUMNS,
     ColumnMapping,
     DatasetValidationError,
-    MappingError,
     load_table,
 )
 
@@ -21,22 +32,23 @@ __all__ = [
     "LABEL_FIELDS",
     "OUTPUT_COLUMNS",
     "ColumnMapping",
+    "DatasetError",
     "DatasetIntegrityError",
     "DatasetManifest",
     "DatasetUnavailableError",
     "DatasetValidationError",
     "MappingError",
+    "UnknownDatasetError",
     "available_datasets",
     "load_dataset",
+    "export_path",
+    "is_mapping_path",
     "load_export",
     "load_mapping",
     "load_table",
+    "min_reports_per_agency",
     "min_reports_per_category",
 ]
-
-
-class DatasetUnavailableError(FileNotFoundError):
-    """The files of a dataset are not where the settings say they should be."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +57,9 @@ class _Dataset:
     in_project: bool
     """True: the table lives under ``assets_dir`` (no manifest). False: a real export under
     ``data_dir``, checked against ``<assets_dir>/manifests/<name>.json``."""
-    min_reports_per_category: int | None = None
-    """Overrides the setting of the same name: the demo set is small by design."""
+    min_reports: int | None = None
+    """Overrides the settings of the minimum reports per category and per agency: the demo set is small by
+    design."""
 
 
 _DATASETS = {
@@ -54,7 +67,7 @@ _DATASETS = {
     for d in (
         _Dataset("surabaya_mediacenter", in_project=False),
         _Dataset("petabencana_jakarta_flood_reports_2017", in_project=False),
-        _Dataset("demo", in_project=True, min_reports_per_category=10),
+        _Dataset("demo", in_project=True, min_reports=10),
     )
 }
 DATASET_NAMES: tuple[str, ...] = tuple(_DATASETS)
@@ -64,13 +77,27 @@ def _spec(name: str) -> _Dataset:
     try:
         return _DATASETS[name]
     except KeyError:
-        raise KeyError(f"unknown dataset {name!r}; known: {', '.join(DATASET_NAMES)}") from None
+        raise _unknown(name) from None
+
+
+def _unknown(name: str) -> UnknownDatasetError:
+    return UnknownDatasetError(
+        f"unknown dataset {name!r}: neither a registered name (known: {', '.join(DATASET_NAMES)}) nor an "
+        "existing mapping file or dataset folder; pass the path of a mapping JSON or of a folder holding "
+        "mapping.json, or put that folder under TRIASE_DATA_DIR (see docs/datasets.md)"
+    )
 
 
 def min_reports_per_category(name: str, settings: Settings | None = None) -> int:
-    """Categories with fewer reports than this are folded into 'Lainnya' when training on `name`."""
-    override = None if is_mapping_path(name) else _spec(name).min_reports_per_category
+    """Categories with fewer reports than this are folded into 'Lainnya' (or dropped) when training on `name`."""
+    override = None if is_mapping_path(name) else _spec(name).min_reports
     return override if override is not None else (settings or get_settings()).min_reports_per_category
+
+
+def min_reports_per_agency(name: str, settings: Settings | None = None) -> int:
+    """Agencies with fewer reports than this are folded into 'Lainnya' when training on `name`."""
+    override = None if is_mapping_path(name) else _spec(name).min_reports
+    return override if override is not None else (settings or get_settings()).min_reports_per_agency
 
 
 def load_mapping(name: str, settings: Settings | None = None) -> ColumnMapping:
@@ -79,8 +106,8 @@ def load_mapping(name: str, settings: Settings | None = None) -> ColumnMapping:
     settings = settings or get_settings()
     path = Path(settings.assets_dir) / "mappings" / f"{name}.json"
     mapping = ColumnMapping.from_json(path)
-    if mapping.file is None:
-        raise MappingError(f"{path}: 'file' is required for a registered dataset")
+    if not isinstance(mapping.file, str):
+        raise MappingError(f"{path}: 'file' (one path) is required for a registered dataset")
     return mapping
 
 
@@ -111,36 +138,25 @@ def available_datasets(settings: Settings | None = None) -> list[str]:
 
 
 def is_mapping_path(name: str) -> bool:
-    """A dataset named by the path of its column mapping rather than a registered name."""
-    return name.endswith(".json")
+    """A dataset named by the path of its column mapping (or of a folder holding one), not a registered name."""
+    return name not in _DATASETS
 
 
-def load_export(mapping_path: Path) -> pd.DataFrame:
-    """Load an export that only a column mapping describes, e.g. another city's.
-
-    The mapping's ``file`` is absolute or relative to the mapping's folder. With no manifest
-    to check against, the file's own sha256 stands in for the manifest hash, so every
-    training run still records exactly which data it saw.
-    """
-    if not mapping_path.is_file():
-        raise DatasetUnavailableError(f"column mapping {mapping_path} does not exist")
-    mapping = ColumnMapping.from_json(mapping_path)
-    if mapping.file is None:
-        raise MappingError(f"{mapping_path}: 'file' is required to load an export")
-    table = Path(mapping.file)
-    if not table.is_absolute():
-        table = mapping_path.parent / table
-    if not table.is_file():
-        raise DatasetUnavailableError(f"{mapping_path}: the export {table} does not exist")
-    df = load_table(table, mapping)
-    df.attrs["dataset"] = mapping.name or mapping_path.stem
-    df.attrs["manifest_sha256"] = sha256_file(table)
-    return df
+def export_path(name: str, settings: Settings | None = None) -> Path:
+    """The mapping file or dataset folder a name that is not registered stands for: a path, or a folder of
+    that name under ``data_dir`` holding ``mapping.json``."""
+    path = Path(name)
+    if path.exists() or len(path.parts) > 1 or path.suffix == ".json":
+        return path  # a path: when it does not exist, loading says so
+    in_data_dir = Path((settings or get_settings()).data_dir) / name
+    if (in_data_dir / MAPPING_IN_FOLDER).is_file():
+        return in_data_dir
+    raise _unknown(name)
 
 
 def load_dataset(name: str, settings: Settings | None = None) -> pd.DataFrame:
-    """Load a registered dataset (or, given a path ending in .json, the export its mapping describes)
-    as validated, PII-masked reports plus labels.
+    """Load a registered dataset (or, given the path of a mapping file or dataset folder, the export it
+    describes: :func:`~training.datasets.sources.load_export`) as validated, PII-masked reports plus labels.
 
     Real datasets are verified against their manifest first (sha256 of every file). The
     frame carries ``attrs["dataset"]``, ``attrs["manifest_sha256"]`` (``None`` for the demo)
@@ -150,10 +166,10 @@ def load_dataset(name: str, settings: Settings | None = None) -> pd.DataFrame:
     :class:`DatasetIntegrityError` when they differ from the manifest and
     :class:`DatasetValidationError` for invalid rows (unless the mapping skips them).
     """
-    if is_mapping_path(name):
-        return load_export(Path(name))
-    spec = _spec(name)
     settings = settings or get_settings()
+    if is_mapping_path(name):
+        return load_export(export_path(name, settings))
+    spec = _spec(name)
     root = _root(spec, settings)
 
     missing = _missing(name, settings)

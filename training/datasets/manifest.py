@@ -1,9 +1,10 @@
 """Dataset manifests: which files a real dataset consists of, where they come from, and
 their sha256, so training runs on exactly the bytes that were reviewed.
 
-A manifest lives in ``<assets_dir>/manifests/<name>.json`` and holds names, hashes and row
-counts only, never data. :meth:`DatasetManifest.verify` checks the files under the data
-dir and returns one combined hash that training logs to MLflow.
+A registered dataset's manifest lives in ``<assets_dir>/manifests/<name>.json``; a team's own
+dataset may keep one beside its mapping (see :func:`training.datasets.sources.manifest_beside`).
+A manifest holds names, hashes and row counts only, never data. :meth:`DatasetManifest.verify` checks
+the files under the data dir and returns one combined hash that training logs to MLflow.
 """
 
 import hashlib
@@ -12,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models.hashing import sha256_file
+from training.datasets.errors import DatasetIntegrityError
 
 __all__ = [
     "DatasetIntegrityError",
@@ -21,10 +23,6 @@ __all__ = [
     "load_manifest",
     "sha256_file",
 ]
-
-
-class DatasetIntegrityError(Exception):
-    """A dataset file is missing or its bytes differ from the manifest."""
 
 
 class ManifestFile(BaseModel):
@@ -49,8 +47,10 @@ class DatasetManifest(BaseModel):
 
     name: str = Field(pattern=r"^[a-z0-9_]+$")
     description: str
-    repository: str = Field(description="Upstream repository URL the raw files come from.")
-    commit: str = Field(pattern=r"^[0-9a-f]{7,40}$", description="Pinned upstream commit.")
+    repository: str | None = Field(
+        default=None, description="Upstream repository URL the raw files come from (none for a team's own export)."
+    )
+    commit: str | None = Field(default=None, pattern=r"^[0-9a-f]{7,40}$", description="Pinned upstream commit.")
     licence: str = Field(description="What is known about the licence / terms of use.")
     files: tuple[ManifestFile, ...] = Field(min_length=1)
 
@@ -88,8 +88,7 @@ class DatasetManifest(BaseModel):
             if not target.is_file():
                 raise DatasetIntegrityError(
                     f"dataset {self.name!r}: file {entry.path!r} is missing (looked for {target}). "
-                    f"Fetch it from {self.repository} at commit {self.commit}"
-                    + (f" ({entry.upstream_path})" if entry.upstream_path else "")
+                    + self._fetch_hint(entry)
                     + " or point TRIASE_DATA_DIR at a folder that has it."
                 )
             actual = sha256_file(target)
@@ -97,9 +96,18 @@ class DatasetManifest(BaseModel):
                 raise DatasetIntegrityError(
                     f"dataset {self.name!r}: file {entry.path!r} ({target}) does not match the manifest: "
                     f"expected sha256 {entry.sha256}, got {actual}. The file was changed or is a different "
-                    f"version; re-fetch it from {self.repository} at commit {self.commit}."
+                    f"version; {self._fetch_hint(entry).lower()}, or update the manifest if the change is intended."
                 )
         return self.manifest_hash
+
+    def _fetch_hint(self, entry: ManifestFile) -> str:
+        if self.repository is None:
+            return "Put the file the manifest names back in place"
+        return (
+            f"Fetch it from {self.repository}"
+            + (f" at commit {self.commit}" if self.commit else "")
+            + (f" ({entry.upstream_path})" if entry.upstream_path else "")
+        )
 
     @property
     def manifest_hash(self) -> str:

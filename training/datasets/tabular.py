@@ -15,6 +15,7 @@ skipped and counted in ``df.attrs["skipped"]``. Nothing here logs or prints repo
 import hashlib
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -26,6 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from models.privacy import PII_PATTERNS, mask_pii_counted
 from models.report import REPORT_FIELDS, Report
+from training.datasets.errors import DatasetError, DatasetUnavailableError, MappingError
+from training.datasets.labels import LABEL_RECODE_FIELDS, LabelNormaliser
 
 __all__ = [
     "LABEL_FIELDS",
@@ -48,41 +51,54 @@ _NON_STRING_FIELDS = frozenset({"created_at", "lat", "lon", "private"})
 _MAX_LABEL_CHARS = 200
 _ERRORS_IN_MESSAGE = 5
 _ERRORS_KEPT = 100
+_ROWS_PER_REASON = 10
 
 Scalar = str | int | float | bool | None
 
 
-class MappingError(ValueError):
-    """The mapping does not fit the file (e.g. a mapped column is absent)."""
-
-
 @dataclass(frozen=True, slots=True)
 class RowError:
-    """Why one row failed: 1-based data row number (header not counted), field, reason."""
+    """Why one row failed: file, 1-based data row number (row 1 is the first row under the header), field
+    (the report field, or a source column) and reason."""
 
     row: int
     field: str
     reason: str
+    file: str | None = None
 
     def __str__(self) -> str:
-        return f"row {self.row}: {self.field}: {self.reason}"
+        where = f"{self.file} row {self.row}" if self.file else f"row {self.row}"
+        return f"{where}: {self.field}: {self.reason}"
 
 
-class DatasetValidationError(ValueError):
-    """Rows of a table failed validation; lists row numbers, fields and reasons, never text."""
+class DatasetValidationError(DatasetError, ValueError):
+    """Rows of a table failed validation; lists files, row numbers, fields and reasons, never text."""
 
     def __init__(self, source: str, errors: list[RowError], rows_read: int) -> None:
         self.source = source
         self.errors = errors
         self.rows_read = rows_read
-        bad_rows = len({e.row for e in errors})
+        bad_rows = len({(e.file, e.row) for e in errors})
         shown = "; ".join(str(e) for e in errors[:_ERRORS_IN_MESSAGE])
         more = f"; ... ({len(errors) - _ERRORS_IN_MESSAGE} more)" if len(errors) > _ERRORS_IN_MESSAGE else ""
         super().__init__(
             f"{bad_rows} of {rows_read} rows in {source} failed validation "
             f"(row numbers are 1-based data rows, header not counted): {shown}{more}. "
-            "Fix the source or the mapping, or set on_invalid to 'skip' to skip and count them."
+            f"{_fix_hint(errors)}Fix the source or the mapping, or set on_invalid to 'skip' to skip and count them."
         )
+
+
+def _fix_hint(errors: list[RowError]) -> str:
+    """The fix for the most common failure, when the mapping can provide it."""
+    fields = {e.field for e in errors}
+    if "created_at" in fields:
+        return (
+            "For created_at, set timestamp_format to the strptime format of the dates as the file writes them "
+            "(and time_column, with time_format, for a time of day in its own column). "
+        )
+    if "id" in fields and any(e.reason.startswith("duplicate id") for e in errors):
+        return "Ids must be unique over every file: map another id column, or derive ids with id_from. "
+    return ""
 
 
 class ColumnMapping(BaseModel):
@@ -91,9 +107,20 @@ class ColumnMapping(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str | None = Field(default=None, description="Dataset name this mapping belongs to.")
-    file: str | None = Field(default=None, description="Table path, relative to the dataset root.")
+    file: str | list[str] | None = Field(
+        default=None,
+        description="The export: one path, or several paths or glob patterns (e.g. 'exports/*.xlsx'), relative to "
+        "the mapping's folder (for a registered dataset: to the dataset root). Files are read in the order given, "
+        "each pattern's matches sorted by name.",
+    )
     notes: str | None = Field(default=None, description="Why the mapping is the way it is.")
     format: Literal["csv", "xlsx"] | None = Field(default=None, description="Default: from the file suffix.")
+    header_row: int = Field(
+        default=1,
+        ge=1,
+        description="Line of the sheet (or CSV) holding the column names, 1-based; lines above it (a title block) "
+        "are ignored.",
+    )
     columns: dict[str, str] = Field(
         default_factory=dict, description="Report field or label field -> source column name."
     )
@@ -113,18 +140,54 @@ class ColumnMapping(BaseModel):
     )
     id_hash_chars: int = Field(default=16, ge=8, le=64, description="Hex characters of the derived id hash.")
     timestamp_format: str | None = Field(
-        default=None, description="strptime format of created_at; default ISO 8601."
+        default=None,
+        description="strptime format of the created_at column when it holds text (e.g. '%d/%m/%Y %H:%M'); default "
+        "ISO 8601. Spreadsheet date cells need none.",
+    )
+    time_column: str | None = Field(
+        default=None,
+        description="Source column holding the time of day when columns.created_at holds only the date; an empty "
+        "time cell means midnight.",
+    )
+    time_format: str = Field(
+        default="%H:%M",
+        description="strptime format of time_column when it holds text (e.g. '%H.%M'); spreadsheet time cells "
+        "need none.",
     )
     timezone: str | None = Field(
         default=None, description="IANA zone: naive timestamps are local time there, aware ones are converted."
     )
-    csv_sep: str = Field(default=",", min_length=1)
-    encoding: str = "utf-8"
-    sheet_name: str | int = 0
-    on_invalid: Literal["raise", "skip"] = "raise"
+    csv_sep: str = Field(default=",", min_length=1, description="Column separator of a CSV file.")
+    encoding: str = Field(default="utf-8", description="Text encoding of a CSV file (e.g. 'cp1252').")
+    sheet_name: str | int = Field(default=0, description="Sheet of an XLSX file: its name or 0-based position.")
+    on_invalid: Literal["raise", "skip"] = Field(
+        default="raise",
+        description="Rows that cannot be a report: 'raise' stops naming them, 'skip' leaves them out and counts "
+        "them per reason.",
+    )
     literal_newlines: bool = Field(
         default=False,
         description="The export wrote line breaks as a literal backslash-n; turn them back into line breaks.",
+    )
+    include: dict[str, list[Scalar]] = Field(
+        default_factory=dict,
+        description="Source column -> values: only rows whose cell is one of them are read (case and spacing "
+        "ignored); the others are counted as filtered.",
+    )
+    exclude: dict[str, list[Scalar]] = Field(
+        default_factory=dict,
+        description="Source column -> values: rows whose cell is one of them are left out (case and spacing "
+        "ignored) and counted as filtered.",
+    )
+    recode: dict[str, dict[str, str | None]] = Field(
+        default_factory=dict,
+        description="Label field (label_category, label_agency or category) -> {spelling in the export: label}; "
+        "null leaves the label empty.",
+    )
+    fold_label_spelling: bool = Field(
+        default=False,
+        description="Labels that differ only in case or spacing are one label, spelled as its most frequent form; "
+        "recode keys then match ignoring case and spacing too.",
     )
 
     @field_validator("columns", "constants", "fill_from")
@@ -133,6 +196,14 @@ class ColumnMapping(BaseModel):
         unknown = sorted(set(value) - set(OUTPUT_COLUMNS))
         if unknown:
             raise ValueError(f"unknown target fields {unknown}; known: {list(OUTPUT_COLUMNS)}")
+        return value
+
+    @field_validator("recode")
+    @classmethod
+    def _recodable_fields(cls, value: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(value) - set(LABEL_RECODE_FIELDS))
+        if unknown:
+            raise ValueError(f"recode takes the fields {list(LABEL_RECODE_FIELDS)}, got {unknown}")
         return value
 
     @field_validator("timezone")
@@ -156,6 +227,8 @@ class ColumnMapping(BaseModel):
             raise ValueError("give exactly one of columns.id or id_from")
         if "text" not in self.columns:
             raise ValueError("columns.text is required")
+        if self.time_column is not None and "created_at" not in self.columns:
+            raise ValueError("time_column needs columns.created_at (the column holding the date)")
         for field, sources in self.fill_from.items():
             unknown = sorted(set(sources) - set(OUTPUT_COLUMNS))
             if unknown or field in sources:
@@ -167,59 +240,155 @@ class ColumnMapping(BaseModel):
         return cls.model_validate_json(Path(path).read_bytes())
 
     @property
+    def files(self) -> list[str]:
+        """The paths or glob patterns of ``file``, as a list."""
+        if self.file is None:
+            return []
+        return [self.file] if isinstance(self.file, str) else list(self.file)
+
+    @property
     def source_columns(self) -> list[str]:
         """Every source column the mapping reads, in first-use order."""
         cols = list(self.columns.values()) + list(self.id_from or [])
+        cols += [self.time_column] if self.time_column else []
+        cols += list(self.include) + list(self.exclude)
         return list(dict.fromkeys(cols))
 
 
-def load_table(path: Path, mapping: ColumnMapping) -> pd.DataFrame:
-    """Read a CSV/XLSX export into validated, PII-masked reports.
+def load_table(path: Path | Sequence[Path], mapping: ColumnMapping) -> pd.DataFrame:
+    """Read one CSV/XLSX export, or several with the same columns, into validated, PII-masked reports.
 
-    Returns a frame with columns :data:`OUTPUT_COLUMNS` (labels ``None`` where absent) and
-    ``attrs``: ``source`` (file name), ``rows_read``, ``skipped``, ``invalid`` (first
-    :data:`_ERRORS_KEPT` :class:`RowError` as dicts) and ``pii_masked`` (rows masked per kind).
+    Returns a frame with columns :data:`OUTPUT_COLUMNS` (labels ``None`` where absent), the files' reports in
+    the order of `path`, and ``attrs``: ``source`` (file names), ``rows_read``, ``filtered`` (rows left out by
+    ``include``/``exclude``), ``skipped``, ``invalid`` (first :data:`_ERRORS_KEPT` :class:`RowError` as dicts),
+    ``skip_reasons`` (per reason: rows and the first row numbers), ``pii_masked`` (rows masked per kind),
+    ``files`` (per file: rows read, filtered, skipped, loaded) and ``labels`` (what recoding and spelling
+    folding changed).
     """
-    path = Path(path)
-    raw = _read(path, mapping)
-    missing = [c for c in mapping.source_columns if c not in raw.columns]
-    if missing:
-        raise MappingError(f"{path.name}: mapped columns {missing} not found; the file has {list(raw.columns)}")
+    paths = [Path(path)] if isinstance(path, (str, Path)) else [Path(p) for p in path]
+    if not paths:
+        raise MappingError("no file to read: the mapping's 'file' names none")
+    reader = _RowReader(mapping)
+    for file in paths:
+        reader.read(file)
+    source = ", ".join(p.name for p in paths)
+    rows_read = sum(f["rows_read"] for f in reader.files)
+    if reader.errors and mapping.on_invalid == "raise":
+        raise DatasetValidationError(source, reader.errors, rows_read)
 
-    n = len(raw)
-    cells = {col: raw[col].tolist() for col in mapping.source_columns}
-    ids = _ids(cells, mapping, n)
+    df = pd.DataFrame.from_records(reader.records, columns=list(OUTPUT_COLUMNS))
+    df = df.astype({"lat": "float64", "lon": "float64", "private": "bool"})
+    label_changes = LabelNormaliser(mapping.recode, mapping.fold_label_spelling).apply(df)
+    df.attrs.update(
+        source=source,
+        rows_read=rows_read,
+        filtered=sum(f["filtered"] for f in reader.files),
+        skipped=sum(f["skipped"] for f in reader.files),
+        invalid=[_as_dict(e) for e in reader.errors[:_ERRORS_KEPT]],
+        skip_reasons=reader.skip_reasons(),
+        pii_masked=reader.pii_rows,
+        files=reader.files,
+        labels=label_changes,
+    )
+    log.info(
+        "loaded %d of %d rows from %s (%d skipped as invalid, %d filtered)",
+        len(df),
+        rows_read,
+        source,
+        df.attrs["skipped"],
+        df.attrs["filtered"],
+    )
+    return df
 
-    # Mask text fields first: after this point no raw text exists outside `raw`/`cells`.
-    pii_rows = {p.kind: 0 for p in PII_PATTERNS}
-    fields: dict[str, list[Any]] = {}
-    for field, col in mapping.columns.items():
-        if field == "id":
-            continue
-        values = [_clean(v) for v in cells[col]]
-        if field in _MASKED_FIELDS:
-            values = [_mask(v, pii_rows) for v in values]
-            if mapping.literal_newlines:
-                values = [v.replace("\\n", "\n") if isinstance(v, str) else v for v in values]
-        fields[field] = values
-    del raw, cells
 
-    tz = ZoneInfo(mapping.timezone) if mapping.timezone else None
-    records: list[dict[str, Any]] = []
-    errors: list[RowError] = []
-    first_row_of_id: dict[str, int] = {}
-    for i in range(n):
-        row = i + 1
-        values: dict[str, Any] = {"id": ids[i]}
+class _RowReader:
+    """Reads files one after another into report records; ids must be unique over all of them."""
+
+    def __init__(self, mapping: ColumnMapping) -> None:
+        self.mapping = mapping
+        self.zone = ZoneInfo(mapping.timezone) if mapping.timezone else None
+        self.records: list[dict[str, Any]] = []
+        self.errors: list[RowError] = []
+        self.files: list[dict[str, Any]] = []
+        self.pii_rows = {p.kind: 0 for p in PII_PATTERNS}
+        self._first_row_of_id: dict[str, str] = {}
+        self._include = {col: {_fold(v) for v in values} for col, values in mapping.include.items()}
+        self._exclude = {col: {_fold(v) for v in values} for col, values in mapping.exclude.items()}
+
+    def read(self, path: Path) -> None:
+        mapping = self.mapping
+        raw = _read(path, mapping)
+        missing = [c for c in mapping.source_columns if c not in raw.columns]
+        if missing:
+            raise MappingError(
+                f"{path.name}: mapped column(s) {missing} not found in header row {mapping.header_row}; the file has "
+                f"{_shown_columns(raw.columns)}. Fix the mapping's column names, or set header_row to the line "
+                "holding the column names"
+            )
+        n = len(raw)
+        keep = [self._kept(raw, i) for i in range(n)]
+        cells = {col: raw[col].tolist() for col in mapping.source_columns}
+        ids = _ids(cells, mapping, n)
+
+        # Mask text fields first: after this point no raw text exists outside `raw`/`cells`.
+        fields: dict[str, list[Any]] = {}
+        for field, col in mapping.columns.items():
+            if field == "id":
+                continue
+            values = [_clean(v) if keep[i] else None for i, v in enumerate(cells[col])]
+            if field in _MASKED_FIELDS:
+                values = [_mask(v, self.pii_rows) for v in values]
+                if mapping.literal_newlines:
+                    values = [v.replace("\\n", "\n") if isinstance(v, str) else v for v in values]
+            fields[field] = values
+        times = [_clean(v) for v in cells[mapping.time_column]] if mapping.time_column else None
+        del raw, cells
+
+        loaded_before = len(self.records)
+        for i in range(n):
+            if keep[i]:
+                self._row(path.name, i + 1, ids[i], fields, times[i] if times else None, i)
+        filtered = keep.count(False)
+        loaded = len(self.records) - loaded_before
+        self.files.append(
+            {
+                "file": path.name,
+                "rows_read": n,
+                "filtered": filtered,
+                "skipped": n - filtered - loaded,
+                "loaded": loaded,
+            }
+        )
+        if "created_at" in fields and n > filtered and all(v is None for v in fields["created_at"]):
+            raise MappingError(
+                f"{path.name}: column {mapping.columns['created_at']!r} (created_at) is empty in all {n - filtered} "
+                "rows; map columns.created_at to the column holding the dates (and time_column to the one holding "
+                "the time, if separate): training splits the reports by time"
+            )
+
+    def _kept(self, raw: pd.DataFrame, i: int) -> bool:
+        for col, allowed in self._include.items():
+            if _fold(raw[col].iat[i]) not in allowed:
+                return False
+        return not any(_fold(raw[col].iat[i]) in left_out for col, left_out in self._exclude.items())
+
+    def _row(self, file: str, row: int, report_id: str | None, fields: dict[str, list[Any]], time_of_day, i) -> None:
+        """Validate one row into a record, or into errors."""
+        mapping = self.mapping
+        values: dict[str, Any] = {"id": report_id}
         values.update(mapping.constants)
         row_errors: list[RowError] = []
         for field, column in fields.items():
             value = column[i]
             if field == "created_at" and value is not None:
                 try:
-                    value = _timestamp(value, mapping.timestamp_format, tz)
+                    value = _timestamp(value, mapping.timestamp_format, self.zone)
+                    if mapping.time_column is not None:
+                        # Date and time in two columns: the date of one, the time of day of the other.
+                        clock = _time_of_day(time_of_day, mapping.time_format)
+                        value = value.replace(hour=clock.hour, minute=clock.minute, second=clock.second)
                 except ValueError as exc:
-                    row_errors.append(RowError(row, field, str(exc)))
+                    row_errors.append(RowError(row, field, str(exc), file))
                     value = None
             elif field not in _NON_STRING_FIELDS and value is not None:
                 value = _as_str(value)
@@ -231,37 +400,44 @@ def load_table(path: Path, mapping: ColumnMapping) -> pd.DataFrame:
         labels = {f: values.pop(f, None) for f in LABEL_FIELDS}
         for field, label in labels.items():
             if label is not None and len(label) > _MAX_LABEL_CHARS:
-                row_errors.append(RowError(row, field, f"longer than {_MAX_LABEL_CHARS} characters"))
+                row_errors.append(RowError(row, field, f"longer than {_MAX_LABEL_CHARS} characters", file))
         try:
             report = Report.model_validate(values)
         except ValidationError as exc:
-            row_errors.extend(_row_errors(row, exc))
+            row_errors.extend(_row_errors(row, exc, file))
             report = None
         if report is not None and not row_errors:
-            if report.id in first_row_of_id:
-                row_errors.append(RowError(row, "id", f"duplicate id (first seen in row {first_row_of_id[report.id]})"))
+            first = self._first_row_of_id.get(report.id)
+            if first is not None:
+                first_here = first.removeprefix(f"{file} ")
+                row_errors.append(RowError(row, "id", f"duplicate id (first seen in {first_here})", file))
             else:
-                first_row_of_id[report.id] = row
+                self._first_row_of_id[report.id] = f"{file} row {row}"
         if row_errors:
-            errors.extend(row_errors)
-            continue
-        records.append(report.model_dump() | labels)
+            self.errors.extend(row_errors)
+            return
+        self.records.append(report.model_dump() | labels)
 
-    skipped = n - len(records)
-    if errors and mapping.on_invalid == "raise":
-        raise DatasetValidationError(path.name, errors, n)
+    def skip_reasons(self) -> dict[str, dict[str, Any]]:
+        """Per reason (field and reason, never a value): how many rows, and the first row numbers."""
+        reasons: dict[str, dict[str, Any]] = {}
+        for error in self.errors:
+            entry = reasons.setdefault(f"{error.field}: {error.reason}", {"rows": 0, "first_rows": []})
+            entry["rows"] += 1
+            if len(entry["first_rows"]) < _ROWS_PER_REASON:
+                entry["first_rows"].append(f"{error.file} row {error.row}")
+        return reasons
 
-    df = pd.DataFrame.from_records(records, columns=list(OUTPUT_COLUMNS))
-    df = df.astype({"lat": "float64", "lon": "float64", "private": "bool"})
-    df.attrs.update(
-        source=path.name,
-        rows_read=n,
-        skipped=skipped,
-        invalid=[_as_dict(e) for e in errors[:_ERRORS_KEPT]],
-        pii_masked=pii_rows,
-    )
-    log.info("loaded %d of %d rows from %s (%d skipped as invalid)", len(df), n, path.name, skipped)
-    return df
+
+def _shown_columns(columns) -> list[str]:
+    names = [str(c) for c in columns]
+    return names[:12] + [f"... ({len(names) - 12} more)"] if len(names) > 12 else names
+
+
+def _fold(value: Any) -> str:
+    """A cell as a filter compares it: case and spacing ignored, 12.0 as 12, empty as ''."""
+    value = _clean(value)
+    return "" if value is None else " ".join(_as_str(value).split()).casefold()
 
 
 def _read(path: Path, mapping: ColumnMapping) -> pd.DataFrame:
@@ -269,13 +445,36 @@ def _read(path: Path, mapping: ColumnMapping) -> pd.DataFrame:
     if fmt is None:
         raise MappingError(f"{path.name}: cannot tell the format from the suffix; set 'format' in the mapping")
     if not path.is_file():
-        raise FileNotFoundError(f"table not found: {path}")
+        raise DatasetUnavailableError(f"table not found: {path}; fix the mapping's 'file'")
+    skip = mapping.header_row - 1
     if fmt == "csv":
-        # Every cell as the exact string in the file: derived ids hash what the file says.
-        return pd.read_csv(
-            path, sep=mapping.csv_sep, dtype=str, keep_default_na=False, na_filter=False, encoding=mapping.encoding
-        )
-    return pd.read_excel(path, sheet_name=mapping.sheet_name, dtype=object, engine="openpyxl")
+        try:
+            # Every cell as the exact string in the file: derived ids hash what the file says.
+            return pd.read_csv(
+                path,
+                sep=mapping.csv_sep,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                encoding=mapping.encoding,
+                skiprows=skip,
+            )
+        except UnicodeDecodeError as exc:
+            raise MappingError(
+                f"{path.name}: byte {exc.start} is not {mapping.encoding}; set 'encoding' in the mapping "
+                "(e.g. 'cp1252' or 'latin-1' for a file saved by older Excel)"
+            ) from None
+        except pd.errors.ParserError as exc:
+            raise MappingError(
+                f"{path.name}: cannot read as CSV with csv_sep {mapping.csv_sep!r} and header_row "
+                f"{mapping.header_row} ({exc}); fix csv_sep or header_row"
+            ) from None
+    try:
+        return pd.read_excel(path, sheet_name=mapping.sheet_name, dtype=object, engine="calamine", skiprows=skip)
+    except ValueError as exc:
+        if "Worksheet" not in str(exc):
+            raise
+        raise MappingError(f"{path.name}: {exc}; set sheet_name to a sheet's name or its 0-based position") from None
 
 
 def _ids(cells: dict[str, list[Any]], mapping: ColumnMapping, n: int) -> list[str | None]:
@@ -352,7 +551,24 @@ def _timestamp(value: Any, fmt: str | None, tz: ZoneInfo | None) -> datetime:
     return ts
 
 
-def _row_errors(row: int, exc: ValidationError) -> list[RowError]:
+def _time_of_day(value: Any, fmt: str) -> time:
+    """A time cell: a spreadsheet time, a fraction of a day, or text in `fmt`; empty is midnight."""
+    if value is None:
+        return time()
+    if isinstance(value, datetime):
+        return value.time()
+    if isinstance(value, time):
+        return value
+    if isinstance(value, float) and 0 <= value < 1:
+        seconds = round(value * 86_400)
+        return time(seconds // 3600, seconds // 60 % 60, seconds % 60)
+    try:
+        return datetime.strptime(_as_str(value), fmt).time()
+    except ValueError:
+        raise ValueError(f"cannot parse the time with time_format {fmt!r}") from None
+
+
+def _row_errors(row: int, exc: ValidationError, file: str | None = None) -> list[RowError]:
     """Field and reason of each pydantic error, without the offending input."""
     out = []
     for err in exc.errors(include_url=False, include_input=True):
@@ -361,9 +577,9 @@ def _row_errors(row: int, exc: ValidationError) -> list[RowError]:
             reason = "missing (empty in the source)"
         else:
             reason = err["msg"]
-        out.append(RowError(row, field, reason))
+        out.append(RowError(row, field, reason, file))
     return out
 
 
 def _as_dict(error: RowError) -> dict[str, Any]:
-    return {"row": error.row, "field": error.field, "reason": error.reason}
+    return {"file": error.file, "row": error.row, "field": error.field, "reason": error.reason}
