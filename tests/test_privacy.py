@@ -504,18 +504,18 @@ def test_redactor_meets_targets_on_the_surabaya_annotation():
         pytest.skip(f"real Surabaya export not found under data_dir={settings.data_dir} (set TRIASE_DATA_DIR)")
     # Figures only, never text; named parts only, so the fresh test part is left to its single scoring.
     development = evaluate_pii(settings, part="development")
-    assert development["n_reports"] == 1617
-    # The development data (every part but test7: the rules were written from dev, held-out and test2 to
-    # test5) has phone, e-mail and plate recall 1.0, NIK 0.991 (test5's NIKs written with 18 and 21 digits,
-    # train2's with a letter), names 0.893, precision 0.986.
+    assert development["n_reports"] == 1797
+    # The development data (every part but test8: the rules were written from every earlier part) has phone,
+    # e-mail and plate recall 1.0, NIK 0.991 (test5's NIKs written with 18 and 21 digits, train2's with a
+    # letter), names 0.907, precision 0.987.
     for kind in ("telepon", "email", "plat"):
         assert development["recall"][kind] >= 0.99, (kind, development["recall"])
     assert development["recall"]["nik"] >= 0.98, development["recall"]
     assert development["recall"]["nama"] >= 0.88 and development["precision"] >= 0.97, development
-    # The reporter's own name (every name labelled by owner): recall 0.959, precision of the masks read as the
-    # writer's 0.983 on the development data, with the name lists (tuned on: a regression floor).
+    # The reporter's own name (every name labelled by owner): recall 0.949, precision of the masks read as the
+    # writer's 0.981 on the development data, with the name lists (tuned on: a regression floor).
     own = development["self_name"]
-    assert own["n_unlabelled"] == 0 and own["recall"] >= 0.95 and own["precision"] >= 0.97, own
+    assert own["n_unlabelled"] == 0 and own["recall"] >= 0.94 and own["precision"] >= 0.97, own
     for part, (n_reports, nik_floor, name_floor, precision_floor) in UNSEEN_PART_FLOORS.items():
         figures = evaluate_pii(settings, part=part)
         assert figures["n_reports"] == n_reports and figures["recall"]["plat"] is None, (part, figures["recall"])
@@ -533,8 +533,8 @@ def test_pii_section_reports_test_and_development_figures():
     if "surabaya_mediacenter" not in available_datasets(settings):
         pytest.skip(f"real Surabaya export not found under data_dir={settings.data_dir} (set TRIASE_DATA_DIR)")
     section = pii_section(settings)
-    # test7; dev, heldout, test2-test6, train1, train2
-    assert section["test_n_reports"] == 180 and section["dev_n_reports"] == 1617
+    # test8; dev, heldout, test2-test7, train1, train2
+    assert section["test_n_reports"] == 180 and section["dev_n_reports"] == 1797
     assert section["test_n_email"] == 0 and section["test_recall_email"] is None  # no e-mail in the fresh part
     for prefix in ("test", "dev"):
         assert all(f"{prefix}_recall_{kind}" in section for kind in KINDS)

@@ -159,7 +159,8 @@ def validation_predictions(split: Split, classifier: TextClassifier, model: Tria
     held = split.holdout(VALIDATION_FRACTION)
     probe = clone(classifier).fit(texts_of(held.train), held.train[CATEGORY])
     proba, classes = probe.predict_proba(texts_of(held.test)), np.asarray(probe.classes_, dtype=object)
-    return Validation(proba, classes, held.test[CATEGORY].to_numpy(), None, None, None, ids=held.test["id"].to_numpy())
+    ids = held.test["id"].to_numpy() if "id" in held.test else None
+    return Validation(proba, classes, held.test[CATEGORY].to_numpy(), None, None, None, ids=ids)
 
 
 def citizens_error_models(frame: pd.DataFrame, classes: tuple[str, ...]) -> list[ErrorModel]:

@@ -66,7 +66,7 @@ def saved_validation(model: TriageModel, split: Split) -> Validation | None:
             split.train[AGENCY].to_numpy()[earlier],
             model.routing.weight,
         )
-    ids = split.train["id"].to_numpy()[positions]
+    ids = split.train["id"].to_numpy()[positions] if "id" in split.train else None
     return Validation(proba, classes, truth, agency_proba, agency_classes, agency_truth, routing, ids)
 
 
