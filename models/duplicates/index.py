@@ -53,6 +53,7 @@ from models.duplicates.problem import (
     names_area,
     place_hashes,
     primary_kind,
+    problem_conditions,
     problem_hashes,
     problem_kinds,
     split_words,
@@ -75,11 +76,11 @@ from models.duplicates.text import (
 from models.duplicates.vectors import VectorStore, inner_products
 from models.location import name_key
 
-FORMAT_VERSION = 6
-"""6: problem and place word hashes, problem kinds, the predicted category distribution and the reporter hash per
-report; 5: word hashes mark numbers and the stored scorer has number_agreement (4, a reverted feature's, is skipped);
-3: per-token 8-bit sentence vectors; 2: per-batch 8-bit, 128 tokens, as the category model reads them; 1: float,
-1000 characters."""
+FORMAT_VERSION = 7
+"""7: the conditions each text names; 6: problem and place word hashes, problem kinds, the predicted category
+distribution and the reporter hash per report; 5: word hashes mark numbers and the stored scorer has
+number_agreement (4, a reverted feature's, is skipped); 3: per-token 8-bit sentence vectors; 2: per-batch 8-bit, 128
+tokens, as the category model reads them; 1: float, 1000 characters."""
 WORD_COUNT_BUCKETS = 1 << 22
 """Document-frequency counters for word hashes (16 MB): enough that collisions rarely merge two rare words."""
 RARE_WORD_SHARE = 0.0016
@@ -121,6 +122,8 @@ class DuplicateEntry:
     """:func:`primary_kind` of the problem words: the kind of problem named first (0: none)."""
     area: bool = False
     """The text names a problem of an area (a flood): :func:`names_area`."""
+    conditions: int = 0
+    """:func:`problem_conditions` of the text: what it says is wrong with the object (dead, fallen, wanted new, ...)."""
     reporter: int | None = None
     """64-bit digest of the stored (keyed) reporter hash; None when unknown or private. Never the raw ref."""
 
@@ -166,6 +169,7 @@ class DuplicateEntry:
             problem_kinds(problem),
             primary_kind(problem),
             names_area(problem),
+            problem_conditions(words),
             _reporter_key(reporter_hash),
         )
 
@@ -360,6 +364,7 @@ class DuplicateIndex:
         self._kinds = np.zeros(0, dtype=np.uint32)
         self._primary = np.zeros(0, dtype=np.uint8)
         self._area = np.zeros(0, dtype=bool)
+        self._conditions = np.zeros(0, dtype=np.uint16)
         self._word_counts = np.zeros(WORD_COUNT_BUCKETS, dtype=np.uint32)
         self._deleted = np.zeros(0, dtype=bool)
         self._ids: list[str] = []
@@ -434,6 +439,7 @@ class DuplicateIndex:
             kinds=np.array([e.kinds for e in entries], dtype=np.uint32),
             primary=np.array([e.primary for e in entries], dtype=np.uint8),
             area=np.array([e.area for e in entries], dtype=bool),
+            conditions=np.array([e.conditions for e in entries], dtype=np.uint16),
             text_hashes=np.array([e.text_hash for e in entries], dtype=np.uint64),
             deleted=np.zeros(len(entries), dtype=bool),
         )
@@ -467,6 +473,7 @@ class DuplicateIndex:
         self._kinds[rows] = [e.kinds for e in entries]
         self._primary[rows] = [e.primary for e in entries]
         self._area[rows] = [e.area for e in entries]
+        self._conditions[rows] = [e.conditions for e in entries]
         self._exact.replace(rows, np.array([e.text_hash for e in entries], dtype=np.uint64))
         self._bands.replace(rows, band_keys(signatures))
         self._store.replace(rows, vectors)
@@ -512,6 +519,7 @@ class DuplicateIndex:
         kinds,
         primary,
         area,
+        conditions,
         text_hashes,
         deleted,
         index_vectors=True,
@@ -538,6 +546,7 @@ class DuplicateIndex:
         self._kinds[start:end] = kinds
         self._primary[start:end] = primary
         self._area[start:end] = area
+        self._conditions[start:end] = conditions
         counted = words[words > 0] % WORD_COUNT_BUCKETS
         # Scatter-add, not a bincount over every bucket: that would touch 16 MB for each report ingested.
         np.add.at(self._word_counts, counted, 1)
@@ -753,7 +762,13 @@ class DuplicateIndex:
         # The same kind of problem named first on both sides is the same problem, whatever the category model
         # makes of two short texts (it reads flood tweets inconsistently).
         same_kind = (primary > 0) & (primary == entry.primary)
-        same = np.where(other_kinds, -1, np.where(same_kind, 1, same)).astype(np.int8)
+        same = np.where(other_kinds, -1, np.where(same_kind, 1, same))
+        # Then the conditions: the same object, named on both sides as in conditions that share nothing (dead and
+        # knocked down), is two jobs.
+        candidate_conditions = self._conditions[rows]
+        other_conditions = (candidate_conditions > 0) & (entry.conditions > 0)
+        other_conditions &= (candidate_conditions & np.uint16(entry.conditions)) == 0
+        same = np.where(other_conditions, -1, same).astype(np.int8)
         disjoint = (kinds > 0) & (entry.kinds > 0) & ((kinds & np.uint32(entry.kinds)) == 0)
         return {
             "other_kinds": disjoint,
@@ -912,6 +927,7 @@ class DuplicateIndex:
         "kinds",
         "primary",
         "area",
+        "conditions",
         "deleted",
     )
     _GROWN = tuple(f"_{name}" for name in _ARRAYS)

@@ -79,14 +79,14 @@ CONCEPTS: Mapping[str, str] = {
     **dict.fromkeys("lubang berlubang lobang bolong jeglongan aspal aspalnya retak ambles amblas".split(), "lubang"),
     **dict.fromkeys("banjir genangan tergenang menggenang genang rob".split(), "banjir"),
     **dict.fromkeys("sampah sampahnya tps numpuk menumpuk tumpukan bau busuk".split(), "sampah"),
-    **dict.fromkeys("pohon dahan ranting tumbang roboh rantingnya pohonnya rimbun rindang".split(), "pohon"),
+    **dict.fromkeys("pohon dahan ranting rantingnya pohonnya rimbun rindang".split(), "pohon"),
     **dict.fromkeys("parkir parkiran jukir memarkir diparkir markir ngetem mangkal".split(), "parkir"),
     **dict.fromkeys("pkl pedagang jualan berjualan lapak gerobak dagangan".split(), "pedagang"),
     **dict.fromkeys("trotoar pedestrian".split(), "trotoar"),
     **dict.fromkeys("kabel kabelnya menjuntai semrawut".split(), "kabel"),
     **dict.fromkeys("fogging fogin foging nyamuk dbd demam berdarah jentik".split(), "fogging"),
     **dict.fromkeys("pam pdam palyja aetra ledeng keran kran".split(), "pam"),
-    **dict.fromkeys("bising berisik kebisingan suara suaranya bunyi musik karaoke knalpot".split(), "bising"),
+    **dict.fromkeys("bising berisik kebisingan suara suaranya bunyi musik knalpot".split(), "bising"),
     **dict.fromkeys("toilet wc mck kakus".split(), "toilet"),
     **dict.fromkeys("hewan kucing anjing monyet ular kobra biawak tikus".split(), "hewan"),
     **dict.fromkeys("bangunan imb pbg dibangun membangun".split(), "bangunan"),
@@ -205,6 +205,33 @@ def problem_kinds(problem_words: Iterable[str]) -> int:
     for word in problem_words:
         if word in CONCEPT_KIND:
             mask |= 1 << CONCEPT_KIND[word]
+    return mask
+
+
+# What is wrong with the object, beside what the object is: a dead street light and its pole knocked down, or a
+# request for a new light on the same street, are the same kind of problem and three jobs. A bit each.
+CONDITION_WORDS: tuple[frozenset[str], ...] = tuple(
+    frozenset(words.split())
+    for words in (
+        "mati padam redup kedip berkedip byarpet",  # not working
+        "roboh rubuh tumbang ambruk ambrol patah",  # fallen, broken off
+        "pasang dipasang pemasangan dipasangi penambahan pengadaan usulan",  # a new one wanted
+        "mampet tersumbat sumbat buntu nyumbat",  # blocked
+        "bocor ngucur rembes merembes",  # leaking
+        "miring doyong condong pangkas dipangkas pemangkasan tebang ditebang penebangan rimbun rindang",  # at risk
+    )
+)
+
+
+def problem_conditions(text: str) -> int:
+    """Bit mask of the :data:`CONDITION_WORDS` groups the text names (0: none), read from every word (a
+    condition is no place word), plural 2 and "-nya" taken off."""
+    mask = 0
+    for token in _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold()):
+        word = _REDUPLICATION.sub("", token)
+        for bit, words in enumerate(CONDITION_WORDS):
+            if word in words or (word.endswith("nya") and word[:-3] in words):
+                mask |= 1 << bit
     return mask
 
 
