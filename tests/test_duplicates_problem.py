@@ -155,6 +155,25 @@ def test_a_same_named_alley_in_another_kelurahan_is_another_place():
     assert found.same_kelurahan is False and found.same_place is False and not found.likely_duplicate
 
 
+def test_one_object_in_conditions_that_share_nothing_is_two_jobs():
+    """A dead street light and its pole knocked down, 20 m and a night apart: the same object, two jobs."""
+    index = DuplicateIndex()
+    index.add([entry("dead", "PJU depan pos RW 07 Gg. Kenari mati total", vector(27), category_probabilities=LIGHT)])
+    pole = entry(
+        "pole",
+        "tiang lampu di Gg. Kenari dekat pos RW 07 roboh, nutup jalan",
+        vector(28, vector(27), 0.01),
+        600,
+        metres_north(GANG, 20),
+        category_probabilities=LIGHT,
+    )
+    [found] = index.search(pole, k=1)
+    assert found.same_place is True and found.same_problem is False and not found.likely_duplicate
+    # Near miss: the same light again, dead by other words of the same condition, is one job.
+    again = entry("again", "lampu jalan Gg. Kenari dekat pos RW 07 padam, gelap", vector(29, vector(27), 0.01), 700)
+    assert {c.id: c for c in index.search(again, k=2)}["dead"].likely_duplicate
+
+
 def test_same_category_goes_by_the_predicted_category_when_the_citizen_gave_none():
     index = DuplicateIndex()
     index.add([entry("a", LIGHT_TEXT, vector(7), -60, category="Penerangan Jalan Umum")])
