@@ -12,6 +12,7 @@ from sklearn.pipeline import Pipeline, make_union
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
+from models.errors import TooFewReportsError
 from models.sentence_vectors import INT8, MAX_TOKENS, embedder_version, sentence_vectors
 
 MIN_RECALIBRATION_REPORTS = 100
@@ -115,6 +116,15 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"X has {len(texts)} texts but y has {len(labels)} labels")
         if len(set(labels)) < 2:
             raise ValueError("need at least two distinct labels to train a classifier")
+        names, counts = np.unique(labels, return_counts=True)
+        scarce = names[counts < self.calibration_folds]
+        if len(scarce):
+            raise TooFewReportsError(
+                f"label '{scarce[0]}' has {counts[counts < self.calibration_folds][0]} training report(s) "
+                f"({len(scarce)} label(s) have fewer than {self.calibration_folds}, the calibration folds): raise "
+                "TRIASE_MIN_REPORTS_PER_CATEGORY / TRIASE_MIN_REPORTS_PER_AGENCY so they are folded into 'Lainnya', "
+                "or train with --rare drop"
+            )
         if self.embedding_weight > 0 and not self.embedder_dir:
             raise ValueError("embedding_weight > 0 needs embedder_dir, the sentence-transformers embedder folder")
         self.embedder_version_ = embedder_version() if self.embedding_weight > 0 else None

@@ -5,6 +5,7 @@ import pytest
 from sklearn.base import clone
 
 from models.category import TextClassifier, apply_temperature, fit_temperature
+from models.errors import TriaseError
 from training.datasets import load_dataset
 
 SMALL = dict(max_word_features=5000, max_char_features=10000)
@@ -127,3 +128,10 @@ def test_a_sentence_vector_head_joins_the_svm_and_words_still_explain(demo, embe
     assert list(model.predict(texts)) == ["PJU", "Pelayanan PDAM"]
     evidence = model.explain(texts, list(model.predict(texts)), k=3)
     assert all(evidence) and all(" " not in phrase or phrase.count(" ") == 1 for e in evidence for phrase, _ in e)
+
+
+def test_a_label_too_rare_to_calibrate_is_refused_with_the_fix(demo):
+    texts = list(demo["text"][:300]) + ["kucing saya hilang", "kucing tetangga hilang"]
+    labels = list(demo["label_category"][:300]) + ["Kucing hilang"] * 2
+    with pytest.raises(TriaseError, match=r"label 'Kucing hilang' has 2 training report.*MIN_REPORTS_PER_CATEGORY"):
+        TextClassifier(**SMALL).fit(texts, labels)
