@@ -415,33 +415,14 @@ class DuplicateIndex:
             raise ValueError("an entry id is already indexed (or repeated in this call)")
         if not entries:
             return
-        vectors = np.stack([np.asarray(e.vector, dtype=np.float32).reshape(-1) for e in entries])
-        if vectors.shape[1] != self.dim:
-            raise ValueError(f"vectors have {vectors.shape[1]} dimensions, the index {self.dim}")
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        vectors /= np.where(norms > 0, norms, 1.0)
-        signatures = np.stack([np.asarray(e.signature, dtype=np.uint32) for e in entries])
-        points = np.array([(e.lat, e.lon) if e.has_point else (np.nan, np.nan) for e in entries], dtype=float)
         self._append(
             ids=ids,
-            vectors=vectors,
             times=np.array([_seconds(e.created_at) for e in entries]),
-            points=points,
+            points=np.array([(e.lat, e.lon) if e.has_point else (np.nan, np.nan) for e in entries], dtype=float),
             kelurahan=np.array([self._code(_kelurahan_key(e.kelurahan), "kelurahan") for e in entries], np.int32),
-            category=np.array([self._code(e.category, "category") for e in entries], np.int32),
-            signatures=signatures,
-            words=np.stack([np.asarray(e.words, dtype=np.uint32) for e in entries]),
-            problem=np.stack([_hash_row(e.problem, PROBLEM_WORDS) for e in entries]),
-            place=np.stack([_hash_row(e.place, PLACE_WORDS) for e in entries]),
-            category_codes_top=np.stack([self._category_row(e.categories, add=True)[0] for e in entries]),
-            category_probs_top=np.stack([self._category_row(e.categories, add=True)[1] for e in entries]),
             reporter=np.array([e.reporter or 0 for e in entries], dtype=np.uint64),
-            kinds=np.array([e.kinds for e in entries], dtype=np.uint32),
-            primary=np.array([e.primary for e in entries], dtype=np.uint8),
-            area=np.array([e.area for e in entries], dtype=bool),
-            conditions=np.array([e.conditions for e in entries], dtype=np.uint16),
-            text_hashes=np.array([e.text_hash for e in entries], dtype=np.uint64),
             deleted=np.zeros(len(entries), dtype=bool),
+            **self._text_arrays(entries),
         )
 
     def replace(self, entries: Iterable[DuplicateEntry]) -> None:
@@ -455,28 +436,56 @@ class DuplicateIndex:
         if not entries:
             return
         rows = np.array([self._rows[e.id] for e in entries], dtype=np.int64)
-        vectors = np.stack([np.asarray(e.vector, dtype=np.float32).reshape(-1) for e in entries])
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        vectors /= np.where(norms > 0, norms, 1.0)
-        signatures = np.stack([np.asarray(e.signature, dtype=np.uint32) for e in entries])
-        words = np.stack([np.asarray(e.words, dtype=np.uint32) for e in entries])
-        old = self._words[rows]
+        arrays = self._text_arrays(entries)
+        old, words = self._words[rows], arrays["words"]
         np.subtract.at(self._word_counts, old[old > 0] % WORD_COUNT_BUCKETS, 1)
         np.add.at(self._word_counts, words[words > 0] % WORD_COUNT_BUCKETS, 1)
-        self._words[rows] = words
-        self._signatures[rows] = signatures
-        self._problem[rows] = np.stack([_hash_row(e.problem, PROBLEM_WORDS) for e in entries])
-        self._place[rows] = np.stack([_hash_row(e.place, PLACE_WORDS) for e in entries])
-        self._category[rows] = [self._code(e.category, "category") for e in entries]
-        self._category_codes_top[rows] = np.stack([self._category_row(e.categories, add=True)[0] for e in entries])
-        self._category_probs_top[rows] = np.stack([self._category_row(e.categories, add=True)[1] for e in entries])
-        self._kinds[rows] = [e.kinds for e in entries]
-        self._primary[rows] = [e.primary for e in entries]
-        self._area[rows] = [e.area for e in entries]
-        self._conditions[rows] = [e.conditions for e in entries]
-        self._exact.replace(rows, np.array([e.text_hash for e in entries], dtype=np.uint64))
-        self._bands.replace(rows, band_keys(signatures))
-        self._store.replace(rows, vectors)
+        for name in self._TEXT_ARRAYS:
+            getattr(self, f"_{name}")[rows] = arrays[name]
+        self._exact.replace(rows, arrays["text_hashes"])
+        self._bands.replace(rows, band_keys(arrays["signatures"]))
+        self._store.replace(rows, arrays["vectors"])
+
+    _TEXT_ARRAYS = (
+        "signatures",
+        "words",
+        "problem",
+        "place",
+        "category",
+        "category_codes_top",
+        "category_probs_top",
+        "kinds",
+        "primary",
+        "area",
+        "conditions",
+    )
+    """The per-report arrays an entry's text gives (beside its vector and text hash): what `replace` overwrites."""
+
+    def _text_arrays(self, entries: list[DuplicateEntry]) -> dict[str, np.ndarray]:
+        """One row per entry of every array its text gives: :data:`_TEXT_ARRAYS`, the unit vectors and the text
+        hashes."""
+        vectors = np.stack([np.asarray(e.vector, dtype=np.float32).reshape(-1) for e in entries])
+        if vectors.shape[1] != self.dim:
+            raise ValueError(f"vectors have {vectors.shape[1]} dimensions, the index {self.dim}")
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors /= np.where(norms > 0, norms, 1.0)
+        category = np.array([self._code(e.category, "category") for e in entries], np.int32)
+        distributions = [self._category_row(e.categories, add=True) for e in entries]
+        return {
+            "vectors": vectors,
+            "text_hashes": np.array([e.text_hash for e in entries], dtype=np.uint64),
+            "signatures": np.stack([np.asarray(e.signature, dtype=np.uint32) for e in entries]),
+            "words": np.stack([np.asarray(e.words, dtype=np.uint32) for e in entries]),
+            "problem": np.stack([_hash_row(e.problem, PROBLEM_WORDS) for e in entries]),
+            "place": np.stack([_hash_row(e.place, PLACE_WORDS) for e in entries]),
+            "category": category,
+            "category_codes_top": np.stack([codes for codes, _ in distributions]),
+            "category_probs_top": np.stack([probabilities for _, probabilities in distributions]),
+            "kinds": np.array([e.kinds for e in entries], dtype=np.uint32),
+            "primary": np.array([e.primary for e in entries], dtype=np.uint8),
+            "area": np.array([e.area for e in entries], dtype=bool),
+            "conditions": np.array([e.conditions for e in entries], dtype=np.uint16),
+        }
 
     def _category_row(self, categories, add: bool) -> tuple[np.ndarray, np.ndarray]:
         """Codes (-1 unused, -2 a label never indexed when not `add`ing) and probabilities of a distribution."""
