@@ -7,11 +7,30 @@ marks are added: an address (``alamat``) and anything else that identifies someo
 Offsets are Python string indices (code points) into the text as stored, end exclusive.
 """
 
+import hashlib
 import re
 
 from models.privacy import PII_PATTERNS
 
-__all__ = ["MASK_PLACEHOLDERS", "MaskError", "apply_mask", "check_span", "placeholder_spans", "span_words"]
+__all__ = [
+    "EXPORT_ROW_KIND",
+    "MASK_PLACEHOLDERS",
+    "MaskError",
+    "apply_mask",
+    "check_span",
+    "placeholder_spans",
+    "span_words",
+    "text_sha256",
+]
+
+EXPORT_ROW_KIND = "personal_data"
+"""`kind` of a reviewer's mask in `triase export-decisions`, which `training.reviewer_masks` reads back."""
+
+
+def text_sha256(text: str) -> str:
+    """The hash a mask keeps of the text its offsets refer to; training checks a raw text's masking against it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
 
 MASK_PLACEHOLDERS: dict[str, str] = {
     **{pattern.kind: pattern.placeholder for pattern in PII_PATTERNS},

@@ -273,7 +273,7 @@ def test_spans_map_back_through_every_placeholder_and_a_changed_redactor_leaves_
 
 
 def _row(report_id, start, end, kind, revision, before) -> dict:
-    from service.masks.service import sha256_text
+    from models.masking import text_sha256
 
     return {
         "report_id": report_id,
@@ -283,7 +283,7 @@ def _row(report_id, start, end, kind, revision, before) -> dict:
         "mask_end": end,
         "mask_kind": kind,
         "mask_text_revision": revision,
-        "mask_text_sha256": sha256_text(before),
+        "mask_text_sha256": text_sha256(before),
     }
 
 

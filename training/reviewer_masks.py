@@ -11,7 +11,6 @@ shape :func:`training.evaluate_pii.load_annotations` gives: report id -> ``(star
     spans = reviewer_spans(load_mask_rows("decisions.jsonl"), raw_texts)
 """
 
-import hashlib
 import json
 import logging
 from collections.abc import Iterable, Mapping
@@ -19,13 +18,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from models.masking import MASK_PLACEHOLDERS
+from models.masking import EXPORT_ROW_KIND, MASK_PLACEHOLDERS, text_sha256
 from models.privacy import redact_spans
 
-__all__ = ["MASK_ROW_KIND", "load_mask_rows", "reviewer_spans"]
+__all__ = ["load_mask_rows", "reviewer_spans"]
 
-MASK_ROW_KIND = "personal_data"
-"""`kind` of the export's mask rows (service.queue.export.MASK_KIND)."""
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +40,11 @@ def load_mask_rows(path: Path | str) -> list[dict]:
         rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
     else:
         raise ValueError(f"{path.name}: an export ends in .csv or .jsonl")
-    masks = [row for row in rows if row.get("kind") == MASK_ROW_KIND]
+    masks = [row for row in rows if row.get("kind") == EXPORT_ROW_KIND]
     for row in masks:
         for column in ("mask_start", "mask_end", "mask_text_revision"):
             row[column] = int(row[column])
     return masks
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def reviewer_spans(
@@ -103,7 +96,7 @@ def _replay(raw: str, masks: list[Mapping]) -> Spans | None:
     found: Spans = []
     for mask in masks:
         start, end, kind = int(mask["mask_start"]), int(mask["mask_end"]), str(mask["mask_kind"])
-        if _sha256(current) != mask["mask_text_sha256"] or not 0 <= start < end <= len(current):
+        if text_sha256(current) != mask["mask_text_sha256"] or not 0 <= start < end <= len(current):
             return None
         inside = positions[start:end]
         if any(p is None for p in inside):

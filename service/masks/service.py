@@ -5,13 +5,12 @@ Copies outside the database follow from it: the duplicate index re-fingerprints 
 (`DuplicateFinder.refresh_masked`), and the export and every page read the stored text.
 """
 
-import hashlib
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from models.masking import MaskError, apply_mask, span_words
+from models.masking import MaskError, apply_mask, span_words, text_sha256
 from models.privacy import redactor_version
 from service.audit.service import record
 from service.database.core import Database
@@ -30,10 +29,6 @@ class NotFound(LookupError):
 
 class StaleText(RuntimeError):
     """The text changed (another mask) since the offsets were read."""
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def mask(database: Database, report_id: str, request: MaskRequest, reviewer: str) -> MaskResult:
@@ -75,7 +70,7 @@ def mask(database: Database, report_id: str, request: MaskRequest, reviewer: str
             end_offset=request.end,
             kind=request.kind,
             text_revision=request.text_revision,
-            text_sha256=sha256_text(before),
+            text_sha256=text_sha256(before),
             redactor_version=report.redactor_version or redactor_version(),
             reviewer=reviewer,
         )

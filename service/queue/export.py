@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlalchemy import select
 
+from models.masking import EXPORT_ROW_KIND
 from service.database.core import Database
 from service.masks.models import ReviewerMask
 from service.queue.models import Action, Decision
@@ -33,8 +34,6 @@ EXPORT_COLUMNS = (
     "mask_text_sha256",
 )
 MASK_INTEGER_COLUMNS = ("mask_start", "mask_end", "mask_text_revision")
-MASK_KIND = "personal_data"
-"""`kind` of an export row that is a reviewer's mask (action `mask`): the span's offsets and kind, never its text."""
 
 
 def decisions_frame(database: Database, zone: ZoneInfo) -> pd.DataFrame:
@@ -79,7 +78,7 @@ def decisions_frame(database: Database, zone: ZoneInfo) -> pd.DataFrame:
                 m.masked_at,
                 {
                     "report_id": m.report_id,
-                    "kind": MASK_KIND,
+                    "kind": EXPORT_ROW_KIND,
                     "action": "mask",
                     "reviewer": m.reviewer,
                     "decided_at": m.masked_at.astimezone(zone).isoformat(),
