@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 class _Commands(TyperGroup):
     """Every command: a :class:`TriaseError` (bad input or setup) is one line on stderr and exit status 1;
-    ``--verbose`` adds the traceback."""
+    ``--verbose``, on the commands that take it, adds the traceback."""
 
     def main(self, args=None, *rest, **kwargs):
         argv = list(sys.argv[1:] if args is None else args)

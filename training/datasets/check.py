@@ -121,7 +121,10 @@ def check_dataset(name: str, settings: Settings | None = None, rare: Literal["fo
     frame = load_dataset(name, settings)
     min_category, min_agency = min_reports_per_category(name, settings), min_reports_per_agency(name, settings)
     unique = labelled_unique(frame)
-    split = time_ordered_split(frame, 0.2, min_category, rare, min_agency)
+    # The split training makes (its default test fraction), so the periods shown are the ones it will use.
+    split = time_ordered_split(
+        frame, min_reports_per_category=min_category, rare=rare, min_reports_per_agency=min_agency
+    )
     held = split.holdout(VALIDATION_FRACTION)
     sources = source_of(frame)
     outcomes, warnings = split_warnings(unique, split.train, split.test, sources, min_category, min_agency, rare)
