@@ -12,6 +12,7 @@ from training.mismatch import (
     ErrorModel,
     default_error_models,
     fit_rule,
+    preference,
     learn_error_model,
     score,
     simulate_claims,
@@ -117,6 +118,19 @@ def test_a_label_read_as_not_fitting_makes_the_models_disagreement_a_catch_not_a
     # By the labels every change suggested on a disputed report is a false alarm: no threshold reaches the target.
     assert labelled["precision"] < 0.9 <= read["precision"]
     assert read["recall"] > 0.9
+
+
+def test_among_thresholds_tied_on_the_worst_case_recall_the_other_error_models_recall_decides():
+    # (precision, recall) under same_agency, other_agency, uniform: the same-agency recall is the worst case of both.
+    strict_cross_agency = [(0.93, 0.70), (0.97, 0.78), (0.95, 0.74)]
+    looser_cross_agency = [(0.93, 0.70), (0.92, 0.85), (0.92, 0.77)]
+    assert preference(looser_cross_agency, 0.9) > preference(strict_cross_agency, 0.9)
+    # Precision below the target under any model loses to any set that reaches it, whatever its recall.
+    too_loose = [(0.93, 0.90), (0.88, 0.95), (0.91, 0.92)]
+    assert preference(strict_cross_agency, 0.9) > preference(too_loose, 0.9)
+    # A better worst case wins over a better mean.
+    better_worst = [(0.93, 0.72), (0.95, 0.73), (0.95, 0.72)]
+    assert preference(better_worst, 0.9) > preference(looser_cross_agency, 0.9)
 
 
 def test_a_learned_error_model_is_named_on_the_rule():

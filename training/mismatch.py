@@ -168,7 +168,7 @@ def fit_rule(
     label_fits: np.ndarray | None = None,
 ) -> tuple[MismatchRule, dict[str, float]]:
     """The thresholds with the best worst-case recall whose precision reaches the target under every error model
-    (each simulated `draws` times from `seed` on, pooled).
+    (each simulated `draws` times from `seed` on, pooled); among those tied on it, the best mean recall.
 
     `label_fits` (per report; default all True) is False where a blind reading found that the recorded category
     does not fit the report: a change suggested to a citizen who filed it there is a catch, not a false alarm.
@@ -185,16 +185,14 @@ def fit_rule(
         )
         for model in error_models
     ]
-    best: tuple[tuple[float, float, float], tuple[float, float, float], dict[str, float]] | None = None
+    best: tuple[tuple[float, ...], tuple[float, float, float], dict[str, float]] | None = None
     for suggest in SUGGEST_GRID:
         for same_odds in ODDS_GRID:
             for other_odds in ODDS_GRID:
                 figures = [s.figures(suggest, same_odds, other_odds) for s in scenarios]
-                precision = min(f[0] for f in figures)
-                recall = min(f[1] for f in figures)
-                reaches = precision >= target_precision
-                key = (1.0, recall, precision) if reaches else (0.0, precision, recall)
+                key = preference(figures, target_precision)
                 if best is None or key > best[0]:
+                    precision, recall = min(f[0] for f in figures), min(f[1] for f in figures)
                     best = (key, (suggest, same_odds, other_odds), {"precision": precision, "recall": recall})
     assert best is not None
     suggest, same_odds, other_odds = best[1]
@@ -202,6 +200,18 @@ def fit_rule(
     info = ErrorModelInfo(LEARNED, learned.decisions) if learned else ErrorModelInfo()
     rule = MismatchRule(float(suggest), float(same_odds), float(other_odds), dict(agency_of), info)
     return rule, best[2]
+
+
+def preference(figures: Sequence[tuple[float, float]], target_precision: float) -> tuple[float, ...]:
+    """Sort key of one set of thresholds from its (precision, recall) under each error model, larger is better:
+    reaching the target precision under every model first, then the worst-case recall, then the mean recall, then
+    the worst-case precision. The worst case is mostly one model whose recall one threshold alone sets (same-agency
+    picks and the same-agency odds); among thresholds tied on it, the other models' recall decides before
+    precision, or a cross-agency odds would be raised for precision the target does not ask for."""
+    precision = min(f[0] for f in figures)
+    recall = min(f[1] for f in figures)
+    mean_recall = float(np.mean([f[1] for f in figures]))
+    return (1.0, recall, mean_recall, precision) if precision >= target_precision else (0.0, precision, recall, mean_recall)
 
 
 @dataclass(frozen=True)
