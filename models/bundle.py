@@ -11,7 +11,7 @@ and a server needs no raw exports to start. The bundle holds:
   candidate is a likely duplicate;
 - ``gazetteer``: the kelurahan boundaries the location check reads (None where the boundary files were
   absent at training: no location checks), with ``version`` the manifest hash of the files it was built from;
-- ``redactor_version``: the PII masking its training texts went through (`models.privacy.redactor_version`).
+- ``redactor_version``: the PII masking its training texts went through (`models.privacy.redactor.redactor_version`).
 """
 
 from dataclasses import dataclass, field

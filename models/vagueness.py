@@ -56,7 +56,7 @@ Fourth round, with ``test2`` read as development data (1,170 reports). The place
 evidence (:meth:`_Writing.names`): after "di", "sekitar", "daerah" or a head that is also an everyday
 word (:data:`WEAK_HEADS`: "jalan" spelled out, "sungai", "kelurahan", "mall", ...) a word is a name
 only when it is capitalised in a text whose capitals mark names, is no Indonesian word (Sastrawi's
-dictionary, as the redactor uses it), starts a Surabaya area name, or goes on like a name (a street
+dictionary, :mod:`models.lexicon`), starts a Surabaya area name, or goes on like a name (a street
 number, a compass word, a second word that is no Indonesian word); after "Jl.", "Gg", "SMPN" and the
 like any word that is no common word still is one, and with a point the test is as before (the
 point is the place). A numbered gang alone is no location (:data:`QUALIFYING_KINDS`); a clock time
@@ -106,7 +106,7 @@ from sklearn.pipeline import Pipeline, make_pipeline, make_union
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from models.privacy import is_ordinary_word
+from models.lexicon import is_ordinary_word
 
 __all__ = [
     "REASONS",
