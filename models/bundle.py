@@ -21,7 +21,7 @@ from typing import Any
 from models.duplicates import DuplicateIndex, DuplicateScorer
 from models.location import Gazetteer, LocationChecker
 from models.triage import ARTIFACT_FORMAT, TriageModel
-from models.vagueness import VaguenessScorer
+from models.vagueness.scorer import VaguenessScorer
 
 
 @dataclass
