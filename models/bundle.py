@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from models.duplicates import DuplicateIndex, DuplicateScorer
-from models.location import Gazetteer, LocationChecker
+from models.location.checker import LocationChecker
+from models.location.gazetteer import Gazetteer
 from models.triage import ARTIFACT_FORMAT, TriageModel
 from models.vagueness.scorer import VaguenessScorer
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from models.bundle import ModelBundle
 from models.duplicates import DuplicateScorer
-from models.location import Gazetteer
+from models.location.gazetteer import Gazetteer
 from models.privacy.redactor import redactor_version
 from models.settings import Settings
 from models.triage import TriageModel

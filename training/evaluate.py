@@ -11,7 +11,7 @@ import pandas as pd
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
 from models.autoaccept import DEFAULT_SPOT_CHECK_RATE
-from models.location import Gazetteer
+from models.location.gazetteer import Gazetteer
 from models.settings import Settings
 from models.triage import TriageModel
 from models.vagueness.scorer import VagueInput, VaguenessScorer
