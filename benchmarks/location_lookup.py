@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from models.location import LocationChecker
+from models.location.checker import LocationChecker
 from models.report import Report
 from models.settings import get_settings
 from training.datasets import load_dataset

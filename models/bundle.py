@@ -11,7 +11,7 @@ and a server needs no raw exports to start. The bundle holds:
   candidate is a likely duplicate;
 - ``gazetteer``: the kelurahan boundaries the location check reads (None where the boundary files were
   absent at training: no location checks), with ``version`` the manifest hash of the files it was built from;
-- ``redactor_version``: the PII masking its training texts went through (`models.privacy.redactor_version`).
+- ``redactor_version``: the PII masking its training texts went through (`models.privacy.redactor.redactor_version`).
 """
 
 from dataclasses import dataclass, field
@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from models.duplicates import DuplicateIndex, DuplicateScorer
-from models.location import Gazetteer, LocationChecker
+from models.location.checker import LocationChecker
+from models.location.gazetteer import Gazetteer
 from models.triage import ARTIFACT_FORMAT, TriageModel
-from models.vagueness import VaguenessScorer
+from models.vagueness.scorer import VaguenessScorer
 
 
 @dataclass

@@ -10,7 +10,7 @@ Offsets are Python string indices (code points) into the text as stored, end exc
 import hashlib
 import re
 
-from models.privacy import PII_PATTERNS
+from models.privacy.redactor import PII_PATTERNS
 
 __all__ = [
     "EXPORT_ROW_KIND",

@@ -19,7 +19,7 @@ from mlflow.exceptions import MlflowException
 from models.bundle import ModelBundle
 from models.errors import TriaseError
 from models.hashing import sha256_file
-from models.privacy import redactor_version
+from models.privacy.redactor import redactor_version
 from models.settings import Settings
 from models.triage import ARTIFACT_FORMAT, TriageModel
 

@@ -10,7 +10,7 @@ import numpy as np
 from models.autoaccept import AutoAcceptPolicy
 from models.category import TextClassifier
 from models.mismatch import MismatchRule, Verdict, claimed_indices
-from models.privacy import mask_pii
+from models.privacy.redactor import mask_pii
 from models.report import Report
 from models.routing import CategoryRouting
 

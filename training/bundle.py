@@ -14,11 +14,11 @@ from typing import Any
 
 from models.bundle import ModelBundle
 from models.duplicates import DuplicateScorer
-from models.location import Gazetteer
-from models.privacy import redactor_version
+from models.location.gazetteer import Gazetteer
+from models.privacy.redactor import redactor_version
 from models.settings import Settings
 from models.triage import TriageModel
-from models.vagueness import VaguenessScorer
+from models.vagueness.scorer import VaguenessScorer
 from training.geo import geo_available, load_gazetteer
 from training.vague import shipped_scorer
 

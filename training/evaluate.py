@@ -11,10 +11,10 @@ import pandas as pd
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
 from models.autoaccept import DEFAULT_SPOT_CHECK_RATE
-from models.location import Gazetteer
+from models.location.gazetteer import Gazetteer
 from models.settings import Settings
 from models.triage import TriageModel
-from models.vagueness import VagueInput, VaguenessScorer
+from models.vagueness.scorer import VagueInput, VaguenessScorer
 from training import plots, registry
 from training.data import AGENCY, CATEGORY, Split, texts_of, time_ordered_split
 from training.datasets import load_dataset

@@ -27,7 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from models.location import Gazetteer, LocationChecker, Place, TextMention, Verdict
+from models.location.checker import LocationChecker, Verdict
+from models.location.gazetteer import Gazetteer, Place, TextMention
 from models.report import Report
 from models.settings import Settings, get_settings
 from training.datasets import load_dataset

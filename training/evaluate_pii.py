@@ -1,4 +1,4 @@
-"""How well :func:`models.privacy.redact_spans` finds personal data in real Surabaya reports.
+"""How well :func:`models.privacy.redactor.redact_spans` finds personal data in real Surabaya reports.
 
 The gold standard is ``<assets_dir>/annotations/pii_surabaya.jsonl``: report ids and
 hand-annotated character spans (kinds ``nik``, ``telepon``, ``email``, ``plat``, ``nama``)
@@ -52,7 +52,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from models.privacy import redact_spans
+from models.privacy.redactor import redact_spans
 from models.settings import Settings, get_settings
 from training.datasets.manifest import load_manifest
 

@@ -9,7 +9,7 @@ The boundary files are never copied into the project: they are read from
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.location import BoundaryLayer, Gazetteer
+from models.location.gazetteer import BoundaryLayer, Gazetteer
 from models.settings import Settings, get_settings
 from training.datasets import DatasetUnavailableError
 from training.datasets.manifest import load_manifest

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from models.masking import EXPORT_ROW_KIND, MASK_PLACEHOLDERS, text_sha256
-from models.privacy import redact_spans
+from models.privacy.redactor import redact_spans
 
 __all__ = ["load_mask_rows", "reviewer_spans"]
 

@@ -1,4 +1,4 @@
-"""Fit the vagueness scorer (models/vagueness.py) on the hand annotation and log the run to MLflow.
+"""Fit the vagueness scorer (models/vagueness/) on the hand annotation and log the run to MLflow.
 
 The gold standard is ``<assets_dir>/annotations/vague.jsonl``: report ids, labels and reasons
 only (guidelines in ``annotations/vague_guidelines.md``). The texts come from the real exports
@@ -45,7 +45,8 @@ from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import StratifiedKFold
 
 from models.settings import Settings, get_settings
-from models.vagueness import REASON_ORDER, VagueInput, VaguenessScorer
+from models.vagueness.rules import REASON_ORDER
+from models.vagueness.scorer import VagueInput, VaguenessScorer
 from training import registry
 from training.datasets import DatasetUnavailableError, load_dataset
 

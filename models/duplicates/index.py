@@ -74,7 +74,7 @@ from models.duplicates.text import (
     word_hashes,
 )
 from models.duplicates.vectors import VectorStore, inner_products
-from models.location import name_key
+from models.location.names import name_key
 
 FORMAT_VERSION = 7
 """7: the conditions each text names; 6: problem and place word hashes, problem kinds, the predicted category

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from models.masking import MaskError, apply_mask, span_words, text_sha256
-from models.privacy import redactor_version
+from models.privacy.redactor import redactor_version
 from service.audit.service import record
 from service.database.core import Database
 from service.masks.models import MaskCount, MaskCounts, MaskRequest, MaskResult, MaskView, ReviewerMask

@@ -55,8 +55,8 @@ class StoredReport(Base):
     duplicate_group: Mapped[str | None] = mapped_column(String(128), index=True)
     """Id of the group's earliest report once a reviewer merged duplicates; null for a report on its own."""
     redactor_version: Mapped[str | None] = mapped_column(String(64))
-    """`models.privacy.redactor_version()` that masked the text at intake; null for reports stored before it was
-    kept. A reviewer's mask records it as the redactor that missed the span."""
+    """`models.privacy.redactor.redactor_version()` that masked the text at intake; null for reports stored before it
+    was kept. A reviewer's mask records it as the redactor that missed the span."""
     text_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """How many reviewer masks changed the title or text: a mask names the revision its offsets refer to."""
 

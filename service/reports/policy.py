@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models.autoaccept import AutoAcceptPolicy, AutoAcceptType
-from models.location import Verdict as LocationVerdict
+from models.location.checker import Verdict as LocationVerdict
 from models.mismatch import Verdict
 from service.config import ServiceSettings
 from service.reports.models import SuggestionKind, SuggestionStatus

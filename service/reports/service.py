@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.autoaccept import AutoAcceptPolicy
-from models.privacy import mask_pii, redactor_version
+from models.privacy.redactor import mask_pii, redactor_version
 from models.report import Report
 from service.audit.service import record
 from service.config import ServiceSettings

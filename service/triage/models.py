@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.location import Verdict as LocationVerdictKind
+from models.location.checker import Verdict as LocationVerdictKind
 from models.mismatch import Verdict
 from models.report import Report
 from service.duplicates.models import DuplicatesResult

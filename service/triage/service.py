@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from models.location import LocationChecker
+from models.location.checker import LocationChecker
 from models.mismatch import Verdict
 from models.registry import RegisteredModel
 from models.report import Report

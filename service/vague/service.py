@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 
 from models.report import Report
-from models.vagueness import VagueInput, VaguenessScorer
+from models.vagueness.scorer import VagueInput, VaguenessScorer
 from service.triage.models import VagueReason, VagueResult
 
 

@@ -3,7 +3,7 @@
 A :class:`ColumnMapping` (a small JSON file) says which source column feeds which
 :class:`~models.report.Report` field and label, plus constants, id and timestamp rules.
 :func:`load_table` reads the file, derives ids, masks personal data in ``text`` and
-``title`` with :func:`~models.privacy.mask_pii` before anything else uses them, validates
+``title`` with :func:`~models.privacy.redactor.mask_pii` before anything else uses them, validates
 every row through ``Report`` and returns a DataFrame with exactly
 ``REPORT_FIELDS + LABEL_FIELDS`` as columns.
 
@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from models.privacy import PII_PATTERNS, mask_pii_counted
+from models.privacy.redactor import PII_PATTERNS, mask_pii_counted
 from models.report import REPORT_FIELDS, Report
 from training.datasets.errors import DatasetError, DatasetUnavailableError, MappingError
 from training.datasets.labels import LABEL_RECODE_FIELDS, LabelNormaliser

@@ -1,45 +1,20 @@
-"""Location checks: does a report's geotag fall in the kelurahan it claims?
+"""The gazetteer: kelurahan polygons with their kecamatan and kota, an alias-aware name index, and
+point-in-polygon lookup and distances in metres.
 
-Pure code: no settings, no HTTP, no database. Boundary files and the alias table are passed
-in as paths or objects (``training/geo.py`` wires them to the data dir for DKI Jakarta).
-
-* :class:`Gazetteer` - kelurahan polygons with their kecamatan and kota, a name index that
-  is normalised and alias-aware, point-in-polygon lookup through a ``shapely.STRtree`` of
-  prepared polygons, and distances in metres in a metric projection (by default the UTM
-  zone of the gazetteer's centre: EPSG:32748, UTM 48S, for Jakarta; its scale error over
-  the city is below 0.01 %). Build one from any GeoJSON with a name property and, optionally,
-  a parent-name property (:meth:`Gazetteer.from_geojson`), so another city brings its own.
-* :class:`LocationChecker` - a :class:`LocationVerdict` per report, over one or more
-  gazetteers. Where no gazetteer covers the point nor the claim, the verdict is ``unknown``.
-
-Verdicts (see :class:`Verdict`):
-
-``match``          the point is in the claimed kelurahan.
-``mismatch``       the point is in another kelurahan, more than ``margin_m`` from the claimed
-                   one; ``suggested`` is where the point is.
-``ambiguous``      the point is in another kelurahan (or in none) but within ``margin_m`` of the
-                   claimed one, i.e. the claim is the neighbour across a nearby boundary; or the
-                   point is in a pseudo-unit (e.g. TMII) and the claim is one of its neighbours.
-``outside``        the point is in no polygon and more than ``margin_m`` from the claimed kelurahan.
-``no_point``       the report has no geotag.
-``unknown_claim``  the point is in a kelurahan but no kelurahan is claimed, or the claimed name is
-                   not in the gazetteer; ``suggested`` is where the point is.
-``unknown``        neither the point nor the claim is covered by any gazetteer (e.g. Surabaya
-                   against the Jakarta boundaries).
-
-The text signal (``text_mentions``, ``text_mismatch``) is weaker: kelurahan and kecamatan names
-found as whole words in the text, alias-aware, compared with the claimed kelurahan.
+Pure code: boundary files and the alias table are passed in as paths or objects (``training/geo.py`` wires
+them to the data dir for DKI Jakarta). :class:`Gazetteer` holds the polygons in a ``shapely.STRtree`` of
+prepared polygons and measures in a metric projection (by default the UTM zone of the gazetteer's centre:
+EPSG:32748, UTM 48S, for Jakarta; its scale error over the city is below 0.01 %). Build one from any GeoJSON
+with a name property and, optionally, a parent-name property (:meth:`Gazetteer.from_geojson`), so another
+city brings its own.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
@@ -50,120 +25,12 @@ from pyproj import CRS, Transformer
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from models.report import Report
-
-__all__ = [
-    "FLAGGED",
-    "Aliases",
-    "BoundaryLayer",
-    "Gazetteer",
-    "LocationChecker",
-    "LocationVerdict",
-    "Place",
-    "TextMention",
-    "Verdict",
-    "name_key",
-    "normalize_name",
-    "utm_crs_for",
-]
-
-Level = Literal["kelurahan", "kecamatan", "kota", "region"]
-
-# --------------------------------------------------------------------------------------------
-# Name normalisation
-# --------------------------------------------------------------------------------------------
-
-_LEVEL_PREFIXES: dict[str, tuple[tuple[str, ...], ...]] = {
-    "kelurahan": (("kelurahan",), ("kel",), ("desa",), ("ds",)),
-    "kecamatan": (("kecamatan",), ("kec",)),
-    "kota": (
-        ("kota", "administrasi"),
-        ("kota", "adm"),
-        ("kabupaten", "administrasi"),
-        ("kab", "adm"),
-        ("kotamadya",),
-        ("kotamadia",),
-        ("kota",),
-        ("kabupaten",),
-        ("kab",),
-    ),
-    "region": (("provinsi",), ("propinsi",), ("prov",)),
-}
-"""Words that say which level a name is, stripped from the front of a name of that level only
-(a kelurahan may be called 'KOTA BAMBU SELATAN')."""
-
-NAME_ABBREVIATIONS: Mapping[str, str] = MappingProxyType(
-    {
-        "kp": "kampung", "kpg": "kampung", "kamp": "kampung",
-        "pd": "pondok", "pdk": "pondok",
-        "psr": "pasar",
-        "tj": "tanjung", "tg": "tanjung", "tjg": "tanjung",
-        "jkt": "jakarta", "jak": "jakarta",
-        "sel": "selatan", "slt": "selatan", "sltn": "selatan",
-        "ut": "utara", "utr": "utara",
-        "bar": "barat", "brt": "barat",
-        "tim": "timur", "tmr": "timur",
-        "pus": "pusat", "pst": "pusat",
-        "ii": "dua", "2": "dua", "iii": "tiga", "3": "tiga",
-    }
-)  # fmt: skip
-"""Indonesian abbreviations expanded in claimed names ('Kp. Melayu', 'Pegangsaan II')."""
-
-TEXT_ABBREVIATIONS: Mapping[str, str] = MappingProxyType(
-    {k: v for k, v in NAME_ABBREVIATIONS.items() if k not in {"tim", "bar", "sel", "ut", "pus", "jak", "tg", "2", "3"}}
-)
-"""The subset expanded in free text, where 'tim', 'bar', '2' ... are ordinary words or numbers."""
+from models.location.names import TEXT_ABBREVIATIONS, Level, name_key, name_tokens
 
 _MENTION_MARKERS = frozenset({"kelurahan", "kel", "desa", "kecamatan", "kec"})
 """A weak mention ('baru', 'gunung') counts only right after one of these words."""
 _STREET_MARKERS = frozenset({"jl", "jln", "jalan", "gg", "gang", "raya", "tol"})
 """A name right after one of these is a street ('Jl. Pasar Minggu'), not a place mention."""
-
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_APOSTROPHES = re.compile(r"['\u2019`\u00b4]")
-
-
-def _tokens(text: str, abbreviations: Mapping[str, str]) -> list[str]:
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
-    folded = _APOSTROPHES.sub("", folded)
-    return [abbreviations.get(t, t) for t in _NON_ALNUM.sub(" ", folded).split()]
-
-
-def normalize_name(name: str, level: Level | None = None, abbreviations: Mapping[str, str] = NAME_ABBREVIATIONS) -> str:
-    """Lower-case ASCII words: accents, punctuation and the level's prefix words removed,
-    abbreviations expanded. ``normalize_name("Kel. Kp. Melayu", "kelurahan") == "kampung melayu"``.
-    """
-    tokens = _tokens(name, abbreviations)
-    for prefix in _LEVEL_PREFIXES.get(level or "", ()):
-        if len(tokens) > len(prefix) and tuple(tokens[: len(prefix)]) == prefix:
-            tokens = tokens[len(prefix) :]
-            break
-    return " ".join(tokens)
-
-
-def name_key(name: str, level: Level | None = None) -> str:
-    """The lookup key: :func:`normalize_name` without spaces, so 'RAWAJATI' == 'Rawa Jati'."""
-    return normalize_name(name, level).replace(" ", "")
-
-
-# --------------------------------------------------------------------------------------------
-# Small value types
-# --------------------------------------------------------------------------------------------
-
-
-class Verdict(StrEnum):
-    MATCH = "match"
-    MISMATCH = "mismatch"
-    AMBIGUOUS = "ambiguous"
-    OUTSIDE = "outside"
-    NO_POINT = "no_point"
-    UNKNOWN_CLAIM = "unknown_claim"
-    UNKNOWN = "unknown"
-
-
-FLAGGED: frozenset[Verdict] = frozenset({Verdict.MISMATCH, Verdict.AMBIGUOUS, Verdict.OUTSIDE})
-"""Verdicts that send a report's location to a reviewer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,42 +48,6 @@ class TextMention:
 
     level: Literal["kelurahan", "kecamatan"]
     name: str
-
-
-@dataclass(frozen=True, slots=True)
-class LocationVerdict:
-    verdict: Verdict
-    located: Place | None = None
-    """Where the geotag falls (None: no point, or in no polygon)."""
-    claimed: Place | None = None
-    """The claimed kelurahan as resolved in the gazetteer (None: absent or unknown name)."""
-    boundary_distance_m: float | None = None
-    """Metres from the point to the nearest boundary of the kelurahan it falls in."""
-    claim_distance_m: float | None = None
-    """Metres from the point to the claimed kelurahan (0 when inside it)."""
-    suggested: Place | None = None
-    """Where the point says the report is, when that is not the claimed kelurahan."""
-    kecamatan_matches: bool | None = None
-    """Located kecamatan vs the report's claimed kecamatan (None: either is unknown)."""
-    kota_matches: bool | None = None
-    """Located kota vs the report's claimed city (None: either is unknown or only 'Jakarta')."""
-    text_mentions: tuple[TextMention, ...] = ()
-    text_mismatch: bool | None = None
-    """True: the text names places and none is the claimed kelurahan or its kecamatan.
-    None: no mention, or no claim to compare with."""
-    gazetteer: str | None = None
-
-    @property
-    def matches_claim(self) -> bool | None:
-        if self.verdict == Verdict.MATCH:
-            return True
-        if self.verdict in (Verdict.MISMATCH, Verdict.OUTSIDE):
-            return False
-        return None
-
-    @property
-    def flagged(self) -> bool:
-        return self.verdict in FLAGGED
 
 
 @dataclass(frozen=True, slots=True)
@@ -491,13 +322,13 @@ class Gazetteer:
         mentions: dict[str, set[TextMention]] = {}
         lengths = [1]
         for surface, mention in surfaces:
-            tokens = _tokens(surface, TEXT_ABBREVIATIONS)
+            tokens = name_tokens(surface, TEXT_ABBREVIATIONS)
             if tokens:
                 mentions.setdefault("".join(tokens), set()).add(mention)
                 lengths.append(len(tokens))
         self._mentions = {k: tuple(sorted(v, key=lambda m: (m.level, m.name))) for k, v in mentions.items()}
         self._max_mention_tokens = max(lengths) + 1  # a name may be split once more in text
-        weak = {"".join(_tokens(w, TEXT_ABBREVIATIONS)) for w in self.aliases.weak_mentions}
+        weak = {"".join(name_tokens(w, TEXT_ABBREVIATIONS)) for w in self.aliases.weak_mentions}
         unknown_weak = weak - set(self._mentions)
         if unknown_weak:
             raise ValueError(f"{self.name}: weak mentions that are no gazetteer name: {sorted(unknown_weak)}")
@@ -546,7 +377,7 @@ class Gazetteer:
         (common words such as 'baru') count only after 'kel.', 'kelurahan', 'kec.' ..."""
         if not text:
             return ()
-        tokens = _tokens(text, TEXT_ABBREVIATIONS)
+        tokens = name_tokens(text, TEXT_ABBREVIATIONS)
         found: dict[TextMention, None] = {}
         i, n = 0, len(tokens)
         while i < n:
@@ -698,136 +529,3 @@ def _read_layer(layer: BoundaryLayer) -> list[tuple[str, str | None, BaseGeometr
     if not features:
         raise ValueError(f"{layer.path}: no features")
     return features
-
-
-# --------------------------------------------------------------------------------------------
-# Verdicts
-# --------------------------------------------------------------------------------------------
-
-
-class LocationChecker:
-    """Checks a report's geotag against its claimed kelurahan over one or more gazetteers.
-
-    ``margin_m``: a point within this many metres of the claimed kelurahan (across a boundary)
-    is ``ambiguous`` rather than ``mismatch``/``outside`` (GPS error and boundary digitising
-    error are each of the order of 10 m). ``check_text``: compute the text-mention signal.
-    """
-
-    def __init__(self, gazetteers: Gazetteer | Sequence[Gazetteer], *, margin_m: float = 50.0, check_text: bool = True):
-        self.gazetteers: tuple[Gazetteer, ...] = (
-            (gazetteers,) if isinstance(gazetteers, Gazetteer) else tuple(gazetteers)
-        )
-        if not self.gazetteers:
-            raise ValueError("at least one gazetteer is needed")
-        if not (margin_m >= 0 and math.isfinite(margin_m)):
-            raise ValueError("margin_m must be a finite number >= 0")
-        self.margin_m = float(margin_m)
-        self.check_text = check_text
-
-    def check(self, report: Report) -> LocationVerdict:
-        return self.check_fields(
-            lat=report.lat,
-            lon=report.lon,
-            kelurahan=report.kelurahan,
-            kecamatan=report.kecamatan,
-            city=report.city,
-            text=report.text,
-        )
-
-    def check_fields(
-        self,
-        *,
-        lat: float | None = None,
-        lon: float | None = None,
-        kelurahan: str | None = None,
-        kecamatan: str | None = None,
-        city: str | None = None,
-        text: str | None = None,
-    ) -> LocationVerdict:
-        covering = [g for g in self.gazetteers if g.covers_city(city)]
-        claims = [(g, i) for g in covering for i in g._resolve_kelurahan(kelurahan, kecamatan)]
-        has_point = lat is not None and lon is not None
-
-        located: tuple[Gazetteer, int] | None = None
-        if has_point:
-            for g in self.gazetteers:
-                i = g.locate_index(lat, lon)
-                if i >= 0:
-                    located = (g, i)
-                    break
-
-        projected: dict[int, shapely.Point] = {}
-
-        def point_m(g: Gazetteer) -> shapely.Point:
-            if id(g) not in projected:
-                projected[id(g)] = g.project(lat, lon)
-            return projected[id(g)]
-
-        claim_distance = None
-        claimed: Place | None = None
-        if claims:
-            if has_point:
-                distances = [g.distance_m(i, point_m(g)) for g, i in claims]
-                nearest = int(np.argmin(distances))
-                claim_distance = distances[nearest]
-                claimed = claims[nearest][0].places[claims[nearest][1]]
-            else:
-                claimed = claims[0][0].places[claims[0][1]]
-
-        place = boundary = suggested = None
-        if not has_point:
-            verdict = Verdict.NO_POINT
-        elif located is not None:
-            g, i = located
-            place = g.places[i]
-            boundary = g.boundary_distance_m(i, point_m(g))
-            if not claims:
-                verdict, suggested = Verdict.UNKNOWN_CLAIM, place
-            elif located in claims:
-                verdict = Verdict.MATCH
-            else:
-                suggested = place
-                near = claim_distance is not None and claim_distance <= self.margin_m
-                pseudo_neighbour = g.is_pseudo(i) and any(
-                    cg is g and ci in g.neighbour_indexes(i) for cg, ci in claims
-                )
-                verdict = Verdict.AMBIGUOUS if near or pseudo_neighbour else Verdict.MISMATCH
-        elif claims:
-            near = claim_distance is not None and claim_distance <= self.margin_m
-            verdict = Verdict.AMBIGUOUS if near else Verdict.OUTSIDE
-        else:
-            verdict = Verdict.UNKNOWN
-
-        context = located[0] if located else (claims[0][0] if claims else None)
-        kecamatan_matches = kota_matches = None
-        if place is not None and context is not None:
-            claimed_kec = context.resolve_kecamatan(kecamatan)
-            if claimed_kec and place.kecamatan:
-                kecamatan_matches = claimed_kec == place.kecamatan
-            claimed_kota = context.resolve_kota(city)
-            if claimed_kota and place.kota:
-                kota_matches = claimed_kota == place.kota
-
-        mentions: tuple[TextMention, ...] = ()
-        text_mismatch = None
-        if self.check_text and text:
-            scanners = [context] if context is not None else covering
-            mentions = tuple(dict.fromkeys(m for g in scanners for m in g.find_mentions(text)))
-            if mentions and claims:
-                wanted = {TextMention("kelurahan", g.places[i].kelurahan) for g, i in claims}
-                wanted |= {TextMention("kecamatan", g.places[i].kecamatan) for g, i in claims if g.places[i].kecamatan}
-                text_mismatch = not any(m in wanted for m in mentions)
-
-        return LocationVerdict(
-            verdict=verdict,
-            located=place,
-            claimed=claimed,
-            boundary_distance_m=boundary,
-            claim_distance_m=claim_distance,
-            suggested=suggested,
-            kecamatan_matches=kecamatan_matches,
-            kota_matches=kota_matches,
-            text_mentions=mentions,
-            text_mismatch=text_mismatch,
-            gazetteer=context.name if context is not None else None,
-        )

@@ -198,7 +198,7 @@ def test_a_reviewer_selects_personal_data_in_the_report_text_and_masks_it(live_s
     UTF-16 units in the browser, one character stored) and a CRLF line break (which HTML parsing turns into LF)."""
     from playwright.sync_api import expect
 
-    from models.privacy import mask_pii
+    from models.privacy.redactor import mask_pii
 
     base, keys = live_service
     reviewer = keys["reviewer"]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from service.config import ServiceSettings
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_every_setting_has_a_row_in_the_readme_configuration_table():

@@ -9,7 +9,7 @@ from service.queue.service import REROUTE_REASON
 from service.reports.reasons import REASONS, Reason
 from service.web import labels
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 ROW = re.compile(r"^\| `(?P<code>[a-z_]+)` \| (?P<queued>yes|no) \| (?P<meaning>.+) \| (?P<label>.+) \|$")
 
 

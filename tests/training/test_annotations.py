@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-ANNOTATIONS = Path(__file__).resolve().parents[1] / "data" / "annotations"
+ANNOTATIONS = Path(__file__).resolve().parents[2] / "data" / "annotations"
 
 
 def _rows(name: str) -> list[dict]:

@@ -2,15 +2,10 @@
 
 import pytest
 
-from models.privacy import (
-    PII_PATTERNS,
-    Span,
-    is_ordinary_word,
-    mask_pii,
-    mask_pii_counted,
-    nik_structure_ok,
-    redact_spans,
-)
+from models.lexicon import is_ordinary_word
+from models.privacy.numbers import nik_structure_ok
+from models.privacy.pattern import Span
+from models.privacy.redactor import PII_PATTERNS, mask_pii, mask_pii_counted, redact_spans
 
 # All numbers, names, plates and addresses below are made up.
 

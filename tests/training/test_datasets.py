@@ -31,7 +31,7 @@ from training.datasets import (
 )
 from training.datasets.manifest import load_manifest, sha256_file
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SMALL_CSV = FIXTURES / "reports_small.csv"
 SMALL_MAPPING = FIXTURES / "reports_small.mapping.json"
 JAKARTA = ZoneInfo("Asia/Jakarta")

@@ -274,7 +274,7 @@ def test_the_server_imports_no_training_code():
     import sys
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     probe = "import sys, service.main; print(sorted({m.split('.')[0] for m in sys.modules} & {'training'}))"
     loaded = subprocess.run(
         [sys.executable, "-c", probe],

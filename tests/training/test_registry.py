@@ -5,7 +5,7 @@ import pytest
 
 from models.category import TextClassifier
 from models.duplicates import DuplicateScorer
-from models.privacy import redactor_version
+from models.privacy.redactor import redactor_version
 from models.report import Report
 from models.settings import Settings
 from models.triage import ARTIFACT_FORMAT, TriageModel

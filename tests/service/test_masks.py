@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 
 from models.duplicates import DuplicateIndex
 from models.masking import MASK_PLACEHOLDERS, MaskError, apply_mask, check_span
-from models.privacy import mask_pii, redactor_version
+from models.privacy.redactor import mask_pii, redactor_version
 from service.database.core import Database
 from service.database.migrate import upgrade
 from service.duplicates.service import INDEX_DIR

@@ -6,15 +6,9 @@ from sklearn.base import clone
 
 from models.report import Report
 from models.settings import Settings
-from models.vagueness import (
-    FEATURE_NAMES,
-    REASONS,
-    VagueInput,
-    VaguenessScorer,
-    detect_cues,
-    rule_reasons,
-    text_document,
-)
+from models.vagueness.cues import detect_cues
+from models.vagueness.rules import REASONS, rule_reasons
+from models.vagueness.scorer import FEATURE_NAMES, VagueInput, VaguenessScorer, text_document
 
 SPECIFIC = "Lampu PJU di depan Gang 3 Jl. Ngagel Jaya Selatan RT 04 RW 02 mati sejak Senin, mohon diperbaiki."
 

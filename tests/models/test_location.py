@@ -26,16 +26,9 @@ import pickle
 import pytest
 import shapely
 
-from models.location import (
-    Aliases,
-    BoundaryLayer,
-    Gazetteer,
-    LocationChecker,
-    Place,
-    TextMention,
-    Verdict,
-    normalize_name,
-)
+from models.location.checker import LocationChecker, Verdict
+from models.location.gazetteer import Aliases, BoundaryLayer, Gazetteer, Place, TextMention
+from models.location.names import normalize_name
 from models.report import Report
 from models.settings import Settings
 

@@ -24,7 +24,7 @@ from training.datasets.diagnostics import TooFewLabelsError, composition_warning
 from training.datasets.manifest import combined_hash, sha256_file
 from training.train import mismatch_warnings, train
 
-EXPORT = Path(__file__).parent / "fixtures" / "kabupaten_contoh"
+EXPORT = Path(__file__).resolve().parents[1] / "fixtures" / "kabupaten_contoh"
 MAPPING = json.loads((EXPORT / "mapping.json").read_text(encoding="utf-8"))
 FILES = sorted(EXPORT.glob("aduan_2024_*.xlsx"))
 JAKARTA = ZoneInfo("Asia/Jakarta")
