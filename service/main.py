@@ -26,6 +26,7 @@ from service.events.views import router as events_router
 from service.health.views import router as health_router
 from service.limits import BodySizeLimit
 from service.masks.views import router as masks_router
+from service.memory import return_free_memory
 from service.metrics.instrument import Metrics
 from service.metrics.views import router as metrics_router
 from service.model_store import ModelStore
@@ -77,6 +78,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         if settings.duplicate_check:
             finder = await run_in_threadpool(DuplicateFinder.open, settings, database)
         app.state.duplicate_finder = finder
+        return_free_memory()
         tasks = []
         if settings.model_poll_seconds > 0:
             tasks.append(_every(settings.model_poll_seconds, refresh_model, app.state.model_store, database))
