@@ -176,9 +176,7 @@ def evaluate_location(
             neighbours = sorted(p.kelurahan for p in gazetteer.neighbours(true_place))
             claim = str(rng.choice(neighbours))
         spelled = _spell(claim, rng, variants) if vary_spelling else claim
-        report = Report(
-            id=df.at[i, "id"], text=df.at[i, "text"], lat=check_lat[i], lon=check_lon[i], kelurahan=spelled
-        )
+        report = Report(id=df.at[i, "id"], text=df.at[i, "text"], lat=check_lat[i], lon=check_lon[i], kelurahan=spelled)
         verdict = checker.check(report)
         index = gazetteer.index(true_place)
         boundary_m = gazetteer.boundary_distance_m(index, gazetteer.project(lat[i], lon[i]))
@@ -198,9 +196,7 @@ def evaluate_location(
             "altered_mismatch": sum(v.verdict == Verdict.MISMATCH for v in alt),
             "altered_ambiguous": sum(v.verdict == Verdict.AMBIGUOUS for v in alt),
             "unaltered_not_match": {
-                str(k): n
-                for k in Verdict
-                if k != Verdict.MATCH and (n := sum(v.verdict == k for v in kept))
+                str(k): n for k in Verdict if k != Verdict.MATCH and (n := sum(v.verdict == k for v in kept))
             },
         }
 

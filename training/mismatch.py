@@ -211,7 +211,11 @@ def preference(figures: Sequence[tuple[float, float]], target_precision: float) 
     precision = min(f[0] for f in figures)
     recall = min(f[1] for f in figures)
     mean_recall = float(np.mean([f[1] for f in figures]))
-    return (1.0, recall, mean_recall, precision) if precision >= target_precision else (0.0, precision, recall, mean_recall)
+    return (
+        (1.0, recall, mean_recall, precision)
+        if precision >= target_precision
+        else (0.0, precision, recall, mean_recall)
+    )
 
 
 @dataclass(frozen=True)

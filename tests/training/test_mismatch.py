@@ -12,8 +12,8 @@ from training.mismatch import (
     ErrorModel,
     default_error_models,
     fit_rule,
-    preference,
     learn_error_model,
+    preference,
     score,
     simulate_claims,
 )
