@@ -9,8 +9,10 @@ import numpy as np
 
 from models.autoaccept import AutoAcceptPolicy
 from models.category import TextClassifier
+from models.masking import MASK_PLACEHOLDERS
 from models.mismatch import MismatchRule, Verdict, claimed_indices
-from models.privacy.redactor import mask_pii
+from models.privacy.pattern import Span
+from models.privacy.redactor import redact_spans
 from models.report import Report
 from models.routing import CategoryRouting
 
@@ -58,12 +60,47 @@ def classifier_text(title: str | None, text: str) -> str:
     return f"{title}. {text}" if title else text
 
 
+@dataclass(frozen=True)
+class MaskedReport:
+    """A report's title and text with personal data masked, and the text the classifiers read."""
+
+    title: str | None
+    text: str
+    classifier_text: str
+    """`classifier_text` masked as a whole: what the classifiers, the vagueness scorer and the duplicate index read."""
+
+
+def mask_report(report: Report) -> MaskedReport:
+    """Mask a report once: the spans the redactor finds in its `classifier_text` mask that text and, clipped to
+    each, the title and the text as stored, so the stored fields joined again read as the models read them."""
+    combined = classifier_text(report.title, report.text)
+    spans = redact_spans(combined)
+    text_start = len(combined) - len(report.text)
+    return MaskedReport(
+        title=_masked(combined, spans, 0, len(report.title)) if report.title else None,
+        text=_masked(combined, spans, text_start, len(combined)),
+        classifier_text=_masked(combined, spans, 0, len(combined)),
+    )
+
+
+def _masked(text: str, spans: Sequence[Span], start: int, end: int) -> str:
+    """`text[start:end]` with each span's part inside it replaced by the span's placeholder."""
+    parts, last = [], start
+    for span in spans:
+        inside_start, inside_end = max(span.start, start), min(span.end, end)
+        if inside_start < inside_end:
+            parts += [text[last:inside_start], MASK_PLACEHOLDERS[span.kind]]
+            last = inside_end
+    parts.append(text[last:end])
+    return "".join(parts)
+
+
 def report_text(report: Report) -> str:
     """`classifier_text` of an incoming report, masked as the training texts were on load.
 
     Masking here keeps serving like training and keeps personal data out of the evidence.
     """
-    return mask_pii(classifier_text(report.title, report.text))
+    return mask_report(report).classifier_text
 
 
 @dataclass

@@ -39,7 +39,7 @@ from models.duplicates import (
 )
 from models.duplicates.configured import make_index
 from models.report import Report
-from models.triage import report_text
+from models.triage import classifier_text, report_text
 from service.config import ServiceSettings
 from service.database.core import Database
 from service.duplicates.models import DuplicateCandidateResult, DuplicatesResult
@@ -309,7 +309,10 @@ class DuplicateFinder:
                 )
                 for r in rows
             ]
+            # Stored texts are masked already, and joined they are the text the intake indexed: masking them again
+            # would cost time and could fingerprint them otherwise than the replica that stored them.
+            texts = [classifier_text(r.title, r.text) for r in rows]
             categories = [stored_categories(r.result) for r in rows]
             hashes = [r.reporter_hash for r in rows]
             self._note_backfills([(r.id, _stored_time(r.created_at, r.received_at), r.received_at) for r in rows])
-        return self.entries(reports, categories=categories, reporter_hashes=hashes)
+        return self.entries(reports, texts=texts, categories=categories, reporter_hashes=hashes)
