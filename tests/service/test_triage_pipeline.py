@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 import models.triage
-from models.privacy import mask_pii
+from models.privacy.redactor import mask_pii
 from models.report import Report
 from models.triage import classifier_text, mask_report
 from service.database.core import Database
