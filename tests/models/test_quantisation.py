@@ -1,6 +1,6 @@
 import torch
 
-from models.quantisation import Int8Linear, quantise_linear_layers
+from models.quantisation import EXACT_FLOAT32_TERMS, Int8Linear, _float_kernel, _int_mm_kernel, quantise_linear_layers
 
 
 def _linear(seed: int = 0) -> torch.nn.Linear:
@@ -34,3 +34,14 @@ def test_every_nested_linear_layer_is_replaced_and_the_rest_kept():
     assert isinstance(model[0], Int8Linear) and isinstance(model[2][0], Int8Linear)
     assert isinstance(model[1], torch.nn.GELU)
     assert model(torch.randn(2, 384)).shape == (2, 8)
+
+
+def test_both_integer_kernels_give_the_same_exact_products_at_the_extremes():
+    # All-127 rows against all-(-127) weights: the largest sums the float kernel must keep exact, past one chunk.
+    for terms in (384, EXACT_FLOAT32_TERMS, 1536):
+        rows = torch.full((3, terms), 127, dtype=torch.int8)
+        weight = torch.full((terms, 16), -127, dtype=torch.int8)
+        weight[:, 1] = torch.randint(-127, 128, (terms,), dtype=torch.int8)
+        exact = rows.long() @ weight.long()
+        assert torch.equal(_float_kernel(rows, weight), exact.float()), terms
+        assert torch.equal(_int_mm_kernel(rows, weight), exact.float()), terms
