@@ -53,7 +53,7 @@ def _read(path: Path, stamp: dict[str, str]) -> dict[str, torch.Tensor] | None:
             if stored.metadata() != stamp:
                 log.info("stored 8-bit layers %s have another stamp: quantising again", path)
                 return None
-            return {name: stored.get_tensor(name) for name in stored.keys()}  # noqa: SIM118 (no __iter__)
+            return {name: stored.get_tensor(name) for name in stored.keys()}
     except (OSError, SafetensorError) as error:
         log.warning("stored 8-bit layers %s are unreadable (%s): quantising again", path, error)
         return None

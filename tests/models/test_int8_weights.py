@@ -74,4 +74,3 @@ def test_stored_layers_of_another_stamp_or_damaged_are_quantised_again_and_repla
     with safe_open(stored, framework="pt") as handle:
         assert handle.metadata() == int8_weights_stamp(INT8_SCHEME)
         assert len(list(handle.keys())) == 3 * 73
-
