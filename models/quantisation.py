@@ -14,6 +14,7 @@ compares this module with float and with PyTorch's dynamic quantisation.
 """
 
 import time
+from collections.abc import Callable
 from functools import cache
 
 import torch
@@ -23,21 +24,27 @@ _TINY = 1e-12
 EXACT_FLOAT32_TERMS = 1024
 """Products of two int8 values summed in float32 stay exact integers up to 1024 terms (127 * 127 * 1024 < 2**24),
 in any order of summation; longer sums are split into chunks of this many terms."""
+_BUFFERS = ("weight_int8", "weight_scale", "bias")
 
 
 class Int8Linear(torch.nn.Module):
     """A `torch.nn.Linear` in int8: weights with one scale per output channel, activations one per token."""
 
-    def __init__(self, linear: torch.nn.Linear):
+    def __init__(self, weight_int8: torch.Tensor, weight_scale: torch.Tensor, bias: torch.Tensor):
         super().__init__()
+        # weight_int8 is (in, out): the layout torch._int_mm multiplies by.
+        self.register_buffer("weight_int8", weight_int8)
+        self.register_buffer("weight_scale", weight_scale)
+        self.register_buffer("bias", bias)
+        self.in_features, self.out_features = weight_int8.shape
+
+    @classmethod
+    def from_linear(cls, linear: torch.nn.Linear) -> "Int8Linear":
         weight = linear.weight.detach().float()
         scale = weight.abs().amax(dim=1).clamp_min(_TINY) / INT8_MAX
-        # Stored as (in, out): the layout torch._int_mm multiplies by.
-        self.register_buffer("weight_int8", torch.round(weight / scale[:, None]).to(torch.int8).t().contiguous())
-        self.register_buffer("weight_scale", scale)
+        weight_int8 = torch.round(weight / scale[:, None]).to(torch.int8).t().contiguous()
         bias = linear.bias.detach().float() if linear.bias is not None else torch.zeros(weight.shape[0])
-        self.register_buffer("bias", bias)
-        self.in_features, self.out_features = linear.in_features, linear.out_features
+        return cls(weight_int8, scale, bias)
 
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
         rows = inputs.reshape(-1, self.in_features).float()
@@ -92,9 +99,59 @@ def _int_mm_is_faster() -> bool:
 
 def quantise_linear_layers(module: torch.nn.Module) -> torch.nn.Module:
     """Replace every `torch.nn.Linear` inside `module` by an `Int8Linear`, in place; returns `module`."""
+    return _replace_linear_layers(module, lambda _path, linear: Int8Linear.from_linear(linear))
+
+
+def int8_state(module: torch.nn.Module) -> dict[str, torch.Tensor]:
+    """The buffers of every `Int8Linear` inside `module`, by path: what `load_int8_linear_layers` puts back."""
+    return {
+        f"{path}.{name}": buffer
+        for path, layer in module.named_modules()
+        if isinstance(layer, Int8Linear)
+        for name, buffer in zip(_BUFFERS, (layer.weight_int8, layer.weight_scale, layer.bias))
+    }
+
+
+def load_int8_linear_layers(module: torch.nn.Module, state: dict[str, torch.Tensor]) -> torch.nn.Module:
+    """Replace every `torch.nn.Linear` inside `module` by the `Int8Linear` that `state` (from `int8_state`) holds
+    for its path, in place and without reading the float weights; returns `module`. Raises `ValueError`, leaving
+    `module` as it was, unless `state` holds exactly the module's linear layers, each of its shape."""
+    layers = {
+        path: layer
+        for path, linear in module.named_modules()
+        if isinstance(linear, torch.nn.Linear) and (layer := _stored_layer(state, path)) is not None
+    }
+    linear_shapes = {
+        path: (linear.in_features, linear.out_features)
+        for path, linear in module.named_modules()
+        if isinstance(linear, torch.nn.Linear)
+    }
+    stored_shapes = {path: (layer.in_features, layer.out_features) for path, layer in layers.items()}
+    if stored_shapes != linear_shapes or len(state) != len(_BUFFERS) * len(layers):
+        raise ValueError("the stored 8-bit layers are not this module's linear layers")
+    return _replace_linear_layers(module, lambda path, _linear: layers[path])
+
+
+def _stored_layer(state: dict[str, torch.Tensor], path: str) -> Int8Linear | None:
+    """The `Int8Linear` `state` holds for `path`, or None if it holds none of these dtypes and dimensions."""
+    weight_int8, weight_scale, bias = (state.get(f"{path}.{name}") for name in _BUFFERS)
+    if weight_int8 is None or weight_scale is None or bias is None:
+        return None
+    if weight_int8.dtype != torch.int8 or weight_int8.dim() != 2:
+        return None
+    out_features = weight_int8.shape[1]
+    if any(t.dtype != torch.float32 or t.shape != (out_features,) for t in (weight_scale, bias)):
+        return None
+    return Int8Linear(weight_int8, weight_scale, bias)
+
+
+def _replace_linear_layers(
+    module: torch.nn.Module, make: Callable[[str, torch.nn.Linear], torch.nn.Module], prefix: str = ""
+) -> torch.nn.Module:
     for name, child in module.named_children():
+        path = f"{prefix}{name}"
         if isinstance(child, torch.nn.Linear):
-            setattr(module, name, Int8Linear(child))
+            setattr(module, name, make(path, child))
         else:
-            quantise_linear_layers(child)
+            _replace_linear_layers(child, make, f"{path}.")
     return module

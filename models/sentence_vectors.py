@@ -30,7 +30,8 @@ PROMPT = "query"
 """e5's prompt for symmetric tasks (classification, semantic similarity)."""
 INT8_SCHEME = "per-token"
 """How 8-bit vectors are made (`models.quantisation`); part of `embedder_version`, so a head trained on
-vectors of another scheme is refused."""
+vectors of another scheme is refused. Change it whenever `models.quantisation` changes what it computes: it also
+stamps the 8-bit layers stored in the embedder cache (`models.int8_weights`)."""
 
 MEMO_SIZE = 20_000
 """Vectors kept: a whole training set, so the probe, final and agency fits encode each text once."""
@@ -51,12 +52,12 @@ def encoder(embedder_dir: str, max_tokens: int = MAX_TOKENS, int8: bool = INT8):
     key = (embedder_dir, max_tokens, int8)
     with _lock:
         if key not in _encoders:
-            from models.quantisation import quantise_linear_layers  # imports torch: slow, and only encoding needs it
+            from models.int8_weights import quantise_embedder  # imports torch: slow, and only encoding needs it
 
             model = load_embedder(Path(embedder_dir))
             model.max_seq_length = max_tokens
             if int8:
-                quantise_linear_layers(model)
+                quantise_embedder(model, Path(embedder_dir), INT8_SCHEME)
                 release_weights_file(model, Path(embedder_dir))
             _encoders[key] = model
         return _encoders[key]

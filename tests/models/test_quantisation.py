@@ -12,14 +12,14 @@ def test_an_8_bit_layer_stays_close_to_the_float_layer():
     linear = _linear()
     inputs = torch.randn(5, 7, 384)
     expected = linear(inputs).detach()
-    actual = Int8Linear(linear)(inputs)
+    actual = Int8Linear.from_linear(linear)(inputs)
     assert actual.shape == expected.shape
     relative_error = (actual - expected).norm() / expected.norm()
     assert relative_error < 0.02
 
 
 def test_a_tokens_output_is_the_same_alone_and_beside_tokens_of_another_scale():
-    layer = Int8Linear(_linear())
+    layer = Int8Linear.from_linear(_linear())
     token = torch.randn(1, 384)
     # A token with 100x larger activations would set a per-tensor scale and coarsen the first token's grid.
     loud = 100 * torch.randn(3, 384)
