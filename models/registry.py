@@ -3,11 +3,14 @@
 Both `triase train` (which writes versions, see `training.registry`) and the service (which only reads them)
 use this module, so the service never imports the training code.
 
-Artifacts are joblib files. joblib unpickles arbitrary code, so a file is loaded only after its sha256 matches
-the hash recorded on the registered model version when it was logged.
+Artifacts are pickle files (protocol 5, arrays in place): the C unpickler reads a Surabaya bundle in 0.2 s CPU
+against 2.7 s for joblib's pure-Python one, a quarter of the service's start-up. Bundles logged as joblib files
+before still load. Unpickling runs arbitrary code, so a file is loaded only after its sha256 matches the hash
+recorded on the registered model version when it was logged.
 """
 
 import logging
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +30,9 @@ log = logging.getLogger(__name__)
 
 CHAMPION_ALIAS = "champion"
 ARTIFACT_DIR = "model"
-ARTIFACT_FILE = "triage.joblib"
+ARTIFACT_FILE = "triage.pkl"
+LEGACY_ARTIFACT_FILE = "triage.joblib"
+"""What bundles were saved as before ARTIFACT_FILE (joblib, compressed); read, never written."""
 SHA256_TAG = "sha256"
 
 
@@ -83,13 +88,18 @@ def load_version(client: MlflowClient, name: str, version: str, embedder_dir: Pa
     expected = (info.tags or {}).get(SHA256_TAG)
     if not expected:
         raise ArtifactIntegrityError(f"{name}/{version} has no '{SHA256_TAG}' tag; refusing to load it")
-    local = Path(mlflow.artifacts.download_artifacts(artifact_uri=info.source)) / ARTIFACT_FILE
+    folder = Path(mlflow.artifacts.download_artifacts(artifact_uri=info.source))
+    local = folder / ARTIFACT_FILE if (folder / ARTIFACT_FILE).exists() else folder / LEGACY_ARTIFACT_FILE
     actual = sha256_file(local)
     if actual != expected:
         raise ArtifactIntegrityError(
             f"{name}/{version}: artifact sha256 is {actual}, registry recorded {expected}; refusing to load it"
         )
-    bundle = joblib.load(local)
+    if local.name == ARTIFACT_FILE:
+        with local.open("rb") as file:
+            bundle = pickle.load(file)
+    else:
+        bundle = joblib.load(local)
     found = getattr(bundle, "metadata", {}).get("artifact_format")
     if not isinstance(bundle, ModelBundle) or found != ARTIFACT_FORMAT:
         raise ArtifactIntegrityError(

@@ -5,11 +5,11 @@ which the service uses too; it is re-exported here so training code has one regi
 """
 
 import logging
+import pickle
 import tempfile
 from pathlib import Path
 from typing import Any
 
-import joblib
 import mlflow
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
@@ -51,12 +51,13 @@ log = logging.getLogger(__name__)
 
 
 def log_model(bundle: ModelBundle, metadata: dict[str, Any]) -> str:
-    """Save `bundle` with joblib as an artifact of the active run; returns its sha256."""
+    """Save `bundle` as a pickle artifact of the active run (see `models.registry`); returns its sha256."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / ARTIFACT_DIR
         folder.mkdir()
         path = folder / ARTIFACT_FILE
-        joblib.dump(bundle, path, compress=3)
+        with path.open("wb") as file:
+            pickle.dump(bundle, file, protocol=5)
         digest = sha256_file(path)
         mlflow.log_dict({**metadata, SHA256_TAG: digest}, f"{ARTIFACT_DIR}/metadata.json")
         mlflow.log_artifact(str(path), artifact_path=ARTIFACT_DIR)

@@ -1,11 +1,16 @@
 """Training logs to MLflow, registers, promotes, and the champion loads only if its hash matches."""
 
+import pickle
+
+import joblib
 import mlflow
 import pytest
 
 from models.category import TextClassifier
 from models.duplicates import DuplicateScorer
+from models.hashing import sha256_file
 from models.privacy.redactor import redactor_version
+from models.registry import LEGACY_ARTIFACT_FILE
 from models.report import Report
 from models.settings import Settings
 from models.triage import ARTIFACT_FORMAT, TriageModel
@@ -53,6 +58,21 @@ def test_tampered_artifact_is_refused(settings):
     stored.write_bytes(stored.read_bytes()[:-10] + b"tampered!!")
     with pytest.raises(registry.ArtifactIntegrityError, match="refusing to load"):
         registry.load_version(client, settings.model_name, result.version, settings.embedder_dir)
+
+
+def test_a_bundle_logged_as_a_joblib_file_before_still_loads(settings):
+    result = train(settings, dataset="demo")
+    client = registry.configure(settings)
+    (stored,) = (settings.home / "mlartifacts").rglob(registry.ARTIFACT_FILE)
+    with stored.open("rb") as file:
+        bundle = pickle.load(file)
+    legacy = stored.with_name(LEGACY_ARTIFACT_FILE)
+    joblib.dump(bundle, legacy, compress=3)
+    stored.unlink()
+    client.set_model_version_tag(settings.model_name, result.version, registry.SHA256_TAG, sha256_file(legacy))
+    loaded = registry.load_version(client, settings.model_name, result.version, settings.embedder_dir)
+    assert loaded.sha256 == sha256_file(legacy)
+    assert loaded.model.metadata["dataset"] == "demo"
 
 
 def test_promoting_an_unknown_version_fails_clearly(settings):
