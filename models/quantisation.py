@@ -116,16 +116,12 @@ def load_int8_linear_layers(module: torch.nn.Module, state: dict[str, torch.Tens
     """Replace every `torch.nn.Linear` inside `module` by the `Int8Linear` that `state` (from `int8_state`) holds
     for its path, in place and without reading the float weights; returns `module`. Raises `ValueError`, leaving
     `module` as it was, unless `state` holds exactly the module's linear layers, each of its shape."""
-    layers = {
-        path: layer
-        for path, linear in module.named_modules()
-        if isinstance(linear, torch.nn.Linear) and (layer := _stored_layer(state, path)) is not None
-    }
     linear_shapes = {
         path: (linear.in_features, linear.out_features)
         for path, linear in module.named_modules()
         if isinstance(linear, torch.nn.Linear)
     }
+    layers = {path: layer for path in linear_shapes if (layer := _stored_layer(state, path)) is not None}
     stored_shapes = {path: (layer.in_features, layer.out_features) for path, layer in layers.items()}
     if stored_shapes != linear_shapes or len(state) != len(_BUFFERS) * len(layers):
         raise ValueError("the stored 8-bit layers are not this module's linear layers")
