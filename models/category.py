@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_union
+from sklearn.pipeline import FeatureUnion, Pipeline, make_union
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
@@ -156,9 +156,14 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         return pipeline, head
 
     def _combined_proba(
-        self, pipeline: Pipeline, head: LogisticRegression | None, texts: list[str], vectors: np.ndarray | None
+        self,
+        pipeline: Pipeline,
+        head: LogisticRegression | None,
+        texts: list[str],
+        vectors: np.ndarray | None,
+        features=None,
     ) -> np.ndarray:
-        proba = pipeline.predict_proba(texts)
+        proba = pipeline.predict_proba(texts) if features is None else pipeline[-1].predict_proba(features)
         if head is None:
             return proba
         return (1 - self.embedding_weight) * proba + self.embedding_weight * head.predict_proba(vectors)
@@ -206,20 +211,45 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         return weights.astype(np.float32)
 
     def predict_proba(self, X: Iterable[str]) -> np.ndarray:
+        return self.predict_proba_from(X)
+
+    def predict_proba_from(self, X: Iterable[str], features=None, vectors: np.ndarray | None = None) -> np.ndarray:
+        """`predict_proba` from what the caller holds already, so nothing is computed twice: `features` from
+        `text_features` (this classifier's, or one's whose features it shares, see `adopt_text_features`),
+        `vectors` built as `_vectors` builds them (this classifier's embedder, `embedding_max_tokens`,
+        `embedding_int8`)."""
         check_is_fitted(self, "pipeline_")
         texts = list(X)
-        proba = self._combined_proba(self.pipeline_, self.embedding_head_, texts, self._vectors(texts))
+        if self.embedding_weight <= 0:
+            vectors = None
+        elif vectors is None:
+            vectors = self._vectors(texts)
+        else:
+            vectors = np.asarray(vectors, dtype=np.float32)
+        proba = self._combined_proba(self.pipeline_, self.embedding_head_, texts, vectors, features)
         return apply_temperature(proba, self.temperature_)
 
-    def predict_proba_with_vectors(self, X: Iterable[str], vectors: np.ndarray) -> np.ndarray:
-        """`predict_proba` for texts whose sentence vectors the caller holds already (built as `_vectors` builds
-        them: this classifier's embedder, `embedding_max_tokens`, `embedding_int8`), so none is encoded twice."""
+    def text_features(self, X: Iterable[str]):
+        """The TF-IDF word and character n-grams the SVM reads (a sparse matrix, word n-grams first)."""
         check_is_fitted(self, "pipeline_")
-        texts = list(X)
-        vectors = None if self.embedding_weight <= 0 else np.asarray(vectors, dtype=np.float32)
-        return apply_temperature(
-            self._combined_proba(self.pipeline_, self.embedding_head_, texts, vectors), self.temperature_
-        )
+        return self._text_features.transform(list(X))
+
+    @property
+    def _text_features(self) -> FeatureUnion:
+        return self.pipeline_.named_steps["features"]
+
+    def shares_text_features(self, other: "TextClassifier") -> bool:
+        """Whether `other.text_features` are this classifier's too (see `adopt_text_features`)."""
+        return self._text_features is other._text_features
+
+    def adopt_text_features(self, other: "TextClassifier") -> bool:
+        """Read `other`'s fitted n-gram features from now on if they equal this classifier's (same settings,
+        vocabulary and weights: both fitted on the same texts), so one copy is kept and each text is transformed
+        once for both. True if they are shared."""
+        if self.shares_text_features(other) or not _same_fitted_features(self._text_features, other._text_features):
+            return self.shares_text_features(other)
+        self.pipeline_.steps[0] = ("features", other._text_features)
+        return True
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
@@ -234,19 +264,36 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         order = np.argsort(-proba, axis=1)[:, :k]
         return [[(str(self.classes_[j]), float(row[j])) for j in idx] for row, idx in zip(proba, order)]
 
-    def explain(self, texts: Iterable[str], labels: Sequence[str], k: int = 5) -> list[list[tuple[str, float]]]:
-        """For each text, the word n-grams that pushed it most towards its label, strongest first."""
+    def explain(
+        self, texts: Iterable[str], labels: Sequence[str], k: int = 5, features=None
+    ) -> list[list[tuple[str, float]]]:
+        """For each text, the word n-grams that pushed it most towards its label, strongest first; `features`:
+        the texts' `text_features`, when the caller holds them already."""
         check_is_fitted(self, "phrase_weights_")
-        words = self.pipeline_.named_steps["features"].transformer_list[0][1]
+        if features is None:
+            features = self.text_features(texts)
+        words = features[:, : len(self.phrases_)]  # the word n-grams come first
         row_of = {label: i for i, label in enumerate(self.classes_)}
         explanations = []
-        for tfidf, label in zip(words.transform(list(texts)), labels):
+        for tfidf, label in zip(words, labels):
             contributions = tfidf.data * self.phrase_weights_[row_of[label], tfidf.indices]
             order = np.argsort(-contributions)[:k]
             explanations.append(
                 [(str(self.phrases_[tfidf.indices[j]]), float(contributions[j])) for j in order if contributions[j] > 0]
             )
         return explanations
+
+
+def _same_fitted_features(a: FeatureUnion, b: FeatureUnion) -> bool:
+    """Whether two fitted unions of TF-IDF vectorizers transform every text alike."""
+    if len(a.transformer_list) != len(b.transformer_list):
+        return False
+    for (_, first), (_, second) in zip(a.transformer_list, b.transformer_list):
+        if type(first) is not type(second) or first.get_params() != second.get_params():
+            return False
+        if first.vocabulary_ != second.vocabulary_ or not np.array_equal(first.idf_, second.idf_):
+            return False
+    return True
 
 
 def fit_temperature(log_proba: np.ndarray, truth: np.ndarray) -> float:

@@ -117,6 +117,17 @@ class TriageModel:
 
     def __post_init__(self) -> None:
         self.metadata.setdefault("artifact_format", ARTIFACT_FORMAT)
+        self._share_text_features()
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._share_text_features()  # bundles pickled before the classifiers shared their features
+
+    def _share_text_features(self) -> None:
+        """The agency classifier reads the category classifier's n-gram features when they are the same (both fit
+        on the same texts with the same settings): one copy in memory, one transform of each report."""
+        if self.agency_classifier is not None:
+            self.agency_classifier.adopt_text_features(self.category_classifier)
 
     @property
     def categories(self) -> list[str]:
@@ -128,11 +139,12 @@ class TriageModel:
         return self.routing.agency_for(category) if self.routing is not None else None
 
     def served_agency_proba(
-        self, texts: Sequence[str], category_proba: np.ndarray, settled: Sequence[str | None]
+        self, texts: Sequence[str], category_proba: np.ndarray, settled: Sequence[str | None], features=None
     ) -> np.ndarray:
         """Agency probabilities as served: the classifier's, mixed by the routing with each report's category
-        (its `settled` one where there is one, else weighed by `category_proba`). Needs an agency classifier."""
-        proba = self.agency_classifier.predict_proba(texts)
+        (its `settled` one where there is one, else weighed by `category_proba`). Needs an agency classifier.
+        `features`: the texts' `text_features`, when the caller holds them already."""
+        proba = self.agency_classifier.predict_proba_from(texts, features=features)
         return self.routing.combine(proba, category_proba, settled) if self.routing is not None else proba
 
     def use_embedder(self, embedder_dir: Path) -> None:
@@ -157,8 +169,9 @@ class TriageModel:
             return []
         texts = list(texts) if texts is not None else [report_text(r) for r in reports]
         classes = np.asarray(self.category_classifier.classes_, dtype=object)
-        proba = self.category_classifier.predict_proba(texts)
-        categories = _suggest(self.category_classifier, texts, proba, top_k)
+        features = self.category_classifier.text_features(texts)
+        proba = self.category_classifier.predict_proba_from(texts, features=features)
+        categories = _suggest(self.category_classifier, texts, proba, top_k, features)
 
         claimed = [r.category for r in reports]
         with_claim = [i for i, c in enumerate(claimed) if c is not None]
@@ -176,8 +189,9 @@ class TriageModel:
                 str(classes[claim_columns[i]]) if verdicts.get(i, (None,))[0] == Verdict.AGREE else None
                 for i in range(len(texts))
             ]
-            agency_proba = self.served_agency_proba(texts, proba, settled)
-            agencies = _suggest(self.agency_classifier, texts, agency_proba, top_k)
+            shared = features if self.agency_classifier.shares_text_features(self.category_classifier) else None
+            agency_proba = self.served_agency_proba(texts, proba, settled, shared)
+            agencies = _suggest(self.agency_classifier, texts, agency_proba, top_k, shared)
 
         predictions = []
         error_model = self.mismatch_rule.error_model.name
@@ -201,7 +215,9 @@ class TriageModel:
         return predictions
 
 
-def _suggest(classifier: TextClassifier, texts: list[str], proba: np.ndarray, top_k: int) -> list[Suggestion]:
+def _suggest(
+    classifier: TextClassifier, texts: list[str], proba: np.ndarray, top_k: int, features=None
+) -> list[Suggestion]:
     ranked = classifier.rank(proba, k=top_k)
-    evidence = classifier.explain(texts, [r[0][0] for r in ranked], k=EXPLANATION_PHRASES)
+    evidence = classifier.explain(texts, [r[0][0] for r in ranked], k=EXPLANATION_PHRASES, features=features)
     return [Suggestion(predicted=r[0][0], confidence=r[0][1], top_k=r, evidence=e) for r, e in zip(ranked, evidence)]

@@ -123,7 +123,7 @@ def predicted_categories(category_model, texts: list[str], vectors: np.ndarray) 
     the classifier reads (same truncation and quantisation), else encoded by the classifier itself."""
     classifier = category_model.category_classifier
     if (classifier.embedding_max_tokens, classifier.embedding_int8) == (MAX_TOKENS, INT8):
-        proba = classifier.predict_proba_with_vectors(texts, vectors)
+        proba = classifier.predict_proba_from(texts, vectors=vectors)
     else:
         proba = classifier.predict_proba(texts)
     return classifier.rank(proba, k=PREDICTED_TOP_K)

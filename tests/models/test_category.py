@@ -1,11 +1,14 @@
 """The text classifier honours scikit-learn's estimator contract and ranks sensibly."""
 
+import pickle
+
 import numpy as np
 import pytest
 from sklearn.base import clone
 
 from models.category import TextClassifier, apply_temperature, fit_temperature
 from models.errors import TriaseError
+from models.triage import TriageModel
 from training.datasets import load_dataset
 
 SMALL = dict(max_word_features=5000, max_char_features=10000)
@@ -135,3 +138,23 @@ def test_a_label_too_rare_to_calibrate_is_refused_with_the_fix(demo):
     labels = list(demo["label_category"][:300]) + ["Kucing hilang"] * 2
     with pytest.raises(TriaseError, match=r"label 'Kucing hilang' has 2 training report.*MIN_REPORTS_PER_CATEGORY"):
         TextClassifier(**SMALL).fit(texts, labels)
+
+
+def test_classifiers_fit_on_the_same_texts_share_their_features_and_predict_as_before(demo):
+    texts = ["Lampu PJU di gang kami mati total sejak kemarin malam", "Air PDAM tidak mengalir dua hari"]
+    category = TextClassifier(**SMALL).fit(demo["text"], demo["label_category"])
+    agency = TextClassifier(**SMALL).fit(demo["text"], demo["label_agency"])
+    alone = pickle.loads(pickle.dumps(agency))
+    expected_proba = alone.predict_proba(texts)
+    expected_evidence = alone.explain(texts, list(alone.predict(texts)))
+
+    model = TriageModel(category_classifier=category, agency_classifier=agency)
+    assert agency.shares_text_features(category) and not alone.shares_text_features(category)
+    features = category.text_features(texts)
+    assert np.allclose(agency.predict_proba_from(texts, features=features), expected_proba, rtol=0, atol=1e-12)
+    assert agency.explain(texts, list(alone.predict(texts)), features=features) == expected_evidence
+
+    loaded = pickle.loads(pickle.dumps(model))
+    assert loaded.agency_classifier.shares_text_features(loaded.category_classifier)
+    different = TextClassifier(**SMALL).fit(demo["text"][:300], demo["label_agency"][:300])
+    assert not different.adopt_text_features(category) and not different.shares_text_features(category)
