@@ -41,6 +41,10 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+READY_WITHIN_S = 300
+"""A service not ready by then is stuck (for example, up but unable to load its champion): give up."""
+
+
 @contextmanager
 def running_service(port: int = 8765, extra_env: dict[str, str] | None = None) -> Iterator[Service]:
     """The champion of TRIASE_HOME served on 127.0.0.1:`port` over a fresh SQLite database (or TRIASE_DATABASE_URL)."""
@@ -52,25 +56,37 @@ def running_service(port: int = 8765, extra_env: dict[str, str] | None = None) -
             key = create_key(session, f"bench-{time.time_ns()}", Role.ADMIN)
         database.dispose()
         env = os.environ | {"TRIASE_DATABASE_URL": database_url, "TRIASE_PORT": str(port), **(extra_env or {})}
+        log_path = Path(tmp) / "service.log"
         started = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "serve"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "service.cli", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
+            )
         base = f"http://127.0.0.1:{port}"
         try:
-            while True:
+            while not _ready(base):
                 if process.poll() is not None:
-                    raise RuntimeError("the service exited during start-up (is a champion registered? `make serve`)")
-                try:
-                    if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
+                    raise RuntimeError(
+                        "the service exited during start-up (is a champion registered? `make serve`):\n"
+                        + _tail(log_path)
+                    )
+                if time.perf_counter() - started > READY_WITHIN_S:
+                    raise RuntimeError(f"the service was not ready within {READY_WITHIN_S} s:\n" + _tail(log_path))
                 time.sleep(0.1)
             yield Service(base, process.pid, {"Authorization": f"Bearer {key}"}, time.perf_counter() - started)
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+def _ready(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/readyz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _tail(log_path: Path, lines: int = 20) -> str:
+    """The end of the service's start-up log, without the polls of /readyz (no report text is ever logged)."""
+    logged = [line for line in log_path.read_text(errors="replace").splitlines() if "/readyz" not in line]
+    return "\n".join(logged[-lines:])
