@@ -117,15 +117,15 @@ class TriageModel:
 
     def __post_init__(self) -> None:
         self.metadata.setdefault("artifact_format", ARTIFACT_FORMAT)
-        self._share_text_features()
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._share_text_features()  # bundles pickled before the classifiers shared their features
+        self.share_text_features()  # bundles pickled before the classifiers shared their features
 
-    def _share_text_features(self) -> None:
-        """The agency classifier reads the category classifier's n-gram features when they are the same (both fit
-        on the same texts with the same settings): one copy in memory, one transform of each report."""
+    def share_text_features(self) -> None:
+        """Let the agency classifier read the category classifier's n-gram features when they are the same (both
+        fit on the same texts with the same settings): one copy in memory, one transform of each report. Called
+        once both are fitted; predictions are the same either way."""
         if self.agency_classifier is not None:
             self.agency_classifier.adopt_text_features(self.category_classifier)
 

@@ -120,6 +120,7 @@ def fit_and_evaluate(
         routed = split.train.dropna(subset=[AGENCY])
         agency = clone(agency_classifier or classifier).fit(texts_of(routed), routed[AGENCY])
     model = TriageModel(category_classifier=category, agency_classifier=agency)
+    model.share_text_features()
     if agency is not None:
         model.routing = CategoryRouting.fit(
             category.classes_, agency.classes_, split.train[CATEGORY], split.train[AGENCY], ROUTING_WEIGHT

@@ -149,12 +149,14 @@ def test_classifiers_fit_on_the_same_texts_share_their_features_and_predict_as_b
     expected_evidence = alone.explain(texts, list(alone.predict(texts)))
 
     model = TriageModel(category_classifier=category, agency_classifier=agency)
+    assert not agency.shares_text_features(category)
+    loaded = pickle.loads(pickle.dumps(model))  # as a bundle saved before the classifiers shared their features
+    assert loaded.agency_classifier.shares_text_features(loaded.category_classifier)
+    model.share_text_features()
     assert agency.shares_text_features(category) and not alone.shares_text_features(category)
     features = category.text_features(texts)
     assert np.allclose(agency.predict_proba_from(texts, features=features), expected_proba, rtol=0, atol=1e-12)
     assert agency.explain(texts, list(alone.predict(texts)), features=features) == expected_evidence
 
-    loaded = pickle.loads(pickle.dumps(model))
-    assert loaded.agency_classifier.shares_text_features(loaded.category_classifier)
     different = TextClassifier(**SMALL).fit(demo["text"][:300], demo["label_agency"][:300])
     assert not different.adopt_text_features(category) and not different.shares_text_features(category)
