@@ -9,6 +9,8 @@ and a server needs no raw exports to start. The bundle holds:
   training, else the hand-set rules; ``metadata["vague"]`` says which);
 - ``duplicate_scorer`` and ``duplicate_likely_threshold``: the duplicate score and the score from which a
   candidate is a likely duplicate;
+- ``problem_pooling`` and ``problem_vector_threshold``: the learned problem vectors of the duplicate check and the
+  similarity below which two reports are about different problems (None and 0 in bundles made before them);
 - ``gazetteer``: the kelurahan boundaries the location check reads (None where the boundary files were
   absent at training: no location checks), with ``version`` the manifest hash of the files it was built from;
 - ``redactor_version``: the PII masking its training texts went through (`models.privacy.redactor.redactor_version`).
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from models.duplicates import DuplicateIndex, DuplicateScorer
+from models.duplicates.problem_vectors import ProblemPooling
 from models.location.checker import LocationChecker
 from models.location.gazetteer import Gazetteer
 from models.triage import ARTIFACT_FORMAT, TriageModel
@@ -34,6 +37,9 @@ class ModelBundle:
     gazetteer: Gazetteer | None
     redactor_version: str
     metadata: dict[str, Any] = field(default_factory=dict)
+    # Defaults, so bundles pickled before the problem vectors load (as class attributes) and score without them.
+    problem_pooling: ProblemPooling | None = None
+    problem_vector_threshold: float = 0.0
 
     def __post_init__(self) -> None:
         self.metadata.setdefault("artifact_format", ARTIFACT_FORMAT)
@@ -53,13 +59,21 @@ class ModelBundle:
         """Make `index` score and flag candidates as this bundle does (the index keeps its windows and radii)."""
         index.scorer = self.duplicate_scorer
         index.likely_threshold = self.duplicate_likely_threshold
+        index.problem_vector_threshold = self.problem_vector_threshold
 
     def describe(self) -> dict[str, Any]:
         """What each part is, for the registry's metadata and the admin API: JSON only, no fitted objects."""
         return {
             "artifact_format": self.metadata["artifact_format"],
             "vague": {"mode": self.vagueness.mode, "threshold": self.vagueness.threshold},
-            "duplicates": {"likely_threshold": self.duplicate_likely_threshold, **self.duplicate_scorer.to_dict()},
+            "duplicates": {
+                "likely_threshold": self.duplicate_likely_threshold,
+                **self.duplicate_scorer.to_dict(),
+                "problem_pooling": None
+                if self.problem_pooling is None
+                else {**self.problem_pooling.get_params(), "digest": self.problem_pooling.digest},
+                "problem_vector_threshold": self.problem_vector_threshold,
+            },
             "gazetteer": None
             if self.gazetteer is None
             else {"name": self.gazetteer.name, "version": self.gazetteer.version, "places": len(self.gazetteer.places)},

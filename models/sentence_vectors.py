@@ -11,7 +11,9 @@ same report always gets the same suggestions (its probabilities agree to 1e-6: t
 round differently with the batch's shape); unpadded batches are also faster than padded ones.
 
 The project's sentence vectors are `MAX_TOKENS` tokens, 8-bit (`INT8`): the category and agency
-heads and the duplicate index all read them, so the service encodes each report once.
+heads and the duplicate index all read them, so the service encodes each report once. The duplicate index also
+reads a learned pooling of the same forward pass's final token states (`models.duplicates.problem_vectors`):
+:func:`pooled_vectors` memoises both, so the classifiers read the sentence vectors it made.
 """
 
 import hashlib
@@ -44,6 +46,7 @@ def embedder_version() -> str:
 
 _encoders: dict[tuple[str, int, bool], object] = {}
 _memo: OrderedDict[bytes, np.ndarray] = OrderedDict()
+_pooled_memo: OrderedDict[bytes, np.ndarray] = OrderedDict()
 _lock = Lock()
 
 
@@ -72,30 +75,103 @@ def sentence_vectors(
     texts: list[str], embedder_dir: str, max_tokens: int = MAX_TOKENS, int8: bool = INT8, batch_size: int = 32
 ) -> np.ndarray:
     """Unit-length e5 "query:" vectors of `texts`, one row each, truncated to `max_tokens` tokens."""
+    return _vectors(texts, embedder_dir, max_tokens, int8, batch_size, None)[0]
+
+
+def pooled_vectors(
+    texts: list[str], embedder_dir: str, pooling, max_tokens: int = MAX_TOKENS, int8: bool = INT8, batch_size: int = 32
+) -> tuple[np.ndarray, np.ndarray]:
+    """(:func:`sentence_vectors`, `pooling`'s vectors of the final token states) of `texts`, from one forward pass.
+
+    `pooling` has ``pool(states, mask)``, ``output_dim`` and ``digest`` (a fitted
+    `models.duplicates.problem_vectors.ProblemPooling`)."""
+    return _vectors(texts, embedder_dir, max_tokens, int8, batch_size, pooling)
+
+
+def _vectors(texts, embedder_dir, max_tokens, int8, batch_size, pooling) -> tuple[np.ndarray, np.ndarray | None]:
     keys = [_key(embedder_dir, max_tokens, int8, text) for text in texts]
+    pooled_keys = [_pooled_key(key, pooling) for key in keys] if pooling is not None else []
     found: dict[bytes, np.ndarray] = {}
+    found_pooled: dict[bytes, np.ndarray] = {}
     with _lock:
         for key in keys:
             if key in _memo:
                 _memo.move_to_end(key)
                 found[key] = _memo[key]
-    missing = {key: text for key, text in zip(keys, texts) if key not in found}
+        for key in pooled_keys:
+            if key in _pooled_memo:
+                _pooled_memo.move_to_end(key)
+                found_pooled[key] = _pooled_memo[key]
+    missing = {
+        key: text
+        for i, (key, text) in enumerate(zip(keys, texts))
+        if key not in found or (pooling is not None and pooled_keys[i] not in found_pooled)
+    }
     if missing or not texts:
         model = encoder(embedder_dir, max_tokens, int8)
         if not texts:
-            return np.zeros((0, model.get_embedding_dimension()), dtype=np.float32)
+            width = model.get_embedding_dimension()
+            empty = np.zeros((0, width), dtype=np.float32)
+            return empty, None if pooling is None else np.zeros((0, pooling.output_dim), dtype=np.float32)
         order = list(missing)
-        encoded = encode_unpadded(model, [missing[key] for key in order], batch_size)
+        encoded, pooled = _encode(model, [missing[key] for key in order], batch_size, pooling)
         found.update(zip(order, encoded))
+        if pooling is not None:
+            found_pooled.update(zip((_pooled_key(key, pooling) for key in order), pooled))
         with _lock:
             _memo.update(zip(order, encoded))
-            while len(_memo) > MEMO_SIZE:
-                _memo.popitem(last=False)
-    return np.vstack([found[key] for key in keys])
+            _trim(_memo)
+            if pooling is not None:
+                _pooled_memo.update((_pooled_key(key, pooling), vector) for key, vector in zip(order, pooled))
+                _trim(_pooled_memo)
+    vectors = np.vstack([found[key] for key in keys])
+    return vectors, None if pooling is None else np.vstack([found_pooled[key] for key in pooled_keys])
+
+
+def _pooled_key(key: bytes, pooling) -> bytes:
+    return hashlib.blake2b(key + pooling.digest.encode(), digest_size=16).digest()
+
+
+def _trim(memo: OrderedDict) -> None:
+    while len(memo) > MEMO_SIZE:
+        memo.popitem(last=False)
+
+
+def token_states(
+    texts: list[str], embedder_dir: str, max_tokens: int = MAX_TOKENS, int8: bool = INT8
+) -> list[np.ndarray]:
+    """The final token states (tokens x width, float32) of each text, as the sentence vectors are pooled from
+    them: what a token pooling is fitted on (not memoised)."""
+    model = encoder(embedder_dir, max_tokens, int8)
+    states: list[np.ndarray] = [np.zeros(0)] * len(texts)
+    for positions, batch in _length_batches(model, texts, batch_size=32):
+        output = _forward(model, batch)
+        for row, position in enumerate(positions):
+            states[position] = output["token_embeddings"][row].numpy().astype(np.float32)
+    return states
 
 
 def encode_unpadded(model, texts: list[str], batch_size: int) -> np.ndarray:
     """Vectors of `texts` (in order), each batch holding texts of one token length, so nothing is padded."""
+    return _encode(model, texts, batch_size, None)[0]
+
+
+def _encode(model, texts: list[str], batch_size: int, pooling) -> tuple[np.ndarray, np.ndarray | None]:
+    """:func:`encode_unpadded`, and with a `pooling` its vectors of the same batches' final token states (else
+    None)."""
+    vectors = np.zeros((len(texts), model.get_embedding_dimension()), dtype=np.float32)
+    pooled = None if pooling is None else np.zeros((len(texts), pooling.output_dim), dtype=np.float32)
+    for positions, batch in _length_batches(model, texts, batch_size):
+        output = _forward(model, batch)
+        # The model's last module normalises to unit length.
+        vectors[positions] = output["sentence_embedding"].numpy()
+        if pooled is not None:
+            pooled[positions] = pooling.pool(output["token_embeddings"].numpy())
+    return vectors, pooled
+
+
+def _length_batches(model, texts: list[str], batch_size: int):
+    """(positions, inputs) batches of texts of one token length each."""
     import torch
 
     tokens = model.preprocess([model.prompts[PROMPT] + text for text in texts])
@@ -103,18 +179,23 @@ def encode_unpadded(model, texts: list[str], batch_size: int) -> np.ndarray:
     by_length: dict[int, list[int]] = {}
     for position, length in enumerate(lengths):
         by_length.setdefault(length, []).append(position)
-    vectors = np.zeros((len(texts), model.get_embedding_dimension()), dtype=np.float32)
+    for length, positions in by_length.items():
+        for start in range(0, len(positions), batch_size):
+            rows = positions[start : start + batch_size]
+            index = torch.tensor(rows)
+            batch = {name: tokens[name][index, :length] for name in ("input_ids", "attention_mask")}
+            yield np.asarray(rows), {**batch, "modality": tokens["modality"]}
+
+
+def _forward(model, batch: dict) -> dict:
+    import torch
+
     with torch.inference_mode():
-        for length, positions in by_length.items():
-            for start in range(0, len(positions), batch_size):
-                rows = torch.tensor(positions[start : start + batch_size])
-                batch = {name: tokens[name][rows, :length] for name in ("input_ids", "attention_mask")}
-                # The model's last module normalises to unit length.
-                vectors[rows.numpy()] = model({**batch, "modality": tokens["modality"]})["sentence_embedding"].numpy()
-    return vectors
+        return model(batch)
 
 
 def forget() -> None:
     """Drop every memoised vector (benchmarks time encoding, not the memo)."""
     with _lock:
         _memo.clear()
+        _pooled_memo.clear()

@@ -157,6 +157,14 @@ class Settings(BaseSettings):
         description="The category model says two reports describe different problems only when its top "
         "probability reaches this for both.",
     )
+    duplicate_problem_vector_recall: float = Field(
+        default=0.95,
+        gt=0,
+        le=1,
+        description="`triase train` sets the learned problem-vector threshold so that this share of the "
+        "hand-written same-problem pairs (paraphrases, resubmissions, one problem at two places) stays above it, "
+        "out of fold by writer; below it two reports describe different problems.",
+    )
     duplicate_resubmission_minutes: float = Field(
         default=60.0,
         ge=0,

@@ -76,7 +76,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             log.warning("no model loaded: readiness fails until a champion is promoted")
         finder = None
         if settings.duplicate_check:
-            finder = await run_in_threadpool(DuplicateFinder.open, settings, database)
+            pooling = loaded.bundle.problem_pooling if loaded is not None else None
+            finder = await run_in_threadpool(DuplicateFinder.open, settings, database, pooling)
         app.state.duplicate_finder = finder
         return_free_memory()
         tasks = []

@@ -7,6 +7,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -14,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from models.embedder import load_embedder
 from service.auth.models import Role
 from service.auth.service import create_key
 from service.config import ServiceSettings, get_service_settings
@@ -178,3 +180,11 @@ def service_environment(monkeypatch, served_settings):
 
     yield apply
     get_service_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def embedder_dir() -> Path:
+    """The real e5 embedder's folder, the default cache (built once per machine)."""
+    folder = ServiceSettings().embedder_dir
+    load_embedder(folder)
+    return folder

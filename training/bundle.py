@@ -4,7 +4,8 @@ service serves, so a server needs neither the raw exports nor the training code 
 Each part comes from where training has always made it: the vagueness scorer from the annotation
 (`training.vague.shipped_scorer`: learned where the exports are present, else the rules), the duplicate scorer's
 coefficients (the shipped fit, `python -m training.duplicates`) and the likely-duplicate threshold of the settings,
-the gazetteer from the boundary files checked against their manifest (`training.geo`), where present.
+the learned problem vectors and their threshold from the hand-written pairs (`training.problem_vectors`), the
+gazetteer from the boundary files checked against their manifest (`training.geo`), where present.
 """
 
 import logging
@@ -20,6 +21,7 @@ from models.settings import Settings
 from models.triage import TriageModel
 from models.vagueness.scorer import VaguenessScorer
 from training.geo import geo_available, load_gazetteer
+from training.problem_vectors import fit_problem_pooling
 from training.vague import shipped_scorer
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,8 @@ def build_bundle(settings: Settings, triage: TriageModel) -> ModelBundle:
     gazetteer = _gazetteer(settings)
     if gazetteer is None:
         log.warning("no boundary files under %s: the bundle has no gazetteer (no location checks)", settings.data_dir)
+    problems = fit_problem_pooling(settings)
+    pooling, threshold, problem_metadata = problems if problems is not None else (None, 0.0, None)
     return ModelBundle(
         triage=triage,
         vagueness=vagueness,
@@ -44,7 +48,9 @@ def build_bundle(settings: Settings, triage: TriageModel) -> ModelBundle:
         duplicate_likely_threshold=settings.duplicate_likely_threshold,
         gazetteer=gazetteer,
         redactor_version=redactor_version(),
-        metadata={"vague": vague_metadata},
+        metadata={"vague": vague_metadata, "problem_vectors": problem_metadata},
+        problem_pooling=pooling,
+        problem_vector_threshold=threshold,
     )
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 import mlflow
 import numpy as np
 
-from models.duplicates import DuplicateCandidate, DuplicateEntry, duplicate_text, embed
+from models.duplicates import DuplicateCandidate, DuplicateEntry, duplicate_text, embed_problems
 from models.report import Report
 from models.settings import Settings
 from models.triage import report_text
@@ -92,7 +92,7 @@ def load_pairs(path: Path | str, part: str | None = None) -> list[dict]:
     return pairs
 
 
-def _report(side: dict) -> Report:
+def side_report(side: dict) -> Report:
     return Report(
         id=side["id"],
         text=side["text"],
@@ -127,11 +127,14 @@ def load_category_model(settings: Settings, model_home: Path | str | None = None
 
 def entries(pairs: list[dict], settings: Settings, category_model=None) -> list[DuplicateEntry]:
     """Index entries of every report of `pairs`, in time order; without a category model, no predicted
-    distribution (the problem evidence then rests on the problem words)."""
+    distribution (the problem evidence then rests on the problem words); the problem vectors of a registered
+    model's bundle, where it has them."""
     model = getattr(category_model, "model", category_model)  # a RegisteredModel or the TriageModel itself
-    reports = [_report(pair[side]) for pair in pairs for side in SIDES]
+    pooling = _pooling(category_model)
+    reports = [side_report(pair[side]) for pair in pairs for side in SIDES]
     texts = [report_text(r) for r in reports]
-    vectors = embed([duplicate_text(None, t) for t in texts], settings.embedder_dir)
+    vectors, problem_vectors = embed_problems([duplicate_text(None, t) for t in texts], settings.embedder_dir, pooling)
+    problem_vectors = problem_vectors if problem_vectors is not None else [None] * len(reports)
     predicted: list = [None] * len(reports)
     if model is not None:
         top_k = getattr(settings, "top_k", SERVED_TOP_K)
@@ -151,8 +154,10 @@ def entries(pairs: list[dict], settings: Settings, category_model=None) -> list[
             reporter_hash=None
             if not r.reporter_ref
             else hmac.new(EVALUATION_KEY, r.reporter_ref.strip().encode(), hashlib.sha256).hexdigest(),
+            problem_vector=problem_vector,
+            problem_pooling=None if pooling is None else pooling.digest,
         )
-        for r, text, vector, distribution in zip(reports, texts, vectors, predicted)
+        for r, text, vector, distribution, problem_vector in zip(reports, texts, vectors, predicted, problem_vectors)
     ]
     return sorted(built, key=lambda e: (e.created_at, e.id))
 
@@ -166,10 +171,21 @@ class Verdicts:
     top: dict[str, list[DuplicateCandidate]]
 
 
+def _pooling(category_model):
+    bundle = getattr(category_model, "bundle", None)
+    return None if bundle is None else bundle.problem_pooling
+
+
 def judge(pairs: list[dict], settings: Settings, category_model=None, index=None) -> Verdicts:
+    """What the index says of each pair, replayed in time order; with a registered model, scored as its bundle
+    scores (duplicate scorer, thresholds, problem vectors), as the service would."""
+    index = index if index is not None else make_index(settings)
+    bundle = getattr(category_model, "bundle", None)
+    if bundle is not None:
+        bundle.score_duplicates_with(index)
     found = replay(
         entries(pairs, settings, category_model),
-        index if index is not None else make_index(settings),
+        index,
         queries={p["later"]["id"] for p in pairs},
         pairs=[(p["later"]["id"], p["earlier"]["id"]) for p in pairs],
     )

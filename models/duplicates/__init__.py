@@ -7,7 +7,7 @@ Pure code (no HTTP, no database): the caller embeds ``duplicate_text(title, mask
 
 from models.duplicates.index import DuplicateEntry, DuplicateIndex, IndexIntegrityError, haversine_m
 from models.duplicates.scoring import FEATURES, DuplicateCandidate, DuplicateScorer, evidence_features
-from models.duplicates.text import duplicate_text, embed, lexical_similarity, minhash, text_hash
+from models.duplicates.text import duplicate_text, embed, embed_problems, lexical_similarity, minhash, text_hash
 
 __all__ = [
     "FEATURES",
@@ -18,6 +18,7 @@ __all__ = [
     "IndexIntegrityError",
     "duplicate_text",
     "embed",
+    "embed_problems",
     "evidence_features",
     "haversine_m",
     "lexical_similarity",

@@ -76,7 +76,7 @@ from models.duplicates.text import (
 from models.duplicates.vectors import VectorStore, inner_products
 from models.location.names import name_key
 
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 """7: the conditions each text names; 6: problem and place word hashes, problem kinds, the predicted category
 distribution and the reporter hash per report; 5: word hashes mark numbers and the stored scorer has
 number_agreement (4, a reverted feature's, is skipped); 3: per-token 8-bit sentence vectors; 2: per-batch 8-bit, 128
@@ -126,6 +126,10 @@ class DuplicateEntry:
     """:func:`problem_conditions` of the text: what it says is wrong with the object (dead, fallen, wanted new, ...)."""
     reporter: int | None = None
     """64-bit digest of the stored (keyed) reporter hash; None when unknown or private. Never the raw ref."""
+    problem_vector: np.ndarray | None = field(default=None, repr=False)
+    """The learned problem vector of the text (`models.duplicates.problem_vectors`); None when not pooled."""
+    problem_pooling: str | None = None
+    """The digest of the pooling that made `problem_vector`: vectors of different poolings are never compared."""
 
     @classmethod
     def from_report(
@@ -142,6 +146,8 @@ class DuplicateEntry:
         category: str | None = None,
         category_probabilities: Mapping[str, float] | Iterable[tuple[str, float]] | None = None,
         reporter_hash: str | None = None,
+        problem_vector: np.ndarray | None = None,
+        problem_pooling: str | None = None,
     ) -> DuplicateEntry:
         """Fingerprint the (masked) text and drop it; `vector` must embed ``duplicate_text(title, text)``.
 
@@ -171,6 +177,8 @@ class DuplicateEntry:
             names_area(problem),
             problem_conditions(words),
             _reporter_key(reporter_hash),
+            problem_vector,
+            problem_pooling if problem_vector is not None else None,
         )
 
     @property
@@ -231,6 +239,7 @@ class _Evidence:
     same_place: np.ndarray
     same_problem: np.ndarray
     other_kinds: np.ndarray
+    problem_vector_similarity: np.ndarray
     resubmission: np.ndarray
     scores: np.ndarray | None = None
     likely: np.ndarray | None = None
@@ -275,6 +284,9 @@ class DuplicateIndex:
       predicted distributions with a top probability of at least ``problem_confidence`` (words alone only
       confirm a same problem). Problem kinds named in the texts decide first: only other kinds, or another
       kind named first, is a different problem; the same kind named first is the same problem.
+    - ``problem_dim`` / ``problem_vector_threshold``: the learned problem vectors' width, and the similarity
+      below which two reports whose vectors one pooling made describe different problems, whatever the words
+      and categories say (the bundle sets it with the pooling it fitted; see ``problem_vectors.py``).
     - A pair at a different place or about a different problem is never a likely duplicate, however close
       its score: its score is halved and it is not flagged.
     - ``resubmission_hours``, ``resubmission_point_m``, ``resubmission_word_share``: a candidate at most
@@ -309,6 +321,8 @@ class DuplicateIndex:
         resubmission_point_m: float = 30.0,
         resubmission_word_share: float = 0.55,
         resubmission_problem_share: float = 0.4,
+        problem_dim: int = 128,
+        problem_vector_threshold: float = 0.0,
     ) -> None:
         self.dim = dim
         self.window_days = window_days
@@ -333,13 +347,15 @@ class DuplicateIndex:
         self.resubmission_point_m = resubmission_point_m
         self.resubmission_word_share = resubmission_word_share
         self.resubmission_problem_share = resubmission_problem_share
+        self.problem_dim = problem_dim
+        self.problem_vector_threshold = problem_vector_threshold
         self._reset()
 
     _PARAMS = (
         "dim window_days category_window_days radius_m category_radius_m likely_threshold near_exact_threshold "
         "candidate_pool local_pool hash_pool ann_min_size nprobe ann_rebuild_growth same_place_m "
         "category_same_place_m area_same_place_m problem_threshold problem_confidence resubmission_hours "
-        "resubmission_point_m resubmission_word_share resubmission_problem_share"
+        "resubmission_point_m resubmission_word_share resubmission_problem_share problem_dim problem_vector_threshold"
     ).split()
 
     def get_params(self) -> dict:
@@ -365,6 +381,9 @@ class DuplicateIndex:
         self._primary = np.zeros(0, dtype=np.uint8)
         self._area = np.zeros(0, dtype=bool)
         self._conditions = np.zeros(0, dtype=np.uint16)
+        self._problem_vectors = np.zeros((0, self.problem_dim), dtype=np.float16)
+        self.problem_pooling: str | None = None
+        """The digest of the pooling whose vectors the index holds (rows of no or another pooling are zeros)."""
         self._word_counts = np.zeros(WORD_COUNT_BUCKETS, dtype=np.uint32)
         self._deleted = np.zeros(0, dtype=bool)
         self._ids: list[str] = []
@@ -458,6 +477,7 @@ class DuplicateIndex:
         "primary",
         "area",
         "conditions",
+        "problem_vectors",
     )
     """The per-report arrays an entry's text gives (beside its vector and text hash): what `replace` overwrites."""
 
@@ -485,7 +505,25 @@ class DuplicateIndex:
             "primary": np.array([e.primary for e in entries], dtype=np.uint8),
             "area": np.array([e.area for e in entries], dtype=bool),
             "conditions": np.array([e.conditions for e in entries], dtype=np.uint16),
+            "problem_vectors": self._problem_rows(entries),
         }
+
+    def _problem_rows(self, entries: list[DuplicateEntry]) -> np.ndarray:
+        """The entries' problem vectors (zeros for none); a pooling new to the index replaces the one it held,
+        whose vectors are dropped (a new bundle's pooling reads differently: no evidence rather than wrong)."""
+        rows = np.zeros((len(entries), self.problem_dim), dtype=np.float16)
+        for i, entry in enumerate(entries):
+            if entry.problem_vector is None:
+                continue
+            vector = np.asarray(entry.problem_vector, dtype=np.float32).reshape(-1)
+            if len(vector) != self.problem_dim:
+                raise ValueError(f"problem vectors have {len(vector)} dimensions, the index {self.problem_dim}")
+            if entry.problem_pooling != self.problem_pooling:
+                self._problem_vectors[:] = 0
+                rows[:i] = 0
+                self.problem_pooling = entry.problem_pooling
+            rows[i] = vector
+        return rows
 
     def _category_row(self, categories, add: bool) -> tuple[np.ndarray, np.ndarray]:
         """Codes (-1 unused, -2 a label never indexed when not `add`ing) and probabilities of a distribution."""
@@ -529,6 +567,7 @@ class DuplicateIndex:
         primary,
         area,
         conditions,
+        problem_vectors,
         text_hashes,
         deleted,
         index_vectors=True,
@@ -556,6 +595,7 @@ class DuplicateIndex:
         self._primary[start:end] = primary
         self._area[start:end] = area
         self._conditions[start:end] = conditions
+        self._problem_vectors[start:end] = problem_vectors
         counted = words[words > 0] % WORD_COUNT_BUCKETS
         # Scatter-add, not a bincount over every bucket: that would touch 16 MB for each report ingested.
         np.add.at(self._word_counts, counted, 1)
@@ -617,8 +657,10 @@ class DuplicateIndex:
         text_hashes = self._exact.keys[keep, 0]
         ids = [self._ids[row] for row in keep.tolist()]
         names = (self._kelurahan_names, self._kelurahan_codes, self._category_names, self._category_codes)
+        pooling = self.problem_pooling
         self._reset()
         self._kelurahan_names, self._kelurahan_codes, self._category_names, self._category_codes = names
+        self.problem_pooling = pooling
         self._append(ids=ids, vectors=vectors, text_hashes=text_hashes, **arrays)
         renumbered = np.full(size, -1, dtype=np.int64)
         renumbered[keep] = np.arange(len(keep))
@@ -778,14 +820,28 @@ class DuplicateIndex:
         other_conditions = (candidate_conditions > 0) & (entry.conditions > 0)
         other_conditions &= (candidate_conditions & np.uint16(entry.conditions)) == 0
         same = np.where(other_conditions, -1, same).astype(np.int8)
+        # Last, the learned reading of both texts: a problem vector far from the other's is another problem, even
+        # where the words name the same kind (a dead light and a request for a new one).
+        learned = self._problem_vector_similarity(entry, rows)
+        same = np.where(~np.isnan(learned) & (learned < self.problem_vector_threshold), -1, same).astype(np.int8)
         disjoint = (kinds > 0) & (entry.kinds > 0) & ((kinds & np.uint32(entry.kinds)) == 0)
         return {
+            "problem_vector_similarity": learned,
             "other_kinds": disjoint,
             "category_similarity": by_category,
             "problem_overlap": by_words,
             "problem_similarity": similarity,
             "same_problem": same,
         }
+
+    def _problem_vector_similarity(self, entry: DuplicateEntry, rows: np.ndarray) -> np.ndarray:
+        """Per row: the inner product of the two problem vectors; NaN where either has none of the index's pooling."""
+        if entry.problem_vector is None or entry.problem_pooling != self.problem_pooling:
+            return np.full(len(rows), np.nan)
+        candidates = self._problem_vectors[rows].astype(np.float32)
+        known = np.any(candidates != 0, axis=1)
+        query = np.asarray(entry.problem_vector, dtype=np.float32).reshape(-1)
+        return np.where(known, candidates @ query, np.nan)
 
     def _same_place(
         self, entry: DuplicateEntry, rows: np.ndarray, distance: np.ndarray, same_kelurahan: np.ndarray
@@ -866,6 +922,7 @@ class DuplicateIndex:
             problem_similarity=_rounded(evidence.problem_similarity[i]),
             category_similarity=_rounded(evidence.category_similarity[i]),
             problem_word_overlap=_rounded(evidence.problem_overlap[i]),
+            problem_vector_similarity=_rounded(evidence.problem_vector_similarity[i]),
             resubmission=bool(evidence.resubmission[i]),
         )
 
@@ -937,6 +994,7 @@ class DuplicateIndex:
         "primary",
         "area",
         "conditions",
+        "problem_vectors",
         "deleted",
     )
     _GROWN = tuple(f"_{name}" for name in _ARRAYS)
@@ -966,6 +1024,7 @@ class DuplicateIndex:
                 "ids": self._ids,
                 "kelurahan": self._kelurahan_names,
                 "category": self._category_names,
+                "problem_pooling": self.problem_pooling,
                 "sha256": {name: _sha256(work / name) for name in files},
             }
             (work / "metadata.json").write_text(json.dumps(metadata, ensure_ascii=False))
@@ -1004,6 +1063,7 @@ class DuplicateIndex:
         index._kelurahan_codes = {name: i for i, name in enumerate(index._kelurahan_names)}
         index._category_names = list(metadata["category"])
         index._category_codes = {name: i for i, name in enumerate(index._category_names)}
+        index.problem_pooling = metadata["problem_pooling"]
         has_ann = index._store.load_ann(path, metadata["ann_built_at"])
         if has_ann and index._store.ann_size != metadata["size"]:
             raise IndexIntegrityError(f"{path} holds {index._store.ann_size} indexed vectors, not {metadata['size']}")

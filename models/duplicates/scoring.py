@@ -82,6 +82,8 @@ class DuplicateCandidate:
     """Overlap (Bhattacharyya) of the two predicted category distributions; None unless both were predicted."""
     problem_word_overlap: float | None = None
     """Share of the problem words (place words blanked) of the side with fewer found in the other."""
+    problem_vector_similarity: float | None = None
+    """Similarity of the two learned problem vectors (1: the same problem); None unless both have one."""
     resubmission: bool = False
     """An identical text, or a retyped resubmission: same reporter or point, minutes apart, nearly the same words."""
 

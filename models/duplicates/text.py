@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.sentence_vectors import sentence_vectors
+from models.sentence_vectors import pooled_vectors, sentence_vectors
 
 NUM_PERM = 64
 """MinHash permutations: Jaccard estimates have a standard error of at most 0.0625."""
@@ -62,6 +62,14 @@ def embed(texts: Sequence[str], embedder_dir: Path | str) -> np.ndarray:
     """Unit-length float32 vectors of :func:`duplicate_text` outputs: the project's sentence vectors
     (:mod:`models.sentence_vectors`), which the category model reads too, so a report is encoded once."""
     return sentence_vectors(list(texts), str(embedder_dir)).reshape(len(texts), -1)
+
+
+def embed_problems(texts: Sequence[str], embedder_dir: Path | str, pooling) -> tuple[np.ndarray, np.ndarray | None]:
+    """:func:`embed`, and the texts' learned problem vectors (`models.duplicates.problem_vectors`) from the same
+    forward pass; None for them without a fitted `pooling`."""
+    if pooling is None:
+        return embed(texts, embedder_dir), None
+    return pooled_vectors(list(texts), str(embedder_dir), pooling)
 
 
 def normalized_text(text: str) -> str:

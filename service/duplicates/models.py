@@ -35,6 +35,11 @@ class DuplicateCandidateResult(BaseModel):
     problem_word_overlap: float | None = Field(
         description="Share of the problem words (place names, streets, RT/RW, landmarks blanked) in common."
     )
+    problem_vector_similarity: float | None = Field(
+        default=None,
+        description="Similarity of the two reports' learned problem vectors (1: the same problem); below the "
+        "bundle's problem-vector threshold the problems differ. Null unless both were read by the served pooling.",
+    )
     resubmission: bool = Field(
         description="The same text, or retyped minutes later by the same reporter or at the same point."
     )

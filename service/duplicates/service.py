@@ -35,9 +35,10 @@ from models.duplicates import (
     DuplicateIndex,
     IndexIntegrityError,
     duplicate_text,
-    embed,
+    embed_problems,
 )
 from models.duplicates.configured import make_index
+from models.duplicates.problem_vectors import ProblemPooling
 from models.report import Report
 from models.triage import classifier_text, report_text
 from service.config import ServiceSettings
@@ -100,8 +101,17 @@ def _files_locked(path: Path) -> Iterator[None]:
 
 
 class DuplicateFinder:
-    def __init__(self, index: DuplicateIndex, embedder_dir: Path, path: Path, grace_seconds: float = 60.0):
+    def __init__(
+        self,
+        index: DuplicateIndex,
+        embedder_dir: Path,
+        path: Path,
+        grace_seconds: float = 60.0,
+        pooling: ProblemPooling | None = None,
+    ):
         self.index = index
+        self.pooling = pooling
+        """The served bundle's problem pooling: what reports stored by any replica are read with."""
         self.embedder_dir = embedder_dir
         self.path = path
         self.grace = timedelta(seconds=grace_seconds)
@@ -116,7 +126,9 @@ class DuplicateFinder:
         self._backfilled: dict[str, datetime] = {}
 
     @classmethod
-    def open(cls, settings: ServiceSettings, database: Database) -> "DuplicateFinder":
+    def open(
+        cls, settings: ServiceSettings, database: Database, pooling: ProblemPooling | None = None
+    ) -> "DuplicateFinder":
         path = Path(settings.home) / INDEX_DIR
         try:
             with _files_locked(path):
@@ -124,7 +136,7 @@ class DuplicateFinder:
         except IndexIntegrityError as exc:
             log.warning("duplicate index not loaded (%s): rebuilding it from the database", exc)
             index = make_index(settings)
-        finder = cls(index, settings.embedder_dir, path, settings.duplicate_catch_up_grace_seconds)
+        finder = cls(index, settings.embedder_dir, path, settings.duplicate_catch_up_grace_seconds, pooling)
         finder.sync(database)
         return finder
 
@@ -160,7 +172,9 @@ class DuplicateFinder:
         texts = texts if texts is not None else [report_text(r) for r in reports]
         categories = categories if categories is not None else [None] * len(reports)
         reporter_hashes = reporter_hashes if reporter_hashes is not None else [None] * len(reports)
-        vectors = embed([duplicate_text(None, t) for t in texts], self.embedder_dir)
+        pooling = self.pooling
+        vectors, problem_vectors = self.encode(texts, pooling)
+        problem_vectors = problem_vectors if problem_vectors is not None else [None] * len(reports)
         now = received_at or datetime.now(UTC)
         return [
             DuplicateEntry.from_report(
@@ -174,9 +188,22 @@ class DuplicateFinder:
                 category=r.category,
                 category_probabilities=predicted,
                 reporter_hash=reporter,
+                problem_vector=problem_vector,
+                problem_pooling=None if pooling is None else pooling.digest,
             )
-            for r, text, vector, predicted, reporter in zip(reports, texts, vectors, categories, reporter_hashes)
+            for r, text, vector, predicted, reporter, problem_vector in zip(
+                reports, texts, vectors, categories, reporter_hashes, problem_vectors
+            )
         ]
+
+    def encode(self, texts: Sequence[str], pooling: ProblemPooling | None) -> tuple:
+        """Sentence vectors and `pooling`'s problem vectors (None without one) of reports' masked `texts`, from one
+        forward pass; memoised, so whatever reads the same texts afterwards (the classifiers) encodes nothing."""
+        return embed_problems([duplicate_text(None, t) for t in texts], self.embedder_dir, pooling)
+
+    def use_pooling(self, pooling: ProblemPooling | None) -> None:
+        """Read reports with the served bundle's pooling from now on (a new champion may bring another)."""
+        self.pooling = pooling
 
     def ingest(self, entries: Sequence[DuplicateEntry], bundle: ModelBundle) -> list[DuplicatesResult]:
         """Search each entry among the earlier ones (and those before it in the same call), then index it; scored

@@ -86,6 +86,11 @@ class TriagePipeline:
         bundle = self.served.bundle
         reports = [entry.report for entry in fresh]
         texts = [entry.masked.classifier_text for entry in fresh]
+        if self.finder is not None:
+            self.finder.use_pooling(bundle.problem_pooling)
+            # One forward pass gives the sentence vectors and the problem vectors; both are memoised, so the
+            # classifiers below and the duplicate entries read them without encoding again.
+            self.finder.encode(texts, bundle.problem_pooling)
         results = triage(
             self.served,
             reports,

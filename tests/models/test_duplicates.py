@@ -6,7 +6,6 @@ Texts here are made up. The real-data test prints ids and scores only, never rep
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,19 +23,10 @@ from models.duplicates import (
     text_hash,
 )
 from models.duplicates.text import number_words, word_hashes
-from models.embedder import load_embedder
 from service.config import ServiceSettings
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
 KETINTANG = (-7.3106, 112.7256)
-
-
-@pytest.fixture(scope="session")
-def embedder_dir() -> Path:
-    """The real e5 embedder's folder, the default cache (built once per machine)."""
-    folder = ServiceSettings().embedder_dir
-    load_embedder(folder)
-    return folder
 
 
 def random_vector(seed: int) -> np.ndarray:

@@ -53,6 +53,7 @@ def test_resubmissions_are_grouped_and_reworded_reports_queued_for_a_merge(
         assert second["exact_resubmission_of"] == "dup-1" and second["duplicate_of"] == "dup-1"
         assert {c["report_id"] for c in third["candidates"]} >= {"dup-1", "dup-2"}
         assert third["candidates"][0]["distance_m"] < 50 and third["candidates"][0]["same_kelurahan"] is True
+        assert third["candidates"][0]["problem_vector_similarity"] is not None  # the served bundle's pooling
         assert fourth["duplicate_of"] is None
         assert "exact_resubmission" not in results[1]["review"]["reasons"]
 
@@ -97,9 +98,9 @@ def test_a_report_is_encoded_once_for_the_category_model_and_the_duplicate_index
     from training import registry
     from training.duplicates import make_index
 
-    model = registry.load_champion(
+    bundle = registry.load_champion(
         registry.configure(served_settings), served_settings.model_name, served_settings.embedder_dir
-    ).model
+    ).bundle
     encoder = sentence_vectors.encoder(str(served_settings.embedder_dir))
     encoded: list[int] = []
     forward = encoder.forward
@@ -107,12 +108,17 @@ def test_a_report_is_encoded_once_for_the_category_model_and_the_duplicate_index
         encoder, "forward", lambda features, **kw: encoded.append(len(features["input_ids"])) or forward(features, **kw)
     )
     report = Report(id="once-1", text="Pohon tumbang menutup Jl. Rungkut Asri Tengah sejak subuh, belum ditangani")
+    finder = DuplicateFinder(
+        make_index(served_settings), served_settings.embedder_dir, tmp_path / INDEX_DIR, pooling=bundle.problem_pooling
+    )
 
-    model.predict([report])
-    finder = DuplicateFinder(make_index(served_settings), served_settings.embedder_dir, tmp_path / INDEX_DIR)
+    # As the pipeline does: one forward pass for the sentence and problem vectors, which the classifiers reuse.
+    finder.encode([report.text], bundle.problem_pooling)
+    bundle.triage.predict([report])
     (entry,) = finder.entries([report])
-    assert encoded == [1]  # the category model's encoding; the index reused it
-    assert entry.vector.shape == (384,)
+    assert encoded == [1]
+    assert entry.vector.shape == (384,) and entry.problem_vector.shape == (bundle.problem_pooling.output_dim,)
+    assert entry.problem_pooling == bundle.problem_pooling.digest
 
 
 LIGHT = {

@@ -129,5 +129,9 @@ def test_the_registered_bundle_holds_every_part_the_service_serves(served_settin
         assert bundle.gazetteer.version == load_gazetteer(served_settings).version
     else:
         assert bundle.gazetteer is None
+    # The problem vectors are fitted on the hand-written pairs the project ships, their threshold out of fold.
+    assert bundle.problem_pooling is not None and bundle.problem_pooling.output_dim == 128
+    assert bundle.metadata["problem_vectors"]["threshold"] == round(bundle.problem_vector_threshold, 4)
     described = bundle.describe()
     assert described["artifact_format"] == ARTIFACT_FORMAT and described["vague"]["mode"] == bundle.vagueness.mode
+    assert described["duplicates"]["problem_pooling"]["digest"] == bundle.problem_pooling.digest
