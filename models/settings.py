@@ -158,7 +158,7 @@ class Settings(BaseSettings):
         "probability reaches this for both.",
     )
     duplicate_problem_vector_recall: float = Field(
-        default=0.95,
+        default=0.85,
         gt=0,
         le=1,
         description="`triase train` sets the learned problem-vector threshold so that this share of the "

@@ -36,7 +36,7 @@ from models.duplicates import (
     DuplicateIndex,
     DuplicateScorer,
     duplicate_text,
-    embed,
+    embed_problems,
 )
 from models.duplicates.configured import make_index
 from models.duplicates.text import EXACT_MIN_WORDS, normalized_text
@@ -85,24 +85,30 @@ def _cache_path(name: str, texts: list[str], settings: Settings) -> Path:
     return Path(settings.home) / "cache" / "duplicates" / f"{name}-{key}"
 
 
-def dataset_vectors(name: str, frame: pd.DataFrame, settings: Settings) -> np.ndarray:
-    """Embeddings of every report of `frame` (row order), from the cache or computed once and cached."""
+def dataset_vectors(
+    name: str, frame: pd.DataFrame, settings: Settings, pooling=None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Sentence vectors of every report of `frame` (row order) and, with a `pooling`, its problem vectors (else
+    None); from the cache or computed once and cached (problem vectors per pooling digest)."""
     texts = _texts(frame)
     path = _cache_path(name, texts, settings)
     ids = [str(i) for i in frame["id"]]
+    names = ["vectors.npy"] + ([f"problem-{pooling.digest}.npy"] if pooling is not None else [])
     try:
         cached_ids = json.loads((path / "ids.json").read_text())
-        vectors = np.load(path / "vectors.npy", allow_pickle=False)
-        if cached_ids == ids and len(vectors) == len(ids):
-            return vectors
+        arrays = [np.load(path / file, allow_pickle=False) for file in names]
+        if cached_ids == ids and all(len(a) == len(ids) for a in arrays):
+            return arrays[0], arrays[1] if pooling is not None else None
     except (OSError, ValueError):
         pass
     log.info("embedding %d reports of %s (cached afterwards in %s)", len(frame), name, path)
-    vectors = embed(texts, settings.embedder_dir)
+    vectors, problem_vectors = embed_problems(texts, settings.embedder_dir, pooling)
     path.mkdir(parents=True, exist_ok=True)
     np.save(path / "vectors.npy", vectors, allow_pickle=False)
+    if pooling is not None:
+        np.save(path / names[1], problem_vectors, allow_pickle=False)
     (path / "ids.json").write_text(json.dumps(ids))
-    return vectors
+    return vectors, problem_vectors
 
 
 def _texts(frame: pd.DataFrame) -> list[str]:
@@ -134,15 +140,18 @@ def dataset_entries(name: str, settings: Settings, category_model=None) -> list[
 
     The category is the one the citizen chose (none in these exports): the official topic is what the
     reviewers decide later, so giving it to the query would overstate what the index knows at intake. With a
-    `category_model` (a :class:`models.triage.TriageModel`), each report also gets its predicted distribution,
-    as the service gives it, and the predicted label stands in for the missing citizen category.
+    `category_model` (a registered model, or a :class:`models.triage.TriageModel`), each report also gets its
+    predicted distribution, as the service gives it, and the predicted label stands in for the missing citizen
+    category; a registered model's bundle gives the problem vectors too.
     """
     frame = load_dataset(name, settings)
-    vectors = dataset_vectors(name, frame, settings)
+    bundle = getattr(category_model, "bundle", None)
+    pooling = None if bundle is None else bundle.problem_pooling
+    vectors, problem_vectors = dataset_vectors(name, frame, settings, pooling)
+    problem_vectors = problem_vectors if problem_vectors is not None else [None] * len(vectors)
     texts = _texts(frame)
-    predicted = (
-        predicted_categories(category_model, texts, vectors) if category_model is not None else [None] * len(texts)
-    )
+    model = getattr(category_model, "model", category_model)
+    predicted = predicted_categories(model, texts, vectors) if model is not None else [None] * len(texts)
     entries = [
         DuplicateEntry.from_report(
             str(row.id),
@@ -154,8 +163,12 @@ def dataset_entries(name: str, settings: Settings, category_model=None) -> list[
             kelurahan=_optional(row.kelurahan),
             category=_optional(row.category),
             category_probabilities=distribution,
+            problem_vector=problem_vector,
+            problem_pooling=None if pooling is None else pooling.digest,
         )
-        for row, text, vector, distribution in zip(frame.itertuples(index=False), texts, vectors, predicted)
+        for row, text, vector, distribution, problem_vector in zip(
+            frame.itertuples(index=False), texts, vectors, predicted, problem_vectors
+        )
     ]
     order = sorted(range(len(entries)), key=lambda i: (entries[i].created_at, i))
     return [entries[i] for i in order]

@@ -140,9 +140,10 @@ def _answers(
 
 
 def _category_model(settings: Settings, model_home: Path | str | None):
-    """The champion triage model (read-only) whose predicted distributions the index compares; None without one."""
+    """The registered champion (read-only): its predicted distributions and problem vectors go to the index, which
+    scores as its bundle does; None without one."""
     try:
-        return load_category_model(settings, model_home).model
+        return load_category_model(settings, model_home)
     except (RegistryError, OSError) as error:
         log.warning("no category model (%s): the problem evidence rests on the problem words", error)
         return None
@@ -167,7 +168,11 @@ def evaluate_duplicates(
         category_model = _category_model(settings, model_home)
     try:
         hand = handwritten_figures(
-            settings, handwritten, handwritten_part or part, category_model, getattr(category_model, "metadata", None)
+            settings,
+            handwritten,
+            handwritten_part or part,
+            category_model,
+            getattr(getattr(category_model, "model", category_model), "metadata", None),
         )
     except HandwrittenUnavailableError as error:
         if handwritten is not None:
@@ -209,7 +214,10 @@ def _real_sections(
         raise DuplicatesUnavailableError("none of the annotated exports is present under TRIASE_DATA_DIR")
     index_factory = index_factory or (lambda: make_index(settings))
     gold = gold[gold["part"] == part]
-    per_source = {source: _answers(source, gold, index_factory(), settings, category_model) for source in sources}
+    per_source = {
+        source: _answers(source, gold, _scored_as(index_factory(), category_model), settings, category_model)
+        for source in sources
+    }
     total = _Answers(gold=gold.iloc[:0])
     for answers in per_source.values():
         total.merge(answers)
@@ -227,6 +235,14 @@ def _real_sections(
             "by_source": {source: answers.duplicates_exact() for source, answers in per_source.items()},
         },
     }
+
+
+def _scored_as(index: DuplicateIndex, category_model) -> DuplicateIndex:
+    """`index`, scoring as the registered model's bundle does (scorer, thresholds), where there is one."""
+    bundle = getattr(category_model, "bundle", None)
+    if bundle is not None:
+        bundle.score_duplicates_with(index)
+    return index
 
 
 def main(argv: list[str] | None = None) -> None:
