@@ -100,6 +100,7 @@ class ProblemPooling:
                 optimiser.zero_grad()
                 loss.backward()
                 optimiser.step()
+        self._digest = None  # of weights fitted before, if any
         self.token_weights_ = score.weight.detach().numpy().T.astype(np.float32).copy()
         self.token_bias_ = score.bias.detach().numpy().astype(np.float32).copy()
         self.projection_ = project.weight.detach().numpy().T.astype(np.float32).copy()
@@ -131,11 +132,14 @@ class ProblemPooling:
 
     @property
     def digest(self) -> str:
-        """Names the fitted weights: vectors pooled by different weights are never compared."""
-        digest = hashlib.blake2b(digest_size=8)
-        for array in (self.token_weights_, self.token_bias_, self.projection_):
-            digest.update(np.ascontiguousarray(array, dtype=np.float32).tobytes())
-        return digest.hexdigest()
+        """Names the fitted weights: vectors pooled by different weights are never compared. Hashed once per
+        process (the memo keys every encoded text by it)."""
+        if getattr(self, "_digest", None) is None:
+            digest = hashlib.blake2b(digest_size=8)
+            for array in (self.token_weights_, self.token_bias_, self.projection_):
+                digest.update(np.ascontiguousarray(array, dtype=np.float32).tobytes())
+            self._digest = digest.hexdigest()
+        return self._digest
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
