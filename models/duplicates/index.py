@@ -821,9 +821,12 @@ class DuplicateIndex:
         other_conditions &= (candidate_conditions & np.uint16(entry.conditions)) == 0
         same = np.where(other_conditions, -1, same).astype(np.int8)
         # Last, the learned reading of both texts: a problem vector far from the other's is another problem, even
-        # where the words name the same kind (a dead light and a request for a new one).
+        # where the words name the same kind (a dead light and a request for a new one). Not for a flood: it is one
+        # event over an area, and its status, its cause at the spot and a bare hashtag are one handling (the
+        # annotation's definition), which the pooling, fitted on problems of a spot, never learned.
         learned = self._problem_vector_similarity(entry, rows)
-        same = np.where(~np.isnan(learned) & (learned < self.problem_vector_threshold), -1, same).astype(np.int8)
+        vetoed = ~np.isnan(learned) & (learned < self.problem_vector_threshold) & ~(self._area[rows] | entry.area)
+        same = np.where(vetoed, -1, same).astype(np.int8)
         disjoint = (kinds > 0) & (entry.kinds > 0) & ((kinds & np.uint32(entry.kinds)) == 0)
         return {
             "problem_vector_similarity": learned,

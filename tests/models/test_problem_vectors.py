@@ -168,3 +168,35 @@ def fitted_on_states(embedder_dir) -> ProblemPooling:
     texts = ["lampu jalan mati", "lampu jalan padam", "saluran mampet", "minta lampu baru"]
     states = token_states(texts, str(embedder_dir))
     return ProblemPooling(dim=8, epochs=5).fit([states[0], states[0]], [states[1], states[2]], [True, False])
+
+
+def test_a_flood_is_one_event_whatever_the_vectors_say():
+    """A flood report and a later status update of the same flood 40 m away: the pooling, fitted on problems of a
+    spot, may read them apart, but a flood's status and cause at the spot are one handling."""
+    index = DuplicateIndex(problem_dim=32, problem_vector_threshold=0.5)
+    flood = {"Banjir": 0.9, "Saluran Air": 0.1}
+    index.add(
+        [
+            entry(
+                "flood",
+                "Banjir setinggi lutut di Gg. Mawar 3 RT 05, motor mogok",
+                vector(50),
+                -240,
+                category_probabilities=flood,
+                problem_vector=problem_vector(51),
+                problem_pooling="p1",
+            )
+        ]
+    )
+    update = entry(
+        "update",
+        "Gg. Mawar 3 RT 05 masih banjir, air belum surut juga dari pagi",
+        vector(52, vector(50), 0.01),
+        0,
+        metres_north(GANG, 40),
+        category_probabilities=flood,
+        problem_vector=problem_vector(53),
+        problem_pooling="p1",
+    )
+    [found] = index.search(update, k=1)
+    assert found.problem_vector_similarity < 0.5 and found.same_problem is True and found.likely_duplicate
