@@ -135,6 +135,20 @@ def predicted_categories(category_model, texts: list[str], vectors: np.ndarray) 
     return classifier.rank(proba, k=PREDICTED_TOP_K)
 
 
+def problem_pooling_of(category_model):
+    """The problem pooling of a registered model's bundle; None for a bare triage model, none, or an older bundle."""
+    bundle = getattr(category_model, "bundle", None)
+    return None if bundle is None else bundle.problem_pooling
+
+
+def scored_as(index: DuplicateIndex, category_model) -> DuplicateIndex:
+    """`index`, scoring as a registered model's bundle does (scorer, thresholds), where there is one."""
+    bundle = getattr(category_model, "bundle", None)
+    if bundle is not None:
+        bundle.score_duplicates_with(index)
+    return index
+
+
 def dataset_entries(name: str, settings: Settings, category_model=None) -> list[DuplicateEntry]:
     """Index entries for every report of a real export, in time order (ties in export order).
 
@@ -145,8 +159,7 @@ def dataset_entries(name: str, settings: Settings, category_model=None) -> list[
     category; a registered model's bundle gives the problem vectors too.
     """
     frame = load_dataset(name, settings)
-    bundle = getattr(category_model, "bundle", None)
-    pooling = None if bundle is None else bundle.problem_pooling
+    pooling = problem_pooling_of(category_model)
     vectors, problem_vectors = dataset_vectors(name, frame, settings, pooling)
     problem_vectors = problem_vectors if problem_vectors is not None else [None] * len(vectors)
     texts = _texts(frame)

@@ -38,7 +38,7 @@ from models.report import Report
 from models.settings import Settings
 from models.triage import report_text
 from training import registry
-from training.duplicates import make_index, replay
+from training.duplicates import make_index, problem_pooling_of, replay, scored_as
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ def entries(pairs: list[dict], settings: Settings, category_model=None) -> list[
     distribution (the problem evidence then rests on the problem words); the problem vectors of a registered
     model's bundle, where it has them."""
     model = getattr(category_model, "model", category_model)  # a RegisteredModel or the TriageModel itself
-    pooling = _pooling(category_model)
+    pooling = problem_pooling_of(category_model)
     reports = [side_report(pair[side]) for pair in pairs for side in SIDES]
     texts = [report_text(r) for r in reports]
     vectors, problem_vectors = embed_problems([duplicate_text(None, t) for t in texts], settings.embedder_dir, pooling)
@@ -171,21 +171,12 @@ class Verdicts:
     top: dict[str, list[DuplicateCandidate]]
 
 
-def _pooling(category_model):
-    bundle = getattr(category_model, "bundle", None)
-    return None if bundle is None else bundle.problem_pooling
-
-
 def judge(pairs: list[dict], settings: Settings, category_model=None, index=None) -> Verdicts:
     """What the index says of each pair, replayed in time order; with a registered model, scored as its bundle
     scores (duplicate scorer, thresholds, problem vectors), as the service would."""
-    index = index if index is not None else make_index(settings)
-    bundle = getattr(category_model, "bundle", None)
-    if bundle is not None:
-        bundle.score_duplicates_with(index)
     found = replay(
         entries(pairs, settings, category_model),
-        index,
+        scored_as(index if index is not None else make_index(settings), category_model),
         queries={p["later"]["id"] for p in pairs},
         pairs=[(p["later"]["id"], p["earlier"]["id"]) for p in pairs],
     )

@@ -53,6 +53,7 @@ from training.duplicates import (
     load_gold,
     make_index,
     replay,
+    scored_as,
 )
 from training.duplicates_handwritten import HandwrittenUnavailableError, handwritten_figures, load_category_model
 from training.registry import RegistryError
@@ -215,7 +216,7 @@ def _real_sections(
     index_factory = index_factory or (lambda: make_index(settings))
     gold = gold[gold["part"] == part]
     per_source = {
-        source: _answers(source, gold, _scored_as(index_factory(), category_model), settings, category_model)
+        source: _answers(source, gold, scored_as(index_factory(), category_model), settings, category_model)
         for source in sources
     }
     total = _Answers(gold=gold.iloc[:0])
@@ -235,14 +236,6 @@ def _real_sections(
             "by_source": {source: answers.duplicates_exact() for source, answers in per_source.items()},
         },
     }
-
-
-def _scored_as(index: DuplicateIndex, category_model) -> DuplicateIndex:
-    """`index`, scoring as the registered model's bundle does (scorer, thresholds), where there is one."""
-    bundle = getattr(category_model, "bundle", None)
-    if bundle is not None:
-        bundle.score_duplicates_with(index)
-    return index
 
 
 def main(argv: list[str] | None = None) -> None:

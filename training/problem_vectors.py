@@ -67,7 +67,7 @@ def fit_on_pairs(
     halves = np.isin(parts, sorted(set(parts))[0::2])
     out_of_fold = np.zeros(len(pairs))
     for held in (halves, ~halves):
-        pooling = _pooling().fit(_rows(earlier, ~held), _rows(later, ~held), same[~held])
+        pooling = ProblemPooling().fit(_rows(earlier, ~held), _rows(later, ~held), same[~held])
         out_of_fold[held] = similarity(pooling.transform(_rows(earlier, held)), pooling.transform(_rows(later, held)))
     threshold = float(np.quantile(out_of_fold[same], 1.0 - recall))
     other_problem = kinds == "same_place_other_problem"
@@ -79,11 +79,7 @@ def fit_on_pairs(
         "out_of_fold_same_place_other_problem_kept": round(float(np.mean(out_of_fold[other_problem] >= threshold)), 4),
     }
     log.info("problem vectors: %s", measured)
-    return _pooling().fit(earlier, later, same), threshold, measured
-
-
-def _pooling() -> ProblemPooling:
-    return ProblemPooling()
+    return ProblemPooling().fit(earlier, later, same), threshold, measured
 
 
 def _rows(states: list[np.ndarray], keep: np.ndarray) -> list[np.ndarray]:
