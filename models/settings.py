@@ -55,8 +55,16 @@ class Settings(BaseSettings):
         gt=0,
         le=1,
         description="Precision `suggest_change` must reach on the validation split under every citizen-error model "
-        "when its thresholds are chosen (a change suggested against a recorded category that a blind reading found "
-        "not to fit counts as a catch).",
+        "but `same_agency` when its thresholds are chosen (a change suggested against a recorded category that a "
+        "blind reading found not to fit counts as a catch).",
+    )
+    mismatch_same_agency_precision: float = Field(
+        default=0.85,
+        gt=0,
+        le=1,
+        description="Precision `suggest_change` must reach under the `same_agency` error model, which assumes "
+        "citizens never pick another agency's category: held to the full target, that one assumption would set the "
+        "other-agency odds and make confident cross-agency disagreements unreachable.",
     )
     auto_accept_target_precision: float = Field(
         default=0.95,

@@ -225,7 +225,7 @@ def evaluate_command(
         typer.echo(
             f"  {unseen['n']} test reports carry categories never seen in training: {', '.join(unseen['labels'])}"
         )
-    for warning in mismatch_warnings(result, settings.mismatch_target_precision):
+    for warning in mismatch_warnings(result, settings):
         typer.echo(f"warning: {warning}", err=True)
 
 

@@ -116,5 +116,12 @@ def _mismatch_figures(
     proba, classes, truth: pd.Series, agency_of: dict[str, str], settings: Settings
 ) -> dict[str, float]:
     """What `triase train` would choose on these probabilities: the worst precision and recall over the error models."""
-    _, figures = fit_rule(proba, classes, truth, agency_of, settings.mismatch_target_precision)
+    _, figures = fit_rule(
+        proba,
+        classes,
+        truth,
+        agency_of,
+        settings.mismatch_target_precision,
+        same_agency_precision=settings.mismatch_same_agency_precision,
+    )
     return {f"mismatch_{k}": figures[k] for k in MISMATCH_FIGURES}

@@ -198,11 +198,21 @@ def test_monthly_files_and_parallel_files_of_one_period_give_no_warning():
 
 
 def test_a_mismatch_rule_short_of_its_target_is_a_warning():
-    short = {"mismatch": {"validation_precision": 0.7, "precision": 0.67, "suggest_threshold": 0.0}}
-    (warning,) = mismatch_warnings(short, 0.9)
-    assert "misses its precision target 0.90 (TRIASE_MISMATCH_TARGET_PRECISION): validation 0.70, test 0.67" in warning
-    assert "suggest_threshold 0.00" in warning
-    assert mismatch_warnings({"mismatch": {"validation_precision": 0.91, "precision": 0.88}}, 0.9) == []
+    settings = Settings(mismatch_target_precision=0.9, mismatch_same_agency_precision=0.85)
+    short = {
+        "mismatch": {
+            "validation_other_agency_precision": 0.7,
+            "other_agency_precision": 0.67,
+            "same_agency_precision": 0.79,
+            "suggest_threshold": 0.0,
+        }
+    }
+    (warning,) = mismatch_warnings(short, settings)
+    assert "validation other_agency 0.70 against 0.90, test same_agency 0.79 against 0.85" in warning
+    assert "test other_agency 0.67 against 0.90" in warning and "suggest_threshold 0.00" in warning
+    # The test split is allowed 0.05 of slack; the same-agency pattern is held to its own floor.
+    fine = {"validation_other_agency_precision": 0.91, "other_agency_precision": 0.86, "same_agency_precision": 0.81}
+    assert mismatch_warnings({"mismatch": fine}, settings) == []
 
 
 # --------------------------------------------------------------------------- one-line errors
