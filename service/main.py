@@ -86,7 +86,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         app.state.duplicate_finder = finder
         limit_memo(MEMO_BATCHES * settings.max_batch_size)
         return_free_memory()
-        tasks = []
+        # glibc keeps the pages every forward pass frees (`service.memory`): trim them regularly, not only once.
+        tasks = [_every(settings.housekeeping_seconds, return_free_memory)]
         if settings.model_poll_seconds > 0:
             tasks.append(_every(settings.model_poll_seconds, refresh_model, app.state.model_store, database))
         if finder is not None:
