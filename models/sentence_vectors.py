@@ -36,7 +36,8 @@ vectors of another scheme is refused. Change it whenever `models.quantisation` c
 stamps the 8-bit layers stored in the embedder cache (`models.int8_weights`)."""
 
 MEMO_SIZE = 20_000
-"""Vectors kept: a whole training set, so the probe, final and agency fits encode each text once."""
+"""Vectors kept: a whole training set, so the probe, final and agency fits encode each text once. The service keeps
+fewer (:func:`limit_memo`)."""
 
 
 def embedder_version() -> str:
@@ -48,6 +49,20 @@ _encoders: dict[tuple[str, int, bool], object] = {}
 _memo: OrderedDict[bytes, np.ndarray] = OrderedDict()
 _pooled_memo: OrderedDict[bytes, np.ndarray] = OrderedDict()
 _lock = Lock()
+_memo_size = MEMO_SIZE
+
+
+def limit_memo(size: int) -> None:
+    """Keep at most `size` vectors of each kind from now on (:data:`MEMO_SIZE` restores the default).
+
+    The service needs the memo only to hand a call's vectors from the duplicate finder's encoding to the
+    classifiers, so it keeps a few batches: at 20,000 entries (~2.7 KB each, with the pooled vectors) the memo
+    grew the service's memory for its first 20,000 reports by ~54 MB that no later report would read."""
+    global _memo_size
+    with _lock:
+        _memo_size = size
+        _trim(_memo)
+        _trim(_pooled_memo)
 
 
 def encoder(embedder_dir: str, max_tokens: int = MAX_TOKENS, int8: bool = INT8):
@@ -62,8 +77,22 @@ def encoder(embedder_dir: str, max_tokens: int = MAX_TOKENS, int8: bool = INT8):
             if int8:
                 quantise_embedder(model, Path(embedder_dir), INT8_SCHEME)
                 release_weights_file(model, Path(embedder_dir))
+            _without_tokenizer_cache(model)
             _encoders[key] = model
         return _encoders[key]
+
+
+def _without_tokenizer_cache(model) -> None:
+    """Turn off the tokenizer's cache of encoded texts.
+
+    The served tokenizer splits no text into words (`models.embedder`), so its Unigram cache keeps whole texts
+    (those under 256 bytes, up to 10,000): report text in memory, ~0.7 KB each, that a service never reads again
+    (reports are encoded once, and the memo above keeps vectors under a digest). The ids are the same without it.
+    `_resize_cache` is the tokenizers library's own (Python-visible, underscored) switch; without it the cache
+    stays."""
+    unigram = getattr(getattr(model.tokenizer, "backend_tokenizer", None), "model", None)
+    if hasattr(unigram, "_resize_cache"):
+        unigram._resize_cache(0)
 
 
 def _key(embedder_dir: str, max_tokens: int, int8: bool, text: str) -> bytes:
@@ -133,7 +162,7 @@ def _pooled_key(key: bytes, pooling) -> bytes:
 
 
 def _trim(memo: OrderedDict) -> None:
-    while len(memo) > MEMO_SIZE:
+    while len(memo) > _memo_size:
         memo.popitem(last=False)
 
 

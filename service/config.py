@@ -29,7 +29,8 @@ class ServiceSettings(Settings):
     housekeeping_seconds: float = Field(
         default=30.0,
         gt=0,
-        description="How often the service saves a changed duplicate index (it is also saved on shutdown).",
+        description="How often the service saves a changed duplicate index (it is also saved on shutdown) and hands "
+        "the heap pages it freed back to the operating system.",
     )
     duplicate_catch_up_grace_seconds: float = Field(
         default=60.0,

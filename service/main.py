@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 
+from models.sentence_vectors import MEMO_SIZE, limit_memo
 from service import errors
 from service.admin.service import refresh_model
 from service.admin.views import router as admin_router
@@ -40,6 +41,10 @@ from service.web.views import router as web_router
 from service.web.views import static_files
 
 log = logging.getLogger(__name__)
+
+MEMO_BATCHES = 2
+"""Full batches of sentence vectors the memo keeps while serving: a call's vectors go from the duplicate finder's
+encoding to the classifiers through it, and concurrent calls share it (one evicted is encoded again, the same)."""
 
 
 async def _every(seconds: float, work, *args) -> None:
@@ -79,8 +84,10 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             pooling = loaded.bundle.problem_pooling if loaded is not None else None
             finder = await run_in_threadpool(DuplicateFinder.open, settings, database, pooling)
         app.state.duplicate_finder = finder
+        limit_memo(MEMO_BATCHES * settings.max_batch_size)
         return_free_memory()
-        tasks = []
+        # glibc keeps the pages every forward pass frees (`service.memory`): trim them regularly, not only once.
+        tasks = [_every(settings.housekeeping_seconds, return_free_memory)]
         if settings.model_poll_seconds > 0:
             tasks.append(_every(settings.model_poll_seconds, refresh_model, app.state.model_store, database))
         if finder is not None:
@@ -96,6 +103,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             if finder is not None:
                 await run_in_threadpool(_save_if_changed, finder, database)
             database.dispose()
+            limit_memo(MEMO_SIZE)
 
     app = FastAPI(
         title="triase",

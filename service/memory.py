@@ -1,4 +1,4 @@
-"""Giving the memory that start-up freed back to the operating system."""
+"""Giving the memory that start-up, and then encoding, freed back to the operating system."""
 
 import ctypes
 import ctypes.util
@@ -12,8 +12,10 @@ def return_free_memory() -> None:
 
     Start-up (migrations, unpickling the bundle, loading the embedder and its tokenizer) allocates and frees
     many small objects, and glibc keeps the freed pages of every thread's arena for reuse: trimming once when
-    ready took ~22 MB off a demo bundle's ready process (`benchmarks/service_startup.py`). Elsewhere than
-    glibc this does nothing.
+    ready took ~22 MB off a demo bundle's ready process (`benchmarks/service_startup.py`). Serving, every
+    forward pass frees activations of another size, and the heaps kept ~10 KB of free pages per report: the
+    service trims every `housekeeping_seconds` too (`benchmarks/memory_growth.py`). Elsewhere than glibc this does
+    nothing.
     """
     name = ctypes.util.find_library("c")
     try:

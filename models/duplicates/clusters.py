@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from models.duplicates.capacity import grown_capacity
+
 
 class Clusters:
     """Groups of row numbers joined by links; rows never linked are groups of one and cost 4 bytes each.
@@ -25,7 +27,7 @@ class Clusters:
     def grow(self, size: int) -> None:
         if size > len(self._parent):
             old = len(self._parent)
-            parent = np.empty(max(size, 2 * old), dtype=np.int32)
+            parent = np.empty(grown_capacity(old, size), dtype=np.int32)
             parent[:old] = self._parent
             parent[old:] = np.arange(old, len(parent), dtype=np.int32)
             self._parent = parent

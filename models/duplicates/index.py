@@ -42,6 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
+from models.duplicates.capacity import grown_capacity
 from models.duplicates.clusters import Clusters
 from models.duplicates.lookup import KeyLookup
 from models.duplicates.problem import (
@@ -574,7 +575,7 @@ class DuplicateIndex:
     ) -> None:
         start, end = self._size, self._size + len(ids)
         if end > len(self._times):
-            capacity = max(end, 2 * len(self._times), 1024)
+            capacity = grown_capacity(len(self._times), end)
             for name in self._GROWN:
                 old = getattr(self, name)
                 grown = np.zeros((capacity, *old.shape[1:]), dtype=old.dtype)
@@ -1078,7 +1079,7 @@ class DuplicateIndex:
     def nbytes(self) -> int:
         """Memory held for the indexed rows: vectors, faiss lists, hashes, signatures, times and places.
 
-        Not counted: spare array capacity (up to 2x while growing) and the Python id map and names."""
+        Not counted: spare array capacity (up to 1.25x, `capacity.py`) and the Python id map and names."""
         per_row = sum(getattr(self, f"_{name}")[:1].nbytes for name in self._ARRAYS)
         shared = self._store.nbytes + self._exact.nbytes + self._bands.nbytes + self._word_counts.nbytes
         return self._size * per_row + shared

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from models.duplicates.capacity import grown_capacity
+
 
 class KeyLookup:
     """Rows whose key equals the query's, in any of `columns` key columns (one per LSH band, or just one).
@@ -26,7 +28,7 @@ class KeyLookup:
         keys = np.asarray(keys, dtype=self._keys.dtype).reshape(-1, self.columns)
         needed = self._size + len(keys)
         if needed > len(self._keys):
-            grown = np.zeros((max(needed, 2 * len(self._keys), 1024), self.columns), dtype=self._keys.dtype)
+            grown = np.zeros((grown_capacity(len(self._keys), needed), self.columns), dtype=self._keys.dtype)
             grown[: self._size] = self._keys[: self._size]
             self._keys = grown
         self._keys[self._size : needed] = keys

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from models.duplicates.capacity import grown_capacity
+
 ANN_FILE = "ann.faiss"
 
 
@@ -46,7 +48,7 @@ class VectorStore:
         """Append unit vectors; `index=False` when a loaded faiss index already holds them."""
         start, end = self._size, self._size + len(vectors)
         if end > len(self._vectors):
-            grown = np.zeros((max(end, 2 * len(self._vectors), 1024), self.dim), dtype=np.float32)
+            grown = np.zeros((grown_capacity(len(self._vectors), end), self.dim), dtype=np.float32)
             grown[:start] = self._vectors[:start]
             self._vectors = grown
         self._vectors[start:end] = vectors

@@ -119,6 +119,21 @@ def test_a_reports_8_bit_vector_does_not_depend_on_the_reports_encoded_with_it(e
     assert np.array_equal(alone, in_a_batch)
 
 
+def test_a_limited_memo_keeps_the_newest_vectors_and_the_same_values(embedder_dir):
+    from models import sentence_vectors
+
+    texts = [f"Lampu PJU di gang {n} mati" for n in range(5)]
+    sentence_vectors.forget()
+    full = sentence_vectors.sentence_vectors(texts, embedder_dir, int8=True)
+    try:
+        sentence_vectors.limit_memo(2)
+        assert len(sentence_vectors._memo) == 2
+        again = sentence_vectors.sentence_vectors(texts, embedder_dir, int8=True)  # three encoded again
+        assert np.array_equal(again, full) and len(sentence_vectors._memo) == 2
+    finally:
+        sentence_vectors.limit_memo(sentence_vectors.MEMO_SIZE)
+
+
 def test_a_sentence_vector_head_joins_the_svm_and_words_still_explain(demo, embedder_dir):
     texts = ["Lampu PJU di gang kami mati total sejak kemarin malam", "Air PDAM tidak mengalir dua hari"]
     model = TextClassifier(**SMALL, embedding_weight=0.5, embedder_dir=embedder_dir)

@@ -271,3 +271,20 @@ def test_releasing_the_weights_file_keeps_the_vectors_and_maps_only_the_word_emb
     assert in_weights_file(word_embeddings) and not word_embeddings.requires_grad
     others = [name for name, tensor in model.state_dict().items() if in_weights_file(tensor)]
     assert len(others) == 1 and others[0].endswith(WORD_EMBEDDINGS)
+    # Lookups read their rows from the file: encoding maps none of the matrix in (a lookup in the mapping brought in
+    # the 64 KB around each row looked up).
+    resident = _resident_kb((folder / WEIGHTS_FILE).resolve())
+    encode_unpadded(model, [f"{text} nomor {n}" for n, text in enumerate(WRITTEN)], batch_size=32)
+    assert _resident_kb((folder / WEIGHTS_FILE).resolve()) == resident
+
+
+def _resident_kb(path: Path) -> int:
+    """Resident kilobytes of this process's mappings of `path`."""
+    resident, inside = 0, False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        fields = line.split(maxsplit=5)
+        if "-" in fields[0] and len(fields) >= 5:
+            inside = len(fields) == 6 and Path(fields[5]) == path
+        elif inside and fields[0] == "Rss:":
+            resident += int(fields[1])
+    return resident
