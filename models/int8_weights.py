@@ -34,18 +34,21 @@ def quantise_embedder(model: torch.nn.Module, embedder_dir: Path, scheme: str) -
     """Turn the embedder's linear layers 8-bit, in place: loaded from `embedder_dir` when stored there with this
     stamp, else quantised and stored for the next process. Returns `model`."""
     path = Path(embedder_dir) / INT8_WEIGHTS_FILE
-    stamp = int8_weights_stamp(scheme)
-    if (state := _read(path, stamp)) is not None:
+    if (state := read_int8_layers(embedder_dir, scheme)) is not None:
         try:
             return load_int8_linear_layers(model, state)
         except ValueError as error:
             log.warning("stored 8-bit layers %s do not fit the embedder (%s): quantising again", path, error)
     quantise_linear_layers(model)
-    _write(path, int8_state(model), stamp)
+    _write(path, int8_state(model), int8_weights_stamp(scheme))
     return model
 
 
-def _read(path: Path, stamp: dict[str, str]) -> dict[str, torch.Tensor] | None:
+def read_int8_layers(embedder_dir: Path, scheme: str) -> dict[str, torch.Tensor] | None:
+    """The 8-bit layers stored in `embedder_dir` (`models.quantisation.int8_state` of the sentence-transformers
+    model), or None where there are none of this stamp or they are unreadable."""
+    path = Path(embedder_dir) / INT8_WEIGHTS_FILE
+    stamp = int8_weights_stamp(scheme)
     if not path.is_file():
         return None
     try:

