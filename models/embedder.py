@@ -449,9 +449,8 @@ def _cache_state(cache_dir: Path) -> str | None:
     return None if stamp == conversion_stamp() else "stale stamp"
 
 
-def word_embeddings_memmap(model_dir: Path) -> np.memmap:
-    """The word-embedding matrix of the converted weights, mapped copy-on-write: only the pages of the rows looked
-    up are read, and they stay clean file pages that the processes of one machine share."""
+def word_embedding_rows(model_dir: Path) -> FileRows:
+    """The word-embedding matrix of the converted weights (250k x 384 float32, 384 MB), read row by row."""
     path = Path(model_dir) / WEIGHTS_FILE
     with open(path, "rb") as fh:
         (header_size,) = struct.unpack("<Q", fh.read(8))
@@ -459,35 +458,7 @@ def word_embeddings_memmap(model_dir: Path) -> np.memmap:
     if entry["dtype"] != "F32":
         raise ValueError(f"{path}: {WORD_EMBEDDINGS} is {entry['dtype']}, expected F32")
     begin, _ = entry["data_offsets"]
-    return np.memmap(path, dtype="<f4", mode="c", offset=8 + header_size + begin, shape=tuple(entry["shape"]))
-
-
-def release_weights_file(model: SentenceTransformer, model_dir: Path) -> None:
-    """Let go of the loader's mapping of the whole weights file once the linear layers are quantised.
-
-    The loader maps ``model.safetensors`` and every tensor of the model is a view into it, so the pages
-    quantisation read (the float linear weights, ~80 MB, no longer used) stay resident for as long as any
-    tensor lives. Here the small tensors are copied and the word-embedding matrix (250k x 384 float32,
-    384 MB) is mapped on its own, copy-on-write, for what inspects the module; lookups read their rows from
-    the file (:class:`FileRows`), so none of it becomes resident. The values are the file's, so vectors do
-    not change; the model is for inference only (fine-tuning loads its own).
-    """
-    import torch
-
-    path = Path(model_dir) / WEIGHTS_FILE
-    matrix = word_embeddings_memmap(model_dir)
-    word_embeddings = model[0].model.embeddings.word_embeddings
-    if (shape := tuple(word_embeddings.weight.shape)) != matrix.shape:
-        raise ValueError(f"{path}: {WORD_EMBEDDINGS} is {matrix.shape}, the model has {shape}")
-    with torch.no_grad():
-        for module in model.modules():
-            for name, parameter in module.named_parameters(recurse=False):
-                copy = torch.from_numpy(matrix) if module is word_embeddings else parameter.detach().clone()
-                setattr(module, name, torch.nn.Parameter(copy, requires_grad=False))
-            for name, buffer in module.named_buffers(recurse=False):
-                module.register_buffer(name, buffer.clone(), persistent=name not in module._non_persistent_buffers_set)
-    # An instance attribute shadows nn.Embedding.forward: the weight stays, lookups no longer touch it.
-    word_embeddings.forward = FileRows.of(matrix)
+    return FileRows(path, 8 + header_size + begin, tuple(entry["shape"]))
 
 
 def without_text_cache(tokenizer) -> None:
@@ -503,7 +474,8 @@ def without_text_cache(tokenizer) -> None:
 
 
 class FileRows:
-    """Rows of a float32 matrix in a file, read with ``pread`` for each lookup (``nn.Embedding.forward``).
+    """Rows of a float32 matrix in a file, read with ``pread`` for each lookup: called on token ids, it gives what
+    ``F.embedding`` of the matrix would.
 
     Looking rows up in the mapped matrix made the kernel map the 64 KB around each row (fault-around), so a
     service's resident memory grew by ~64 KB for every token id it met first: 49 MB over 2,000 numbered
@@ -517,11 +489,6 @@ class FileRows:
         self._offset = offset
         self._rows, self._dim = shape
         self._row_bytes = 4 * self._dim
-
-    @classmethod
-    def of(cls, matrix: np.memmap) -> FileRows:
-        """Rows of the file region `matrix` maps (:func:`word_embeddings_memmap`)."""
-        return cls(Path(matrix.filename), matrix.offset, matrix.shape)
 
     def __call__(self, input_ids):
         import torch

@@ -27,11 +27,10 @@ from safetensors import safe_open
 from models.embedder import (
     PROMPTS,
     WEIGHTS_FILE,
-    FileRows,
     ensure_converted,
     load_embedder,
     without_text_cache,
-    word_embeddings_memmap,
+    word_embedding_rows,
 )
 from models.int8_weights import quantise_embedder, read_int8_layers
 from models.quantisation import Int8Linear, int8_state, stored_int8_layers
@@ -114,9 +113,8 @@ class Int8Encoder:
                 _Layer(layers, {name: norm(f"encoder.layer.{i}.{name}") for name in _NORMS})
                 for i, layers in enumerate(linear)
             ]
-        # Read row by row, as `models.embedder.release_weights_file` makes the sentence-transformers model do: a
-        # lookup in the mapped matrix keeps the 64 KB around each row resident.
-        self._word_rows = FileRows.of(word_embeddings_memmap(model_dir))
+        # Read row by row: a lookup in the mapped matrix keeps the 64 KB around each row resident.
+        self._word_rows = word_embedding_rows(model_dir)
 
         tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         # As the converted PreTrainedTokenizerFast (split_special_tokens): "</s>" typed in a report is text.

