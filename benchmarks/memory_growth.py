@@ -146,10 +146,12 @@ def main() -> None:
             print("given back when released (per measured report):")
             trim = ctypes.CDLL("libc.so.6").malloc_trim
             encoder = next(iter(sentence_vectors._encoders.values()))
+            # The 8-bit encoder holds a `tokenizers.Tokenizer`, the float sentence-transformers model wraps one.
+            tokenizer = getattr(encoder.tokenizer, "backend_tokenizer", encoder.tokenizer)
             releases = {
                 "glibc's free pages (trim)": lambda: None,
                 "vector memos": sentence_vectors.forget,
-                "tokenizer cache": encoder.tokenizer.backend_tokenizer.model._clear_cache,
+                "tokenizer cache": tokenizer.model._clear_cache,
                 "database connections": app.state.database.dispose,
             }
             for name, release in releases.items():

@@ -122,7 +122,8 @@ class Int8Encoder:
         tokenizer.no_padding()
         tokenizer.enable_truncation(max_seq_length)  # as the tokenizer's call with truncation="longest_first"
         without_text_cache(tokenizer)
-        self._tokenizer = tokenizer
+        self.tokenizer = tokenizer
+        """The ``tokenizers.Tokenizer`` (the sentence-transformers model's ``tokenizer.backend_tokenizer``)."""
 
     @classmethod
     def load(cls, model_dir: Path, max_seq_length: int, scheme: str) -> Int8Encoder:
@@ -145,14 +146,14 @@ class Int8Encoder:
     @property
     def max_seq_length(self) -> int:
         """Tokens read of each text, <s> and </s> included."""
-        return self._tokenizer.truncation["max_length"]
+        return self.tokenizer.truncation["max_length"]
 
     def get_embedding_dimension(self) -> int:
         return self._width
 
     def preprocess(self, texts: list[str]) -> dict:
         """Token ids of `texts` truncated to `max_seq_length` (with <s> and </s>), right-padded to the longest."""
-        encodings = self._tokenizer.encode_batch(texts, add_special_tokens=True)
+        encodings = self.tokenizer.encode_batch(texts, add_special_tokens=True)
         longest = max((len(encoding.ids) for encoding in encodings), default=0)
         input_ids = torch.full((len(texts), longest), self._pad_id, dtype=torch.long)
         attention_mask = torch.zeros((len(texts), longest), dtype=torch.long)
