@@ -38,6 +38,7 @@ development figures beside it. Nothing here prints or returns text.
     python -m training.evaluate_pii --part development   # all figures of one part (dev, test2, test6, all, ...)
     python -m training.evaluate_pii --draw test7 99999   # test7 as drawn (test3: 666 ... test6: 88888)
     python -m training.evaluate_pii --draw train1 101 --plan training   # train1 as drawn (train2: 202)
+    python -m training.evaluate_pii --draw test9 909 --plan names       # test9 as drawn
 """
 
 import argparse
@@ -62,6 +63,7 @@ __all__ = [
     "PARTS",
     "PART_PLANS",
     "TEST_PART",
+    "NAMES_PART_PLAN",
     "TRAINING_PART_PLAN",
     "annotation_part",
     "draw_fresh_part",
@@ -279,6 +281,16 @@ def pii_section(settings: Settings | None = None) -> dict[str, float | int | Non
 # and every span in it annotated, whatever selected it.
 _PLATE_TOKEN = re.compile(r"\b([A-Z]{1,2}) ?\d{1,4} ?[A-Z]{1,3}\b")
 _NOT_PLATE_LETTERS = frozenset({"RT", "RW", "GG", "NO", "JL", "BLOK"})
+# Broad on purpose: "saya"/"pelapor"/"dari"/"kami" (with an optional title) before a capitalised word, or
+# a closing phrase followed by capitalised words that end the text. It picks reports where a writer may
+# name themself, whatever cue they use; it is not the redactor's rule and catches many non-names
+# ("saya Warga ...").
+_SELF_INTRODUCTION = re.compile(
+    r"\b(?:[Ss]aya|SAYA|[Pp]elapor|[Dd]ari|[Kk]ami)\s+(?:[Bb]apak|[Ii]bu|[Bb]pk|[Bb]u|[Pp]ak|[Ss]dr\.?|[Ss]audara)?\s*[A-Z][a-z]{2,}"
+)
+_CLOSING_NAME = re.compile(
+    r"(?i:hormat|salam|wassalam|terima ?kasih|terimakasih|trims|ttd)[^\w]{0,12}[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*\W*$"
+)
 STRATUM_SELECTORS: dict[str, Callable[[str], bool]] = {
     "digits": lambda t: re.search(r"\d(?:[ .\-]?\d){8,}", t) is not None,
     "email_at": lambda t: "@" in t,
@@ -295,6 +307,9 @@ STRATUM_SELECTORS: dict[str, Callable[[str], bool]] = {
     "plate_extra": lambda t: (
         re.search(r"(?i)nopol|no pol|plat nomor|nomor polisi|tnkb|plat\s+[a-z]{1,2}\s?\d", t) is not None
         or any(m.group(1) not in _NOT_PLATE_LETTERS for m in _PLATE_TOKEN.finditer(t))
+    ),
+    "self_cue": lambda t: (
+        _SELF_INTRODUCTION.search(t) is not None or _CLOSING_NAME.search(t.replace("\\n", " ")) is not None
     ),
 }
 # test3 to test7: reports per stratum, drawn in this order; then uniformly at random up to the total.
@@ -313,7 +328,20 @@ TRAINING_PART_PLAN = (
     ("name_phrase", 70),
     ("phone_like", 60),
 )
-PART_PLANS = {"fresh": (FRESH_PART_PLAN, 180), "training": (TRAINING_PART_PLAN, 190)}
+# test9 on: the name-rich strata above were used up by test8 (name_phrase, phone_like and email_at
+# empty, 26 digits left), and a random report holds a reporter's name about once in 25, so a part drawn
+# by FRESH_PART_PLAN would hold too few of them to score the self-name targets. The self_cue stratum
+# refills the supply; the random rest keeps names that no cue announces.
+NAMES_PART_PLAN = (
+    ("digits", 26),
+    ("self_cue", 90),
+    ("plate_like", 20),
+)
+PART_PLANS = {
+    "fresh": (FRESH_PART_PLAN, 180),
+    "training": (TRAINING_PART_PLAN, 190),
+    "names": (NAMES_PART_PLAN, 240),
+}
 
 
 def draw_fresh_part(
@@ -367,7 +395,7 @@ def main() -> None:
         nargs=2,
         metavar=("PART", "SEED"),
         help="print the ids and strata of a part as drawn (test3: 666, test4: 6666, test5: 7777, test6: 88888, "
-        "test7: 99999, test8: 424242; train1: 101 and train2: 202 with --plan training)",
+        "test7: 99999, test8: 424242; train1: 101 and train2: 202 with --plan training; test9: 909 with --plan names)",
     )
     parser.add_argument("--plan", choices=sorted(PART_PLANS), default="fresh", help="strata plan of --draw")
     args = parser.parse_args()

@@ -60,6 +60,9 @@ def test_stratum_selectors_choose_reports_likely_to_hold_personal_data():
     assert STRATUM_SELECTORS["plate_extra"]("truk W 1234 XY parkir")
     assert not STRATUM_SELECTORS["plate_extra"]("RT 03 RW 05")
     assert not STRATUM_SELECTORS["name_phrase"]("lampu PJU mati")
+    assert STRATUM_SELECTORS["self_cue"]("Demikian, terima kasih.\\nSiti Aminah")
+    assert STRATUM_SELECTORS["self_cue"]("saya Budi warga RT 3")
+    assert not STRATUM_SELECTORS["self_cue"]("lampu PJU mati, terima kasih")
 
 
 def test_the_newest_fresh_part_is_the_test_part_and_every_other_one_development():
