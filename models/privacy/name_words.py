@@ -54,7 +54,7 @@ STOP = frozenset(
     pengaduan bantuan bantu dibantu membantu usul usulan permohonan memohon menanyakan tanya bertanya info informasi
     sekarang skrg kemarin besok hari tanggal tgl bulan bln tahun thn minggu jam usia umur kelas sekolah cek dicek
     selesai proses diproses segera cepat baik benar kecewa bingung susah sulit miskin mampu sakit meninggal bekerja
-    kerja
+    kerja uda
     kerjaan pekerjaan usaha jualan berjualan program lewat suara beli jual butuh barusan kembali korban tulisan
     kandung setempat sekeluarga sejahtera sbb kaget semisal perwakilan dengar berhenti komorbid bilang urus sembuh th
     sma smp smk sd tk lurus erte takon mental termasuk golongan mahasiswi bolak menang lpmk kenak fc asal cuti pimpin
@@ -160,6 +160,13 @@ def shouting(text: str) -> bool:
     """Whether the text is written in capitals throughout (then capitals say nothing about names)."""
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 20 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def title_cased(text: str) -> bool:
+    """Whether the text Capitalises Nearly Every Word (at least 20 words, seven in ten capitalised): then a
+    capital inside a sentence says as little about a name as in shouted text ("Yang Saya Tempati")."""
+    words = re.findall(r"[A-Za-z]{3,}", text)
+    return len(words) >= 20 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 # Parts of names too common (or too place-like) to be searched for on their own.

@@ -24,6 +24,7 @@ from models.name_lists import is_given_name, is_place_name
 from models.privacy.name_reading import made_of_words, name_from
 from models.privacy.name_words import (
     AMBIGUOUS_TITLES,
+    COMMON_NAME_PARTS,
     DEGREE_SKIP,
     DEGREES,
     ENDERS,
@@ -39,6 +40,7 @@ from models.privacy.name_words import (
     is_possessive,
     is_word_not_name,
     shouting,
+    title_cased,
 )
 from models.privacy.numbers import LANDLINE, PROVINCES, TELEPON, nik_structure_ok
 from models.privacy.pattern import PiiPattern, text_before
@@ -366,8 +368,24 @@ def _writes_capitals(text: str) -> bool:
 def _weak_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     need_cap = _writes_capitals(text)
     span = name_from(text, match.end(), need_cap=need_cap, need_boundary=True, max_tokens=4)
-    if span:
+    if span and not _words_inside_lower_name(text[span[0] : span[1]].split()):
         yield span
+
+
+def _name_part(word: str) -> bool:
+    return is_given_name(word) or word.lower() in COMMON_NAME_PARTS
+
+
+def _words_inside_lower_name(words: list[str]) -> bool:
+    """Whether a lower-case candidate of several words holds an ordinary word after its first: after a bare
+    "saya" that is a sentence going on ("sy <verb> <noun> <noun>", "saya <verb> <noun> <noun>"),
+    while a lower-case name of several words is names throughout ("saya rina dwi s"), or names that are also
+    words ("saya hendra agung")."""
+    return (
+        len(words) >= 2
+        and all(w.islower() for w in words)
+        and any(is_word_not_name(w) and not _name_part(w) for w in words[1:])
+    )
 
 
 # "suami saya X", "anak saya yang bernama X", "cucu saya X", "suami saya (X)", "ank sy X" (chat spelling).
@@ -585,7 +603,13 @@ def _listed_name_after_saya_spans(text: str, match: re.Match[str]) -> Iterable[t
     if is_given_name(word):
         if word.islower() and is_word_not_name(word):
             return
-    elif not (word[0].isupper() and word[1:].islower() and not shouting(text) and not is_word_not_name(word)):
+    elif not (
+        word[0].isupper()
+        and word[1:].islower()
+        and not shouting(text)
+        and not title_cased(text)
+        and not is_word_not_name(word)
+    ):
         return
     span = name_from(text, match.end(), need_boundary="stop", max_tokens=4)
     if span and (is_given_name(word) or not is_place_name(text[span[0] : span[1]])):

@@ -802,3 +802,24 @@ def test_name_lists_load_from_the_installed_packages():
     assert is_place_name("Gubeng") and is_place_name("kedungdoro") and is_place_name("Surabaya")
     assert not is_place_name("Hendra Wijaya")
     assert len(given_names()) > 500 and len(place_names()) > 50_000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # after a bare "saya", a lower-case run holding ordinary words is a sentence going on, not a name
+        "urusan online susah..sy wira wiri rugi waktu & tenaga",
+        # in Title Case writing a capital after "saya" says nothing
+        "Mohon Bantuan Bapak Ibu Ada Kekeliruan Data Kami, Kelurahan Yang Saya Tempati Berbeda Dengan Yang "
+        "Tercantum Di Data Kependudukan Mohon Dibantu",
+        # "uda" is chat writing for "sudah"
+        "anak saya diejek ,saya Uda Tegur pihak sekolah",
+    ],
+)
+def test_no_writer_name_read_into_a_sentence(text):
+    assert [s for s in redact_spans(text) if s.kind == "nama"] == []
+
+
+def test_a_lower_case_name_after_saya_may_hold_a_name_that_is_a_word():
+    text = "sudah lama rusak.saya hendra agung yg tinggal di rungkut"
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text)] == [("hendra agung", "self")]
