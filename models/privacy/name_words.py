@@ -79,7 +79,7 @@ ENDERS = frozenset(
     yang yg mau ingin sudah sdh mohon dengan dgn dg seorang bin binti kelas asal pekerjaan lahir domisili dan atau
     adalah ialah pemilik sekaligus juga menyampaikan melaporkan mengajukan ingin hendak ktp kk telp hp wa
     menjadi mjd status setatus pegawai karyawan tp tapi tetapi alias als istri isteri suami siswa siswi murid
-    mahasiswa mahasiswi pelajar
+    mahasiswa mahasiswi pelajar korban
     """.split()
 )
 # Office holders addressed in their public role, never masked as a private person's name.

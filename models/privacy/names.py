@@ -54,7 +54,7 @@ _NAME_LABEL = re.compile(
     r"\bnama(?:[ \t]+(?:saya|sy|aku|lengkap|pelapor|pel|pemohon|siswa|siswi|murid|anak|mahasiswa|mhs|ortu|"
     r"orang[ \t]+tua|wali|ibu|ayah|bapak|suami|istri|pasien|warga|pemilik|ketua[ \t]+rt|ketua[ \t]+rw|"
     r"kepala[ \t]+keluarga|penerima|peserta|lansia))?(?:[ \t]*[:=,]|(?<=saya)|(?<=sy)|(?<=aku)|(?<=lengkap))"
-    r"|\b(?:yang|yg)?[ \t]*bernama|\bdengan[ \t]+nama|\batas[ \t]+nama|\bnama(?:nya)?[ \t]+(?:adalah|ialah)"
+    r"|\b(?:yang|yg)?[ \t]*bernama|\bdengan[ \t]+nama|\batas[ \t]+nm?a?ma|\bnama(?:nya)?[ \t]+(?:adalah|ialah)"
     r"|(?:\bnama(?:x|ne)|\b(?:anak|adik|suami|istri|isteri|orang|petugas|pegawai|staf|rt|rw|pak|bu|mas|mbak)"
     r"(?:nya)?[ \t]+namanya)\b(?![ \t]*[.,\r\n])"
     r"|\ba[ \t]*[./][ \t]*n\b\.?|(?<![-\"'`\d])\ban(?:\.|[ \t]*/|(?=[ \t]+[A-Za-z]))"
@@ -794,9 +794,27 @@ _OWN_LABEL = re.compile(
 _SELF_BEFORE_TITLE = re.compile(r"(?i)\b(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|dgn|dg|ini))?[ \t,]*$")
 
 
+# "saya atas nama X", "saya dengan atas nama X", "tempat tinggal saya a/n X": the writer giving the name they go
+# by; "anak saya atas nama X", "warga saya an. X" name a relative or someone the writer speaks for.
+_SAYA_BEFORE_OWN_LABEL = re.compile(r"(?i)(?<![A-Za-z])(?:saya|sy|aku)(?:[ \t]+(?:dengan|dgn|dg|ber))?[ \t,]*\Z")
+_SPOKEN_FOR_BEFORE = re.compile(r"(?i:\b(?:saudara|sdr|warga|rekan|kawan|sahabat|pacar))[ \t]*\Z")
+
+
+def _writer_before_own_label(text: str, match: re.Match[str]) -> bool:
+    """Whether "saya" stands right before an "atas nama"/"a.n." label, and no relative or other person before it."""
+    if not re.match(r"(?i)atas|a[ \t]*[./]|an\b", match.group()):
+        return False
+    saya = _SAYA_BEFORE_OWN_LABEL.search(text_before(text, match.start(), 20))
+    if not saya:
+        return False
+    before = text_before(text, match.start() - len(saya.group()), 20)
+    return not (_RELATIVE_BEFORE.search(before) or _SPOKEN_FOR_BEFORE.search(before))
+
+
 def _label_owner(text: str, match: re.Match[str]) -> str:
     label = match.group()
-    return "self" if _SELF_LABEL.search(label) or _OWN_LABEL.search(label) else "other"
+    own = _SELF_LABEL.search(label) or _OWN_LABEL.search(label) or _writer_before_own_label(text, match)
+    return "self" if own else "other"
 
 
 def _title_owner(text: str, match: re.Match[str]) -> str:

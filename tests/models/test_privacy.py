@@ -823,3 +823,20 @@ def test_no_writer_name_read_into_a_sentence(text):
 def test_a_lower_case_name_after_saya_may_hold_a_name_that_is_a_word():
     text = "sudah lama rusak.saya hendra agung yg tinggal di rungkut"
     assert [(text[s.start : s.end], s.owner) for s in redact_spans(text)] == [("hendra agung", "self")]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # "saya atas nama X": the writer gives the name they go by
+        ("Selamat pagi\\n\\nSaya atas nama Budi Santoso mengeluh soal KTP", [("Budi Santoso", "self")]),
+        ("mohon dibantu, saya dengan atas nama hendro korban phk dari pabrik", [("hendro", "self")]),
+        ("Saya ber atas nma Rina Kartika adik pemilik akun", [("Rina Kartika", "self")]),
+        # a relative, a resident spoken for, or "saya" on the line above: another person
+        ("mohon cek MBR anak saya atas nama Dimas Prakoso", [("Dimas Prakoso", "other")]),
+        ("pengajuan warga saya a/n. Siti Rahayu belum selesai", [("Siti Rahayu", "other")]),
+        ("NIK ibu saya\\natas nama Siti Rahayu\\n", [("Siti Rahayu", "other")]),
+    ],
+)
+def test_saya_before_atas_nama_is_the_writer(text, names):
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
