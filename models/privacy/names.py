@@ -442,6 +442,11 @@ def _is_heading(text: str, start: int, end: int) -> bool:
     return re.match(r"[ \t]*:", text[end:]) is not None and all(is_ordinary_word(w) for w in words)
 
 
+# A phone word between a name and its number: "Budi Santoso, telp/WA 0812...", "( Budi HP: 0812...".
+_PHONE_LABEL_BETWEEN = (
+    r"[ \t,]*\(?[ \t]*(?i:telp|tlp|telepon|hp|wa|whatsapp|no\.?[ \t]*(?:hp|telp|wa))"
+    r"(?:[ \t]*/[ \t]*(?i:telp|tlp|hp|wa))?[ \t.:]*"
+)
 # A name right before a phone number or a NIK: "Budi Santoso 0812...", "Hendra - 0878...",
 # "ANDI SETIAWAN\n(0896...)", "Joko/ 0821...", "Wati nik:3578...", "Rudi Hartono dengan NIK",
 # "Rina Wati (NIK. 3578...)", a name alone on the line above a bare 16-digit NIK, and a list
@@ -449,12 +454,15 @@ def _is_heading(text: str, start: int, end: int) -> bool:
 _NAME_BEFORE_NUMBER = re.compile(
     r"(?<![A-Za-z0-9.])((?:[A-Za-z][A-Za-z']*\.?[ \t]){0,3}[A-Za-z][A-Za-z']*)"
     r"(?=[ \t]*(?:[-:/(,]|\r?\n)?[ \t]*\r?\n?[ \t]*\(?(?:\+62|62|0)\d"
+    rf"|{_PHONE_LABEL_BETWEEN}(?:\+62|62|0)\d"
     r"|[ \t,]*\(?[ \t]*(?:(?:dengan|dg|dgn)[ \t]+)?(?i:nik)\b[ \t:.;]*\d"
     r"|[ \t]*\r?\n[ \t]*\d{16}(?!\d)"
+    r"|(?<!(?i:nik))(?<!(?i:kk))(?<!(?i:ktp))(?<!(?i:no))(?<!(?i:nomor))(?<!(?i:nomer))[ \t]+\d{16}(?!\d)"
     r"|(?<!(?i:nik))(?<!(?i:kk))(?<!(?i:ktp))[ \t]*[-:][ \t]*\d{14,17}(?!\d))"  # not "nik: 3578..." itself
 )
 _NIK_AFTER_NAME = re.compile(r"[ \t,]*\(?[ \t]*(?:(?:dengan|dg|dgn)[ \t]+)?(?i:nik)\b")
 _NIK_ON_NEXT_LINE = re.compile(r"[ \t]*\r?\n[ \t]*(\d{16})(?!\d)")
+_NIK_ON_SAME_LINE = re.compile(r"[ \t]+(\d{16})(?!\d)")
 _NIK_AFTER_DASH = re.compile(r"[ \t]*[-:][ \t]*(\d{14,17})(?!\d)")
 # A phone word right before a name and its number: "WhatsApp budi 0812...": then a lower-case name counts.
 _PHONE_WORD_BEFORE = re.compile(
@@ -466,6 +474,7 @@ def _before_number_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple
     s, e = match.span(1)
     after = text[e : e + 40]
     next_line_nik = _NIK_ON_NEXT_LINE.match(after)
+    same_line_nik = _NIK_ON_SAME_LINE.match(after)
     dashed_nik = _NIK_AFTER_DASH.match(after)
     if dashed_nik and int(dashed_nik.group(1)[:2]) not in PROVINCES:
         return
@@ -473,9 +482,12 @@ def _before_number_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple
         _NIK_AFTER_NAME.match(after) is not None
         or dashed_nik is not None
         or (next_line_nik is not None and nik_structure_ok(next_line_nik.group(1)))
+        or (same_line_nik is not None and nik_structure_ok(same_line_nik.group(1)))
     )
-    if next_line_nik and not is_nik:
+    if (next_line_nik or same_line_nik) and not is_nik:
         return
+    if same_line_nik and is_place_name(text[s:e].split()[-1]):
+        return  # "calon saya Wonogiri 3312...": the place of birth or origin before a bare NIK
     if not is_nik:
         number = re.search(r"[(+0-9]", after)
         at = e + number.start() + (1 if after[number.start()] == "(" else 0)

@@ -840,3 +840,20 @@ def test_a_lower_case_name_after_saya_may_hold_a_name_that_is_a_word():
 )
 def test_saya_before_atas_nama_is_the_writer(text, names):
     assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a name right before a bare NIK on its line, in lower case too
+        ("mohon sertifikat catin budianto 3578011203850004 sulastri 3526014507900002", ["budianto", "sulastri"]),
+        ("sampai agustus anak Dimas Prakoso 3578011203100003 di ppdb", ["Dimas Prakoso"]),
+        # a place of origin or a label before the number is none
+        ("berikut nik calon pengantin wonogiri 3312014405920001", []),
+        ("belum terdaftar\\n\\nnoktp 3578011203850004", []),
+        # a phone word between the name and the number
+        ("Selamat siang, mengenai ( Budi Santoso, telp/WA 081234567890 ) permohonan", ["Budi Santoso"]),
+    ],
+)
+def test_name_before_a_bare_nik_or_a_labelled_phone(text, names):
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
