@@ -64,7 +64,7 @@ STOP = frozenset(
     rwnya pojok telpon telfon tlpn tlfn panas demam ngotrak ngontrak sehat kepsek ngurus sallam dulu sendiri kompak
     yaitu yakni arek tukang nenek kakek hubungi hub menghubungi dihubungi kontak contact cp call sms fax hotline
     telegram
-    puskesmas lampu pju resto restoran pondok forum griya graha taman forklift
+    puskesmas faskes igd poli lampu pju resto restoran pondok forum griya graha taman forklift
     nama bernama namanya tertulis asli dll dsb dst
     ahli waris indonesia bersatu sehat sarpras sdn smpn sman smkn mi mts lembaga bunda pkk login walimurid sbgai
     sperti bnpt walikotaku islam ipt dlh si ktr kantor rupiah beda ogah sampah dokumen buk bahwa bocor muda gaji
@@ -86,7 +86,7 @@ ENDERS = frozenset(
 PUBLIC_FIGURES = frozenset(
     "eri erie ery erik eric erick er cahyadi cahyadii armuji armudji erji risma rismaharini khofifah jokowi".split()
 )
-DEGREES = frozenset("sh mh se st mt mm spd pd skom ssos sos amd ssi msi mkes skm sag mag ir drs dra sp".split())
+DEGREES = frozenset("sh mh se st mt mm spd pd skom ssos sos amd ssi msi mkes skm sag mag ir drs dra sp spog".split())
 # Lower-case words shaped like verbs or derived nouns (meN-, ber-, ter-, di-, ke-...-an,
 # -kan, -nya): in a lower-case text they are what follows "saya" far more often than a name.
 NOT_A_NAME_SHAPE = re.compile(

@@ -542,6 +542,33 @@ PLACE_BEFORE = re.compile(
 )
 
 
+# A capitalised name after a role that names a person by their name: a doctor or nurse ("dokter Budi", "Dr.
+# Siti Rahayu", "dengan Dr Rina"), a taxpayer on a land-tax bill ("Wajib Pajak Budi"). Lower-case "dr" is
+# chat writing for "dari" and stays out; "Dr. Soetomo" and the like name hospitals, streets and a kelurahan.
+_NAME_AFTER_ROLE = re.compile(
+    r"(?<![A-Za-z])(?:(?i:dokter|perawat|wajib[ \t]+pajak)|Dr\.?|dr\.|DR\.)[ \t:]+(?=[A-Z][a-z])"
+)
+_NAMED_AFTER_A_DOCTOR = frozenset(
+    "soetomo sutomo soewandhi soewandhie soewandi suwandi moestopo mustopo ramelan wahidin saiful cipto".split()
+)
+
+
+def _after_role_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    if shouting(text) or NOT_PERSON_BEFORE.search(text_before(text, match.start(), 20)):
+        return
+    if PLACE_BEFORE.search(text_before(text, match.start(), 25)):
+        return  # "Kel. Dr. Soetomo"
+    span = name_from(text, match.end(), need_cap=True, need_boundary="lower", max_tokens=3)
+    if not span:
+        return
+    words = text[span[0] : span[1]].split()
+    if words[0].lower() in _NAMED_AFTER_A_DOCTOR or is_place_name(text[span[0] : span[1]]):
+        return
+    if all(is_word_not_name(w) for w in words):
+        return  # "dokter Spesialis", "Dr. Tersebut"
+    yield span
+
+
 # A name in parentheses after a role: "petugas Dinsos (Andi)", "Ketua RT 3 (Budi Santoso)",
 # "ketua RT ( Budi Hp 0812... )", "warga Sukolilo (Hasan)", "tetangga no 5 ( Rini )" (a capitalised
 # "Warga" starts the name of an organisation: "Forum Warga Peduli (FWP)").
@@ -851,6 +878,7 @@ NAME_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE_LINE, _after_phone_line_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_REFERENT_PAREN, _referent_paren_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_ROLE_PAREN, _role_paren_name_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_AFTER_ROLE, _after_role_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA_PAREN, _role_paren_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE, _signature_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE_LOWER, _lower_signature_name_spans, "self"),

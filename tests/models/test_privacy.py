@@ -857,3 +857,22 @@ def test_saya_before_atas_nama_is_the_writer(text, names):
 )
 def test_name_before_a_bare_nik_or_a_labelled_phone(text, names):
     assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a doctor, a nurse or a taxpayer named by name
+        ("adik saya dirawat dengan Dr Rina Kartika. 3 hari kemudian membaik", ["Rina Kartika"]),
+        ("operasi batal karena dokter Hendra atau Dokter Yusuf sakit", ["Hendra", "Yusuf"]),
+        ("Nop yang pertama (Wajib Pajak Hartono) dan yang kedua", ["Hartono"]),
+        # hospitals, kelurahan and streets named after a doctor, "dr" for "dari", and roles are none
+        ("anak saya berobat ke RS Dr Soetomo dengan BPJS", []),
+        ("saya warga Kel. Dr. Soetomo Kec. Tegalsari", []),
+        ("rujukan dr Rungkut sudah ada", []),
+        ("anak saya mau diperiksa ke dokter Faskes 1 dulu", []),
+        ("harus ke dokter Spesialis mata", []),
+    ],
+)
+def test_a_name_after_a_doctor_or_taxpayer_role(text, names):
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
