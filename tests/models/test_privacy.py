@@ -876,3 +876,12 @@ def test_name_before_a_bare_nik_or_a_labelled_phone(text, names):
 )
 def test_a_name_after_a_doctor_or_taxpayer_role(text, names):
     assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+def test_a_nik_with_digits_glued_after_it():
+    # the NIK given elsewhere in the text, or a label right before the run: the whole run is masked
+    text = "nik saya semula 3578011203850004 malah menjadi 357801120385000412345 di aplikasi"
+    assert mask_pii(text) == "nik saya semula [NIK] malah menjadi [NIK] di aplikasi"
+    assert mask_pii("mohon cek NIK: 357801120385000412345 terima kasih") == "mohon cek NIK: [NIK] terima kasih"
+    # an 18-digit land-tax number (NOP) without either stays
+    assert mask_pii("NOP 357801100200300450 belum lunas") == "NOP 357801100200300450 belum lunas"
