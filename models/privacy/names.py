@@ -727,7 +727,12 @@ def _last_line_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int
     closing_higher = any(_CLOSING_LINE.match(line) for line in lines_before[-3:-1]) and all(
         _SHORT_LINE.match(line) for line in lines_before[-2:]
     )
-    if not (closing or _ROLE_LINE.match(above) or (closing_higher and match.group(1)[0].isupper())):
+    if not (
+        closing
+        or _ROLE_LINE.match(above)
+        or (closing_higher and match.group(1)[0].isupper())
+        or _signature_under_a_blank_line(text, match)
+    ):
         return
     lower = match.group(1)[0].islower()
     if lower and not closing:
@@ -737,6 +742,23 @@ def _last_line_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int
         words = text[span[0] : span[1]].split()
         if lower or not made_of_words(words, weak=len(words) == 1):
             yield span
+
+
+def _signature_under_a_blank_line(text: str, match: re.Match[str]) -> bool:
+    """Whether the last line, set off by a blank line, is a capitalised full name that begins with a listed
+    given name ("...\n\nAgus Susilo"): a signature with no closing above it. Two to four words of three
+    letters or more, none but the first an ordinary word, so closings ("Terima Kasih") and labels ("Titik
+    C") stay."""
+    words = match.group(1).split()
+    blank_above = re.search(r"\n[ \t]*\n[ \t]*\Z", text[: match.start() + 1]) is not None
+    return (
+        blank_above
+        and 2 <= len(words) <= 4
+        and all(len(w) >= 3 and w[0].isupper() for w in words)
+        and is_given_name(words[0])
+        and not any(is_word_not_name(w) or w.lower() in STOP for w in words[1:])
+        and not is_place_name(match.group(1))
+    )
 
 
 # A name before an academic degree: "Johan Supriadi Drs.", "Budi Santoso, S.Pd", "Rina Wati S.H.".

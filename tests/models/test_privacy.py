@@ -885,3 +885,18 @@ def test_a_nik_with_digits_glued_after_it():
     assert mask_pii("mohon cek NIK: 357801120385000412345 terima kasih") == "mohon cek NIK: [NIK] terima kasih"
     # an 18-digit land-tax number (NOP) without either stays
     assert mask_pii("NOP 357801100200300450 belum lunas") == "NOP 357801100200300450 belum lunas"
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a full name set off by a blank line at the end, beginning with a listed given name: a signature
+        ("Mohon segera diperbaiki, tepatnya masuk RW 01.\\n\\nAgus Susilo", [("Agus Susilo", "self")]),
+        ("Mohon segera diperbaiki, tepatnya masuk RW 01.\\n\\nBUDI SANTOSO \\n", [("BUDI SANTOSO", "self")]),
+        # closings, labels and places there are none
+        ("Lampu padam di wilayah RW 03.\\n\\nTitik C", []),
+        ("Lampu padam di wilayah RW 03.\\n\\nTerima Kasih Banyak", []),
+    ],
+)
+def test_a_signature_under_a_blank_line(text, names):
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
