@@ -656,13 +656,13 @@ def _listed_name_after_saya_spans(text: str, match: re.Match[str]) -> Iterable[t
 
 
 # A signature: a line holding only a capitalised name, followed by a line about the person
-# ("Budi Santoso\nWarga Wonosari RT 4", "Siti\nKetua RT 02", "Andi\nEmail: ...") or by the
+# ("Budi Santoso\nWarga Wonosari RT 4", "Siti\nKetua RT 02", "Andi\nEmail: ...", "Rina K\nKaryawan swasta") or by the
 # role in brackets ("Budi Santoso (Ketua RT 4)").
 _NAME_SIGNATURE = re.compile(
     r"(?:^|\n)[ \t]*((?:[A-Z][A-Za-z']*\.?[ \t]){0,3}[A-Z][A-Za-z']*)"
     r"(?:[ \t,]*\r?\n[ \t]*"
     r"(?=(?i:warga|ketua|rt\b|rw\b|jl\b|jln\b|jalan|alamat|email|e-mail|hp\b|wa\b|telp|no\.?[ \t]*(?:hp|telp|wa)|"
-    r"perum|pengurus|koordinator|pelapor|pemilik|penghuni|pengelola))"
+    r"perum|pengurus|koordinator|pelapor|pemilik|penghuni|pengelola|pekerja|karyawan|karyawati|staf|staff|pegawai))"
     r"|[ \t]*\([ \t]*(?=(?i:ketua|rt\b|rw\b|pengurus|koordinator|pelapor|warga)))"
 )
 # The same in lower case, only before the role in brackets ("...perhatiannya.\nbudi (ketua RT 3)").
@@ -679,6 +679,8 @@ def _lower_signature_name_spans(text: str, match: re.Match[str]) -> Iterable[tup
 
 def _signature_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     words = match.group(1).split()
+    if len(words) >= 2 and len(words[-1].rstrip(".")) == 1:
+        words = words[:-1]  # a last initial ("Budi Santoso K") is no stop word ("k" for "ke")
     if all(w.lower().rstrip(".") not in STOP and w.lower() not in PUBLIC_FIGURES for w in words):
         yield match.span(1)
 

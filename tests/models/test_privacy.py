@@ -900,3 +900,10 @@ def test_a_nik_with_digits_glued_after_it():
 )
 def test_a_signature_under_a_blank_line(text, names):
     assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+def test_a_signature_over_a_job_line_may_end_with_an_initial():
+    text = "mohon dibantu sampai selesai\\n\\nRina Kartika S\\nKaryawan swasta\\nJl Mawar 3"
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == [
+        ("Rina Kartika S", "self")
+    ]
