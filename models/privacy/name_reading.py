@@ -9,12 +9,13 @@ from models.privacy.name_words import (
     DEGREES,
     ENDERS,
     NOT_A_NAME_SHAPE,
-    PUBLIC_FIGURES,
     STOP,
     TOKEN,
     VERB_SHAPE,
     is_chat_abbreviation,
+    is_office_head,
     is_possessive,
+    is_public_figure,
     is_word_not_name,
     shouting,
 )
@@ -79,7 +80,8 @@ def name_from(
         if (
             low in STOP
             or low in DEGREES
-            or low in PUBLIC_FIGURES
+            or is_public_figure(low)
+            or is_office_head(low)
             or (need_cap and not tokens and not word[0].isupper())
             or (tokens and word.islower() and NOT_A_NAME_SHAPE.match(word))
             or (tokens and VERB_SHAPE.match(low))

@@ -84,8 +84,28 @@ ENDERS = frozenset(
 )
 # Office holders addressed in their public role, never masked as a private person's name.
 PUBLIC_FIGURES = frozenset(
-    "eri erie ery erik eric erick er cahyadi cahyadii armuji armudji erji risma rismaharini khofifah jokowi".split()
+    """
+    eri erie ery erik eric erick er cahyadi cahyadii armuji armudji erji risma rismaharini khofifah kofifah jokowi
+    """.split()
 )
+# Heads of offices written as one word: "Ka" (kepala) glued to the office ("Kadinkes", "Kadiknas", "Kadiskominfo",
+# "Kabid", "Kasatpol", "Kapolsek"), an office, not a name, after "Bapak".
+_OFFICE_HEAD = re.compile(
+    r"^ka(?:dis[a-z]+|din(?:kes|sos|as)|diknas|dikbud|bid|bag|sie|si|subag|sat(?:pol|pp|reskrim|lantas)|pol(?:sek|res|da|ri))$"
+)
+
+
+def is_public_figure(word: str) -> bool:
+    """Whether ``word`` names one of :data:`PUBLIC_FIGURES`, also with its last letter typed twice ("Erii")."""
+    low = word.lower()
+    return low in PUBLIC_FIGURES or re.sub(r"(.)\1+$", r"\1", low) in PUBLIC_FIGURES
+
+
+def is_office_head(word: str) -> bool:
+    """Whether ``word`` is an office head's one-word title ("KaDinkes", "kadiknas", "Kapolsek")."""
+    return _OFFICE_HEAD.match(word.lower()) is not None
+
+
 DEGREES = frozenset("sh mh se st mt mm spd pd skom ssos sos amd ssi msi mkes skm sag mag ir drs dra sp spog".split())
 # Lower-case words shaped like verbs or derived nouns (meN-, ber-, ter-, di-, ke-...-an,
 # -kan, -nya): in a lower-case text they are what follows "saya" far more often than a name.

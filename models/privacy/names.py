@@ -61,7 +61,8 @@ _NAME_LABEL = re.compile(
     r")"
     r"[ \t:.,(\n\r]{0,8}"
     r"(?:(?i:saya|sy|siswa|siswi|pelapor|pemohon|pasien|warga|anak|ank|ibu|bapak|bpk|bu|pak|sdr|sdri|almarhum|alm|almh|"
-    r"suami|istri|isteri|ayah|adik|kakak|cucu|kepala[ \t]+keluarga|kepala[ \t]+rumah[ \t]+tangga|kk|pbb|pelanggan)"
+    r"suami|istri|isteri|ayah|adik|kakak|cucu|kepala[ \t]+keluarga|kepala[ \t]+rumah[ \t]+tangga|kk|pbb|pelanggan|"
+    r"(?:putri|putra)(?=[ \t]+(?:saya|sy|kami)\b))"  # "putri saya" is a daughter, "Putri" alone a name
     r"\.?(?:[ \t]+(?i:saya|sy|kami))?(?:[ \t:]|\r?\n){1,6})?"  # the role may end its line: "Atas Nama Anak\nBudi"
 )
 
@@ -520,6 +521,8 @@ def _before_number_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple
             kept = capitalised
     if not kept or (kept[-1].islower() and made_of_words(kept[::-1], weak=len(kept) == 1)):
         return  # "apakah nik 3578...": a lone lower-case word before a number is a word
+    if is_nik and all(is_word_not_name(w.rstrip(".")) for w in kept):
+        return  # "Permohonan Konsolidasi NIK 3578...": a capitalised heading before a NIK names no one
     s = e - len(" ".join(reversed(kept)))
     if (next_line_nik or dashed_nik) and not _alone_on_its_line(text, s):
         return  # only a line that holds nothing but the name: "Pengajuan MBR\nIwan Yulianto\n3578..."

@@ -907,3 +907,21 @@ def test_a_signature_over_a_job_line_may_end_with_an_initial():
     assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == [
         ("Rina Kartika S", "self")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # an office head's one-word title, a public figure misspelt, a heading before a NIK: no one to mask
+        ("Yth. Bapak KaDinkes\\nsaya mau bertanya", []),
+        ("sudah lapor ke pak Kadiskominfo.\\n\\nTerimakasih", []),
+        ("mohon pak Erii dicek", []),
+        ("acara pak Eric atau ibu Kofifah", []),
+        ("Permohonan Konsolidasi NIK 3578011203850004", []),
+        # "putri saya" after a label is a daughter; the name follows
+        ("antrian atas nama putri saya Rina Kartika (pemegang BPJS)", ["Rina Kartika"]),
+        ("antrian atas nama Putri Ayu sudah lama", ["Putri Ayu"]),
+    ],
+)
+def test_offices_public_figures_and_headings_are_no_names(text, names):
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
