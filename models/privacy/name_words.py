@@ -54,14 +54,14 @@ STOP = frozenset(
     pengaduan bantuan bantu dibantu membantu usul usulan permohonan memohon menanyakan tanya bertanya info informasi
     sekarang skrg kemarin besok hari tanggal tgl bulan bln tahun thn minggu jam usia umur kelas sekolah cek dicek
     selesai proses diproses segera cepat baik benar kecewa bingung susah sulit miskin mampu sakit meninggal bekerja
-    kerja uda
+    kerja uda nggih nggeh enggih enggeh injih
     kerjaan pekerjaan usaha jualan berjualan program lewat suara beli jual butuh barusan kembali korban tulisan
     kandung setempat sekeluarga sejahtera sbb kaget semisal perwakilan dengar berhenti komorbid bilang urus sembuh th
     sma smp smk sd tk lurus erte takon mental termasuk golongan mahasiswi bolak menang lpmk kenak fc asal cuti pimpin
     sekalian tingkat produksi kontribusi salah parkir ber hilang beserta secara personal masuk kesini pindah seorang
     muslim kep tdak pgn pancasila merdeka pt cv ud yayasan koperasi musholla mushollah mushola masjid toko warung
     wajib pajak dispenduk ksh bayi hamil indomaret alfamart sehingga akses alamatnya binggung selalu krj pengawas rtnya
-    rwnya pojok telpon telfon tlpn tlfn panas demam ngotrak ngontrak sehat kepsek ngurus sallam dulu sendiri kompak
+    rwnya pojok telpon telfon telf tlpn tlfn panas demam ngotrak ngontrak sehat kepsek ngurus sallam dulu sendiri kompak
     yaitu yakni arek tukang nenek kakek hubungi hub menghubungi dihubungi kontak contact cp call sms fax hotline
     telegram
     puskesmas faskes igd poli lampu pju resto restoran pondok forum griya graha taman forklift

@@ -38,6 +38,7 @@ from models.privacy.name_words import (
     TOKEN,
     VERB_SHAPE,
     is_possessive,
+    is_public_figure,
     is_word_not_name,
     shouting,
     title_cased,
@@ -344,8 +345,14 @@ def _title_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, in
         and is_given_name(word.group())
         and not is_word_not_name(word.group())
         and word.group() not in STOP
+        and not is_public_figure(_next_word_after(text, word.end()))  # "ibu <first name> <public figure's surname>"
     ):
         yield word.span()
+
+
+def _next_word_after(text: str, end: int) -> str:
+    word = TOKEN.match(text, end + len(text[end:]) - len(text[end:].lstrip(" \t")))
+    return word.group() if word else ""
 
 
 # "saya X", "perkenalkan saya X", "saya dengan X" at the start of a report or a sentence, also

@@ -925,3 +925,19 @@ def test_a_signature_over_a_job_line_may_end_with_an_initial():
 )
 def test_offices_public_figures_and_headings_are_no_names(text, names):
     assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a public figure's first name, "yes" in Javanese, a phone label typo: no names
+        ("mohon bantuan ibu tri rismaharini sebagai menteri", []),
+        ("tolong dijawab pak enggeh , kami tunggu", []),
+        ("Ibu : SITI AMINAH\\nNo. Telf : 081234567890", ["SITI AMINAH"]),
+        # a dot after a lower-case word ends the sentence; after a short form it joins the name
+        ("jalan ke mbah sumi. Disana ada rambu", ["sumi"]),
+        ("keponakan saya yang bernama  moch. Abdul Rahman mau daftar SMA", ["moch. Abdul Rahman"]),
+    ],
+)
+def test_public_figures_particles_and_sentence_ends(text, names):
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
