@@ -414,10 +414,10 @@ _NAME_SIGNOFF = re.compile(
     r"(?:(?i:\b(?:hormat[ \t]+(?:saya|kami)|salam(?:[ \t]+(?:saya|kami|dr|dari|hormat))?|ttd|pelapor|pemohon|"
     r"(?<![A-Za-z] )dari[ \t]*:|"
     r"penanggung[ \t]+jawab|contact[ \t]+person|cp|tertanda|thanks|thank[ \t]+you|"
-    r"terima[ \t]*kasih|terimakasih|trimakasih|"
+    r"terima[ \t]*kasih|terimakasih|trimakasih|trims|makasih|matur[ \t]*(?:nuwun|suwun)|maturnuwun|thx|"
     r"wassalam\w*(?:'\w+)?(?:[ \t]+wr\.?[ \t]*wb\.?)?|(?:best[ \t]+|kind[ \t]+|warm[ \t]+)?regards?|"
     r"bertanda[ \t]+tangan[ \t]+di[ \t]*bawah[ \t]+ini))|\bUp\.)"
-    r"[ \t,.:\-\n\r]+"
+    r"(?:[ \t,.:!\-\n\r]|[^\x00-\x7F])+"  # emoji (or their mojibake) may stand between: "Terima kasih 🙏 Budi"
     r"(?:(?i:ketua[ \t]+)?(?i:rt|rw)(?:[ \t.]*\d+)?[ \t,.:\-]*\r?\n[ \t]*)?"  # "Pelapor Ketua RT\nBudi"
     r"(?:(?:H|Hj|Ir|Drs|Dra)\.[ \t]*)?"
     r"(?P<title>(?i:bapak|bpk|bp|pak|ibu|ibuk|bu|sdr|sdri)\.?[ \t]+)?"  # "hormat saya ibu <name>"
@@ -434,8 +434,17 @@ def _signoff_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, 
             span = None
     if span and _is_heading(text, *span):
         return  # "Terima kasih\nLokasi : ...", "Terima kasih\nContact Person\n..."
+    sender = re.search(r"(?i)\b(?:dr|dari)\W*$", match.group())  # "Salam dari Wulan": a sender
+    if span and not sender and _closing_words(text[span[0] : span[1]].split()):
+        return  # "Salam Hangat", "Terima kasih. Salam Sejahtera"
     if span:
         yield from _with_second_name(text, span, need_cap=True, need_boundary=True, max_tokens=4)
+
+
+def _closing_words(words: list[str]) -> bool:
+    """Whether capitalised words after a closing are ordinary words, none a listed given name: the closing
+    going on ("Salam Hangat"), not a signature."""
+    return all(is_word_not_name(w) and not is_given_name(w) for w in words)
 
 
 _CONTACT_WORDS = frozenset("contact contak kontak person cp".split())

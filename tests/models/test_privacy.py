@@ -941,3 +941,22 @@ def test_offices_public_figures_and_headings_are_no_names(text, names):
 )
 def test_public_figures_particles_and_sentence_ends(text, names):
     assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # emoji (or their mojibake) and more closings between the closing and the signature
+        ("Jalan rusak. Terima kasih!! 🙏🙏 Budi Santoso", ["Budi Santoso"]),
+        ("Jalan rusak. Terimakasih ðŸ™ Budi Santoso", ["Budi Santoso"]),
+        ("Jalan rusak. Trims - Budi", ["Budi"]),
+        ("Jalan rusak. Matur nuwun,\\nRina Kartika", ["Rina Kartika"]),
+        # the closing going on is no signature; a sender after "salam dari" is one
+        ("Jalan rusak. Terima kasih. Salam Hangat Dari Kami", []),
+        ("Jalan rusak. makasih sblumnya", []),
+        ("Jalan rusak. Matur nuwun 🙏\\nJangan lupa", []),
+        ("Jalan rusak. Salam dr Wulan, warga RT 3", ["Wulan"]),
+    ],
+)
+def test_closings_before_a_signature(text, names):
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
