@@ -561,6 +561,18 @@ PLACE_BEFORE = re.compile(
 )
 
 
+# A hash-tagged name between hash-tagged identity or phone numbers: "#3578... #SITI AMINAH #3578... #0812...".
+_NAME_BETWEEN_TAGGED_NUMBERS = re.compile(
+    r"#[ \t]*\d{9,}[ \t]*#[ \t]*([A-Z][A-Za-z']*(?:[ \t]+[A-Z][A-Za-z']*){0,3})[ \t]*(?=#[ \t]*\d{9,})"
+)
+
+
+def _tagged_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    words = match.group(1).split()
+    if not any(w.lower() in _NEVER_NAME_WORDS for w in words) and not all(is_word_not_name(w) for w in words):
+        yield match.span(1)
+
+
 # A capitalised name after a role that names a person by their name: a doctor or nurse ("dokter Budi", "Dr.
 # Siti Rahayu", "dengan Dr Rina"), a taxpayer on a land-tax bill ("Wajib Pajak Budi"). Lower-case "dr" is
 # chat writing for "dari" and stays out; "Dr. Soetomo" and the like name hospitals, streets and a kelurahan.
@@ -922,6 +934,7 @@ NAME_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("nama", "[NAMA]", _NAME_REFERENT_PAREN, _referent_paren_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_ROLE_PAREN, _role_paren_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_AFTER_ROLE, _after_role_name_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_BETWEEN_TAGGED_NUMBERS, _tagged_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA_PAREN, _role_paren_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE, _signature_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE_LOWER, _lower_signature_name_spans, "self"),

@@ -960,3 +960,9 @@ def test_public_figures_particles_and_sentence_ends(text, names):
 )
 def test_closings_before_a_signature(text, names):
     assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+def test_a_hash_tagged_name_between_hash_tagged_numbers():
+    text = "mohon dikonsolidasikan atas nama :\\n#3578011203850004 #SITI AMINAH #3578011203100003 #081234567890 #KK"
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == ["SITI AMINAH"]
+    assert [s for s in redact_spans("#3578011203850004 #KK #081234567890") if s.kind == "nama"] == []
