@@ -661,6 +661,20 @@ def _possessive_saya(text: str, start: int) -> bool:
     )
 
 
+def _speaking_as(text: str, match: re.Match[str], word: str) -> bool:
+    """Whether "saya dengan <word>" introduces the writer as on the phone ("maaf saya dengan rina aprilia"): a
+    lower-case word that is no ordinary, verb-shaped or chat word; "saya dengan sabar", "saya dengan alasan ...",
+    "saya dengan BKN" are manners, reasons and offices."""
+    return (
+        re.search(r"(?i)\b(?:dengan|dgn|dg)[ \t,\-]*$", match.group()) is not None
+        and word.islower()
+        and len(word) >= 3
+        and not is_word_not_name(word)
+        and not NOT_A_NAME_SHAPE.match(word)
+        and word not in STOP
+    )
+
+
 def _listed_name_after_saya_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     first = TOKEN.match(text, match.end())
     if (
@@ -679,7 +693,7 @@ def _listed_name_after_saya_spans(text: str, match: re.Match[str]) -> Iterable[t
         and not shouting(text)
         and not title_cased(text)
         and not is_word_not_name(word)
-    ):
+    ) and not _speaking_as(text, match, word):
         return
     span = name_from(text, match.end(), need_boundary="stop", max_tokens=4)
     if span and (is_given_name(word) or not is_place_name(text[span[0] : span[1]])):

@@ -966,3 +966,18 @@ def test_a_hash_tagged_name_between_hash_tagged_numbers():
     text = "mohon dikonsolidasikan atas nama :\\n#3578011203850004 #SITI AMINAH #3578011203100003 #081234567890 #KK"
     assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == ["SITI AMINAH"]
     assert [s for s in redact_spans("#3578011203850004 #KK #081234567890") if s.kind == "nama"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # "saya dengan <name>" introduces the writer as on the phone, in lower case too
+        ("maaf saya dengan novita aprilia  hari sabtu kemarin saya ke kelurahan", [("novita aprilia", "self")]),
+        # manners, reasons, numbers and offices after "saya dengan" are none
+        ("saya dengan sabar menunggu", []),
+        ("hasil rapat saya dengan BKN, mohon ditindaklanjuti", []),
+        ("menegur saya dengan kalimat kasar", []),
+    ],
+)
+def test_saya_dengan_introduces_the_writer(text, names):
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
