@@ -60,7 +60,7 @@ _NAME_LABEL = re.compile(
     r"(?:nya)?[ \t]+namanya)\b(?![ \t]*[.,\r\n])"
     r"|\ba[ \t]*[./][ \t]*n\b\.?|(?<![-\"'`\d])\ban(?:\.|[ \t]*/|(?=[ \t]+[A-Za-z]))"
     r")"
-    r"[ \t:.,(\n\r]{0,8}"
+    r"[ \t:.,(\n\r\"'`“‘]{0,8}"  # a quote may open the name: bernama "Budi"
     r"(?:(?i:saya|sy|siswa|siswi|pelapor|pemohon|pasien|warga|anak|ank|ibu|bapak|bpk|bu|pak|sdr|sdri|almarhum|alm|almh|"
     r"suami|istri|isteri|ayah|adik|kakak|cucu|kepala[ \t]+keluarga|kepala[ \t]+rumah[ \t]+tangga|kk|pbb|pelanggan|"
     r"(?:putri|putra)(?=[ \t]+(?:saya|sy|kami)\b))"  # "putri saya" is a daughter, "Putri" alone a name
@@ -514,8 +514,9 @@ def _before_number_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple
     kept: list[str] = []
     for word in reversed(words):  # keep what follows the last stop word: "Ketua RT Budi 0812" -> "Budi"
         low = word.lower().rstrip(".")
+        initial = not kept and len(low) == 1 and len(words) >= 2  # "( rina k nik 3578...": k is an initial
         if (
-            low in STOP
+            (low in STOP and not initial)
             or low in DEGREES
             or low in PUBLIC_FIGURES
             or (word.islower() and NOT_A_NAME_SHAPE.match(word))

@@ -981,3 +981,16 @@ def test_a_hash_tagged_name_between_hash_tagged_numbers():
 )
 def test_saya_dengan_introduces_the_writer(text, names):
     assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a quote may open a name after a label; an initial may end a name before a NIK
+        ('kartu itu milik orang lain yang bernama "Rahmi", bukan ibu saya', ["Rahmi"]),
+        ("nama saya tidak tercantum ( rina k nik 3578011203850004, yg muncul", ["rina k"]),
+        ("mohon bantuan dg nik 3578011203850004 terima kasih", []),
+    ],
+)
+def test_quoted_names_and_initials_before_a_nik(text, names):
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
