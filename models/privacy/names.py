@@ -74,8 +74,26 @@ def _label_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, in
     span = name_from(text, pos, need_boundary="label")
     if not span and _starts_with_listed_given_name(text, pos):
         span = name_from(text, pos, need_boundary="stop", max_tokens=4)  # "atas nama rina susanti kok ..."
+    if not span:
+        span = _full_name_before_particle(text, pos)
     if span:
         yield from _with_second_name(text, _with_lowercase_tail(text, span), need_boundary="stop")
+
+
+def _full_name_before_particle(text: str, pos: int) -> tuple[int, int] | None:
+    """After a label, a lower-case name of two or more words that are none of them ordinary words, before a
+    particle or pronoun ("atas nama <three names> kok saya ..."): a full name even where a word of it looks
+    like a clipped word."""
+    span = name_from(text, pos, need_boundary="stop", max_tokens=4)
+    if not span:
+        return None
+    words = text[span[0] : span[1]].split()
+    if len(words) < 2 or any(is_word_not_name(w) or w.lower() in STOP for w in words):
+        return None
+    return span if _next_word_after(text, span[1]).lower() in _PARTICLES_AFTER_A_NAME else None
+
+
+_PARTICLES_AFTER_A_NAME = frozenset("saya sy kok ini itu yang yg tidak tdk belum blm sudah sdh".split())
 
 
 def _starts_with_listed_given_name(text: str, pos: int) -> bool:

@@ -994,3 +994,14 @@ def test_saya_dengan_introduces_the_writer(text, names):
 )
 def test_quoted_names_and_initials_before_a_nik(text, names):
     assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("nik 3578011203850004 atas nama wendo dirga suharyono kok saya tdk terdaftar", ["wendo dirga suharyono"]),
+        ("atas nama ahli waris saya kok belum", []),
+    ],
+)
+def test_a_lower_case_full_name_after_a_label_before_a_particle(text, names):
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
