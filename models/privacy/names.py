@@ -19,7 +19,7 @@ introduces a place is no person. :data:`NAME_PATTERNS` lists the rows in precede
 import re
 from collections.abc import Iterable
 
-from models.lexicon import is_ordinary_word
+from models.lexicon import GIVEN_NAMES_THAT_ARE_WORDS, is_ordinary_word
 from models.name_lists import is_given_name, is_place_name
 from models.privacy.name_reading import made_of_words, name_from
 from models.privacy.name_words import (
@@ -354,13 +354,14 @@ def _title_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, in
         yield span
         return
     # A lower-case given name of the list is a name after a title even where no boundary follows it
-    # ("pak agus sesuai jam kerja"), unless it is also an ordinary word.
+    # ("pak agus sesuai jam kerja"), unless it is also an ordinary word; so is a given name that is also a
+    # word ("pak bayu sesuai ..."), except after a title that is a word itself ("mas", "kak").
     word = TOKEN.match(text, pos)
     if (
         word
         and not need_cap
         and word.group().islower()
-        and is_given_name(word.group())
+        and _given_name_after_title(word.group(), title)
         and not is_word_not_name(word.group())
         and word.group() not in STOP
         and not is_public_figure(_next_word_after(text, word.end()))  # "ibu <first name> <public figure's surname>"
@@ -371,6 +372,10 @@ def _title_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, in
 def _next_word_after(text: str, end: int) -> str:
     word = TOKEN.match(text, end + len(text[end:]) - len(text[end:].lstrip(" \t")))
     return word.group() if word else ""
+
+
+def _given_name_after_title(word: str, title: str) -> bool:
+    return is_given_name(word) or (word in GIVEN_NAMES_THAT_ARE_WORDS and title not in AMBIGUOUS_TITLES)
 
 
 # "saya X", "perkenalkan saya X", "saya dengan X" at the start of a report or a sentence, also

@@ -1005,3 +1005,8 @@ def test_quoted_names_and_initials_before_a_nik(text, names):
 )
 def test_a_lower_case_full_name_after_a_label_before_a_particle(text, names):
     assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+def test_a_given_name_that_is_a_word_after_a_title():
+    text = "mohon dibantu oleh petugas yaitu pak bayu sesuai jam dinas"
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == ["bayu"]
