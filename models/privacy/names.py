@@ -1,8 +1,9 @@
 """The rules that find personal names, and whose name each is.
 
 Names are found only where something introduces them ("nama saya", "atas nama", "a.n.", bare "nama", a
-title such as "Bu"/"Pak"/"Mas"/"Sdr.", a numbered list under a name label or of full names, a sign-off, a
-phone number or NIK right after them, a bracket after a role or "saya"), then cut at the first stop word
+title such as "Bu"/"Pak"/"Mas"/"Sdr.", a doctor's title or "Wajib Pajak", a numbered list under a name label
+or of full names, a sign-off or a signature, a phone number or NIK right after them, a bracket after a role or
+"saya", a hash tag between tagged numbers), then cut at the first stop word
 (:mod:`models.privacy.name_reading`). In lower-case writing a candidate made of ordinary Indonesian words
 is not taken for a name ("saya tunggu", "pak anakku"), except for given names that are also words ("bu
 titik"). Titles and functions without a name ("Pak RT", "Bu Lurah") and the city's top office holders
