@@ -70,6 +70,10 @@ STOP = frozenset(
     sperti bnpt walikotaku islam ipt dlh si ktr kantor rupiah beda ogah sampah dokumen buk bahwa bocor muda gaji
     mati tahu pohon tunggal tambal pihak kata semakin marah keluar semen masalah eror error single pns asn tni polri
     status setatus note nb management manajemen
+    nasabah pemuda pemudi veteran difabel disabilitas tunanetra tunarungu tunawicara penyandang marbot takmir owner
+    member freelance freelancer relawan honorer karyawati nelayan petani pengemudi pengusaha wiraswasta wirausaha
+    swasta pengangguran perantau pendatang pensiunan santri jamaah jemaah konsumen customer penumpang pengguna
+    penyewa tunawisma shopee tokopedia grab gojek maxim
     """.split()
 )
 # Words right after a name that end it ("nama saya Budi warga RT 3", "saya Siti mau tanya").

@@ -1010,3 +1010,11 @@ def test_a_lower_case_full_name_after_a_label_before_a_particle(text, names):
 def test_a_given_name_that_is_a_word_after_a_title():
     text = "mohon dibantu oleh petugas yaitu pak bayu sesuai jam dinas"
     assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == ["bayu"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Saya Veteran yang tinggal di Rungkut", "saya Nasabah BRI mau tanya", "Saya Owner toko kue", "saya Shopee kurir"],
+)
+def test_a_capitalised_role_after_saya_is_no_name(text):
+    assert [s for s in redact_spans(text) if s.kind == "nama"] == []
