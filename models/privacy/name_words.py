@@ -73,7 +73,7 @@ STOP = frozenset(
     nasabah pemuda pemudi veteran difabel disabilitas tunanetra tunarungu tunawicara penyandang marbot takmir owner
     member freelance freelancer relawan honorer karyawati nelayan petani pengemudi pengusaha wiraswasta wirausaha
     swasta pengangguran perantau pendatang pensiunan santri jamaah jemaah konsumen customer penumpang pengguna
-    penyewa tunawisma shopee tokopedia grab gojek maxim
+    penyewa tunawisma shopee tokopedia grab gojek maxim suroboyo
     """.split()
 )
 # Words right after a name that end it ("nama saya Budi warga RT 3", "saya Siti mau tanya").

@@ -1014,7 +1014,13 @@ def test_a_given_name_that_is_a_word_after_a_title():
 
 @pytest.mark.parametrize(
     "text",
-    ["Saya Veteran yang tinggal di Rungkut", "saya Nasabah BRI mau tanya", "Saya Owner toko kue", "saya Shopee kurir"],
+    [
+        "Saya Veteran yang tinggal di Rungkut",
+        "saya Nasabah BRI mau tanya",
+        "Saya Owner toko kue",
+        "saya Shopee kurir",
+        "Jalan rusak mohon segera diperbaiki. Terima kasih Suroboyo",
+    ],
 )
 def test_a_capitalised_role_after_saya_is_no_name(text):
     assert [s for s in redact_spans(text) if s.kind == "nama"] == []
