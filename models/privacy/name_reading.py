@@ -9,15 +9,19 @@ from models.privacy.name_words import (
     DEGREES,
     ENDERS,
     NOT_A_NAME_SHAPE,
-    PUBLIC_FIGURES,
     STOP,
     TOKEN,
     VERB_SHAPE,
     is_chat_abbreviation,
+    is_office_head,
     is_possessive,
+    is_public_figure,
     is_word_not_name,
     shouting,
 )
+
+# Short forms of name parts, written with a dot before the rest of the name in any case ("moch. Rizal").
+_SHORT_FORMS = frozenset("m mh moch moh muh mch mhd ach abd".split())
 
 
 def _is_boundary(text: str, end: int, *, verb: bool = False) -> bool:
@@ -76,10 +80,13 @@ def name_from(
         if tokens and tokens[0][0].isupper() and word.islower() and is_ordinary_word(word):
             cut_at_word = True
             break
+        if tokens and is_public_figure(low):
+            return None  # "ibu <first name> <public figure's surname>": the public figure's name
         if (
             low in STOP
             or low in DEGREES
-            or low in PUBLIC_FIGURES
+            or is_public_figure(low)
+            or is_office_head(low)
             or (need_cap and not tokens and not word[0].isupper())
             or (tokens and word.islower() and NOT_A_NAME_SHAPE.match(word))
             or (tokens and VERB_SHAPE.match(low))
@@ -99,7 +106,14 @@ def name_from(
         if j + 1 < n and text[j] == "." and text[j + 1].isalpha() and len(word) <= 5:
             i = j + 1  # "Moch.Rizal", "A.Rahman"
             continue
-        if j + 2 < n and text[j] == "." and text[j + 1] == " " and text[j + 2].isupper() and len(word) <= 4:
+        if (
+            j + 2 < n
+            and text[j] == "."
+            and text[j + 1] == " "
+            and text[j + 2].isupper()
+            and len(word) <= 4
+            and (word[0].isupper() or low in _SHORT_FORMS)  # "M.", "moch."; "mbah sumi. Disana" ends a sentence
+        ):
             end, i = j + 1, j + 2  # "M. Yusuf", "Moch. Hasan"
             continue
         if j + 1 < n and text[j] == " " and text[j + 1].isalpha():

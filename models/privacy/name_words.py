@@ -54,22 +54,26 @@ STOP = frozenset(
     pengaduan bantuan bantu dibantu membantu usul usulan permohonan memohon menanyakan tanya bertanya info informasi
     sekarang skrg kemarin besok hari tanggal tgl bulan bln tahun thn minggu jam usia umur kelas sekolah cek dicek
     selesai proses diproses segera cepat baik benar kecewa bingung susah sulit miskin mampu sakit meninggal bekerja
-    kerja
+    kerja uda nggih nggeh enggih enggeh injih sebelumnya sblmnya sblumnya sebelumx sblumx sblmx
     kerjaan pekerjaan usaha jualan berjualan program lewat suara beli jual butuh barusan kembali korban tulisan
     kandung setempat sekeluarga sejahtera sbb kaget semisal perwakilan dengar berhenti komorbid bilang urus sembuh th
     sma smp smk sd tk lurus erte takon mental termasuk golongan mahasiswi bolak menang lpmk kenak fc asal cuti pimpin
     sekalian tingkat produksi kontribusi salah parkir ber hilang beserta secara personal masuk kesini pindah seorang
     muslim kep tdak pgn pancasila merdeka pt cv ud yayasan koperasi musholla mushollah mushola masjid toko warung
     wajib pajak dispenduk ksh bayi hamil indomaret alfamart sehingga akses alamatnya binggung selalu krj pengawas rtnya
-    rwnya pojok telpon telfon tlpn tlfn panas demam ngotrak ngontrak sehat kepsek ngurus sallam dulu sendiri kompak
+    rwnya pojok telpon telfon telf tlpn tlfn panas demam ngotrak ngontrak sehat kepsek ngurus sallam dulu sendiri kompak
     yaitu yakni arek tukang nenek kakek hubungi hub menghubungi dihubungi kontak contact cp call sms fax hotline
     telegram
-    puskesmas lampu pju resto restoran pondok forum griya graha taman forklift
+    puskesmas faskes igd poli lampu pju resto restoran pondok forum griya graha taman forklift
     nama bernama namanya tertulis asli dll dsb dst
     ahli waris indonesia bersatu sehat sarpras sdn smpn sman smkn mi mts lembaga bunda pkk login walimurid sbgai
     sperti bnpt walikotaku islam ipt dlh si ktr kantor rupiah beda ogah sampah dokumen buk bahwa bocor muda gaji
     mati tahu pohon tunggal tambal pihak kata semakin marah keluar semen masalah eror error single pns asn tni polri
     status setatus note nb management manajemen
+    nasabah pemuda pemudi veteran difabel disabilitas tunanetra tunarungu tunawicara penyandang marbot takmir owner
+    member freelance freelancer relawan honorer karyawati nelayan petani pengemudi pengusaha wiraswasta wirausaha
+    swasta pengangguran perantau pendatang pensiunan santri jamaah jemaah konsumen customer penumpang pengguna
+    penyewa tunawisma shopee tokopedia grab gojek maxim suroboyo
     """.split()
 )
 # Words right after a name that end it ("nama saya Budi warga RT 3", "saya Siti mau tanya").
@@ -79,14 +83,34 @@ ENDERS = frozenset(
     yang yg mau ingin sudah sdh mohon dengan dgn dg seorang bin binti kelas asal pekerjaan lahir domisili dan atau
     adalah ialah pemilik sekaligus juga menyampaikan melaporkan mengajukan ingin hendak ktp kk telp hp wa
     menjadi mjd status setatus pegawai karyawan tp tapi tetapi alias als istri isteri suami siswa siswi murid
-    mahasiswa mahasiswi pelajar
+    mahasiswa mahasiswi pelajar korban
     """.split()
 )
 # Office holders addressed in their public role, never masked as a private person's name.
 PUBLIC_FIGURES = frozenset(
-    "eri erie ery erik eric erick er cahyadi cahyadii armuji armudji erji risma rismaharini khofifah jokowi".split()
+    """
+    eri erie ery erik eric erick er cahyadi cahyadii armuji armudji erji risma rismaharini khofifah kofifah jokowi
+    """.split()
 )
-DEGREES = frozenset("sh mh se st mt mm spd pd skom ssos sos amd ssi msi mkes skm sag mag ir drs dra sp".split())
+# Heads of offices written as one word: "Ka" (kepala) glued to the office ("Kadinkes", "Kadiknas", "Kadiskominfo",
+# "Kabid", "Kasatpol", "Kapolsek"), an office, not a name, after "Bapak".
+_OFFICE_HEAD = re.compile(
+    r"^ka(?:dis[a-z]+|din(?:kes|sos|as)|diknas|dikbud|bid|bag|sie|si|subag|sat(?:pol|pp|reskrim|lantas)|pol(?:sek|res|da|ri))$"
+)
+
+
+def is_public_figure(word: str) -> bool:
+    """Whether ``word`` names one of :data:`PUBLIC_FIGURES`, also with its last letter typed twice ("Erii")."""
+    low = word.lower()
+    return low in PUBLIC_FIGURES or re.sub(r"(.)\1+$", r"\1", low) in PUBLIC_FIGURES
+
+
+def is_office_head(word: str) -> bool:
+    """Whether ``word`` is an office head's one-word title ("KaDinkes", "kadiknas", "Kapolsek")."""
+    return _OFFICE_HEAD.match(word.lower()) is not None
+
+
+DEGREES = frozenset("sh mh se st mt mm spd pd skom ssos sos amd ssi msi mkes skm sag mag ir drs dra sp spog".split())
 # Lower-case words shaped like verbs or derived nouns (meN-, ber-, ter-, di-, ke-...-an,
 # -kan, -nya): in a lower-case text they are what follows "saya" far more often than a name.
 NOT_A_NAME_SHAPE = re.compile(
@@ -160,6 +184,13 @@ def shouting(text: str) -> bool:
     """Whether the text is written in capitals throughout (then capitals say nothing about names)."""
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 20 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def title_cased(text: str) -> bool:
+    """Whether the text Capitalises Nearly Every Word (at least 20 words, seven in ten capitalised): then a
+    capital inside a sentence says as little about a name as in shouted text ("Yang Saya Tempati")."""
+    words = re.findall(r"[A-Za-z]{3,}", text)
+    return len(words) >= 20 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 # Parts of names too common (or too place-like) to be searched for on their own.

@@ -1,8 +1,9 @@
 """The rules that find personal names, and whose name each is.
 
 Names are found only where something introduces them ("nama saya", "atas nama", "a.n.", bare "nama", a
-title such as "Bu"/"Pak"/"Mas"/"Sdr.", a numbered list under a name label or of full names, a sign-off, a
-phone number or NIK right after them, a bracket after a role or "saya"), then cut at the first stop word
+title such as "Bu"/"Pak"/"Mas"/"Sdr.", a doctor's title or "Wajib Pajak", a numbered list under a name label
+or of full names, a sign-off or a signature, a phone number or NIK right after them, a bracket after a role or
+"saya", a hash tag between tagged numbers), then cut at the first stop word
 (:mod:`models.privacy.name_reading`). In lower-case writing a candidate made of ordinary Indonesian words
 is not taken for a name ("saya tunggu", "pak anakku"), except for given names that are also words ("bu
 titik"). Titles and functions without a name ("Pak RT", "Bu Lurah") and the city's top office holders
@@ -19,11 +20,12 @@ introduces a place is no person. :data:`NAME_PATTERNS` lists the rows in precede
 import re
 from collections.abc import Iterable
 
-from models.lexicon import is_ordinary_word
+from models.lexicon import GIVEN_NAMES_THAT_ARE_WORDS, is_ordinary_word
 from models.name_lists import is_given_name, is_place_name
 from models.privacy.name_reading import made_of_words, name_from
 from models.privacy.name_words import (
     AMBIGUOUS_TITLES,
+    COMMON_NAME_PARTS,
     DEGREE_SKIP,
     DEGREES,
     ENDERS,
@@ -37,8 +39,10 @@ from models.privacy.name_words import (
     TOKEN,
     VERB_SHAPE,
     is_possessive,
+    is_public_figure,
     is_word_not_name,
     shouting,
+    title_cased,
 )
 from models.privacy.numbers import LANDLINE, PROVINCES, TELEPON, nik_structure_ok
 from models.privacy.pattern import PiiPattern, text_before
@@ -52,14 +56,15 @@ _NAME_LABEL = re.compile(
     r"\bnama(?:[ \t]+(?:saya|sy|aku|lengkap|pelapor|pel|pemohon|siswa|siswi|murid|anak|mahasiswa|mhs|ortu|"
     r"orang[ \t]+tua|wali|ibu|ayah|bapak|suami|istri|pasien|warga|pemilik|ketua[ \t]+rt|ketua[ \t]+rw|"
     r"kepala[ \t]+keluarga|penerima|peserta|lansia))?(?:[ \t]*[:=,]|(?<=saya)|(?<=sy)|(?<=aku)|(?<=lengkap))"
-    r"|\b(?:yang|yg)?[ \t]*bernama|\bdengan[ \t]+nama|\batas[ \t]+nama|\bnama(?:nya)?[ \t]+(?:adalah|ialah)"
+    r"|\b(?:yang|yg)?[ \t]*bernama|\bdengan[ \t]+nama|\batas[ \t]+nm?a?ma|\bnama(?:nya)?[ \t]+(?:adalah|ialah)"
     r"|(?:\bnama(?:x|ne)|\b(?:anak|adik|suami|istri|isteri|orang|petugas|pegawai|staf|rt|rw|pak|bu|mas|mbak)"
     r"(?:nya)?[ \t]+namanya)\b(?![ \t]*[.,\r\n])"
     r"|\ba[ \t]*[./][ \t]*n\b\.?|(?<![-\"'`\d])\ban(?:\.|[ \t]*/|(?=[ \t]+[A-Za-z]))"
     r")"
-    r"[ \t:.,(\n\r]{0,8}"
+    r"[ \t:.,(\n\r\"'`“‘]{0,8}"  # a quote may open the name: bernama "Budi"
     r"(?:(?i:saya|sy|siswa|siswi|pelapor|pemohon|pasien|warga|anak|ank|ibu|bapak|bpk|bu|pak|sdr|sdri|almarhum|alm|almh|"
-    r"suami|istri|isteri|ayah|adik|kakak|cucu|kepala[ \t]+keluarga|kepala[ \t]+rumah[ \t]+tangga|kk|pbb|pelanggan)"
+    r"suami|istri|isteri|ayah|adik|kakak|cucu|kepala[ \t]+keluarga|kepala[ \t]+rumah[ \t]+tangga|kk|pbb|pelanggan|"
+    r"(?:putri|putra)(?=[ \t]+(?:saya|sy|kami)\b))"  # "putri saya" is a daughter, "Putri" alone a name
     r"\.?(?:[ \t]+(?i:saya|sy|kami))?(?:[ \t:]|\r?\n){1,6})?"  # the role may end its line: "Atas Nama Anak\nBudi"
 )
 
@@ -70,8 +75,26 @@ def _label_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, in
     span = name_from(text, pos, need_boundary="label")
     if not span and _starts_with_listed_given_name(text, pos):
         span = name_from(text, pos, need_boundary="stop", max_tokens=4)  # "atas nama rina susanti kok ..."
+    if not span:
+        span = _full_name_before_particle(text, pos)
     if span:
         yield from _with_second_name(text, _with_lowercase_tail(text, span), need_boundary="stop")
+
+
+def _full_name_before_particle(text: str, pos: int) -> tuple[int, int] | None:
+    """After a label, a lower-case name of two or more words that are none of them ordinary words, before a
+    particle or pronoun ("atas nama <three names> kok saya ..."): a full name even where a word of it looks
+    like a clipped word."""
+    span = name_from(text, pos, need_boundary="stop", max_tokens=4)
+    if not span:
+        return None
+    words = text[span[0] : span[1]].split()
+    if len(words) < 2 or any(is_word_not_name(w) or w.lower() in STOP for w in words):
+        return None
+    return span if _next_word_after(text, span[1]).lower() in _PARTICLES_AFTER_A_NAME else None
+
+
+_PARTICLES_AFTER_A_NAME = frozenset("saya sy kok ini itu yang yg tidak tdk belum blm sudah sdh".split())
 
 
 def _starts_with_listed_given_name(text: str, pos: int) -> bool:
@@ -332,17 +355,28 @@ def _title_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, in
         yield span
         return
     # A lower-case given name of the list is a name after a title even where no boundary follows it
-    # ("pak agus sesuai jam kerja"), unless it is also an ordinary word.
+    # ("pak agus sesuai jam kerja"), unless it is also an ordinary word; so is a given name that is also a
+    # word ("pak bayu sesuai ..."), except after a title that is a word itself ("mas", "kak").
     word = TOKEN.match(text, pos)
     if (
         word
         and not need_cap
         and word.group().islower()
-        and is_given_name(word.group())
+        and _given_name_after_title(word.group(), title)
         and not is_word_not_name(word.group())
         and word.group() not in STOP
+        and not is_public_figure(_next_word_after(text, word.end()))  # "ibu <first name> <public figure's surname>"
     ):
         yield word.span()
+
+
+def _next_word_after(text: str, end: int) -> str:
+    word = TOKEN.match(text, end + len(text[end:]) - len(text[end:].lstrip(" \t")))
+    return word.group() if word else ""
+
+
+def _given_name_after_title(word: str, title: str) -> bool:
+    return is_given_name(word) or (word in GIVEN_NAMES_THAT_ARE_WORDS and title not in AMBIGUOUS_TITLES)
 
 
 # "saya X", "perkenalkan saya X", "saya dengan X" at the start of a report or a sentence, also
@@ -366,8 +400,24 @@ def _writes_capitals(text: str) -> bool:
 def _weak_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     need_cap = _writes_capitals(text)
     span = name_from(text, match.end(), need_cap=need_cap, need_boundary=True, max_tokens=4)
-    if span:
+    if span and not _words_inside_lower_name(text[span[0] : span[1]].split()):
         yield span
+
+
+def _name_part(word: str) -> bool:
+    return is_given_name(word) or word.lower() in COMMON_NAME_PARTS
+
+
+def _words_inside_lower_name(words: list[str]) -> bool:
+    """Whether a lower-case candidate of several words holds an ordinary word after its first: after a bare
+    "saya" that is a sentence going on ("sy <verb> <noun> <noun>", "saya <verb> <noun> <noun>"),
+    while a lower-case name of several words is names throughout ("saya rina dwi s"), or names that are also
+    words ("saya hendra agung")."""
+    return (
+        len(words) >= 2
+        and all(w.islower() for w in words)
+        and any(is_word_not_name(w) and not _name_part(w) for w in words[1:])
+    )
 
 
 # "suami saya X", "anak saya yang bernama X", "cucu saya X", "suami saya (X)", "ank sy X" (chat spelling).
@@ -388,10 +438,10 @@ _NAME_SIGNOFF = re.compile(
     r"(?:(?i:\b(?:hormat[ \t]+(?:saya|kami)|salam(?:[ \t]+(?:saya|kami|dr|dari|hormat))?|ttd|pelapor|pemohon|"
     r"(?<![A-Za-z] )dari[ \t]*:|"
     r"penanggung[ \t]+jawab|contact[ \t]+person|cp|tertanda|thanks|thank[ \t]+you|"
-    r"terima[ \t]*kasih|terimakasih|trimakasih|"
+    r"terima[ \t]*kasih|terimakasih|trimakasih|trims|makasih|matur[ \t]*(?:nuwun|suwun)|maturnuwun|thx|"
     r"wassalam\w*(?:'\w+)?(?:[ \t]+wr\.?[ \t]*wb\.?)?|(?:best[ \t]+|kind[ \t]+|warm[ \t]+)?regards?|"
     r"bertanda[ \t]+tangan[ \t]+di[ \t]*bawah[ \t]+ini))|\bUp\.)"
-    r"[ \t,.:\-\n\r]+"
+    r"(?:[ \t,.:!\-\n\r]|[^\x00-\x7F])+"  # emoji (or their mojibake) may stand between: "Terima kasih 🙏 Budi"
     r"(?:(?i:ketua[ \t]+)?(?i:rt|rw)(?:[ \t.]*\d+)?[ \t,.:\-]*\r?\n[ \t]*)?"  # "Pelapor Ketua RT\nBudi"
     r"(?:(?:H|Hj|Ir|Drs|Dra)\.[ \t]*)?"
     r"(?P<title>(?i:bapak|bpk|bp|pak|ibu|ibuk|bu|sdr|sdri)\.?[ \t]+)?"  # "hormat saya ibu <name>"
@@ -408,8 +458,17 @@ def _signoff_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, 
             span = None
     if span and _is_heading(text, *span):
         return  # "Terima kasih\nLokasi : ...", "Terima kasih\nContact Person\n..."
+    sender = re.search(r"(?i)\b(?:dr|dari)\W*$", match.group())  # "Salam dari Wulan": a sender
+    if span and not sender and _closing_words(text[span[0] : span[1]].split()):
+        return  # "Salam Hangat", "Terima kasih. Salam Sejahtera"
     if span:
         yield from _with_second_name(text, span, need_cap=True, need_boundary=True, max_tokens=4)
+
+
+def _closing_words(words: list[str]) -> bool:
+    """Whether capitalised words after a closing are ordinary words, none a listed given name: the closing
+    going on ("Salam Hangat"), not a signature."""
+    return all(is_word_not_name(w) and not is_given_name(w) for w in words)
 
 
 _CONTACT_WORDS = frozenset("contact contak kontak person cp".split())
@@ -424,6 +483,11 @@ def _is_heading(text: str, start: int, end: int) -> bool:
     return re.match(r"[ \t]*:", text[end:]) is not None and all(is_ordinary_word(w) for w in words)
 
 
+# A phone word between a name and its number: "Budi Santoso, telp/WA 0812...", "( Budi HP: 0812...".
+_PHONE_LABEL_BETWEEN = (
+    r"[ \t,]*\(?[ \t]*(?i:telp|tlp|telepon|hp|wa|whatsapp|no\.?[ \t]*(?:hp|telp|wa))"
+    r"(?:[ \t]*/[ \t]*(?i:telp|tlp|hp|wa))?[ \t.:]*"
+)
 # A name right before a phone number or a NIK: "Budi Santoso 0812...", "Hendra - 0878...",
 # "ANDI SETIAWAN\n(0896...)", "Joko/ 0821...", "Wati nik:3578...", "Rudi Hartono dengan NIK",
 # "Rina Wati (NIK. 3578...)", a name alone on the line above a bare 16-digit NIK, and a list
@@ -431,12 +495,15 @@ def _is_heading(text: str, start: int, end: int) -> bool:
 _NAME_BEFORE_NUMBER = re.compile(
     r"(?<![A-Za-z0-9.])((?:[A-Za-z][A-Za-z']*\.?[ \t]){0,3}[A-Za-z][A-Za-z']*)"
     r"(?=[ \t]*(?:[-:/(,]|\r?\n)?[ \t]*\r?\n?[ \t]*\(?(?:\+62|62|0)\d"
+    rf"|{_PHONE_LABEL_BETWEEN}(?:\+62|62|0)\d"
     r"|[ \t,]*\(?[ \t]*(?:(?:dengan|dg|dgn)[ \t]+)?(?i:nik)\b[ \t:.;]*\d"
     r"|[ \t]*\r?\n[ \t]*\d{16}(?!\d)"
+    r"|(?<!(?i:nik))(?<!(?i:kk))(?<!(?i:ktp))(?<!(?i:no))(?<!(?i:nomor))(?<!(?i:nomer))[ \t]+\d{16}(?!\d)"
     r"|(?<!(?i:nik))(?<!(?i:kk))(?<!(?i:ktp))[ \t]*[-:][ \t]*\d{14,17}(?!\d))"  # not "nik: 3578..." itself
 )
 _NIK_AFTER_NAME = re.compile(r"[ \t,]*\(?[ \t]*(?:(?:dengan|dg|dgn)[ \t]+)?(?i:nik)\b")
 _NIK_ON_NEXT_LINE = re.compile(r"[ \t]*\r?\n[ \t]*(\d{16})(?!\d)")
+_NIK_ON_SAME_LINE = re.compile(r"[ \t]+(\d{16})(?!\d)")
 _NIK_AFTER_DASH = re.compile(r"[ \t]*[-:][ \t]*(\d{14,17})(?!\d)")
 # A phone word right before a name and its number: "WhatsApp budi 0812...": then a lower-case name counts.
 _PHONE_WORD_BEFORE = re.compile(
@@ -448,6 +515,7 @@ def _before_number_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple
     s, e = match.span(1)
     after = text[e : e + 40]
     next_line_nik = _NIK_ON_NEXT_LINE.match(after)
+    same_line_nik = _NIK_ON_SAME_LINE.match(after)
     dashed_nik = _NIK_AFTER_DASH.match(after)
     if dashed_nik and int(dashed_nik.group(1)[:2]) not in PROVINCES:
         return
@@ -455,9 +523,12 @@ def _before_number_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple
         _NIK_AFTER_NAME.match(after) is not None
         or dashed_nik is not None
         or (next_line_nik is not None and nik_structure_ok(next_line_nik.group(1)))
+        or (same_line_nik is not None and nik_structure_ok(same_line_nik.group(1)))
     )
-    if next_line_nik and not is_nik:
+    if (next_line_nik or same_line_nik) and not is_nik:
         return
+    if same_line_nik and is_place_name(text[s:e].split()[-1]):
+        return  # "calon saya Wonogiri 3312...": the place of birth or origin before a bare NIK
     if not is_nik:
         number = re.search(r"[(+0-9]", after)
         at = e + number.start() + (1 if after[number.start()] == "(" else 0)
@@ -467,8 +538,9 @@ def _before_number_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple
     kept: list[str] = []
     for word in reversed(words):  # keep what follows the last stop word: "Ketua RT Budi 0812" -> "Budi"
         low = word.lower().rstrip(".")
+        initial = not kept and len(low) == 1 and len(words) >= 2  # "( rina k nik 3578...": k is an initial
         if (
-            low in STOP
+            (low in STOP and not initial)
             or low in DEGREES
             or low in PUBLIC_FIGURES
             or (word.islower() and NOT_A_NAME_SHAPE.match(word))
@@ -490,6 +562,8 @@ def _before_number_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple
             kept = capitalised
     if not kept or (kept[-1].islower() and made_of_words(kept[::-1], weak=len(kept) == 1)):
         return  # "apakah nik 3578...": a lone lower-case word before a number is a word
+    if is_nik and all(is_word_not_name(w.rstrip(".")) for w in kept):
+        return  # "Permohonan Konsolidasi NIK 3578...": a capitalised heading before a NIK names no one
     s = e - len(" ".join(reversed(kept)))
     if (next_line_nik or dashed_nik) and not _alone_on_its_line(text, s):
         return  # only a line that holds nothing but the name: "Pengajuan MBR\nIwan Yulianto\n3578..."
@@ -510,6 +584,45 @@ PLACE_BEFORE = re.compile(
     r"(?i:\b(?:kel|kec|kelurahan|kecamatan|desa|kota|kab|kabupaten|jl|jln|jalan|gg|gang|perum|perumahan|rt|rw|"
     r"wilayah|daerah|kampung|" + "|".join(sorted(_ORGANISATION_WORDS)) + r")\.?|\b(?:rt|rw)[ .]?\d+)[ \t/.:]*\Z"
 )
+
+
+# A hash-tagged name between hash-tagged identity or phone numbers: "#3578... #SITI AMINAH #3578... #0812...".
+_NAME_BETWEEN_TAGGED_NUMBERS = re.compile(
+    r"#[ \t]*\d{9,}[ \t]*#[ \t]*([A-Z][A-Za-z']*(?:[ \t]+[A-Z][A-Za-z']*){0,3})[ \t]*(?=#[ \t]*\d{9,})"
+)
+
+
+def _tagged_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    words = match.group(1).split()
+    if not any(w.lower() in _NEVER_NAME_WORDS for w in words) and not all(is_word_not_name(w) for w in words):
+        yield match.span(1)
+
+
+# A capitalised name after a role that names a person by their name: a doctor or nurse ("dokter Budi", "Dr.
+# Siti Rahayu", "dengan Dr Rina"), a taxpayer on a land-tax bill ("Wajib Pajak Budi"). Lower-case "dr" is
+# chat writing for "dari" and stays out; "Dr. Soetomo" and the like name hospitals, streets and a kelurahan.
+_NAME_AFTER_ROLE = re.compile(
+    r"(?<![A-Za-z])(?:(?i:dokter|perawat|wajib[ \t]+pajak)|Dr\.?|dr\.|DR\.)[ \t:]+(?=[A-Z][a-z])"
+)
+_NAMED_AFTER_A_DOCTOR = frozenset(
+    "soetomo sutomo soewandhi soewandhie soewandi suwandi moestopo mustopo ramelan wahidin saiful cipto".split()
+)
+
+
+def _after_role_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    if shouting(text) or NOT_PERSON_BEFORE.search(text_before(text, match.start(), 20)):
+        return
+    if PLACE_BEFORE.search(text_before(text, match.start(), 25)):
+        return  # "Kel. Dr. Soetomo"
+    span = name_from(text, match.end(), need_cap=True, need_boundary="lower", max_tokens=3)
+    if not span:
+        return
+    words = text[span[0] : span[1]].split()
+    if words[0].lower() in _NAMED_AFTER_A_DOCTOR or is_place_name(text[span[0] : span[1]]):
+        return
+    if all(is_word_not_name(w) for w in words):
+        return  # "dokter Spesialis", "Dr. Tersebut"
+    yield span
 
 
 # A name in parentheses after a role: "petugas Dinsos (Andi)", "Ketua RT 3 (Budi Santoso)",
@@ -573,6 +686,20 @@ def _possessive_saya(text: str, start: int) -> bool:
     )
 
 
+def _speaking_as(text: str, match: re.Match[str], word: str) -> bool:
+    """Whether "saya dengan <word>" introduces the writer as on the phone ("maaf saya dengan rina aprilia"): a
+    lower-case word that is no ordinary, verb-shaped or chat word; "saya dengan sabar", "saya dengan alasan ...",
+    "saya dengan BKN" are manners, reasons and offices."""
+    return (
+        re.search(r"(?i)\b(?:dengan|dgn|dg)[ \t,\-]*$", match.group()) is not None
+        and word.islower()
+        and len(word) >= 3
+        and not is_word_not_name(word)
+        and not NOT_A_NAME_SHAPE.match(word)
+        and word not in STOP
+    )
+
+
 def _listed_name_after_saya_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     first = TOKEN.match(text, match.end())
     if (
@@ -585,7 +712,13 @@ def _listed_name_after_saya_spans(text: str, match: re.Match[str]) -> Iterable[t
     if is_given_name(word):
         if word.islower() and is_word_not_name(word):
             return
-    elif not (word[0].isupper() and word[1:].islower() and not shouting(text) and not is_word_not_name(word)):
+    elif not (
+        word[0].isupper()
+        and word[1:].islower()
+        and not shouting(text)
+        and not title_cased(text)
+        and not is_word_not_name(word)
+    ) and not _speaking_as(text, match, word):
         return
     span = name_from(text, match.end(), need_boundary="stop", max_tokens=4)
     if span and (is_given_name(word) or not is_place_name(text[span[0] : span[1]])):
@@ -593,13 +726,13 @@ def _listed_name_after_saya_spans(text: str, match: re.Match[str]) -> Iterable[t
 
 
 # A signature: a line holding only a capitalised name, followed by a line about the person
-# ("Budi Santoso\nWarga Wonosari RT 4", "Siti\nKetua RT 02", "Andi\nEmail: ...") or by the
+# ("Budi Santoso\nWarga Wonosari RT 4", "Siti\nKetua RT 02", "Andi\nEmail: ...", "Rina K\nKaryawan swasta") or by the
 # role in brackets ("Budi Santoso (Ketua RT 4)").
 _NAME_SIGNATURE = re.compile(
     r"(?:^|\n)[ \t]*((?:[A-Z][A-Za-z']*\.?[ \t]){0,3}[A-Z][A-Za-z']*)"
     r"(?:[ \t,]*\r?\n[ \t]*"
     r"(?=(?i:warga|ketua|rt\b|rw\b|jl\b|jln\b|jalan|alamat|email|e-mail|hp\b|wa\b|telp|no\.?[ \t]*(?:hp|telp|wa)|"
-    r"perum|pengurus|koordinator|pelapor|pemilik|penghuni|pengelola))"
+    r"perum|pengurus|koordinator|pelapor|pemilik|penghuni|pengelola|pekerja|karyawan|karyawati|staf|staff|pegawai))"
     r"|[ \t]*\([ \t]*(?=(?i:ketua|rt\b|rw\b|pengurus|koordinator|pelapor|warga)))"
 )
 # The same in lower case, only before the role in brackets ("...perhatiannya.\nbudi (ketua RT 3)").
@@ -616,6 +749,8 @@ def _lower_signature_name_spans(text: str, match: re.Match[str]) -> Iterable[tup
 
 def _signature_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     words = match.group(1).split()
+    if len(words) >= 2 and len(words[-1].rstrip(".")) == 1:
+        words = words[:-1]  # a last initial ("Budi Santoso K") is no stop word ("k" for "ke")
     if all(w.lower().rstrip(".") not in STOP and w.lower() not in PUBLIC_FIGURES for w in words):
         yield match.span(1)
 
@@ -664,7 +799,12 @@ def _last_line_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int
     closing_higher = any(_CLOSING_LINE.match(line) for line in lines_before[-3:-1]) and all(
         _SHORT_LINE.match(line) for line in lines_before[-2:]
     )
-    if not (closing or _ROLE_LINE.match(above) or (closing_higher and match.group(1)[0].isupper())):
+    if not (
+        closing
+        or _ROLE_LINE.match(above)
+        or (closing_higher and match.group(1)[0].isupper())
+        or _signature_under_a_blank_line(text, match)
+    ):
         return
     lower = match.group(1)[0].islower()
     if lower and not closing:
@@ -674,6 +814,23 @@ def _last_line_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int
         words = text[span[0] : span[1]].split()
         if lower or not made_of_words(words, weak=len(words) == 1):
             yield span
+
+
+def _signature_under_a_blank_line(text: str, match: re.Match[str]) -> bool:
+    """Whether the last line, set off by a blank line, is a capitalised full name that begins with a listed
+    given name ("...\n\nAgus Susilo"): a signature with no closing above it. Two to four words of three
+    letters or more, none but the first an ordinary word, so closings ("Terima Kasih") and labels ("Titik
+    C") stay."""
+    words = match.group(1).split()
+    blank_above = re.search(r"\n[ \t]*\n[ \t]*\Z", text[: match.start() + 1]) is not None
+    return (
+        blank_above
+        and 2 <= len(words) <= 4
+        and all(len(w) >= 3 and w[0].isupper() for w in words)
+        and is_given_name(words[0])
+        and not any(is_word_not_name(w) or w.lower() in STOP for w in words[1:])
+        and not is_place_name(match.group(1))
+    )
 
 
 # A name before an academic degree: "Johan Supriadi Drs.", "Budi Santoso, S.Pd", "Rina Wati S.H.".
@@ -770,9 +927,27 @@ _OWN_LABEL = re.compile(
 _SELF_BEFORE_TITLE = re.compile(r"(?i)\b(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|dgn|dg|ini))?[ \t,]*$")
 
 
+# "saya atas nama X", "saya dengan atas nama X", "tempat tinggal saya a/n X": the writer giving the name they go
+# by; "anak saya atas nama X", "warga saya an. X" name a relative or someone the writer speaks for.
+_SAYA_BEFORE_OWN_LABEL = re.compile(r"(?i)(?<![A-Za-z])(?:saya|sy|aku)(?:[ \t]+(?:dengan|dgn|dg|ber))?[ \t,]*\Z")
+_SPOKEN_FOR_BEFORE = re.compile(r"(?i:\b(?:saudara|sdr|warga|rekan|kawan|sahabat|pacar))[ \t]*\Z")
+
+
+def _writer_before_own_label(text: str, match: re.Match[str]) -> bool:
+    """Whether "saya" stands right before an "atas nama"/"a.n." label, and no relative or other person before it."""
+    if not re.match(r"(?i)atas|a[ \t]*[./]|an\b", match.group()):
+        return False
+    saya = _SAYA_BEFORE_OWN_LABEL.search(text_before(text, match.start(), 20))
+    if not saya:
+        return False
+    before = text_before(text, match.start() - len(saya.group()), 20)
+    return not (_RELATIVE_BEFORE.search(before) or _SPOKEN_FOR_BEFORE.search(before))
+
+
 def _label_owner(text: str, match: re.Match[str]) -> str:
     label = match.group()
-    return "self" if _SELF_LABEL.search(label) or _OWN_LABEL.search(label) else "other"
+    own = _SELF_LABEL.search(label) or _OWN_LABEL.search(label) or _writer_before_own_label(text, match)
+    return "self" if own else "other"
 
 
 def _title_owner(text: str, match: re.Match[str]) -> str:
@@ -797,6 +972,8 @@ NAME_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE_LINE, _after_phone_line_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_REFERENT_PAREN, _referent_paren_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_ROLE_PAREN, _role_paren_name_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_AFTER_ROLE, _after_role_name_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_BETWEEN_TAGGED_NUMBERS, _tagged_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA_PAREN, _role_paren_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE, _signature_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE_LOWER, _lower_signature_name_spans, "self"),

