@@ -149,9 +149,9 @@ def name_from(
 
 
 # Words that end a name only when the name itself does not look like ordinary words: pronouns and
-# "rumah" ("istri saya siti aminah saya mau ...", "ibu sumarni rmh no ..."), negations ("bu
+# "rumah" ("istri saya siti rohmawati saya mau ...", "ibu sumarni rmh no ..."), negations ("bu
 # painah tidak mempunyai ..."), the reader addressed ("nama saya hendra pak, ...") and particles
-# that follow a subject ("atas nama siti aminah kok ...", "saya budi sebelumnya ...").
+# that follow a subject ("atas nama siti rohmawati kok ...", "saya budi sebelumnya ...").
 _SOFT_ENDERS = frozenset("saya sy ini rumah rmh tidak tdk gak nggak belum blm pak bu kok sebelumnya".split())
 
 

@@ -104,7 +104,7 @@ def _starts_with_listed_given_name(text: str, pos: int) -> bool:
 
 
 # Lower-case words closing a capitalised name up to punctuation or the line end: "bernama Azzam
-# Zulfikar langit ramadhan." (a given name that is also a word is written in lower case).
+# Zulfikar bintang ramadan." (a given name that is also a word is written in lower case).
 _LOWERCASE_TAIL = re.compile(r"(?:[ \t]+[a-z][a-z']*){1,3}(?=[ \t]*(?:[.,;!?()\r\n]|$))")
 
 
@@ -226,7 +226,7 @@ def _name_change_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, i
             yield new
 
 
-# A form field: "Nama : Budi Santoso", "1.Nama.   :. Budi", "Nama ibu kandung :\nSITI AMINAH",
+# A form field: "Nama : Budi Santoso", "1.Nama.   :. Budi", "Nama ibu kandung :\nSITI ROHMAWATI",
 # "Nama anak saya : ...", "Nama(cucu saya ...) : ...", "Nama saya(yg mengajukan) : ...", and a
 # "Nama budi santoso" line followed by another field line ("NIK ...", "Alamat ..."). What a
 # form field holds is the whole name as written up to the end of its line, comma or bracket,
@@ -489,7 +489,7 @@ _PHONE_LABEL_BETWEEN = (
     r"(?:[ \t]*/[ \t]*(?i:telp|tlp|hp|wa))?[ \t.:]*"
 )
 # A name right before a phone number or a NIK: "Budi Santoso 0812...", "Hendra - 0878...",
-# "ANDI SETIAWAN\n(0896...)", "Joko/ 0821...", "Wati nik:3578...", "Rudi Hartono dengan NIK",
+# "ANDI SETIAWAN\n(0896...)", "Joko/ 0821...", "Wati nik:3578...", "Hadi Santoso dengan NIK",
 # "Rina Wati (NIK. 3578...)", a name alone on the line above a bare 16-digit NIK, and a list
 # line "Budi Santoso - 3578..." (a number of 14-17 digits with a province code: a NIK, maybe mistyped).
 _NAME_BEFORE_NUMBER = re.compile(
@@ -566,7 +566,7 @@ def _before_number_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple
         return  # "Permohonan Konsolidasi NIK 3578...": a capitalised heading before a NIK names no one
     s = e - len(" ".join(reversed(kept)))
     if (next_line_nik or dashed_nik) and not _alone_on_its_line(text, s):
-        return  # only a line that holds nothing but the name: "Pengajuan MBR\nIwan Yulianto\n3578..."
+        return  # only a line that holds nothing but the name: "Pengajuan MBR\nEko Purnomo\n3578..."
     if PLACE_BEFORE.search(text_before(text, s, 25)):
         return  # "Kel. Gundih 0821...", "Ketua RW 5 Genteng 0811..." name a place
     if e - s >= 3:
@@ -586,7 +586,7 @@ PLACE_BEFORE = re.compile(
 )
 
 
-# A hash-tagged name between hash-tagged identity or phone numbers: "#3578... #SITI AMINAH #3578... #0812...".
+# A hash-tagged name between hash-tagged identity or phone numbers: "#3578... #SITI ROHMAWATI #3578... #0812...".
 _NAME_BETWEEN_TAGGED_NUMBERS = re.compile(
     r"#[ \t]*\d{9,}[ \t]*#[ \t]*([A-Z][A-Za-z']*(?:[ \t]+[A-Z][A-Za-z']*){0,3})[ \t]*(?=#[ \t]*\d{9,})"
 )
@@ -879,7 +879,7 @@ def _after_phone_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[i
 
 
 # A name written after the phone number at the end of a line or of the text: "WA 0812...\nbudi
-# santoso.", "0812... dwi lestari". Held to the weak-introducer checks (not an ordinary word,
+# santoso.", "0812... yuni astuti". Held to the weak-introducer checks (not an ordinary word,
 # not verb-shaped), and nothing but punctuation may follow it on its line.
 _NAME_AFTER_PHONE_LINE = re.compile(r"(?<=\d)[ \t]*(?:\r?\n[ \t]*)?(?=[A-Za-z])")
 

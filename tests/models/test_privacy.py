@@ -266,8 +266,8 @@ def test_plate_false_positive_guards(text):
     ("text", "expected"),
     [
         ("Perkenalkan nama saya Budi Santoso warga RT 03", "Perkenalkan nama saya [NAMA] warga RT 03"),
-        ("nama saya rudi hartono mau tanya soal MBR", "nama saya [NAMA] mau tanya soal MBR"),
-        (r"Nama : Siti Aminah\nNIK : 3578015203850004", r"Nama : [NAMA]\nNIK : [NIK]"),
+        ("nama saya hadi santoso mau tanya soal MBR", "nama saya [NAMA] mau tanya soal MBR"),
+        (r"Nama : Siti Rohmawati\nNIK : 3578015203850004", r"Nama : [NAMA]\nNIK : [NIK]"),
         ("Saya Ibu Sulastri dari Kel. Gundih", "Saya Ibu [NAMA] dari Kel. Gundih"),
         ("KTP atas nama Rina Wati belum jadi", "KTP atas nama [NAMA] belum jadi"),
         ("bantuan a.n. Dewi Lestari, warga RW 2", "bantuan a.n. [NAMA], warga RW 2"),
@@ -276,7 +276,7 @@ def test_plate_false_positive_guards(text):
         ("hubungi pak RW Slamet 0812-3456-7890", "hubungi pak RW [NAMA] [TELEPON]"),
         ("ditemui Bpk. Hartono dan Sdr. Andi", "ditemui Bpk. [NAMA] dan Sdr. [NAMA]"),
         (r"Hormat saya,\n\nAndi Wijaya\n0813-1111-2222", r"Hormat saya,\n\n[NAMA]\n[TELEPON]"),
-        ("Contact Person : Rahmat Hidayat 0857 2222 3333", "Contact Person : [NAMA] [TELEPON]"),
+        ("Contact Person : Wahyu Hidayanto 0857 2222 3333", "Contact Person : [NAMA] [TELEPON]"),
         ("WA 0811 2222 3333 (Yuliani)", "WA [TELEPON] ([NAMA])"),
         ("Bernama M. Yusuf. Saya lapor lagi soal M. Yusuf", "Bernama [NAMA]. Saya lapor lagi soal [NAMA]"),
     ],
@@ -389,7 +389,7 @@ def test_form_label_name_is_the_name_only():
         # a sign-off with the signer's role on its own line
         (r"Pelapor Ketua RT\nSuminah Rahayu.\n0812-3456-7890", r"Pelapor Ketua RT\n[NAMA].\n[TELEPON]"),
         # a name after the phone number, at the end of its line or on the next one
-        ("tolong ditebang, hubungi 081234567890 dwi lestari.", "tolong ditebang, hubungi [TELEPON] [NAMA]."),
+        ("tolong ditebang, hubungi 081234567890 yuni astuti.", "tolong ditebang, hubungi [TELEPON] [NAMA]."),
         (r"kami di WA no 081234567890\nbagus santika....", r"kami di WA no [TELEPON]\n[NAMA]...."),
         # a name in parentheses: after a relation, a pronoun, before "dkk", with a role or a phone inside
         ("suami saya (Harjono) sudah mendaftar", "suami saya ([NAMA]) sudah mendaftar"),
@@ -437,7 +437,7 @@ def test_names_third_round_guards(text):
 def test_list_of_niks_with_typos_and_the_names_before_them():
     # Under one "NIK" header, a 14- and a 15-digit number share the region code (first six
     # digits) of the valid NIKs in the same list: mistyped NIKs, and the names before them are names.
-    text = r"atas nama dan NIK :\nRahmat Hidayat - 35780112038500\nSukirno - 357801120385000\nPaini - 3578014101900002"
+    text = r"atas nama dan NIK :\nWahyu Hidayanto - 35780112038500\nSukirno - 357801120385000\nPaini - 3578014101900002"
     assert mask_pii(text) == r"atas nama dan NIK :\n[NAMA] - [NIK]\n[NAMA] - [NIK]\n[NAMA] - [NIK]"
 
 
@@ -606,7 +606,7 @@ def test_fourth_round_rules_leave_non_names_alone(text):
             "Calon ada 3 orang.\\n1. Hendra Wijayakusuma\\n2. Agus Triwibowo\\n3. Sutrisno\\n\\nHasil akhir",
             ["Hendra Wijayakusuma", "Agus Triwibowo"],
         ),
-        ("PIP anak sy bernama Rafi Pratama langit ramadhan. kok belum cair", ["Rafi Pratama langit ramadhan"]),
+        ("PIP anak sy bernama Rizki Pratomo bintang ramadan. kok belum cair", ["Rizki Pratomo bintang ramadan"]),
         (
             "Nama Orang Tua :\\nAyah : BAMBANG SUSENO\\nIbu : LILIK RAHAYU\\nNo. Telp : 081234567890",
             ["BAMBANG SUSENO", "LILIK RAHAYU"],
@@ -669,7 +669,7 @@ def test_fifth_round_rules_leave_non_names_alone(text):
         # 'an' glued to the word before it is a suffix ('mudah-an'), not 'a.n.'
         ('kami kirim lagi, mudah"an Tuhan memberi kelancaran', []),
         ("kami kirim lagi, mudah-an Tuhan memberi kelancaran", []),
-        ("bantuan an Rudi Hartono belum cair", ["Rudi Hartono"]),
+        ("bantuan an Hadi Santoso belum cair", ["Hadi Santoso"]),
         # one lower-case ordinary word before a NIK is a word; a given name is a name
         ("apakah nik 3578011203850004 masih terdaftar", []),
         ("rudi nik 3578011203850004 belum terdaftar", ["rudi"]),
@@ -744,14 +744,14 @@ def test_introductions_found_anywhere_but_not_possessives(text, names):
         ("Mohon tanah aset desa ditertibkan.\\nHendra Wijaya\\nPemilik sawah", [("Hendra Wijaya", "self")]),
         ("mohon perhatiannya.\\nsukirno ( ketua RT 03/RW 02)", [("sukirno", "self")]),
         ("mohon maaf\\n\\nDari : Rina istri salah satu pedagang", [("Rina", "self")]),
-        ("mohon dicek KTP atas nama(Rudi Hartono NIK 3578011203850004)", [("Rudi Hartono", "other")]),
+        ("mohon dicek KTP atas nama(Hadi Santoso NIK 3578011203850004)", [("Hadi Santoso", "other")]),
         # "nama adalah" labels a name
         ("Nama di akte ganti nama adalah Hendra Wijaya. keluar KK baru", [("Hendra Wijaya", "other")]),
         # a pupil's role after a name ends it
         ("menanyakan bantuan pip atas nama dimas prakoso siswa sdn 3", [("dimas prakoso", "other")]),
         # particles after a name end it, unless the name is one ordinary word
         ("assalamualaikum wr.wb.. saya rina susanti sebelumnya sy mohon maaf", [("rina susanti", "self")]),
-        ("atas nama siti aminah kok belum terdaftar", [("siti aminah", "other")]),
+        ("atas nama siti rohmawati kok belum terdaftar", [("siti rohmawati", "other")]),
         ("sebab anak saya Yatim kok belum dapat", []),
         # a heading or a contact line under a closing is no name
         ("mohon segera diperbaiki, terima kasih.\\nLokasi : Jl Mawar 3", []),
@@ -762,7 +762,7 @@ def test_introductions_found_anywhere_but_not_possessives(text, names):
         # family titles, and a degree between a label and the name
         ("ada pendaftaran dengan mbk ratih yg waktu itu bertugas", [("ratih", "other")]),
         ("semoga segera ada solusi buat nenek Sumini.", [("Sumini", "other")]),
-        ("namun bu lurah yg bernama DRA. SITI AMINAH tidak ditempat", [("SITI AMINAH", "other")]),
+        ("namun bu lurah yg bernama DRA. SITI ROHMAWATI tidak ditempat", [("SITI ROHMAWATI", "other")]),
         # after a label a lower-case listed given name needs no boundary word after it
         ("mohon infonya min. Atas nama rina terima kasih", [("rina", "other")]),
         ("atas nama dokumen kok beda", []),
@@ -933,7 +933,7 @@ def test_offices_public_figures_and_headings_are_no_names(text, names):
         # a public figure's first name, "yes" in Javanese, a phone label typo: no names
         ("mohon bantuan ibu tri rismaharini sebagai menteri", []),
         ("tolong dijawab pak enggeh , kami tunggu", []),
-        ("Ibu : SITI AMINAH\\nNo. Telf : 081234567890", ["SITI AMINAH"]),
+        ("Ibu : SITI ROHMAWATI\\nNo. Telf : 081234567890", ["SITI ROHMAWATI"]),
         # a dot after a lower-case word ends the sentence; after a short form it joins the name
         ("jalan ke mbah sumi. Disana ada rambu", ["sumi"]),
         ("keponakan saya yang bernama  moch. Abdul Rahman mau daftar SMA", ["moch. Abdul Rahman"]),
@@ -963,8 +963,8 @@ def test_closings_before_a_signature(text, names):
 
 
 def test_a_hash_tagged_name_between_hash_tagged_numbers():
-    text = "mohon dikonsolidasikan atas nama :\\n#3578011203850004 #SITI AMINAH #3578011203100003 #081234567890 #KK"
-    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == ["SITI AMINAH"]
+    text = "mohon dikonsolidasikan atas nama :\\n#3578011203850004 #SITI ROHMAWATI #3578011203100003 #081234567890 #KK"
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama"] == ["SITI ROHMAWATI"]
     assert [s for s in redact_spans("#3578011203850004 #KK #081234567890") if s.kind == "nama"] == []
 
 

@@ -60,7 +60,7 @@ def test_stratum_selectors_choose_reports_likely_to_hold_personal_data():
     assert STRATUM_SELECTORS["plate_extra"]("truk W 1234 XY parkir")
     assert not STRATUM_SELECTORS["plate_extra"]("RT 03 RW 05")
     assert not STRATUM_SELECTORS["name_phrase"]("lampu PJU mati")
-    assert STRATUM_SELECTORS["self_cue"]("Demikian, terima kasih.\\nSiti Aminah")
+    assert STRATUM_SELECTORS["self_cue"]("Demikian, terima kasih.\\nSiti Rohmawati")
     assert STRATUM_SELECTORS["self_cue"]("saya Budi warga RT 3")
     assert not STRATUM_SELECTORS["self_cue"]("lampu PJU mati, terima kasih")
 
