@@ -39,6 +39,7 @@ development figures beside it. Nothing here prints or returns text.
     python -m training.evaluate_pii --draw test7 99999   # test7 as drawn (test3: 666 ... test6: 88888)
     python -m training.evaluate_pii --draw train1 101 --plan training   # train1 as drawn (train2: 202)
     python -m training.evaluate_pii --draw test9 909 --plan names       # test9 as drawn
+    python -m training.evaluate_pii --draw test10 1010 --plan self_cue  # test10 as drawn
 """
 
 import argparse
@@ -64,6 +65,7 @@ __all__ = [
     "PART_PLANS",
     "TEST_PART",
     "NAMES_PART_PLAN",
+    "SELF_CUE_PART_PLAN",
     "TRAINING_PART_PLAN",
     "annotation_part",
     "draw_fresh_part",
@@ -339,10 +341,17 @@ NAMES_PART_PLAN = (
     ("self_cue", 90),
     ("plate_like", 20),
 )
+# test10 on: test9 took the last digits reports; a self_cue report held a writer's name about one time in four
+# there, a random one one time in thirty, so the self_cue stratum grows to keep ~40 writer's names in a part.
+SELF_CUE_PART_PLAN = (
+    ("self_cue", 160),
+    ("plate_like", 20),
+)
 PART_PLANS = {
     "fresh": (FRESH_PART_PLAN, 180),
     "training": (TRAINING_PART_PLAN, 190),
     "names": (NAMES_PART_PLAN, 240),
+    "self_cue": (SELF_CUE_PART_PLAN, 260),
 }
 
 
@@ -397,7 +406,8 @@ def main() -> None:
         nargs=2,
         metavar=("PART", "SEED"),
         help="print the ids and strata of a part as drawn (test3: 666, test4: 6666, test5: 7777, test6: 88888, "
-        "test7: 99999, test8: 424242; train1: 101 and train2: 202 with --plan training; test9: 909 with --plan names)",
+        "test7: 99999, test8: 424242; train1: 101 and train2: 202 with --plan training; test9: 909 with --plan "
+        "names; test10: 1010 with --plan self_cue)",
     )
     parser.add_argument("--plan", choices=sorted(PART_PLANS), default="fresh", help="strata plan of --draw")
     args = parser.parse_args()
