@@ -379,14 +379,14 @@ def _given_name_after_title(word: str, title: str) -> bool:
     return is_given_name(word) or (word in GIVEN_NAMES_THAT_ARE_WORDS and title not in AMBIGUOUS_TITLES)
 
 
-# "saya X", "perkenalkan saya X", "saya dengan X" at the start of a report or a sentence, also
-# after a form of address there ("Selamat pagi Bapak/Ibu, saya X", "pak saya X"; but "bapak
+# "saya X", "perkenalkan saya X", "perkenalan saya X", "saya dengan X", "Saya : X" at the start of a report or a
+# sentence, also after a form of address there ("Selamat pagi Bapak/Ibu, saya X", "pak saya X"; but "bapak
 # saya" inside a sentence is "my father"): a weak introducer, so the name must end at a
-# boundary and not look like a verb.
+# boundary and not look like a verb. The colon is "saya" written as a form field's label.
 _NAME_SAYA = re.compile(
-    r"(?i:(?:^|(?<=[.,!\n])|\bperkenalkan|\bselamat[ \t]+\w+|\bassalamu\w*|\bhalo|\bpermisi)"
+    r"(?i:(?:^|(?<=[.,!\n])|\b(?:per)?kenal(?:kan|an)|\bselamat[ \t]+\w+|\bassalamu\w*|\bhalo|\bpermisi)"
     r"(?:[ \t,]*(?:bapak|ibu|pak|bu|bpk|mas|mbak|kak)(?:[ \t]*/[ \t]*(?:ibu|bu))?\b\.?)?"
-    r"[ \t,]*(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|dgn|dg|ini|bernama))?)[ \t,]+"
+    r"[ \t,]*(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|dgn|dg|ini|bernama))?)(?:[ \t,]*:[ \t]*|[ \t,]+)"
 )
 
 
@@ -666,7 +666,8 @@ _RELATIVE_BEFORE = re.compile(
 
 # Words that may stand right before an introducing "saya" ("mohon maaf saya ...", "perkenalkan saya ...").
 _BEFORE_INTRODUCTION = frozenset(
-    "maaf ini perkenalkan pagi siang sore malam hormat permisi halo assalamualaikum wb wr dengan dgn dg".split()
+    "maaf ini perkenalkan perkenalan kenalkan pagi siang sore malam hormat permisi halo assalamualaikum wb wr "
+    "dengan dgn dg".split()
 )
 
 

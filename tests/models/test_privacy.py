@@ -1024,3 +1024,20 @@ def test_a_given_name_that_is_a_word_after_a_title():
 )
 def test_a_capitalised_role_after_saya_is_no_name(text):
     assert [s for s in redact_spans(text) if s.kind == "nama"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # "Saya :" as a form field's label, and "perkenalan saya" / "kenalkan saya" as introducers
+        ("Selamat pagi.\nSaya : Joko Prasetyo\nAlamat: Jl. Mawar 3", [("Joko Prasetyo", "self")]),
+        ("perkenalan saya Eko warga Rungkut, ingin melapor", [("Eko", "self")]),
+        ("Kenalkan saya Rina Wulandari dari Kenjeran", [("Rina Wulandari", "self")]),
+        # a sentence after the colon, and a resident's word, are none
+        ("Saya: Mohon bantuan untuk jalan rusak", []),
+        ("Saya : Warga RT 03 mengeluh", []),
+        ("perkenalan saya sendiri tidak penting", []),
+    ],
+)
+def test_saya_with_a_colon_and_perkenalan_introduce_the_writer(text, names):
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
