@@ -625,6 +625,24 @@ def _after_role_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[in
     yield span
 
 
+# "Saya dr <Name>" at a sentence start: a doctor introducing themself. Elsewhere lower-case "dr" is chat writing
+# for "dari" ("saya dr Rungkut", "saya dr Dinas ..."), so a listed place or a capitalised ordinary word after it is
+# no name, and the name must end at a boundary.
+_NAME_SAYA_DOCTOR = re.compile(r"(?:^|(?<=[.,!\n]))[ \t]*(?i:saya|sy|aku)[ \t]+(?i:dr)\.?[ \t]+(?=[A-Z][a-z])")
+
+
+def _doctor_introduction_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    if shouting(text) or title_cased(text):
+        return
+    span = name_from(text, match.end(), need_cap=True, need_boundary=True, max_tokens=3)
+    if not span:
+        return
+    name = text[span[0] : span[1]]
+    if is_place_name(name) or any(is_word_not_name(w) for w in name.split()):
+        return
+    yield span
+
+
 # A name in parentheses after a role: "petugas Dinsos (Andi)", "Ketua RT 3 (Budi Santoso)",
 # "ketua RT ( Budi Hp 0812... )", "warga Sukolilo (Hasan)", "tetangga no 5 ( Rini )" (a capitalised
 # "Warga" starts the name of an organisation: "Forum Warga Peduli (FWP)").
@@ -968,6 +986,7 @@ NAME_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("nama", "[NAMA]", _NAME_RELATION, _weak_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA, _weak_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA_LISTED, _listed_name_after_saya_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_SAYA_DOCTOR, _doctor_introduction_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_BEFORE_NUMBER, _before_number_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE, _after_phone_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE_LINE, _after_phone_line_name_spans, "self"),

@@ -1041,3 +1041,19 @@ def test_a_capitalised_role_after_saya_is_no_name(text):
 )
 def test_saya_with_a_colon_and_perkenalan_introduce_the_writer(text, names):
     assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a doctor introducing themself, with or without the dot
+        ("Saya dr Rina Wulandari\nmau melaporkan izin praktik", [("Rina Wulandari", "self")]),
+        ("Saya dr. Eko Purnomo, dokter puskesmas", [("Eko Purnomo", "self")]),
+        # the chat "dr" for "dari": a place or an office after it is none
+        ("saya dr Surabaya mau tanya", []),
+        ("Saya dr Dinas Kesehatan", []),
+        ("saya dr Kenjeran", []),
+    ],
+)
+def test_saya_dr_before_a_name_is_a_doctor_introducing_themself(text, names):
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
