@@ -719,6 +719,20 @@ def _speaking_as(text: str, match: re.Match[str], word: str) -> bool:
     )
 
 
+# "saya <two or three lower-case words> warga ...": the writer giving their name and then where they live. Two
+# words at least, none an ordinary, chat, stop or verb-shaped word: one word there is as often a typo of a word
+# ("saya dalah warga").
+_LOWER_FULL_NAME_BEFORE_WARGA = re.compile(r"((?:[a-z][a-z']{2,}[ \t]+){2,3})warga\b")
+
+
+def _lower_full_name_before_warga(text: str, match: re.Match[str]) -> bool:
+    run = _LOWER_FULL_NAME_BEFORE_WARGA.match(text, match.end())
+    return run is not None and not any(
+        is_word_not_name(w) or w in STOP or VERB_SHAPE.match(w) or NOT_A_NAME_SHAPE.match(w)
+        for w in run.group(1).split()
+    )
+
+
 def _listed_name_after_saya_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     first = TOKEN.match(text, match.end())
     if (
@@ -737,7 +751,7 @@ def _listed_name_after_saya_spans(text: str, match: re.Match[str]) -> Iterable[t
         and not shouting(text)
         and not title_cased(text)
         and not is_word_not_name(word)
-    ) and not _speaking_as(text, match, word):
+    ) and not (_speaking_as(text, match, word) or _lower_full_name_before_warga(text, match)):
         return
     span = name_from(text, match.end(), need_boundary="stop", max_tokens=4)
     if span and (is_given_name(word) or not is_place_name(text[span[0] : span[1]])):

@@ -1057,3 +1057,20 @@ def test_saya_with_a_colon_and_perkenalan_introduce_the_writer(text, names):
 )
 def test_saya_dr_before_a_name_is_a_doctor_introducing_themself(text, names):
     assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a lower-case full name of non-words after "saya" inside a sentence, before "warga"
+        (
+            "pak joko prasetyo saya zidane arkananta warga rungkut mau tanya",
+            [("joko prasetyo", "other"), ("zidane arkananta", "self")],
+        ),
+        # one word there may be a typo of a word; ordinary and chat words are the sentence going on
+        ("pak joko prasetyo saya dalah warga rungkut", [("joko prasetyo", "other")]),
+        ("kemarin saya sdh pernah warga sini", []),
+    ],
+)
+def test_a_lower_case_full_name_after_saya_before_warga(text, names):
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
