@@ -689,6 +689,16 @@ _BEFORE_INTRODUCTION = frozenset(
 )
 
 
+# Documents and accounts a writer holds, written as acronyms: "di PBB saya <word>" is "on my land-tax bill".
+_OWN_DOCUMENTS = frozenset("ktp kk pbb sppt npwp bpjs kis kip sim stnk bpkb shm akta".split())
+
+
+def _after_own_document(text: str, start: int) -> bool:
+    """Whether the "saya" at ``start`` follows a document's acronym ("PBB saya", "KTP saya": my ...)."""
+    before = re.search(r"\b([A-Za-z]+)[ \t]+\Z", text_before(text, start, 20))
+    return before is not None and before.group(1).lower() in _OWN_DOCUMENTS
+
+
 def _possessive_saya(text: str, start: int) -> bool:
     """Whether the "saya" at ``start`` follows a noun on its line ("rumah saya", "Domisili saya": my ...); a
     capitalised word counts only at a sentence start ("Dinas Bina Marga, saya ..." names an office)."""
@@ -754,8 +764,15 @@ def _listed_name_after_saya_spans(text: str, match: re.Match[str]) -> Iterable[t
     ) and not (_speaking_as(text, match, word) or _lower_full_name_before_warga(text, match)):
         return
     span = name_from(text, match.end(), need_boundary="stop", max_tokens=4)
-    if span and (is_given_name(word) or not is_place_name(text[span[0] : span[1]])):
-        yield span
+    if not span or not (is_given_name(word) or not is_place_name(text[span[0] : span[1]])):
+        return
+    if (
+        not is_given_name(word)
+        and _after_own_document(text, match.start())
+        and len(text[span[0] : span[1]].split()) < 2
+    ):
+        return  # "di PBB saya Object pajaknya": one capitalised word after "my <document>" is a term, even English
+    yield span
 
 
 # A signature: a line holding only a capitalised name, followed by a line about the person

@@ -1074,3 +1074,18 @@ def test_saya_dr_before_a_name_is_a_doctor_introducing_themself(text, names):
 )
 def test_a_lower_case_full_name_after_saya_before_warga(text, names):
     assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # one capitalised word after "my <document>" is a term, in English too
+        ("tapi di PBB saya Object pajaknya rumah tetangga", []),
+        ("di KTP saya Status kawin", []),
+        # a listed given name or a full name there is still the writer's
+        ("nama di KTP saya Rina Wulandari tapi salah", [("Rina Wulandari", "self")]),
+        ("di SPPT saya Zidane Arkananta tertulis", [("Zidane Arkananta", "self")]),
+    ],
+)
+def test_a_single_capitalised_word_after_a_document_and_saya_is_no_name(text, names):
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
