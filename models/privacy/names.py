@@ -382,9 +382,11 @@ def _given_name_after_title(word: str, title: str) -> bool:
 # "saya X", "perkenalkan saya X", "perkenalan saya X", "saya dengan X", "Saya : X" at the start of a report or a
 # sentence, also after a form of address there ("Selamat pagi Bapak/Ibu, saya X", "pak saya X"; but "bapak
 # saya" inside a sentence is "my father"): a weak introducer, so the name must end at a
-# boundary and not look like a verb. The colon is "saya" written as a form field's label.
+# boundary and not look like a verb. The colon is "saya" written as a form field's label; "Bapak/Ibu yang kami
+# hormati" ends a salutation as "Selamat pagi" does.
 _NAME_SAYA = re.compile(
-    r"(?i:(?:^|(?<=[.,!\n])|\b(?:per)?kenal(?:kan|an)|\bselamat[ \t]+\w+|\bassalamu\w*|\bhalo|\bpermisi)"
+    r"(?i:(?:^|(?<=[.,!\n])|\b(?:per)?kenal(?:kan|an)|\bselamat[ \t]+\w+|\bassalamu\w*|\bhalo|\bpermisi"
+    r"|\b(?:yang|yg)[ \t]+(?:kami|saya|sy)[ \t]+hormati)"
     r"(?:[ \t,]*(?:bapak|ibu|pak|bu|bpk|mas|mbak|kak)(?:[ \t]*/[ \t]*(?:ibu|bu))?\b\.?)?"
     r"[ \t,]*(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|dgn|dg|ini|bernama))?)(?:[ \t,]*:[ \t]*|[ \t,]+)"
 )

@@ -1089,3 +1089,20 @@ def test_a_lower_case_full_name_after_saya_before_warga(text, names):
 )
 def test_a_single_capitalised_word_after_a_document_and_saya_is_no_name(text, names):
     assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # "<address> yang kami hormati" ends a salutation, as "Selamat pagi" does
+        (
+            "selamat siang bpk/ibu yg kami hormati saya zidane warga surabaya saya ingin melapor",
+            [("zidane", "self")],
+        ),
+        ("Ibu yang kami hormati saya Rina Wulandari dari Kenjeran", [("Rina Wulandari", "self")]),
+        ("yth bapak yg kami hormati saya sangat kecewa dengan pelayanan", []),
+        ("Bapak Walikota yang saya hormati saya warga rungkut", []),
+    ],
+)
+def test_a_salutation_ending_in_hormati_before_saya(text, names):
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
