@@ -406,6 +406,22 @@ def _weak_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int
         yield span
 
 
+def _relative_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    """A relative's name after "anak saya", "suami saya", ...: as after a weak introducer, and also a full name
+    that begins with a capital and is followed by the sentence going on ("anak saya Budi santoso sebentar lagi
+    lulus"): the relation word says a person follows, so a capitalised non-word with a second name is one."""
+    found = list(_weak_name_spans(text, match))
+    if found:
+        yield from found
+        return
+    span = name_from(text, match.end(), need_cap=True, need_boundary="lower", max_tokens=3, weak_words=True)
+    if not span or shouting(text) or title_cased(text):
+        return
+    words = text[span[0] : span[1]].split()
+    if len(words) >= 2 and not any(is_word_not_name(w) for w in words) and not is_place_name(" ".join(words)):
+        yield span
+
+
 def _name_part(word: str) -> bool:
     return is_given_name(word) or word.lower() in COMMON_NAME_PARTS
 
@@ -1016,7 +1032,7 @@ NAME_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("nama", "[NAMA]", _NAME_IN_NIK_LABEL, _nik_label_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_TITLE, _title_name_spans, _title_owner),
     PiiPattern("nama", "[NAMA]", _NAME_SIGNOFF, _signoff_name_spans, "self"),
-    PiiPattern("nama", "[NAMA]", _NAME_RELATION, _weak_name_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_RELATION, _relative_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA, _weak_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA_LISTED, _listed_name_after_saya_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA_DOCTOR, _doctor_introduction_spans, "self"),

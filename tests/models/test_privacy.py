@@ -1106,3 +1106,19 @@ def test_a_single_capitalised_word_after_a_document_and_saya_is_no_name(text, na
 )
 def test_a_salutation_ending_in_hormati_before_saya(text, names):
     assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a relative's capitalised full name followed by the sentence going on
+        ("anak saya Zidane arkananta sebentar lagi lulus TK", [("Zidane arkananta", "other")]),
+        ("istri saya Rina wulandari sedang hamil", [("Rina wulandari", "other")]),
+        # a capitalised word of the sentence, or one name with no boundary, stays out
+        ("anak saya Sakit parah sejak kemarin", []),
+        ("anak saya Sekolah Dasar negeri", []),
+        ("anak saya Zidane sekolah di SD", []),
+    ],
+)
+def test_a_relatives_full_name_before_the_sentence_going_on(text, names):
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
