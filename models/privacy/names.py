@@ -1018,8 +1018,30 @@ def _label_owner(text: str, match: re.Match[str]) -> str:
     return "self" if own else "other"
 
 
+# Relatives and people near the writer before "saya" ("mertua saya bpk ..."); not the forms of address, since
+# "assalamualaikum pak saya bu <name>" addresses the reader before the writer's introduction.
+_FAMILY_BEFORE = re.compile(
+    r"(?i:\b(?:suami|istri|isteri|anak|ank|adik|adek|kakak|kaka|cucu|keponakan|ponakan|ayah|mertua|putra|putri|"
+    r"menantu|ipar|teman|tetangga|mbah|nenek|kakek|papa|mama|tante|orang[ \t]+tua|ortu|keluarga))[ \t]*$"
+)
+
+
+_ADDRESS_BEFORE = re.compile(r"(?i:\b(?:bapak|bpk|pak|ibu|ibuk|bu|mas|mbak|kak))[ \t,]*$")
+
+
 def _title_owner(text: str, match: re.Match[str]) -> str:
-    return "self" if _SELF_BEFORE_TITLE.search(text_before(text, match.start(), 20)) else "other"
+    """ "saya Pak <name>" is the writer; "mertua saya bpk <name>", "pengalaman saya, Sdr. <name>" are not: a relative
+    or a noun before "saya" makes it "my ...", and the title's name someone else's."""
+    before = text_before(text, match.start(), 20)
+    saya = _SELF_BEFORE_TITLE.search(before)
+    if not saya:
+        return "other"
+    saya_start = match.start() - len(before) + saya.start()
+    if _FAMILY_BEFORE.search(text_before(text, saya_start, 20)):
+        return "other"
+    if _possessive_saya(text, saya_start) and not _ADDRESS_BEFORE.search(text_before(text, saya_start, 20)):
+        return "other"
+    return "self"
 
 
 NAME_PATTERNS: tuple[PiiPattern, ...] = (

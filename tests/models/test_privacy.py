@@ -1122,3 +1122,18 @@ def test_a_salutation_ending_in_hormati_before_saya(text, names):
 )
 def test_a_relatives_full_name_before_the_sentence_going_on(text, names):
     assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a relative or a noun before "saya" makes the titled name someone else's
+        ("selamat malam ini mertua saya bpk joko tidak dapat bantuan", [("joko", "other")]),
+        ("berdasarkan pengalaman saya,Sdr. Eko Purnomo selaku ayahnya", [("Eko Purnomo", "other")]),
+        ("tetangga saya Pak Eko suka parkir", [("Eko", "other")]),
+        # a form of address before "saya" does not: the writer introduces themself
+        ("assalamualaikum pak saya bu rina saya warga rungkut", [("rina", "self")]),
+    ],
+)
+def test_a_titled_name_after_my_relative_is_someone_elses(text, names):
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
