@@ -1137,3 +1137,14 @@ def test_a_relatives_full_name_before_the_sentence_going_on(text, names):
 )
 def test_a_titled_name_after_my_relative_is_someone_elses(text, names):
     assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "apa perlu dukungan dari bpk Walikota atau bpk Wawi utk realisasinya",
+        "mohon bantuan pak Wawali dan pak Walkot",
+    ],
+)
+def test_the_mayors_one_word_titles_are_no_names(text):
+    assert [s for s in redact_spans(text) if s.kind == "nama"] == []
