@@ -338,8 +338,14 @@ _NAME_TITLE = re.compile(
 )
 
 
+# "warung rawon bu <name>": a stall named for its dish and its keeper names the keeper, as "warung Bu <name>" does
+# (guidelines); the dish word alone ("soto Pak <name>") stays a brand.
+_STALL_WITH_A_DISH_BEFORE = re.compile(r"(?i:\b(?:warung|warkop)[ \t]+[a-z]+[ \t]+)$")
+
+
 def _title_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
-    if NOT_PERSON_BEFORE.search(text_before(text, match.start(), 20)):
+    before = text_before(text, match.start(), 20)
+    if NOT_PERSON_BEFORE.search(before) and not _STALL_WITH_A_DISH_BEFORE.search(before):
         return
     pos = match.end()
     for skip in (ROLE_SKIP, DEGREE_SKIP):

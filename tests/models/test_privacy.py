@@ -1148,3 +1148,16 @@ def test_a_titled_name_after_my_relative_is_someone_elses(text, names):
 )
 def test_the_mayors_one_word_titles_are_no_names(text):
     assert [s for s in redact_spans(text) if s.kind == "nama"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a stall named for its dish and keeper names the keeper
+        ("depan rumah nomer 37\nwarung rawon bu rina\nmohon mobil kecil saja", [("rina", "other")]),
+        # the dish word alone before the title is a brand
+        ("beli di soto Pak Eko enak", []),
+    ],
+)
+def test_a_stall_named_for_its_dish_and_keeper(text, names):
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
