@@ -1035,9 +1035,23 @@ _FAMILY_BEFORE = re.compile(
 _ADDRESS_BEFORE = re.compile(r"(?i:\b(?:bapak|bpk|pak|ibu|ibuk|bu|mas|mbak|kak))[ \t,]*$")
 
 
+def _titled_signature(text: str, match: re.Match[str]) -> bool:
+    """Whether the title begins a short line right under a closing line ("Hormat saya.\nibu <name>."): the writer
+    signing with their own title, not someone addressed."""
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    if text[line_start : match.start()].strip():
+        return False
+    line_end = text.find("\n", match.end())
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    lines_above = [ln for ln in text[:line_start].split("\n") if ln.strip()]
+    return len(line.split()) <= 4 and bool(lines_above) and _CLOSING_LINE.match(lines_above[-1]) is not None
+
+
 def _title_owner(text: str, match: re.Match[str]) -> str:
     """ "saya Pak <name>" is the writer; "mertua saya bpk <name>", "pengalaman saya, Sdr. <name>" are not: a relative
     or a noun before "saya" makes it "my ...", and the title's name someone else's."""
+    if _titled_signature(text, match):
+        return "self"
     before = text_before(text, match.start(), 20)
     saya = _SELF_BEFORE_TITLE.search(before)
     if not saya:

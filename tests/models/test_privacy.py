@@ -1161,3 +1161,17 @@ def test_the_mayors_one_word_titles_are_no_names(text):
 )
 def test_a_stall_named_for_its_dish_and_keeper(text, names):
     assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a titled name alone on a short line right under a closing is the writer signing
+        ("laporan dari saya. Terimakasih.\nhormat saya.\nibu rina.", [("rina", "self")]),
+        ("Jalan rusak mohon diperbaiki.\nTerima kasih.\nBu Rina", [("Rina", "self")]),
+        # on the closing's own line the title addresses someone
+        ("Jalan rusak mohon diperbaiki. Terima kasih Bu Rina", [("Rina", "other")]),
+    ],
+)
+def test_a_titled_name_under_a_closing_is_the_writers(text, names):
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
