@@ -1035,6 +1035,10 @@ _FAMILY_BEFORE = re.compile(
 _ADDRESS_BEFORE = re.compile(r"(?i:\b(?:bapak|bpk|pak|ibu|ibuk|bu|mas|mbak|kak))[ \t,]*$")
 
 
+# "Pelapor: Bpk. <name>", "Pemohon Sdr <name>" at a line start: the reporter field, the writer.
+_REPORTER_BEFORE_TITLE = re.compile(r"(?im:^[ \t]*(?:pelapor|pemohon)[ \t]*[:=]?[ \t]*)$")
+
+
 def _titled_signature(text: str, match: re.Match[str]) -> bool:
     """Whether the title begins a short line right under a closing line ("Hormat saya.\nibu <name>."): the writer
     signing with their own title, not someone addressed."""
@@ -1050,7 +1054,7 @@ def _titled_signature(text: str, match: re.Match[str]) -> bool:
 def _title_owner(text: str, match: re.Match[str]) -> str:
     """ "saya Pak <name>" is the writer; "mertua saya bpk <name>", "pengalaman saya, Sdr. <name>" are not: a relative
     or a noun before "saya" makes it "my ...", and the title's name someone else's."""
-    if _titled_signature(text, match):
+    if _titled_signature(text, match) or _REPORTER_BEFORE_TITLE.search(text_before(text, match.start(), 20)):
         return "self"
     before = text_before(text, match.start(), 20)
     saya = _SELF_BEFORE_TITLE.search(before)

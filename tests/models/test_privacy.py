@@ -1175,3 +1175,17 @@ def test_a_stall_named_for_its_dish_and_keeper(text, names):
 )
 def test_a_titled_name_under_a_closing_is_the_writers(text, names):
     assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a reporter field at a line start before a title is the writer
+        ("Pelapor Sdr Zidane", [("Zidane", "self")]),
+        ("Pemohon : Ibu Rina Wulandari\nAlamat: Rungkut", [("Rina Wulandari", "self")]),
+        # inside a sentence it says nothing about whose name follows
+        ("kami sebagai pelapor Pak Eko sudah lapor", [("Eko", "other")]),
+    ],
+)
+def test_a_reporter_field_before_a_title_is_the_writers(text, names):
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
