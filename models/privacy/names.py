@@ -1068,6 +1068,16 @@ def _title_owner(text: str, match: re.Match[str]) -> str:
     return "self"
 
 
+# A "Contact Person :" heading (or "narahubung") on the line or a few lines above: the lines under it name the
+# people to call on the spot (the RT head, a neighbour), as the annotation has them, not the writer signing.
+_CONTACT_HEADING_ABOVE = re.compile(r"(?i)\b(?:contact[ \t]*person|narahubung)\b[^\n]*(?:\n[^\n]*){0,3}\Z")
+
+
+def _signature_owner(text: str, match: re.Match[str]) -> str:
+    heading_up_to_the_name = text[max(0, match.start() - 200) : match.end()]
+    return "other" if _CONTACT_HEADING_ABOVE.search(heading_up_to_the_name) else "self"
+
+
 NAME_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("nama", "[NAMA]", _NAME_CHANGE, _name_change_spans, _label_owner),
     PiiPattern("nama", "[NAMA]", _NAME_FIELD, _field_name_spans, _label_owner),
@@ -1077,22 +1087,22 @@ NAME_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("nama", "[NAMA]", _NAME_NUMBERED_LINE, _numbered_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_IN_NIK_LABEL, _nik_label_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_TITLE, _title_name_spans, _title_owner),
-    PiiPattern("nama", "[NAMA]", _NAME_SIGNOFF, _signoff_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_SIGNOFF, _signoff_name_spans, _signature_owner),
     PiiPattern("nama", "[NAMA]", _NAME_RELATION, _relative_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA, _weak_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA_LISTED, _listed_name_after_saya_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA_DOCTOR, _doctor_introduction_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_BEFORE_NUMBER, _before_number_name_spans, "other"),
-    PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE, _after_phone_name_spans, "self"),
-    PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE_LINE, _after_phone_line_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE, _after_phone_name_spans, _signature_owner),
+    PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE_LINE, _after_phone_line_name_spans, _signature_owner),
     PiiPattern("nama", "[NAMA]", _NAME_REFERENT_PAREN, _referent_paren_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_ROLE_PAREN, _role_paren_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_AFTER_ROLE, _after_role_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_BETWEEN_TAGGED_NUMBERS, _tagged_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA_PAREN, _role_paren_name_spans, "self"),
-    PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE, _signature_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE, _signature_name_spans, _signature_owner),
     PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE_LOWER, _lower_signature_name_spans, "self"),
-    PiiPattern("nama", "[NAMA]", _NAME_LAST_LINE, _last_line_name_spans, "self"),
-    PiiPattern("nama", "[NAMA]", _NAME_BRACKETED_LINE, _bracketed_line_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_LAST_LINE, _last_line_name_spans, _signature_owner),
+    PiiPattern("nama", "[NAMA]", _NAME_BRACKETED_LINE, _bracketed_line_name_spans, _signature_owner),
     PiiPattern("nama", "[NAMA]", _NAME_BEFORE_DEGREE, _before_degree_name_spans, "other"),
 )

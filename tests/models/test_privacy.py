@@ -1189,3 +1189,16 @@ def test_a_titled_name_under_a_closing_is_the_writers(text, names):
 )
 def test_a_reporter_field_before_a_title_is_the_writers(text, names):
     assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # the people under a "Contact Person" heading are to be called on the spot, not the writer
+        ("Kecamatan Rungkut\n\nContact Person :\nJoko Prasetyo (Ketua RT.03)\nHP. 081234500035 (WA)", "other"),
+        # a signature under a closing stays the writer's
+        ("Jalan rusak mohon diperbaiki.\nHormat saya\n\nJoko Prasetyo\nKetua RT 05", "self"),
+    ],
+)
+def test_a_name_under_a_contact_person_heading_is_someone_elses(text, names):
+    assert {s.owner for s in redact_spans(text) if s.kind == "nama"} == {names}
