@@ -105,7 +105,7 @@ def is_public_figure(word: str) -> bool:
     return low in PUBLIC_FIGURES or re.sub(r"(.)\1+$", r"\1", low) in PUBLIC_FIGURES
 
 
-# The mayor's and the vice mayor's one-word titles ("bpk Walikota atau bpk Wawi"): an office, not a name.
+# The mayor's and the vice mayor's one-word titles ("bpk Walikota dan bpk Wawi"): an office, not a name.
 _CITY_HEADS = frozenset("walikota walkot wakot wawali wawi".split())
 
 

@@ -414,8 +414,8 @@ def _weak_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int
 
 def _relative_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     """A relative's name after "anak saya", "suami saya", ...: as after a weak introducer, and also a full name
-    that begins with a capital and is followed by the sentence going on ("anak saya Budi santoso sebentar lagi
-    lulus"): the relation word says a person follows, so a capitalised non-word with a second name is one."""
+    that begins with a capital and is followed by the sentence going on ("anak saya Joko prasetyo minta
+    akte"): the relation word says a person follows, so a capitalised non-word with a second name is one."""
     found = list(_weak_name_spans(text, match))
     if found:
         yield from found
@@ -795,7 +795,7 @@ def _listed_name_after_saya_spans(text: str, match: re.Match[str]) -> Iterable[t
         and _after_own_document(text, match.start())
         and len(text[span[0] : span[1]].split()) < 2
     ):
-        return  # "di PBB saya Object pajaknya": one capitalised word after "my <document>" is a term, even English
+        return  # "di PBB saya Object ...": one capitalised word after "my <document>" is a term, even English
     yield span
 
 

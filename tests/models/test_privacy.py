@@ -1081,7 +1081,7 @@ def test_a_lower_case_full_name_after_saya_before_warga(text, names):
     ("text", "names"),
     [
         # one capitalised word after "my <document>" is a term, in English too
-        ("tapi di PBB saya Object pajaknya rumah tetangga", []),
+        ("di PBB saya Object pajaknya salah hitung", []),
         ("di KTP saya Status kawin", []),
         # a listed given name or a full name there is still the writer's
         ("nama di KTP saya Rina Wulandari tapi salah", [("Rina Wulandari", "self")]),
@@ -1130,7 +1130,7 @@ def test_a_relatives_full_name_before_the_sentence_going_on(text, names):
     [
         # a relative or a noun before "saya" makes the titled name someone else's
         ("selamat malam ini mertua saya bpk joko tidak dapat bantuan", [("joko", "other")]),
-        ("berdasarkan pengalaman saya,Sdr. Eko Purnomo selaku ayahnya", [("Eko Purnomo", "other")]),
+        ("menurut pengalaman saya, Sdr. Eko Purnomo itu ramah", [("Eko Purnomo", "other")]),
         ("tetangga saya Pak Eko suka parkir", [("Eko", "other")]),
         # a form of address before "saya" does not: the writer introduces themself
         ("assalamualaikum pak saya bu rina saya warga rungkut", [("rina", "self")]),
@@ -1143,7 +1143,7 @@ def test_a_titled_name_after_my_relative_is_someone_elses(text, names):
 @pytest.mark.parametrize(
     "text",
     [
-        "apa perlu dukungan dari bpk Walikota atau bpk Wawi utk realisasinya",
+        "mohon dukungan bpk Walikota dan bpk Wawi untuk taman ini",
         "mohon bantuan pak Wawali dan pak Walkot",
     ],
 )
@@ -1155,7 +1155,7 @@ def test_the_mayors_one_word_titles_are_no_names(text):
     ("text", "names"),
     [
         # a stall named for its dish and keeper names the keeper
-        ("depan rumah nomer 37\nwarung rawon bu rina\nmohon mobil kecil saja", [("rina", "other")]),
+        ("lokasi di gang 5\nwarung rawon bu rina\nmohon segera diangkut", [("rina", "other")]),
         # the dish word alone before the title is a brand
         ("beli di soto Pak Eko enak", []),
     ],
@@ -1196,7 +1196,7 @@ def test_a_reporter_field_before_a_title_is_the_writers(text, names):
     ("text", "names"),
     [
         # the people under a "Contact Person" heading are to be called on the spot, not the writer
-        ("Kecamatan Rungkut\n\nContact Person :\nJoko Prasetyo (Ketua RT.03)\nHP. 081234500035 (WA)", "other"),
+        ("Kecamatan Rungkut\n\nContact Person :\nJoko Prasetyo (Ketua RT.03)\nHP. 081200000000 (WA)", "other"),
         # a signature under a closing stays the writer's
         ("Jalan rusak mohon diperbaiki.\nHormat saya\n\nJoko Prasetyo\nKetua RT 05", "self"),
     ],
