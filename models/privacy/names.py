@@ -649,6 +649,22 @@ def _after_role_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[in
     yield span
 
 
+# "Saya Ketua RT 05 <Name>", "saya selaku ketua RW 3 <Name>": the writer giving their office and then their name,
+# where the name begins with a listed given name (a kampung's name often follows "RT 05").
+_NAME_SAYA_ROLE = re.compile(
+    r"(?i:(?<![A-Za-z])(?:saya|sy)(?:[ \t]+(?:selaku|sebagai))?[ \t]+(?:ketua|sekretaris|bendahara)[ \t]+(?:rt|rw)\.?"
+    r"[ \t]*\d+(?:[ \t]*/[ \t]*(?:rw\.?[ \t]*)?\d+)?)[ \t,:]+(?=[A-Z][a-z])"
+)
+
+
+def _name_after_own_role_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    if shouting(text) or title_cased(text):
+        return
+    span = name_from(text, match.end(), need_cap=True, need_boundary=True, max_tokens=4)
+    if span and is_given_name(text[span[0] : span[1]].split()[0]) and not is_place_name(text[span[0] : span[1]]):
+        yield span  # a listed given name first: after "RT 05" a kampung's or an estate's name is as likely
+
+
 # "Saya dr <Name>" at a sentence start: a doctor introducing themself. Elsewhere lower-case "dr" is chat writing
 # for "dari" ("saya dr Rungkut", "saya dr Dinas ..."), so a listed place or a capitalised ordinary word after it is
 # no name, and the name must end at a boundary.
@@ -1092,6 +1108,7 @@ NAME_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("nama", "[NAMA]", _NAME_SAYA, _weak_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA_LISTED, _listed_name_after_saya_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA_DOCTOR, _doctor_introduction_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_SAYA_ROLE, _name_after_own_role_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_BEFORE_NUMBER, _before_number_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE, _after_phone_name_spans, _signature_owner),
     PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE_LINE, _after_phone_line_name_spans, _signature_owner),

@@ -1203,3 +1203,18 @@ def test_a_reporter_field_before_a_title_is_the_writers(text, names):
 )
 def test_a_name_under_a_contact_person_heading_is_someone_elses(text, names):
     assert {s.owner for s in redact_spans(text) if s.kind == "nama"} == {names}
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # the writer giving their office and then their name, beginning with a listed given name
+        ("Saya Ketua RT 05 Joko Prasetyo ingin melapor", [("Joko Prasetyo", "self")]),
+        ("saya ketua RT 5 Rina Wulandari, mohon bantuan", [("Rina Wulandari", "self")]),
+        # a kampung's or an office's name after the RT number is none
+        ("saya ketua rt 3 Rungkut Asri", []),
+        ("Saya ketua RT 05 Kelurahan Rungkut ingin melapor", []),
+    ],
+)
+def test_saya_ketua_rt_before_the_writers_name(text, names):
+    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
