@@ -105,9 +105,13 @@ def is_public_figure(word: str) -> bool:
     return low in PUBLIC_FIGURES or re.sub(r"(.)\1+$", r"\1", low) in PUBLIC_FIGURES
 
 
+# The mayor's and the vice mayor's one-word titles ("bpk Walikota dan bpk Wawi"): an office, not a name.
+_CITY_HEADS = frozenset("walikota walkot wakot wawali wawi".split())
+
+
 def is_office_head(word: str) -> bool:
-    """Whether ``word`` is an office head's one-word title ("KaDinkes", "kadiknas", "Kapolsek")."""
-    return _OFFICE_HEAD.match(word.lower()) is not None
+    """Whether ``word`` is an office head's one-word title ("KaDinkes", "kadiknas", "Kapolsek", "Wawali")."""
+    return _OFFICE_HEAD.match(word.lower()) is not None or word.lower() in _CITY_HEADS
 
 
 DEGREES = frozenset("sh mh se st mt mm spd pd skom ssos sos amd ssi msi mkes skm sag mag ir drs dra sp spog".split())

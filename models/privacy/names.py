@@ -338,8 +338,14 @@ _NAME_TITLE = re.compile(
 )
 
 
+# "warung rawon bu <name>": a stall named for its dish and its keeper names the keeper, as "warung Bu <name>" does
+# (guidelines); the dish word alone ("soto Pak <name>") stays a brand.
+_STALL_WITH_A_DISH_BEFORE = re.compile(r"(?i:\b(?:warung|warkop)[ \t]+[a-z]+[ \t]+)$")
+
+
 def _title_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
-    if NOT_PERSON_BEFORE.search(text_before(text, match.start(), 20)):
+    before = text_before(text, match.start(), 20)
+    if NOT_PERSON_BEFORE.search(before) and not _STALL_WITH_A_DISH_BEFORE.search(before):
         return
     pos = match.end()
     for skip in (ROLE_SKIP, DEGREE_SKIP):
@@ -379,14 +385,16 @@ def _given_name_after_title(word: str, title: str) -> bool:
     return is_given_name(word) or (word in GIVEN_NAMES_THAT_ARE_WORDS and title not in AMBIGUOUS_TITLES)
 
 
-# "saya X", "perkenalkan saya X", "saya dengan X" at the start of a report or a sentence, also
-# after a form of address there ("Selamat pagi Bapak/Ibu, saya X", "pak saya X"; but "bapak
+# "saya X", "perkenalkan saya X", "perkenalan saya X", "saya dengan X", "Saya : X" at the start of a report or a
+# sentence, also after a form of address there ("Selamat pagi Bapak/Ibu, saya X", "pak saya X"; but "bapak
 # saya" inside a sentence is "my father"): a weak introducer, so the name must end at a
-# boundary and not look like a verb.
+# boundary and not look like a verb. The colon is "saya" written as a form field's label; "Bapak/Ibu yang kami
+# hormati" ends a salutation as "Selamat pagi" does.
 _NAME_SAYA = re.compile(
-    r"(?i:(?:^|(?<=[.,!\n])|\bperkenalkan|\bselamat[ \t]+\w+|\bassalamu\w*|\bhalo|\bpermisi)"
+    r"(?i:(?:^|(?<=[.,!\n])|\b(?:per)?kenal(?:kan|an)|\bselamat[ \t]+\w+|\bassalamu\w*|\bhalo|\bpermisi"
+    r"|\b(?:yang|yg)[ \t]+(?:kami|saya|sy)[ \t]+hormati)"
     r"(?:[ \t,]*(?:bapak|ibu|pak|bu|bpk|mas|mbak|kak)(?:[ \t]*/[ \t]*(?:ibu|bu))?\b\.?)?"
-    r"[ \t,]*(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|dgn|dg|ini|bernama))?)[ \t,]+"
+    r"[ \t,]*(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|dgn|dg|ini|bernama))?)(?:[ \t,]*:[ \t]*|[ \t,]+)"
 )
 
 
@@ -401,6 +409,22 @@ def _weak_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int
     need_cap = _writes_capitals(text)
     span = name_from(text, match.end(), need_cap=need_cap, need_boundary=True, max_tokens=4)
     if span and not _words_inside_lower_name(text[span[0] : span[1]].split()):
+        yield span
+
+
+def _relative_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    """A relative's name after "anak saya", "suami saya", ...: as after a weak introducer, and also a full name
+    that begins with a capital and is followed by the sentence going on ("anak saya Joko prasetyo minta
+    akte"): the relation word says a person follows, so a capitalised non-word with a second name is one."""
+    found = list(_weak_name_spans(text, match))
+    if found:
+        yield from found
+        return
+    span = name_from(text, match.end(), need_cap=True, need_boundary="lower", max_tokens=3, weak_words=True)
+    if not span or shouting(text) or title_cased(text):
+        return
+    words = text[span[0] : span[1]].split()
+    if len(words) >= 2 and not any(is_word_not_name(w) for w in words) and not is_place_name(" ".join(words)):
         yield span
 
 
@@ -625,6 +649,40 @@ def _after_role_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[in
     yield span
 
 
+# "Saya Ketua RT 05 <Name>", "saya selaku ketua RW 3 <Name>": the writer giving their office and then their name,
+# where the name begins with a listed given name (a kampung's name often follows "RT 05").
+_NAME_SAYA_ROLE = re.compile(
+    r"(?i:(?<![A-Za-z])(?:saya|sy)(?:[ \t]+(?:selaku|sebagai))?[ \t]+(?:ketua|sekretaris|bendahara)[ \t]+(?:rt|rw)\.?"
+    r"[ \t]*\d+(?:[ \t]*/[ \t]*(?:rw\.?[ \t]*)?\d+)?)[ \t,:]+(?=[A-Z][a-z])"
+)
+
+
+def _name_after_own_role_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    if shouting(text) or title_cased(text):
+        return
+    span = name_from(text, match.end(), need_cap=True, need_boundary=True, max_tokens=4)
+    if span and is_given_name(text[span[0] : span[1]].split()[0]) and not is_place_name(text[span[0] : span[1]]):
+        yield span  # a listed given name first: after "RT 05" a kampung's or an estate's name is as likely
+
+
+# "Saya dr <Name>" at a sentence start: a doctor introducing themself. Elsewhere lower-case "dr" is chat writing
+# for "dari" ("saya dr Rungkut", "saya dr Dinas ..."), so a listed place or a capitalised ordinary word after it is
+# no name, and the name must end at a boundary.
+_NAME_SAYA_DOCTOR = re.compile(r"(?:^|(?<=[.,!\n]))[ \t]*(?i:saya|sy|aku)[ \t]+(?i:dr)\.?[ \t]+(?=[A-Z][a-z])")
+
+
+def _doctor_introduction_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    if shouting(text) or title_cased(text):
+        return
+    span = name_from(text, match.end(), need_cap=True, need_boundary=True, max_tokens=3)
+    if not span:
+        return
+    name = text[span[0] : span[1]]
+    if is_place_name(name) or any(is_word_not_name(w) for w in name.split()):
+        return
+    yield span
+
+
 # A name in parentheses after a role: "petugas Dinsos (Andi)", "Ketua RT 3 (Budi Santoso)",
 # "ketua RT ( Budi Hp 0812... )", "warga Sukolilo (Hasan)", "tetangga no 5 ( Rini )" (a capitalised
 # "Warga" starts the name of an organisation: "Forum Warga Peduli (FWP)").
@@ -666,8 +724,19 @@ _RELATIVE_BEFORE = re.compile(
 
 # Words that may stand right before an introducing "saya" ("mohon maaf saya ...", "perkenalkan saya ...").
 _BEFORE_INTRODUCTION = frozenset(
-    "maaf ini perkenalkan pagi siang sore malam hormat permisi halo assalamualaikum wb wr dengan dgn dg".split()
+    "maaf ini perkenalkan perkenalan kenalkan pagi siang sore malam hormat permisi halo assalamualaikum wb wr "
+    "dengan dgn dg".split()
 )
+
+
+# Documents and accounts a writer holds, written as acronyms: "di PBB saya <word>" is "on my land-tax bill".
+_OWN_DOCUMENTS = frozenset("ktp kk pbb sppt npwp bpjs kis kip sim stnk bpkb shm akta".split())
+
+
+def _after_own_document(text: str, start: int) -> bool:
+    """Whether the "saya" at ``start`` follows a document's acronym ("PBB saya", "KTP saya": my ...)."""
+    before = re.search(r"\b([A-Za-z]+)[ \t]+\Z", text_before(text, start, 20))
+    return before is not None and before.group(1).lower() in _OWN_DOCUMENTS
 
 
 def _possessive_saya(text: str, start: int) -> bool:
@@ -700,6 +769,20 @@ def _speaking_as(text: str, match: re.Match[str], word: str) -> bool:
     )
 
 
+# "saya <two or three lower-case words> warga ...": the writer giving their name and then where they live. Two
+# words at least, none an ordinary, chat, stop or verb-shaped word: one word there is as often a typo of a word
+# ("saya dalah warga").
+_LOWER_FULL_NAME_BEFORE_WARGA = re.compile(r"((?:[a-z][a-z']{2,}[ \t]+){2,3})warga\b")
+
+
+def _lower_full_name_before_warga(text: str, match: re.Match[str]) -> bool:
+    run = _LOWER_FULL_NAME_BEFORE_WARGA.match(text, match.end())
+    return run is not None and not any(
+        is_word_not_name(w) or w in STOP or VERB_SHAPE.match(w) or NOT_A_NAME_SHAPE.match(w)
+        for w in run.group(1).split()
+    )
+
+
 def _listed_name_after_saya_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     first = TOKEN.match(text, match.end())
     if (
@@ -718,11 +801,18 @@ def _listed_name_after_saya_spans(text: str, match: re.Match[str]) -> Iterable[t
         and not shouting(text)
         and not title_cased(text)
         and not is_word_not_name(word)
-    ) and not _speaking_as(text, match, word):
+    ) and not (_speaking_as(text, match, word) or _lower_full_name_before_warga(text, match)):
         return
     span = name_from(text, match.end(), need_boundary="stop", max_tokens=4)
-    if span and (is_given_name(word) or not is_place_name(text[span[0] : span[1]])):
-        yield span
+    if not span or not (is_given_name(word) or not is_place_name(text[span[0] : span[1]])):
+        return
+    if (
+        not is_given_name(word)
+        and _after_own_document(text, match.start())
+        and len(text[span[0] : span[1]].split()) < 2
+    ):
+        return  # "di PBB saya Object ...": one capitalised word after "my <document>" is a term, even English
+    yield span
 
 
 # A signature: a line holding only a capitalised name, followed by a line about the person
@@ -950,8 +1040,58 @@ def _label_owner(text: str, match: re.Match[str]) -> str:
     return "self" if own else "other"
 
 
+# Relatives and people near the writer before "saya" ("mertua saya bpk ..."); not the forms of address, since
+# "assalamualaikum pak saya bu <name>" addresses the reader before the writer's introduction.
+_FAMILY_BEFORE = re.compile(
+    r"(?i:\b(?:suami|istri|isteri|anak|ank|adik|adek|kakak|kaka|cucu|keponakan|ponakan|ayah|mertua|putra|putri|"
+    r"menantu|ipar|teman|tetangga|mbah|nenek|kakek|papa|mama|tante|orang[ \t]+tua|ortu|keluarga))[ \t]*$"
+)
+
+
+_ADDRESS_BEFORE = re.compile(r"(?i:\b(?:bapak|bpk|pak|ibu|ibuk|bu|mas|mbak|kak))[ \t,]*$")
+
+
+# "Pelapor: Bpk. <name>", "Pemohon Sdr <name>" at a line start: the reporter field, the writer.
+_REPORTER_BEFORE_TITLE = re.compile(r"(?im:^[ \t]*(?:pelapor|pemohon)[ \t]*[:=]?[ \t]*)$")
+
+
+def _titled_signature(text: str, match: re.Match[str]) -> bool:
+    """Whether the title begins a short line right under a closing line ("Hormat saya.\nibu <name>."): the writer
+    signing with their own title, not someone addressed."""
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    if text[line_start : match.start()].strip():
+        return False
+    line_end = text.find("\n", match.end())
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    lines_above = [ln for ln in text[:line_start].split("\n") if ln.strip()]
+    return len(line.split()) <= 4 and bool(lines_above) and _CLOSING_LINE.match(lines_above[-1]) is not None
+
+
 def _title_owner(text: str, match: re.Match[str]) -> str:
-    return "self" if _SELF_BEFORE_TITLE.search(text_before(text, match.start(), 20)) else "other"
+    """ "saya Pak <name>" is the writer; "mertua saya bpk <name>", "pengalaman saya, Sdr. <name>" are not: a relative
+    or a noun before "saya" makes it "my ...", and the title's name someone else's."""
+    if _titled_signature(text, match) or _REPORTER_BEFORE_TITLE.search(text_before(text, match.start(), 20)):
+        return "self"
+    before = text_before(text, match.start(), 20)
+    saya = _SELF_BEFORE_TITLE.search(before)
+    if not saya:
+        return "other"
+    saya_start = match.start() - len(before) + saya.start()
+    if _FAMILY_BEFORE.search(text_before(text, saya_start, 20)):
+        return "other"
+    if _possessive_saya(text, saya_start) and not _ADDRESS_BEFORE.search(text_before(text, saya_start, 20)):
+        return "other"
+    return "self"
+
+
+# A "Contact Person :" heading (or "narahubung") on the line or a few lines above: the lines under it name the
+# people to call on the spot (the RT head, a neighbour), as the annotation has them, not the writer signing.
+_CONTACT_HEADING_ABOVE = re.compile(r"(?i)\b(?:contact[ \t]*person|narahubung)\b[^\n]*(?:\n[^\n]*){0,3}\Z")
+
+
+def _signature_owner(text: str, match: re.Match[str]) -> str:
+    heading_up_to_the_name = text[max(0, match.start() - 200) : match.end()]
+    return "other" if _CONTACT_HEADING_ABOVE.search(heading_up_to_the_name) else "self"
 
 
 NAME_PATTERNS: tuple[PiiPattern, ...] = (
@@ -963,21 +1103,23 @@ NAME_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("nama", "[NAMA]", _NAME_NUMBERED_LINE, _numbered_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_IN_NIK_LABEL, _nik_label_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_TITLE, _title_name_spans, _title_owner),
-    PiiPattern("nama", "[NAMA]", _NAME_SIGNOFF, _signoff_name_spans, "self"),
-    PiiPattern("nama", "[NAMA]", _NAME_RELATION, _weak_name_spans, "other"),
+    PiiPattern("nama", "[NAMA]", _NAME_SIGNOFF, _signoff_name_spans, _signature_owner),
+    PiiPattern("nama", "[NAMA]", _NAME_RELATION, _relative_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA, _weak_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA_LISTED, _listed_name_after_saya_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_SAYA_DOCTOR, _doctor_introduction_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_SAYA_ROLE, _name_after_own_role_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_BEFORE_NUMBER, _before_number_name_spans, "other"),
-    PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE, _after_phone_name_spans, "self"),
-    PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE_LINE, _after_phone_line_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE, _after_phone_name_spans, _signature_owner),
+    PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE_LINE, _after_phone_line_name_spans, _signature_owner),
     PiiPattern("nama", "[NAMA]", _NAME_REFERENT_PAREN, _referent_paren_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_ROLE_PAREN, _role_paren_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_AFTER_ROLE, _after_role_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_BETWEEN_TAGGED_NUMBERS, _tagged_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA_PAREN, _role_paren_name_spans, "self"),
-    PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE, _signature_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE, _signature_name_spans, _signature_owner),
     PiiPattern("nama", "[NAMA]", _NAME_SIGNATURE_LOWER, _lower_signature_name_spans, "self"),
-    PiiPattern("nama", "[NAMA]", _NAME_LAST_LINE, _last_line_name_spans, "self"),
-    PiiPattern("nama", "[NAMA]", _NAME_BRACKETED_LINE, _bracketed_line_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_LAST_LINE, _last_line_name_spans, _signature_owner),
+    PiiPattern("nama", "[NAMA]", _NAME_BRACKETED_LINE, _bracketed_line_name_spans, _signature_owner),
     PiiPattern("nama", "[NAMA]", _NAME_BEFORE_DEGREE, _before_degree_name_spans, "other"),
 )
