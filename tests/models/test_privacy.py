@@ -628,11 +628,11 @@ def test_fifth_round_name_rules(text, names):
         "Ada 2 titik :\\n1. Raya Manukan Adi\\n2. Raya Sambi Arum\\nMohon dibantu",  # a numbered list of streets
         "apakah tidak ada yang namanya seleksi",  # 'namanya' after a thing, not a person
         "sawah milik warga namanya Kali Kundang sekarang dipaving",
-        "ada tulisan Parkir Gratis tertanda Polri, tetapi",  # a sign-off word before an institution
+        "terpasang papan Parkir Gratis tertanda Polri namun",  # a sign-off word before an institution
         "Terima kasih\\n\\nRegards",  # the closing word itself
         "petugas PDAM dong pak biar gak sampai mampet",  # an ordinary word before a negation
-        "ingin mengambil kartu identitas anak saya (KIA) di kelurahan",  # an acronym in brackets
-        "komunitas kami Jaringan Warga Peduli Sosial (Jawapes) terkait",  # 'Warga' in an organisation's name
+        "mau mengurus kartu identitas anak saya (KIA) ke kelurahan",  # an acronym in brackets
+        "komunitas kami Forum Warga Peduli Lingkungan (Fowapel) terkait",  # 'Warga' in an organisation's name
         "Selamat Pagi, om swastiastu, dan Salam Kebajikan.",  # a greeting, not a title
         "saya nunggu smpe 1jam di puskesmas",  # colloquial nasal verbs
         "sehingga anak saya nunggak spp pak TK",

@@ -56,3 +56,53 @@ def test_each_report_of_a_batch_is_masked_once_and_stored_as_masked(app_client, 
             masked = mask_report(Report.model_validate(report))
             assert (stored[report["id"]].title, stored[report["id"]].text) == (masked.title, masked.text)
     database.dispose()
+
+
+PLACES = ("Jl. Darmo", "Jl. Kertajaya", "Jl. Manyar", "Jl. Kenjeran", "Jl. Rungkut")
+PROBLEMS = (
+    "Lampu PJU di {place} nomor {n} mati sejak kemarin malam, gelap sekali",
+    "Saluran air di {place} gang {n} tersumbat sampah, air meluap ke jalan saat hujan",
+    "Jalan berlubang di {place} depan rumah nomor {n}, sudah ada pengendara motor jatuh",
+    "Pohon tumbang menutup {place} dekat RT {n}, mohon segera dievakuasi",
+)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_batch_decides_as_its_reports_sent_one_by_one(app_client, database_url, tmp_path):
+    reports = [
+        {
+            "id": f"chunked-{i}",
+            "text": PROBLEMS[i % len(PROBLEMS)].format(place=PLACES[i % len(PLACES)], n=i),
+            "kelurahan": "Darmo",
+            "created_at": f"2024-06-01T{8 + i // 6:02d}:{(i * 7) % 60:02d}:00+07:00",
+        }
+        for i in range(37)
+    ]
+    # The last report is a retyped copy of the second: each report is searched among those before it in the batch.
+    reports[-1]["text"] = reports[1]["text"].replace("gang", "Gang") + " !!"
+
+    def decided(answers: list[dict]) -> list[tuple]:
+        return [
+            (
+                a["report_id"],
+                a["category"]["predicted"],
+                a["category"]["verdict"],
+                a["vague"]["is_vague"],
+                a["duplicates"]["duplicate_of"],
+                [c["report_id"] for c in a["duplicates"]["candidates"]],
+            )
+            for a in answers
+        ]
+
+    client, keys = app_client()
+    with client:
+        batch = client.post("/v1/triage/batch", json={"reports": reports}, headers=keys["intake"])
+    assert batch.status_code == 200, batch.text
+    batched = batch.json()["results"]
+    assert [a["report_id"] for a in batched] == [r["id"] for r in reports]
+    assert batched[-1]["duplicates"]["duplicate_of"] == reports[1]["id"]
+
+    one_by_one, keys = app_client(database_url=f"sqlite:///{tmp_path / 'one-by-one.db'}")
+    with one_by_one:
+        singles = [one_by_one.post("/v1/triage", json=r, headers=keys["intake"]).json() for r in reports]
+    assert decided(batched) == decided(singles)
