@@ -30,7 +30,7 @@ annotator who saw neither the rules nor the redactor's output) and scored once. 
 joins the ``development`` data. ``train1`` and ``train2`` were drawn from the name-rich strata
 (:data:`TRAINING_PART_PLAN`) as training data for a learned name tagger, by independent annotators
 too, and are development data from the start. The newest fresh part (:data:`TEST_PART`, now
-``test9``) is the test part; ``development`` is every other part (:data:`DEVELOPMENT_PARTS`).
+``test10``) is the test part; ``development`` is every other part (:data:`DEVELOPMENT_PARTS`).
 :func:`pii_section` is what ``triase evaluate`` reports: the test part first, the
 development figures beside it. Nothing here prints or returns text.
 
@@ -88,9 +88,10 @@ _NAME_COVER = 0.5
 
 PARTS = (
     *("dev", "heldout", "test2", "test3", "test4", "test5", "test6", "test7", "train1", "train2", "test8", "test9"),
+    "test10",
 )
 """Every part, in the order drawn (what :func:`draw_part_ids` excludes)."""
-TEST_PART = "test9"
+TEST_PART = "test10"
 # Every other part was read while tuning, or annotated to learn from: development data.
 DEVELOPMENT_PARTS = tuple(part for part in PARTS if part != TEST_PART)
 _PART_CHOICES = (*PARTS, "development", "all")
