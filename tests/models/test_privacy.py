@@ -26,6 +26,11 @@ UNSEEN_PART_FLOORS = {
 }
 
 
+def names_with_owners(text: str) -> list[tuple[str, str | None]]:
+    """The names the redactor masks in `text`, each with the owner it reads."""
+    return [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"]
+
+
 @pytest.mark.parametrize(
     "nik",
     [
@@ -712,7 +717,7 @@ def test_ordinary_words_are_public_for_the_vagueness_flag():
     ],
 )
 def test_a_name_carries_whose_it_is(text, names):
-    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+    assert names_with_owners(text) == names
     assert all(s.owner is None for s in redact_spans(text) if s.kind != "nama")
 
 
@@ -775,7 +780,7 @@ def test_introductions_found_anywhere_but_not_possessives(text, names):
     ],
 )
 def test_signatures_and_lists(text, names):
-    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+    assert names_with_owners(text) == names
 
 
 def test_a_street_named_after_a_kyai_is_no_person():
@@ -840,7 +845,7 @@ def test_a_lower_case_name_after_saya_may_hold_a_name_that_is_a_word():
     ],
 )
 def test_saya_before_atas_nama_is_the_writer(text, names):
-    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+    assert names_with_owners(text) == names
 
 
 @pytest.mark.parametrize(
@@ -900,14 +905,12 @@ def test_a_nik_with_digits_glued_after_it():
     ],
 )
 def test_a_signature_under_a_blank_line(text, names):
-    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+    assert names_with_owners(text) == names
 
 
 def test_a_signature_over_a_job_line_may_end_with_an_initial():
     text = "mohon dibantu sampai selesai\\n\\nRina Kartika S\\nKaryawan swasta\\nJl Mawar 3"
-    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == [
-        ("Rina Kartika S", "self")
-    ]
+    assert names_with_owners(text) == [("Rina Kartika S", "self")]
 
 
 @pytest.mark.parametrize(
@@ -981,7 +984,7 @@ def test_a_hash_tagged_name_between_hash_tagged_numbers():
     ],
 )
 def test_saya_dengan_introduces_the_writer(text, names):
-    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+    assert names_with_owners(text) == names
 
 
 @pytest.mark.parametrize(
@@ -1041,7 +1044,7 @@ def test_a_capitalised_role_after_saya_is_no_name(text):
     ],
 )
 def test_saya_with_a_colon_and_perkenalan_introduce_the_writer(text, names):
-    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+    assert names_with_owners(text) == names
 
 
 @pytest.mark.parametrize(
@@ -1057,7 +1060,7 @@ def test_saya_with_a_colon_and_perkenalan_introduce_the_writer(text, names):
     ],
 )
 def test_saya_dr_before_a_name_is_a_doctor_introducing_themself(text, names):
-    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+    assert names_with_owners(text) == names
 
 
 @pytest.mark.parametrize(
@@ -1074,7 +1077,7 @@ def test_saya_dr_before_a_name_is_a_doctor_introducing_themself(text, names):
     ],
 )
 def test_a_lower_case_full_name_after_saya_before_warga(text, names):
-    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+    assert names_with_owners(text) == names
 
 
 @pytest.mark.parametrize(
@@ -1089,7 +1092,7 @@ def test_a_lower_case_full_name_after_saya_before_warga(text, names):
     ],
 )
 def test_a_single_capitalised_word_after_a_document_and_saya_is_no_name(text, names):
-    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+    assert names_with_owners(text) == names
 
 
 @pytest.mark.parametrize(
@@ -1106,7 +1109,7 @@ def test_a_single_capitalised_word_after_a_document_and_saya_is_no_name(text, na
     ],
 )
 def test_a_salutation_ending_in_hormati_before_saya(text, names):
-    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+    assert names_with_owners(text) == names
 
 
 @pytest.mark.parametrize(
@@ -1122,7 +1125,7 @@ def test_a_salutation_ending_in_hormati_before_saya(text, names):
     ],
 )
 def test_a_relatives_full_name_before_the_sentence_going_on(text, names):
-    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+    assert names_with_owners(text) == names
 
 
 @pytest.mark.parametrize(
@@ -1137,7 +1140,7 @@ def test_a_relatives_full_name_before_the_sentence_going_on(text, names):
     ],
 )
 def test_a_titled_name_after_my_relative_is_someone_elses(text, names):
-    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+    assert names_with_owners(text) == names
 
 
 @pytest.mark.parametrize(
@@ -1161,7 +1164,7 @@ def test_the_mayors_one_word_titles_are_no_names(text):
     ],
 )
 def test_a_stall_named_for_its_dish_and_keeper(text, names):
-    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+    assert names_with_owners(text) == names
 
 
 @pytest.mark.parametrize(
@@ -1175,7 +1178,7 @@ def test_a_stall_named_for_its_dish_and_keeper(text, names):
     ],
 )
 def test_a_titled_name_under_a_closing_is_the_writers(text, names):
-    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+    assert names_with_owners(text) == names
 
 
 @pytest.mark.parametrize(
@@ -1189,7 +1192,7 @@ def test_a_titled_name_under_a_closing_is_the_writers(text, names):
     ],
 )
 def test_a_reporter_field_before_a_title_is_the_writers(text, names):
-    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+    assert names_with_owners(text) == names
 
 
 @pytest.mark.parametrize(
@@ -1217,4 +1220,4 @@ def test_a_name_under_a_contact_person_heading_is_someone_elses(text, names):
     ],
 )
 def test_saya_ketua_rt_before_the_writers_name(text, names):
-    assert [(text[s.start : s.end], s.owner) for s in redact_spans(text) if s.kind == "nama"] == names
+    assert names_with_owners(text) == names
