@@ -143,7 +143,7 @@ def name_from(
         return None
     if need_boundary == "label" and lower and not (_is_boundary(text, end, verb=True) or soft):
         return None
-    if need_boundary == "stop" and not (_is_boundary(text, end) or _next_word(text, end) in STOP):
+    if need_boundary == "stop" and not (_is_boundary(text, end) or word_after(text, end).lower() in STOP):
         return None
     return start, end
 
@@ -164,7 +164,7 @@ def _soft_boundary(text: str, end: int, tokens: list[str]) -> bool:
     """Whether a word of :data:`_SOFT_ENDERS` after the name ends it: only for a name of two words, a
     capitalised one or one of five letters, with no ordinary lower-case word in it, since "pak biar
     saya", "bapak pukul saya", "pak daerah rumah saya", "pak biar gak ..." are sentences."""
-    if _next_word(text, end) not in _SOFT_ENDERS:
+    if word_after(text, end).lower() not in _SOFT_ENDERS:
         return False
     return (
         (len(tokens) >= 2 or tokens[0][0].isupper() or len(tokens[0]) >= 5)
@@ -198,6 +198,10 @@ def made_of_words(tokens: list[str], *, weak: bool) -> bool:
     return all(is_word_not_name(t) for t in tokens)
 
 
-def _next_word(text: str, end: int) -> str:
-    word = TOKEN.match(text, end + len(text[end:]) - len(text[end:].lstrip(" \t")))
-    return word.group().lower() if word else ""
+_BLANKS = re.compile(r"[ \t]*")
+
+
+def word_after(text: str, end: int) -> str:
+    """The word after ``end`` past blanks on the same line, as written ("" if none)."""
+    word = TOKEN.match(text, _BLANKS.match(text, end).end())
+    return word.group() if word else ""

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 from models.lexicon import GIVEN_NAMES_THAT_ARE_WORDS, is_ordinary_word
 from models.name_lists import is_given_name, is_place_name
-from models.privacy.name_reading import made_of_words, name_from
+from models.privacy.name_reading import made_of_words, name_from, word_after
 from models.privacy.name_words import (
     AMBIGUOUS_TITLES,
     COMMON_NAME_PARTS,
@@ -91,7 +91,7 @@ def _full_name_before_particle(text: str, pos: int) -> tuple[int, int] | None:
     words = text[span[0] : span[1]].split()
     if len(words) < 2 or any(is_word_not_name(w) or w.lower() in STOP for w in words):
         return None
-    return span if _next_word_after(text, span[1]).lower() in _PARTICLES_AFTER_A_NAME else None
+    return span if word_after(text, span[1]).lower() in _PARTICLES_AFTER_A_NAME else None
 
 
 _PARTICLES_AFTER_A_NAME = frozenset("saya sy kok ini itu yang yg tidak tdk belum blm sudah sdh".split())
@@ -99,8 +99,8 @@ _PARTICLES_AFTER_A_NAME = frozenset("saya sy kok ini itu yang yg tidak tdk belum
 
 def _starts_with_listed_given_name(text: str, pos: int) -> bool:
     """Whether the word at ``pos`` (after blanks) is a listed given name that is not also an ordinary word."""
-    word = TOKEN.match(text, pos + len(text[pos:]) - len(text[pos:].lstrip(" \t")))
-    return bool(word) and is_given_name(word.group()) and not is_word_not_name(word.group())
+    word = word_after(text, pos)
+    return bool(word) and is_given_name(word) and not is_word_not_name(word)
 
 
 # Lower-case words closing a capitalised name up to punctuation or the line end: "bernama Azzam
@@ -371,14 +371,9 @@ def _title_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, in
         and _given_name_after_title(word.group(), title)
         and not is_word_not_name(word.group())
         and word.group() not in STOP
-        and not is_public_figure(_next_word_after(text, word.end()))  # "ibu <first name> <public figure's surname>"
+        and not is_public_figure(word_after(text, word.end()))  # "ibu <first name> <public figure's surname>"
     ):
         yield word.span()
-
-
-def _next_word_after(text: str, end: int) -> str:
-    word = TOKEN.match(text, end + len(text[end:]) - len(text[end:].lstrip(" \t")))
-    return word.group() if word else ""
 
 
 def _given_name_after_title(word: str, title: str) -> bool:
@@ -715,11 +710,11 @@ _NAME_SAYA_PAREN = re.compile(
 _NAME_SAYA_LISTED = re.compile(
     r"(?i:(?<![A-Za-z])(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|dgn|dg|bernama|ini))?)[ \t,\-]+(?=[A-Za-z])"
 )
-_RELATIVE_BEFORE = re.compile(
-    r"(?i:\b(?:suami|istri|isteri|anak|ank|adik|adek|kakak|kaka|cucu|keponakan|ponakan|ayah|mertua|putra|putri|"
-    r"menantu|ipar|teman|tetangga|bapak|bpk|ibu|ibuk|bu|pak|mbah|nenek|kakek|papa|mama|om|tante|orang[ \t]+tua|"
-    r"ortu|keluarga))[ \t]*$"
+_FAMILY_WORDS = (
+    r"suami|istri|isteri|anak|ank|adik|adek|kakak|kaka|cucu|keponakan|ponakan|ayah|mertua|putra|putri|"
+    r"menantu|ipar|teman|tetangga|mbah|nenek|kakek|papa|mama|tante|orang[ \t]+tua|ortu|keluarga"
 )
+_RELATIVE_BEFORE = re.compile(rf"(?i:\b(?:{_FAMILY_WORDS}|bapak|bpk|ibu|ibuk|bu|pak|om))[ \t]*$")
 
 
 # Words that may stand right before an introducing "saya" ("mohon maaf saya ...", "perkenalkan saya ...").
@@ -1042,10 +1037,7 @@ def _label_owner(text: str, match: re.Match[str]) -> str:
 
 # Relatives and people near the writer before "saya" ("mertua saya bpk ..."); not the forms of address, since
 # "assalamualaikum pak saya bu <name>" addresses the reader before the writer's introduction.
-_FAMILY_BEFORE = re.compile(
-    r"(?i:\b(?:suami|istri|isteri|anak|ank|adik|adek|kakak|kaka|cucu|keponakan|ponakan|ayah|mertua|putra|putri|"
-    r"menantu|ipar|teman|tetangga|mbah|nenek|kakek|papa|mama|tante|orang[ \t]+tua|ortu|keluarga))[ \t]*$"
-)
+_FAMILY_BEFORE = re.compile(rf"(?i:\b(?:{_FAMILY_WORDS}))[ \t]*$")
 
 
 _ADDRESS_BEFORE = re.compile(r"(?i:\b(?:bapak|bpk|pak|ibu|ibuk|bu|mas|mbak|kak))[ \t,]*$")
@@ -1070,16 +1062,17 @@ def _titled_signature(text: str, match: re.Match[str]) -> bool:
 def _title_owner(text: str, match: re.Match[str]) -> str:
     """ "saya Pak <name>" is the writer; "mertua saya bpk <name>", "pengalaman saya, Sdr. <name>" are not: a relative
     or a noun before "saya" makes it "my ...", and the title's name someone else's."""
-    if _titled_signature(text, match) or _REPORTER_BEFORE_TITLE.search(text_before(text, match.start(), 20)):
-        return "self"
     before = text_before(text, match.start(), 20)
+    if _titled_signature(text, match) or _REPORTER_BEFORE_TITLE.search(before):
+        return "self"
     saya = _SELF_BEFORE_TITLE.search(before)
     if not saya:
         return "other"
     saya_start = match.start() - len(before) + saya.start()
-    if _FAMILY_BEFORE.search(text_before(text, saya_start, 20)):
+    before_saya = text_before(text, saya_start, 20)
+    if _FAMILY_BEFORE.search(before_saya):
         return "other"
-    if _possessive_saya(text, saya_start) and not _ADDRESS_BEFORE.search(text_before(text, saya_start, 20)):
+    if _possessive_saya(text, saya_start) and not _ADDRESS_BEFORE.search(before_saya):
         return "other"
     return "self"
 
