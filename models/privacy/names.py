@@ -230,7 +230,7 @@ def _name_change_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, i
 # "Nama anak saya : ...", "Nama(cucu saya ...) : ...", "Nama saya(yg mengajukan) : ...", and a
 # "Nama budi santoso" line followed by another field line ("NIK ...", "Alamat ..."). What a
 # form field holds is the whole name as written up to the end of its line, comma or bracket,
-# even where a word of it is also an ordinary word ("Nama : Kasih", "Bayu Hari Murti").
+# even where a word of it is also an ordinary word ("Nama : Kasih", "Dimas Hari Saputro").
 _FIELD_QUALIFIER = (
     r"saya|sy|aku|kami|lengkap|pelapor|pel|pengadu|pemohon|siswa|siswi|murid|anak|korban|mahasiswa|mhs|ortu|"
     r"orangtua|orang|tua|wali|ibu|ayah|bapak|suami|istri|isteri|pasien|warga|pemilik|ketua|rt|rw|kepala|keluarga|"

@@ -66,13 +66,14 @@ def test_stratum_selectors_choose_reports_likely_to_hold_personal_data():
 
 
 def test_the_newest_fresh_part_is_the_test_part_and_every_other_one_development():
-    assert TEST_PART == "test10"
+    assert TEST_PART == "test11"
     assert set(DEVELOPMENT_PARTS) == {
-        *("dev", "heldout", "test2", "test3", "test4", "test5", "test6", "test7", "train1", "train2", "test8", "test9")
+        *("dev", "heldout", "test2", "test3", "test4", "test5", "test6", "test7", "train1", "train2", "test8", "test9"),
+        "test10",
     }
     assert set(PARTS) == {*DEVELOPMENT_PARTS, TEST_PART} and len(PARTS) == len(set(PARTS))
     assert PARTS.index("test7") < PARTS.index("train1")  # drawn first, so the training parts exclude it
-    assert PARTS[-1] == "test10"  # drawn last, excluding every part before it
+    assert PARTS[-1] == "test11"  # drawn last, excluding every part before it
     assert annotation_part(155342, "test7") == "test7"
     assert annotation_part(155342) in {"dev", "heldout"}  # the first round's rows carry no part
 
@@ -90,6 +91,7 @@ def test_every_drawn_part_redraws_as_recorded_after_later_parts_were_added(surab
         ("train2", 202, "training"),
         ("test9", 909, "names"),
         ("test10", 1010, "self_cue"),
+        ("test11", 1111, "self_cue"),
     ):
         assert draw_part_ids(part, seed, plan) == recorded[part], part
 
