@@ -15,7 +15,7 @@ import time
 
 import httpx
 import numpy as np
-from running_service import rss_mb, running_service
+from running_service import rss_mb, running_service, service_processes
 
 TEXTS = (
     "Lampu PJU di Jl. Kenari nomor {n} mati sejak kemarin malam, gelap sekali",
@@ -62,7 +62,9 @@ async def drive(client: httpx.AsyncClient, headers: dict, concurrency: int, seco
 
 async def main_async(args) -> None:
     with running_service(port=args.port) as service:
-        print(f"service ready in {service.started_in_s:.1f} s, RSS {rss_mb(service.pid):.0f} MB")
+        processes = service_processes(service.pid)
+        ready = ", ".join(f"{role} {rss_mb(pid):.0f} MB" for role, pid in processes.items())
+        print(f"service ready in {service.started_in_s:.1f} s, RSS {ready}")
         async with httpx.AsyncClient(base_url=service.base_url, timeout=30) as client:
             await drive(client, service.headers, 2, 3)  # warm-up
             best = None
@@ -79,12 +81,12 @@ async def main_async(args) -> None:
                 print(f"no level kept p99 under {args.target_p99_ms} ms")
                 return
             concurrency = best[0]
-            samples: list[tuple[float, float]] = []
-            started = time.perf_counter()
+            samples: dict[str, list[float]] = {role: [] for role in processes}
 
             async def sample(deadline: float) -> None:
                 while time.perf_counter() < deadline:
-                    samples.append((time.perf_counter() - started, rss_mb(service.pid)))
+                    for role, pid in processes.items():
+                        samples[role].append(rss_mb(pid))
                     await asyncio.sleep(10)
 
             print(f"sustained run: concurrency {concurrency} for {args.duration:.0f} s")
@@ -93,12 +95,12 @@ async def main_async(args) -> None:
                 f"  {result['rps']:.1f} req/s sustained, p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, "
                 f"{result['errors']} errors in {result['n']} requests"
             )
-            rss = [m for _, m in samples]
-            half = len(rss) // 2
-            print(
-                f"  server RSS: start {rss[0]:.0f} MB, end {rss[-1]:.0f} MB, max {max(rss):.0f} MB; "
-                f"mean of 2nd half / 1st half {statistics.mean(rss[half:]) / statistics.mean(rss[:half] or rss):.3f}"
-            )
+            for role, rss in samples.items():
+                half = len(rss) // 2
+                print(
+                    f"  {role} RSS: start {rss[0]:.0f} MB, end {rss[-1]:.0f} MB, max {max(rss):.0f} MB; mean of "
+                    f"2nd half / 1st half {statistics.mean(rss[half:]) / statistics.mean(rss[:half] or rss):.3f}"
+                )
 
 
 def main() -> None:

@@ -34,6 +34,23 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for pid {pid}")
 
 
+def service_processes(pid: int) -> dict[str, int]:
+    """The server's process and the encoder process it started (`models.encoder_process`), by role."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += [int(child) for child in (task / "children").read_text().split()]
+    # multiprocessing also starts a resource tracker beside the spawned encoder.
+    encoders = [child for child in children if "spawn_main" in _command(child)]
+    return {"server": pid, **({"encoder": encoders[0]} if encoders else {})}
+
+
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except FileNotFoundError:
+        return ""
+
+
 def cpu_seconds(pid: int) -> float:
     """User and system CPU time a process has used, from /proc: start-up cost on a shared machine, where wall time
     depends on the other processes."""

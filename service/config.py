@@ -30,9 +30,9 @@ class ServiceSettings(Settings):
         default=1,
         ge=1,
         le=64,
-        description="Threads each `triase serve` process encodes reports on. One keeps the encoder steady while the "
-        "same process parses, masks and stores and other workers share the cores (vectors are the same on any "
-        "number); raise it on a machine with cores to spare and a single worker.",
+        description="Threads the encoder process of each `triase serve` worker encodes reports on. One keeps the "
+        "encoder steady while its worker parses, masks and stores on another core and other workers share the "
+        "cores (vectors are the same on any number); raise it on a machine with cores to spare and a single worker.",
     )
     housekeeping_seconds: float = Field(
         default=30.0,

@@ -1,7 +1,9 @@
 """One error body for every 4xx and 503, described in OpenAPI as it is sent, and never echoing submitted text."""
 
 import json
+import logging
 from collections.abc import Sequence
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request, status
@@ -10,6 +12,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
 
 DATABASE_RETRY_AFTER_SECONDS = "5"
 
@@ -117,6 +121,16 @@ async def _database_unavailable(request: Request, exc: DBAPIError) -> JSONRespon
     )
 
 
+async def _encoder_stopped(request: Request, exc: BrokenProcessPool) -> JSONResponse:
+    # The encoder process died under this call (killed for memory, say); the next call starts another.
+    log.error("the encoder process stopped during a call: answered 503")
+    return JSONResponse(
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        content=error_body("the encoder stopped while triaging; nothing was stored, retry"),
+        headers={"Retry-After": "1"},
+    )
+
+
 def error_response(description: str, model: type[ErrorResponse] = ErrorResponse) -> dict[str, Any]:
     """An entry of a route's `responses`: an error status with what it means there."""
     return {"model": model, "description": description}
@@ -172,6 +186,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(DBAPIError, _database_unavailable)
+    app.add_exception_handler(BrokenProcessPool, _encoder_stopped)
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:

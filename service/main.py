@@ -14,8 +14,9 @@ from fastapi import FastAPI
 from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 
+from models.encoder_process import shared_encoder_process
 from models.name_lists import load_name_lists
-from models.sentence_vectors import MEMO_SIZE, limit_memo, limit_threads
+from models.sentence_vectors import MEMO_SIZE, encode_in, limit_memo, limit_threads, load_encoder_later
 from service import errors
 from service.admin.service import refresh_model
 from service.admin.views import router as admin_router
@@ -74,11 +75,15 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        process_before = encode_in(shared_encoder_process())
         threads_before = limit_threads(settings.encoder_threads)
+        # The encoder process imports torch and loads the encoder while this one migrates and loads the bundle.
+        encoder_loading = load_encoder_later(str(settings.embedder_dir))
         await run_in_threadpool(upgrade, database)
         await run_in_threadpool(ensure_admin_key, database, settings)
         app.state.reporter_hash_key = reporter_hash_key(settings)
         await run_in_threadpool(load_name_lists)
+        await run_in_threadpool(encoder_loading.result)
         loaded = await run_in_threadpool(app.state.model_store.load_champion)
         if loaded is None:
             log.warning("no model loaded: readiness fails until a champion is promoted")
@@ -108,6 +113,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             database.dispose()
             limit_memo(MEMO_SIZE)
             limit_threads(threads_before)
+            encode_in(process_before)
 
     app = FastAPI(
         title="triase",

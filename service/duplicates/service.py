@@ -35,11 +35,11 @@ from models.duplicates import (
     DuplicateIndex,
     IndexIntegrityError,
     duplicate_text,
-    embed_problems,
 )
 from models.duplicates.configured import make_index
 from models.duplicates.problem_vectors import ProblemPooling
 from models.report import Report
+from models.sentence_vectors import PendingVectors, vectors_later
 from models.triage import classifier_text, report_text
 from service.config import ServiceSettings
 from service.database.core import Database
@@ -199,7 +199,12 @@ class DuplicateFinder:
     def encode(self, texts: Sequence[str], pooling: ProblemPooling | None) -> tuple:
         """Sentence vectors and `pooling`'s problem vectors (None without one) of reports' masked `texts`, from one
         forward pass; memoised, so whatever reads the same texts afterwards (the classifiers) encodes nothing."""
-        return embed_problems([duplicate_text(None, t) for t in texts], self.embedder_dir, pooling)
+        return self.encode_later(texts, pooling).result()
+
+    def encode_later(self, texts: Sequence[str], pooling: ProblemPooling | None) -> PendingVectors:
+        """:meth:`encode`, computed in the encoder process (`models.sentence_vectors.encode_in`) while the caller
+        goes on."""
+        return vectors_later([duplicate_text(None, t) for t in texts], str(self.embedder_dir), pooling)
 
     def use_pooling(self, pooling: ProblemPooling | None) -> None:
         """Read reports with the served bundle's pooling from now on (a new champion may bring another)."""

@@ -6,9 +6,8 @@ and the text every model reads) and its reporter hashed once; the served bundle 
 scores vagueness and checks the location; the duplicate index, caught up first with what every replica stored,
 searches and indexes them; the routing policy decides what a person must see; and all of it is stored in one
 transaction. Inference runs before the transaction, so no lock is held while the models work. The encoder
-computes on one thread (`TRIASE_ENCODER_THREADS`) and releases the interpreter while it does; the vagueness
-scorer, which reads the texts only, runs beside it on another (its cue reading took ~1.5 ms a report, 8 % of a
-batch).
+computes in a process of its own (`models.encoder_process`) on `TRIASE_ENCODER_THREADS` threads, so masking,
+vagueness, the classifiers and the duplicate search of a batch run while it encodes the batch's next chunk.
 
 Race safety: two calls (on any replicas) storing one id meet at its primary key. The later one answers from
 storage, as a retry would; what it indexed of reports it did not store leaves the index again.
@@ -16,7 +15,6 @@ storage, as a retry would; what it indexed of reports it did not store leaves th
 
 import logging
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
@@ -36,7 +34,9 @@ from service.vague.service import assess
 
 log = logging.getLogger(__name__)
 
-_beside_encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="triage-beside-encoder")
+ENCODER_CHUNK = 16
+"""Reports handed to the encoder process at a time: the first chunk's encoding starts after masking 16 reports,
+not a whole batch, and only the last chunk's decisions wait after the encoder has finished."""
 
 
 @dataclass(frozen=True)
@@ -66,10 +66,10 @@ class TriagePipeline:
         context = IntakeContext(self.settings, self.served.model.auto_accept, self.closed_gates, self.actor)
         for attempt in range(2):
             answers = stored_results(self.database, reports)
-            fresh = [self._incoming(r) for r in reports if r.id not in answers]
-            if not fresh:
+            unanswered = [r for r in reports if r.id not in answers]
+            if not unanswered:
                 break
-            results = self._assess(fresh)
+            fresh, results = self._assess(unanswered)
             try:
                 with self.database.session() as session:
                     stored = store(session, fresh, results, context)
@@ -87,25 +87,42 @@ class TriagePipeline:
         hashed = None if anonymous else reporter_hash(self.hash_key, report.reporter_ref)
         return IncomingReport(report=report, masked=mask_report(report), reporter_hash=hashed)
 
-    def _assess(self, fresh: Sequence[IncomingReport]) -> list[TriageResult]:
-        """Predictions, vagueness, location and duplicates of reports not stored yet; indexes them for the search."""
+    def _assess(self, reports: Sequence[Report]) -> tuple[list[IncomingReport], list[TriageResult]]:
+        """Reports not stored yet, masked, with their predictions, vagueness, location and duplicates; indexes them
+        for the search.
+
+        Chunk by chunk, each is masked and handed to the encoder process at once; the rest of the work (vagueness,
+        catching up with other replicas, then each chunk's classifiers and duplicate search as its vectors arrive)
+        overlaps the encoding of the chunks after it."""
         bundle = self.served.bundle
-        reports = [entry.report for entry in fresh]
-        texts = [entry.masked.classifier_text for entry in fresh]
-        vagueness = _beside_encoder.submit(assess, bundle.vagueness, reports, texts)
         if self.finder is not None:
             self.finder.use_pooling(bundle.problem_pooling)
+        chunks = []
+        for start in range(0, len(reports), ENCODER_CHUNK):
+            fresh = [self._incoming(r) for r in reports[start : start + ENCODER_CHUNK]]
+            texts = [entry.masked.classifier_text for entry in fresh]
             # One forward pass gives the sentence vectors and the problem vectors; both are memoised, so the
             # classifiers below and the duplicate entries read them without encoding again.
-            self.finder.encode(texts, bundle.problem_pooling)
-        results = triage(
-            self.served,
-            reports,
-            texts,
-            top_k=self.settings.top_k,
-            locations=bundle.location_checker(self.settings.location_margin_m),
-        )
-        results = [r.model_copy(update={"vague": v}) for r, v in zip(results, vagueness.result())]
+            encoding = None if self.finder is None else self.finder.encode_later(texts, bundle.problem_pooling)
+            chunks.append((fresh, texts, encoding))
+        vagueness = [assess(bundle.vagueness, [entry.report for entry in fresh], texts) for fresh, texts, _ in chunks]
+        if self.finder is not None:
+            # What other replicas stored meanwhile are candidates too; what no report can match any more leaves.
+            self.finder.catch_up(self.database)
+        locations = bundle.location_checker(self.settings.location_margin_m)
+        results: list[TriageResult] = []
+        for (fresh, texts, encoding), vague in zip(chunks, vagueness):
+            if encoding is not None:
+                encoding.result()
+            results.extend(self._decide(fresh, texts, vague, locations))
+        return [entry for fresh, _, _ in chunks for entry in fresh], results
+
+    def _decide(self, fresh: Sequence[IncomingReport], texts: list[str], vague, locations) -> list[TriageResult]:
+        """One chunk's predictions, with its vagueness, and its duplicates searched and indexed."""
+        bundle = self.served.bundle
+        reports = [entry.report for entry in fresh]
+        results = triage(self.served, reports, texts, top_k=self.settings.top_k, locations=locations)
+        results = [r.model_copy(update={"vague": v}) for r, v in zip(results, vague)]
         if self.finder is None:
             return results
         # The problem evidence compares the predicted category distributions; a reporter is known to the index only
@@ -114,7 +131,5 @@ class TriagePipeline:
         entries = self.finder.entries(
             reports, texts=texts, categories=predicted, reporter_hashes=[entry.reporter_hash for entry in fresh]
         )
-        # What other replicas stored meanwhile are candidates too; what no report can match any more leaves.
-        self.finder.catch_up(self.database)
         found = self.finder.ingest(entries, bundle)
         return [r.model_copy(update={"duplicates": d}) for r, d in zip(results, found)]

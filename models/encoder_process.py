@@ -1,0 +1,69 @@
+"""A process of its own for the sentence encoder, so the interpreter lock never makes the encoder wait.
+
+The 8-bit encoder runs some 800 small torch operations per forward pass and gives the interpreter lock back during
+each. In a process that also parses, masks, scores and stores reports, every operation then waits for the lock
+(up to the interpreter's 5 ms switch interval) while another thread holds it: running the service's Python work
+beside the encoder on threads gained nothing. In a process of its own the encoder computes on one core while
+the service's threads use the other, and a batch's Python work overlaps its encoding.
+
+The process is spawned (not forked: torch's thread pools do not survive a fork), loads the encoder on first use
+and is kept for the life of the process that started it. If it dies, the next call starts another.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from threading import Lock
+
+log = logging.getLogger(__name__)
+
+
+class EncoderProcess:
+    """One worker process that runs the functions it is given (module-level, picklable) one at a time, in order."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = Lock()
+
+    def submit(self, function: Callable, *args) -> Future:
+        """`function(*args)` run in the process (started first if needed); a future of its result."""
+        with self._lock:
+            pool = self._running()
+            try:
+                return pool.submit(function, *args)
+            except BrokenProcessPool:
+                log.warning("the encoder process had stopped: starting another")
+                pool.shutdown(wait=False)
+                self._pool = None
+                return self._running().submit(function, *args)
+
+    def _running(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return self._pool
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None
+
+
+_shared: EncoderProcess | None = None
+_shared_lock = Lock()
+
+
+def shared_encoder_process() -> EncoderProcess:
+    """The one encoder process of this process: services started one after another in a process (tests) reuse it
+    rather than loading torch and the encoder again; it stops when the process exits."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = EncoderProcess()
+            atexit.register(_shared.close)
+        return _shared

@@ -1,0 +1,59 @@
+"""The encoder process computes the vectors this process would, and one that died is replaced."""
+
+import os
+import signal
+
+import numpy as np
+import pytest
+
+from models import sentence_vectors
+from models.encoder_process import EncoderProcess
+
+TEXTS = [
+    "Lampu penerangan jalan di gang dua mati sejak seminggu",
+    "Saluran air tersumbat sampah, banjir tiap hujan",
+    "Pohon tumbang menutup jalan",
+]
+
+
+@pytest.fixture
+def encoder_process():
+    process = EncoderProcess()
+    yield process
+    process.close()
+
+
+@pytest.fixture
+def encoding_in(encoder_process):
+    """Encode in `encoder_process` for the test, with nothing memoised before or after."""
+    sentence_vectors.forget()
+    before = sentence_vectors.encode_in(encoder_process)
+    yield encoder_process
+    sentence_vectors.encode_in(before)
+    sentence_vectors.forget()
+
+
+def test_vectors_from_the_encoder_process_are_bit_for_bit_this_process_s(embedder_dir, encoding_in):
+    elsewhere = sentence_vectors.sentence_vectors(TEXTS, str(embedder_dir))
+    sentence_vectors.encode_in(None)
+    sentence_vectors.forget()
+    here = sentence_vectors.sentence_vectors(TEXTS, str(embedder_dir))
+    assert encoding_in.submit(os.getpid).result() != os.getpid()
+    np.testing.assert_array_equal(elsewhere, here)
+
+
+def test_vectors_come_back_in_the_order_asked_while_the_caller_goes_on(embedder_dir, encoding_in):
+    pending = [sentence_vectors.vectors_later([text], str(embedder_dir)) for text in TEXTS]
+    together, pooled = sentence_vectors.vectors_later(TEXTS, str(embedder_dir)).result()
+    assert pooled is None
+    np.testing.assert_array_equal(np.vstack([p.result()[0] for p in pending]), together)
+
+
+def test_an_encoder_process_that_died_is_replaced_and_the_texts_encoded_again(embedder_dir, encoding_in):
+    first = encoding_in.submit(os.getpid).result()
+    expected = sentence_vectors.sentence_vectors(TEXTS[:1], str(embedder_dir))
+    sentence_vectors.forget()
+    os.kill(first, signal.SIGKILL)
+    vectors = sentence_vectors.sentence_vectors(TEXTS[:1], str(embedder_dir))
+    np.testing.assert_array_equal(vectors, expected)
+    assert encoding_in.submit(os.getpid).result() not in (first, os.getpid())
