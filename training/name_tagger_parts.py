@@ -170,7 +170,7 @@ def format_table(result: dict) -> str:
     return "\n".join(lines)
 
 
-def fit_and_save(path: Path, settings: Settings | None = None, threshold: float = 0.5) -> Path:
+def fit_and_save(path: Path, settings: Settings | None = None) -> Path:
     """Fit the tagger on every annotated part and save it with joblib to ``path``, which must lie outside the
     repository: the fitted model holds ordinary words from real reports."""
     repository = Path(__file__).resolve().parents[1]
@@ -181,7 +181,7 @@ def fit_and_save(path: Path, settings: Settings | None = None, threshold: float 
     gold = load_annotations(settings)
     texts = load_raw_texts(set(gold), settings)
     ids = sorted(gold)
-    tagger = NameTagger(threshold=threshold).fit([texts[r] for r in ids], [gold[r] for r in ids])
+    tagger = NameTagger().fit([texts[r] for r in ids], [gold[r] for r in ids])
     path.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(tagger, path)
     return path

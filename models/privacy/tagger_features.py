@@ -32,12 +32,12 @@ from models.privacy.name_words import (
 )
 from models.privacy.pattern import Span
 
-__all__ = ["Token", "tokens", "token_features", "word_identity"]
+__all__ = ["TITLE_WORDS", "Token", "tokens", "token_features", "view", "word_identity"]
 
 # Letters (with an inner apostrophe, "Ma'ruf") or digits: digits are tokens too, so that "RT 03" or a phone
 # number reads as context.
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|\d+")
-_TITLE_WORDS = frozenset(TITLES.split("|")) | {"bpk", "bp", "sdr", "sdri", "ny", "almh", "alm", "h", "hj", "dr", "drs"}
+TITLE_WORDS = frozenset(TITLES.split("|")) | {"bpk", "bp", "sdr", "sdri", "ny", "almh", "alm", "h", "hj", "dr", "drs"}
 
 
 class Token(NamedTuple):
@@ -72,7 +72,7 @@ def word_identity(low: str) -> str | None:
     context word means), else None: names, typos and places are left to their shape and lists."""
     if is_given_name(low) or low in _family_names() or low in COMMON_NAME_PARTS or is_public_figure(low):
         return None
-    if low in STOP or low in ENDERS or low in _TITLE_WORDS or low in DEGREES or _is_ordinary(low):
+    if low in STOP or low in ENDERS or low in TITLE_WORDS or low in DEGREES or _is_ordinary(low):
         return low
     return None
 
@@ -106,7 +106,7 @@ def _word_kinds(word: str) -> tuple[str, ...]:
         "ordinary": _is_ordinary(low),
         "stop": low in STOP,
         "ender": low in ENDERS,
-        "title": low in _TITLE_WORDS,
+        "title": low in TITLE_WORDS,
         "degree": low in DEGREES,
         "common_part": low in COMMON_NAME_PARTS,
         "public": is_public_figure(low),

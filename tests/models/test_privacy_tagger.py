@@ -67,7 +67,16 @@ def test_decoding_joins_blank_separated_tokens_and_stops_at_punctuation():
     words = tokens(text)
     probabilities = np.array([[0.1, 0.8, 0.1, 0, 0], [0.2, 0, 0.7, 0.1, 0], [0.3, 0, 0, 0.7, 0]])
     assert decode_names(text, words, probabilities, threshold=0.5) == [(0, 12, "self"), (14, 19, "other")]
-    assert decode_names(text, words, probabilities, threshold=0.85) == [(0, 5, "self")]
+    assert decode_names(text, words, probabilities, threshold=0.85) == [(0, 4, "self")]
+
+
+def test_decoding_trims_words_never_a_name_on_their_own():
+    text = "Bapak Dimas"
+    words = tokens(text)
+    assert decode_names(text, words, np.array([[0.1, 0, 0, 0.9, 0], [0.9, 0, 0, 0.1, 0]]), threshold=0.5) == []
+    assert decode_names(text, words, np.array([[0.1, 0, 0, 0.9, 0], [0.1, 0, 0, 0, 0.9]]), threshold=0.5) == [
+        (6, 11, "other")
+    ]
 
 
 def test_finds_an_unseen_name_in_an_unseen_layout_from_its_features():
