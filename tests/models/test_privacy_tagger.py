@@ -79,6 +79,14 @@ def test_decoding_trims_words_never_a_name_on_their_own():
     ]
 
 
+def test_decoding_can_ask_a_single_word_to_be_a_listed_given_name():
+    text = "Lapor Dewi, Zorvek"  # a listed given name, then a made-up word in no list
+    words = tokens(text)
+    probabilities = np.array([[0.9, 0, 0, 0.1, 0], [0.1, 0, 0, 0.9, 0], [0.1, 0, 0, 0.9, 0]])
+    assert decode_names(text, words, probabilities, 0.5) == [(6, 10, "other"), (12, 18, "other")]
+    assert decode_names(text, words, probabilities, 0.5, unlisted_single_words=False) == [(6, 10, "other")]
+
+
 def test_finds_an_unseen_name_in_an_unseen_layout_from_its_features():
     # No training text opens with "Salam dari" or holds these names: capitals, the given-name list, the
     # line break before a short last line and the closing words carry over.
