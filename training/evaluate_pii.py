@@ -40,6 +40,9 @@ development figures beside it. Nothing here prints or returns text.
     python -m training.evaluate_pii --draw train1 101 --plan training   # train1 as drawn (train2: 202)
     python -m training.evaluate_pii --draw test9 909 --plan names       # test9 as drawn
     python -m training.evaluate_pii --draw test10 1010 --plan self_cue  # test10 as drawn (test11: 1111)
+    python -m training.evaluate_pii --cross-parts        # rules vs rules + learned name tagger, leave one part out
+    python -m training.evaluate_pii --tagger-test-part   # the test part: rules vs rules + tagger fitted on the rest
+    python -m training.evaluate_pii --fit-tagger /outside/the/repo/name_tagger.joblib  # fit on every part, save
 """
 
 import argparse
@@ -411,7 +414,39 @@ def main() -> None:
         "names; test10: 1010, test11: 1111 with --plan self_cue)",
     )
     parser.add_argument("--plan", choices=sorted(PART_PLANS), default="fresh", help="strata plan of --draw")
+    parser.add_argument(
+        "--cross-parts",
+        action="store_true",
+        help="leave-one-part-out figures of the rules alone and with the learned name tagger "
+        "(training.name_tagger_parts)",
+    )
+    parser.add_argument(
+        "--tagger-test-part",
+        action="store_true",
+        help="the fresh test part scored by the rules alone and with the name tagger fitted on the development "
+        "parts (as registered in the guidelines: default settings, and without unlisted one-word names)",
+    )
+    parser.add_argument(
+        "--fit-tagger",
+        metavar="PATH",
+        help="fit the name tagger on every annotated part and save it with joblib to PATH, outside the repository",
+    )
     args = parser.parse_args()
+    if args.cross_parts or args.fit_tagger or args.tagger_test_part:
+        from models.privacy.tagger import NameTagger
+        from training import name_tagger_parts  # imports this module: loaded only when asked for
+
+        if args.fit_tagger:
+            print(f"saved {name_tagger_parts.fit_and_save(Path(args.fit_tagger))}")
+        if args.cross_parts:
+            print(name_tagger_parts.format_table(name_tagger_parts.cross_part_figures()))
+        if args.tagger_test_part:
+            taggers = {
+                "tagger": NameTagger(),
+                "tagger_listed_single_words": NameTagger(unlisted_single_words=False),
+            }
+            print(json.dumps(name_tagger_parts.test_part_figures(taggers), indent=2))
+        return
     if args.draw:
         print(json.dumps(draw_part_ids(args.draw[0], int(args.draw[1]), args.plan)))
         return

@@ -1,0 +1,130 @@
+"""The learned name tagger: scikit-learn contract, BIO labels and decoding, how it joins the rules, and that it
+learns what makes a word a name rather than which names it saw. Every text and name here is made up."""
+
+import io
+
+import joblib
+import numpy as np
+from sklearn.base import clone
+from sklearn.utils.validation import check_is_fitted
+
+from models.privacy.pattern import Span
+from models.privacy.tagger import LABELS, NameTagger, combined_spans, decode_names, token_labels
+from models.privacy.tagger_features import tokens, word_identity
+
+
+def annotated(text: str, *names: tuple[str, str]) -> tuple[str, list[tuple[int, int, str]]]:
+    """A text and the (start, end, owner) spans of the given names, each found at its first place."""
+    return text, [(text.index(name), text.index(name) + len(name), owner) for name, owner in names]
+
+
+TRAINING = [
+    annotated("Nama saya Siti Rohmawati, warga Rungkut. Jalan rusak mohon diperbaiki.", ("Siti Rohmawati", "self")),
+    annotated("Selamat pagi.\\nSaya Yuni Astuti ingin melaporkan sampah menumpuk.", ("Yuni Astuti", "self")),
+    annotated("Lampu jalan mati sejak minggu lalu.\\nHormat saya,\\nRizki Pratomo", ("Rizki Pratomo", "self")),
+    annotated("Tetangga saya Bapak Hadi Santoso membuang sampah di sungai.", ("Hadi Santoso", "other")),
+    annotated(
+        "Anak saya Eko Purnomo belum dapat sekolah. Terima kasih.\\nAgus Setiawan",
+        ("Eko Purnomo", "other"),
+        ("Agus Setiawan", "self"),
+    ),
+    annotated(
+        "Petugas bernama Joko Prasetyo tidak datang. Salam,\\nRina Wulandari",
+        ("Joko Prasetyo", "other"),
+        ("Rina Wulandari", "self"),
+    ),
+    annotated("Saluran air tersumbat di depan rumah, mohon segera ditangani."),
+    annotated("Jalan Kenjeran berlubang dan membahayakan pengendara motor."),
+    annotated("Pelayanan di kelurahan sangat lambat, antrean panjang sekali."),
+    annotated("Pohon tumbang menutup jalan sejak kemarin sore."),
+]
+
+
+def fitted(**params) -> NameTagger:
+    texts, spans = zip(*TRAINING, strict=True)
+    return NameTagger(**params).fit(list(texts), list(spans))
+
+
+def test_sklearn_contract():
+    tagger = NameTagger(C=2.0, threshold=0.4, with_rules=False)
+    assert clone(tagger).get_params() == tagger.get_params()
+    assert not [name for name in vars(tagger) if name.endswith("_")]  # nothing fitted in __init__
+    tagger.fit(*map(list, zip(*TRAINING, strict=True)))
+    check_is_fitted(tagger)
+    predictions = tagger.predict(["Jalan rusak.", ""])
+    assert len(predictions) == 2 and predictions[1] == []
+
+
+def test_bio_labels_carry_the_owner():
+    text, spans = annotated(
+        "Saya Dewi Lestari dan Pak Bambang Sutrisno", ("Dewi Lestari", "self"), ("Bambang Sutrisno", "other")
+    )
+    assert token_labels(tokens(text), spans) == ["O", "B-SELF", "I-SELF", "O", "O", "B-OTHER", "I-OTHER"]
+
+
+def test_decoding_joins_blank_separated_tokens_and_stops_at_punctuation():
+    text = "Dewi Lestari, Dimas"
+    words = tokens(text)
+    probabilities = np.array([[0.1, 0.8, 0.1, 0, 0], [0.2, 0, 0.7, 0.1, 0], [0.3, 0, 0, 0.7, 0]])
+    assert decode_names(text, words, probabilities, threshold=0.5) == [(0, 12, "self"), (14, 19, "other")]
+    assert decode_names(text, words, probabilities, threshold=0.85) == [(0, 4, "self")]
+
+
+def test_decoding_trims_words_never_a_name_on_their_own():
+    text = "Bapak Dimas"
+    words = tokens(text)
+    assert decode_names(text, words, np.array([[0.1, 0, 0, 0.9, 0], [0.9, 0, 0, 0.1, 0]]), threshold=0.5) == []
+    assert decode_names(text, words, np.array([[0.1, 0, 0, 0.9, 0], [0.1, 0, 0, 0, 0.9]]), threshold=0.5) == [
+        (6, 11, "other")
+    ]
+
+
+def test_decoding_can_ask_a_single_word_to_be_a_listed_given_name():
+    text = "Lapor Dewi, Zorvek"  # a listed given name, then a made-up word in no list
+    words = tokens(text)
+    probabilities = np.array([[0.9, 0, 0, 0.1, 0], [0.1, 0, 0, 0.9, 0], [0.1, 0, 0, 0.9, 0]])
+    assert decode_names(text, words, probabilities, 0.5) == [(6, 10, "other"), (12, 18, "other")]
+    assert decode_names(text, words, probabilities, 0.5, unlisted_single_words=False) == [(6, 10, "other")]
+
+
+def test_finds_an_unseen_name_in_an_unseen_layout_from_its_features():
+    # No training text opens with "Salam dari" or holds these names: capitals, the given-name list, the
+    # line break before a short last line and the closing words carry over.
+    tagger = fitted(with_rules=False, threshold=0.3, C=3.0)
+    text = "Got di gang tiga meluap tiap hujan deras.\\nSalam dari\\nDimas Saputro"
+    found = [(text[start:end], owner) for start, end, owner in tagger.predict([text])[0]]
+    assert found == [("Dimas Saputro", "self")]
+    assert tagger.predict(["Got di gang tiga meluap tiap hujan deras, mohon dibersihkan."]) == [[]]
+
+
+def test_the_fitted_tagger_memorises_no_name():
+    # Features are hashed and a word's own identity is kept only for ordinary words, so neither a training name
+    # nor its pieces are in the saved model.
+    buffer = io.BytesIO()
+    joblib.dump(fitted(), buffer)
+    saved = buffer.getvalue().lower()
+    for name in ("rohmawati", "astuti", "pratomo", "santoso", "purnomo", "prasetyo", "wulandari", "setiawan"):
+        assert name.encode() not in saved
+    assert word_identity("rohmawati") is None and word_identity("siti") is None
+    assert word_identity("warga") == "warga" and word_identity("saya") == "saya"
+
+
+def test_combined_keeps_the_rules_and_adds_the_tagger_names_elsewhere():
+    rules = [Span(10, 24, "nama", "self"), Span(30, 42, "telepon")]
+    tagger_names = [(12, 20, "other"), (50, 62, "self")]
+    combined = combined_spans("x" * 70, tagger_names, rules)
+    assert combined == [Span(10, 24, "nama", "self"), Span(30, 42, "telepon"), Span(50, 62, "nama", "self")]
+
+
+def test_combined_without_tagger_names_is_the_redactor():
+    from models.privacy.redactor import redact_spans
+
+    text = "Nama saya Wahyu Hidayanto, HP 081234567890."
+    assert combined_spans(text, []) == redact_spans(text)
+
+
+def test_every_label_has_a_probability_column():
+    tagger = fitted()
+    words, probabilities = tagger.token_probabilities(["Saya Dewi Lestari melapor."])[0]
+    assert probabilities.shape == (len(words), len(LABELS))
+    assert np.allclose(probabilities.sum(axis=1), 1.0)
