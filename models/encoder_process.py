@@ -7,7 +7,8 @@ beside the encoder on threads gained nothing. In a process of its own the encode
 the service's threads use the other, and a batch's Python work overlaps its encoding.
 
 The process is spawned (not forked: torch's thread pools do not survive a fork), loads the encoder on first use
-and is kept for the life of the process that started it. If it dies, the next call starts another.
+and is kept for the life of the process that started it. If it dies, the next call starts another. What it logs
+(converting the embedder, quantising its layers) is logged by the process that started it, through its loggers.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from logging.handlers import QueueHandler, QueueListener
 from threading import Lock
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,7 @@ class EncoderProcess:
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
+        self._logs: QueueListener | None = None
         self._lock = Lock()
 
     def submit(self, function: Callable, *args) -> Future:
@@ -44,7 +47,13 @@ class EncoderProcess:
 
     def _running(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            context = multiprocessing.get_context("spawn")
+            if self._logs is None:
+                self._logs = QueueListener(context.Queue(), _Relay())
+                self._logs.start()
+            self._pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=context, initializer=_log_through, initargs=(self._logs.queue,)
+            )
         return self._pool
 
     def close(self) -> None:
@@ -52,6 +61,26 @@ class EncoderProcess:
             if self._pool is not None:
                 self._pool.shutdown(wait=True, cancel_futures=True)
                 self._pool = None
+            if self._logs is not None:
+                self._logs.stop()
+                self._logs = None
+
+
+def _log_through(queue) -> None:
+    """In the encoder process: send every record from INFO up to the process that started it."""
+    root = logging.getLogger()
+    root.handlers[:] = [QueueHandler(queue)]
+    root.setLevel(logging.INFO)
+
+
+class _Relay(logging.Handler):
+    """In the starting process: log the encoder process's records through the logger of the same name, at the
+    levels it is configured for here."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        logger = logging.getLogger(record.name)
+        if logger.isEnabledFor(record.levelno):
+            logger.handle(record)
 
 
 _shared: EncoderProcess | None = None

@@ -75,7 +75,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        process_before = encode_in(shared_encoder_process())
+        # From now on this process encodes in its encoder process (bit for bit the same vectors), also after the
+        # service stops: services started in one process may overlap (tests), so there is no "before" to restore.
+        encode_in(shared_encoder_process())
         threads_before = limit_threads(settings.encoder_threads)
         # The encoder process imports torch and loads the encoder while this one migrates and loads the bundle.
         encoder_loading = load_encoder_later(str(settings.embedder_dir))
@@ -113,7 +115,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             database.dispose()
             limit_memo(MEMO_SIZE)
             limit_threads(threads_before)
-            encode_in(process_before)
 
     app = FastAPI(
         title="triase",
