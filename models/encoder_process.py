@@ -7,8 +7,9 @@ beside the encoder on threads gained nothing. In a process of its own the encode
 the service's threads use the other, and a batch's Python work overlaps its encoding.
 
 The process is spawned (not forked: torch's thread pools do not survive a fork), loads the encoder on first use
-and is kept for the life of the process that started it. If it dies, the next call starts another. What it logs
-(converting the embedder, quantising its layers) is logged by the process that started it, through its loggers.
+and is kept for the life of the process that started it, which it does not outlive (a killed service leaves no
+encoder behind). If it dies, the next call starts another. What it logs (converting the embedder, quantising
+its layers) is logged by the process that started it, through its loggers.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from __future__ import annotations
 import atexit
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from logging.handlers import QueueHandler, QueueListener
-from threading import Lock
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +34,7 @@ class EncoderProcess:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
         self._logs: QueueListener | None = None
-        self._lock = Lock()
+        self._lock = threading.Lock()
 
     def submit(self, function: Callable, *args) -> Future:
         """`function(*args)` run in the process (started first if needed); a future of its result."""
@@ -52,7 +55,7 @@ class EncoderProcess:
                 self._logs = QueueListener(context.Queue(), _Relay())
                 self._logs.start()
             self._pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=context, initializer=_log_through, initargs=(self._logs.queue,)
+                max_workers=1, mp_context=context, initializer=_serve, initargs=(self._logs.queue, os.getpid())
             )
         return self._pool
 
@@ -66,11 +69,22 @@ class EncoderProcess:
                 self._logs = None
 
 
-def _log_through(queue) -> None:
-    """In the encoder process: send every record from INFO up to the process that started it."""
+PARENT_CHECK_SECONDS = 1.0
+
+
+def _serve(queue, parent: int) -> None:
+    """In the encoder process: send every record from INFO up to the process that started it, and exit once that
+    one is gone (its pipes stay open in this process, so no read would ever fail)."""
     root = logging.getLogger()
     root.handlers[:] = [QueueHandler(queue)]
     root.setLevel(logging.INFO)
+    threading.Thread(target=_exit_without, args=(parent,), daemon=True, name="parent-watch").start()
+
+
+def _exit_without(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 class _Relay(logging.Handler):
@@ -84,7 +98,7 @@ class _Relay(logging.Handler):
 
 
 _shared: EncoderProcess | None = None
-_shared_lock = Lock()
+_shared_lock = threading.Lock()
 
 
 def shared_encoder_process() -> EncoderProcess:

@@ -2,6 +2,10 @@
 
 import os
 import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -57,3 +61,34 @@ def test_an_encoder_process_that_died_is_replaced_and_the_texts_encoded_again(em
     vectors = sentence_vectors.sentence_vectors(TEXTS[:1], str(embedder_dir))
     np.testing.assert_array_equal(vectors, expected)
     assert encoding_in.submit(os.getpid).result() not in (first, os.getpid())
+
+
+def test_an_encoder_process_does_not_outlive_the_process_that_started_it():
+    started = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os\n"
+            "from models.encoder_process import EncoderProcess\n"
+            "print(EncoderProcess().submit(os.getpid).result(), flush=True)\n"
+            "os._exit(0)  # killed, as a worker can be: no clean shutdown\n",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    orphan = int(started.stdout.strip())
+    deadline = time.monotonic() + 30
+    while _alive(orphan) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _alive(orphan)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A process that exited but was not reaped yet is gone too.
+    return "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
