@@ -16,6 +16,9 @@ The project's sentence vectors are `MAX_TOKENS` tokens, 8-bit (`INT8`): the cate
 heads and the duplicate index all read them, so the service encodes each report once. The duplicate index also
 reads a learned pooling of the same forward pass's final token states (`models.duplicates.problem_vectors`):
 :func:`pooled_vectors` memoises both, so the classifiers read the sentence vectors it made.
+
+Texts are encoded in this process, or in an encoder process of its own once :func:`encode_in` names one (the
+service does: `models.encoder_process`); :func:`vectors_later` hands texts over and lets the caller go on.
 """
 
 import hashlib
