@@ -24,7 +24,9 @@ service does: `models.encoder_process`); :func:`vectors_later` hands texts over 
 import hashlib
 import logging
 from collections import OrderedDict
+from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from threading import Lock
@@ -64,6 +66,9 @@ _threads: int | None = None
 """Threads every encoding thread computes on (:func:`limit_threads`); None until set: torch's own number."""
 _process = None
 """Where texts are encoded (:func:`encode_in`): None in this process."""
+_users = 0
+"""Blocks of :func:`encoding_in` running, and where texts were encoded before the first of them."""
+_before_users = None
 
 
 def limit_memo(size: int) -> None:
@@ -233,6 +238,24 @@ def encode_in(process) -> object:
     global _process
     previous, _process = _process, process
     return previous
+
+
+@contextmanager
+def encoding_in(process) -> Iterator[None]:
+    """Encode in `process` while the block runs. Blocks may overlap (several services in one process, as in tests):
+    the first one in routes encoding there, the last one out restores what was before."""
+    global _users, _before_users
+    with _lock:
+        if _users == 0:
+            _before_users = encode_in(process)
+        _users += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _users -= 1
+            if _users == 0:
+                encode_in(_before_users)
 
 
 def _encode_texts(embedder_dir, max_tokens, int8, texts, batch_size, pooling, threads):

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from models.encoder_process import shared_encoder_process
 from models.name_lists import load_name_lists
-from models.sentence_vectors import MEMO_SIZE, encode_in, limit_memo, limit_threads, load_encoder_later
+from models.sentence_vectors import MEMO_SIZE, encoding_in, limit_memo, limit_threads, load_encoder_later
 from service import errors
 from service.admin.service import refresh_model
 from service.admin.views import router as admin_router
@@ -74,10 +74,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     database = Database(settings.database)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # From now on this process encodes in its encoder process (bit for bit the same vectors), also after the
-        # service stops: services started in one process may overlap (tests), so there is no "before" to restore.
-        encode_in(shared_encoder_process())
+    async def serving(app: FastAPI) -> AsyncIterator[None]:
         threads_before = limit_threads(settings.encoder_threads)
         # The encoder process imports torch and loads the encoder while this one migrates and loads the bundle.
         encoder_loading = load_encoder_later(str(settings.embedder_dir))
@@ -115,6 +112,12 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             database.dispose()
             limit_memo(MEMO_SIZE)
             limit_threads(threads_before)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        with encoding_in(shared_encoder_process()):
+            async with serving(app):
+                yield
 
     app = FastAPI(
         title="triase",

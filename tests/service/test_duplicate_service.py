@@ -101,6 +101,8 @@ def test_a_report_is_encoded_once_for_the_category_model_and_the_duplicate_index
     bundle = registry.load_champion(
         registry.configure(served_settings), served_settings.model_name, served_settings.embedder_dir
     ).bundle
+    # Counted where it computes: in this process (a service encodes in its encoder process, bit for bit the same).
+    monkeypatch.setattr(sentence_vectors, "_process", None)
     encoder = sentence_vectors.encoder(str(served_settings.embedder_dir))
     encoded: list[int] = []
     forward = encoder.forward
