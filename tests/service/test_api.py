@@ -292,7 +292,6 @@ def test_the_service_encodes_in_a_process_of_its_own_on_its_configured_threads(s
 
     import torch
 
-    from models import sentence_vectors
     from models.encoder_process import shared_encoder_process
 
     wanted = 2 if torch.get_num_threads() == 1 else 1
@@ -304,5 +303,3 @@ def test_the_service_encodes_in_a_process_of_its_own_on_its_configured_threads(s
         encoder = shared_encoder_process()
         assert encoder.submit(os.getpid).result() != os.getpid()
         assert encoder.submit(torch.get_num_threads).result() == wanted
-    # Stopped, the service leaves this process encoding where it did before it started (in itself).
-    assert sentence_vectors.encode_in(None) is None
