@@ -13,10 +13,14 @@ and a server needs no raw exports to start. The bundle holds:
   similarity below which two reports are about different problems (None and 0 in bundles made before them);
 - ``gazetteer``: the kelurahan boundaries the location check reads (None where the boundary files were
   absent at training: no location checks), with ``version`` the manifest hash of the files it was built from;
-- ``redactor_version``: the PII masking its training texts went through (`models.privacy.redactor.redactor_version`).
+- ``redactor_version``: the PII masking its training texts went through (`models.privacy.redactor.redactor_version`);
+- ``name_tagger``: the learned name tagger (`models.privacy.tagger.NameTagger`) fitted on the annotated reports,
+  where the annotated export was present at training (None otherwise, and in bundles made before it): the service
+  masks incoming reports with the rules and its names (:attr:`ModelBundle.masker`).
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +28,7 @@ from models.duplicates import DuplicateIndex, DuplicateScorer
 from models.duplicates.problem_vectors import ProblemPooling
 from models.location.checker import LocationChecker
 from models.location.gazetteer import Gazetteer
+from models.privacy.tagger import Masker, NameTagger
 from models.triage import ARTIFACT_FORMAT, TriageModel
 from models.vagueness.scorer import VaguenessScorer
 
@@ -40,9 +45,15 @@ class ModelBundle:
     # Defaults, so bundles pickled before the problem vectors load (as class attributes) and score without them.
     problem_pooling: ProblemPooling | None = None
     problem_vector_threshold: float = 0.0
+    name_tagger: NameTagger | None = None
 
     def __post_init__(self) -> None:
         self.metadata.setdefault("artifact_format", ARTIFACT_FORMAT)
+
+    @cached_property
+    def masker(self) -> Masker:
+        """What incoming reports are masked with: the rules, and the bundle's name tagger where it has one."""
+        return Masker(self.name_tagger)
 
     def use_embedder(self, embedder_dir: Path) -> None:
         """Point the sentence-vector heads at this machine's embedder folder (see `TriageModel.use_embedder`)."""
@@ -78,4 +89,7 @@ class ModelBundle:
             if self.gazetteer is None
             else {"name": self.gazetteer.name, "version": self.gazetteer.version, "places": len(self.gazetteer.places)},
             "redactor_version": self.redactor_version,
+            "name_tagger": None
+            if self.name_tagger is None
+            else {**self.name_tagger.get_params(), "masker_version": self.masker.version},
         }

@@ -109,7 +109,7 @@ def load_version(client: MlflowClient, name: str, version: str, embedder_dir: Pa
         )
     if bundle.redactor_version != redactor_version():
         log.warning(
-            "%s/%s was trained on texts masked by redactor %s; this service masks with %s",
+            "%s/%s was trained on texts masked by redactor %s; this code's rules are %s",
             name,
             version,
             bundle.redactor_version,

@@ -12,7 +12,7 @@ from models.category import TextClassifier
 from models.masking import MASK_PLACEHOLDERS
 from models.mismatch import MismatchRule, Verdict, claimed_indices
 from models.privacy.pattern import Span
-from models.privacy.redactor import redact_spans
+from models.privacy.tagger import RULES_ONLY, Masker
 from models.report import Report
 from models.routing import CategoryRouting
 
@@ -68,18 +68,21 @@ class MaskedReport:
     text: str
     classifier_text: str
     """`classifier_text` masked as a whole: what the classifiers, the vagueness scorer and the duplicate index read."""
+    redactor_version: str
+    """`Masker.version` of what masked it."""
 
 
-def mask_report(report: Report) -> MaskedReport:
-    """Mask a report once: the spans the redactor finds in its `classifier_text` mask that text and, clipped to
+def mask_report(report: Report, masker: Masker = RULES_ONLY) -> MaskedReport:
+    """Mask a report once: the spans `masker` finds in its `classifier_text` mask that text and, clipped to
     each, the title and the text as stored, so the stored fields joined again read as the models read them."""
     combined = classifier_text(report.title, report.text)
-    spans = redact_spans(combined)
+    spans = masker.spans(combined)
     text_start = len(combined) - len(report.text)
     return MaskedReport(
         title=_masked(combined, spans, 0, len(report.title)) if report.title else None,
         text=_masked(combined, spans, text_start, len(combined)),
         classifier_text=_masked(combined, spans, 0, len(combined)),
+        redactor_version=masker.version,
     )
 
 

@@ -5,7 +5,9 @@ Each part comes from where training has always made it: the vagueness scorer fro
 (`training.vague.shipped_scorer`: learned where the exports are present, else the rules), the duplicate scorer's
 coefficients (the shipped fit, `python -m training.duplicates`) and the likely-duplicate threshold of the settings,
 the learned problem vectors and their threshold from the hand-written pairs (`training.problem_vectors`), the
-gazetteer from the boundary files checked against their manifest (`training.geo`), where present.
+gazetteer from the boundary files checked against their manifest (`training.geo`), where present, and the name
+tagger the service masks with beside the rules from the annotated reports (`training.name_tagger`), where the export
+is present.
 """
 
 import logging
@@ -17,10 +19,12 @@ from models.bundle import ModelBundle
 from models.duplicates import DuplicateScorer
 from models.location.gazetteer import Gazetteer
 from models.privacy.redactor import redactor_version
+from models.privacy.tagger import NameTagger
 from models.settings import Settings
 from models.triage import TriageModel
 from models.vagueness.scorer import VaguenessScorer
 from training.geo import geo_available, load_gazetteer
+from training.name_tagger import fit_name_tagger
 from training.problem_vectors import fit_problem_pooling
 from training.vague import shipped_scorer
 
@@ -51,6 +55,7 @@ def build_bundle(settings: Settings, triage: TriageModel) -> ModelBundle:
         metadata={"vague": vague_metadata, "problem_vectors": problem_metadata},
         problem_pooling=pooling,
         problem_vector_threshold=threshold,
+        name_tagger=_name_tagger(Path(settings.data_dir), Path(settings.assets_dir)),
     )
 
 
@@ -70,6 +75,12 @@ def _vague_scorer(
     scorer, metadata = shipped_scorer(settings, measure=False)
     log.info("vagueness scorer: %s mode, threshold %.2f", metadata["mode"], scorer.threshold)
     return scorer, metadata
+
+
+@lru_cache(maxsize=4)
+def _name_tagger(data_dir: Path, assets_dir: Path) -> NameTagger | None:
+    # Cached per process, as the vagueness scorer: the fit reads the export and takes about half a minute.
+    return fit_name_tagger(Settings(data_dir=data_dir, assets_dir=assets_dir))
 
 
 def _gazetteer(settings: Settings) -> Gazetteer | None:

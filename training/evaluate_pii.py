@@ -42,7 +42,6 @@ development figures beside it. Nothing here prints or returns text.
     python -m training.evaluate_pii --draw test10 1010 --plan self_cue  # test10 as drawn (test11: 1111)
     python -m training.evaluate_pii --cross-parts        # rules vs rules + learned name tagger, leave one part out
     python -m training.evaluate_pii --tagger-test-part   # the test part: rules vs rules + tagger fitted on the rest
-    python -m training.evaluate_pii --fit-tagger /outside/the/repo/name_tagger.joblib  # fit on every part, save
 """
 
 import argparse
@@ -426,18 +425,11 @@ def main() -> None:
         help="the fresh test part scored by the rules alone and with the name tagger fitted on the development "
         "parts (as registered in the guidelines: with unlisted one-word names, as the tagger was then, and without)",
     )
-    parser.add_argument(
-        "--fit-tagger",
-        metavar="PATH",
-        help="fit the name tagger on every annotated part and save it with joblib to PATH, outside the repository",
-    )
     args = parser.parse_args()
-    if args.cross_parts or args.fit_tagger or args.tagger_test_part:
+    if args.cross_parts or args.tagger_test_part:
         from models.privacy.tagger import NameTagger
         from training import name_tagger_parts  # imports this module: loaded only when asked for
 
-        if args.fit_tagger:
-            print(f"saved {name_tagger_parts.fit_and_save(Path(args.fit_tagger))}")
         if args.cross_parts:
             print(name_tagger_parts.format_table(name_tagger_parts.cross_part_figures()))
         if args.tagger_test_part:

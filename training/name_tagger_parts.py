@@ -14,9 +14,6 @@ the *other* groups (:func:`choose_threshold`), so no group's gold chooses its ow
 Nothing here prints or returns report text: only figures.
 """
 
-from pathlib import Path
-
-import joblib
 import numpy as np
 from sklearn.base import clone
 
@@ -39,7 +36,6 @@ __all__ = [
     "choose_threshold",
     "cross_part_figures",
     "figures_from",
-    "fit_and_save",
     "format_table",
     "left_out_probabilities",
     "test_part_figures",
@@ -200,20 +196,3 @@ def test_part_figures(taggers: dict[str, NameTagger], settings: Settings | None 
         }
         figures[f"rules+{name}"] = _summary(score(texts, test_gold, predicted))
     return {"part": TEST_PART, "n_reports": len(test_ids), "figures": figures}
-
-
-def fit_and_save(path: Path, settings: Settings | None = None) -> Path:
-    """Fit the tagger on every annotated part and save it with joblib to ``path``, which must lie outside the
-    repository: the fitted model holds ordinary words from real reports."""
-    repository = Path(__file__).resolve().parents[1]
-    path = Path(path).resolve()
-    if path.is_relative_to(repository):
-        raise ValueError(f"{path} lies inside the repository; a tagger fitted on real reports is kept outside it")
-    settings = settings or get_settings()
-    gold = load_annotations(settings)
-    texts = load_raw_texts(set(gold), settings)
-    ids = sorted(gold)
-    tagger = NameTagger().fit([texts[r] for r in ids], [gold[r] for r in ids])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(tagger, path)
-    return path

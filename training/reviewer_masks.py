@@ -3,10 +3,11 @@
 A reviewer masks personal data the redactor missed in the *stored* text, where the redactor's placeholders already
 replaced what it found; the export keeps each mask's offsets into that text, its kind, the redactor version that
 missed it and the sha256 of the text the offsets refer to (never the text). :func:`reviewer_spans` replays this on
-the raw texts (which never leave ``data_dir``): it masks each raw text with the current redactor, checks the
-result is the text the reviewer saw (same sha256; a redactor changed since then finds other spans, and the report
-is left out), and maps the reviewer's offsets back through the placeholders onto the raw text. The result has the
-shape :func:`training.evaluate_pii.load_annotations` gives: report id -> ``(start, end, kind)`` into the raw text.
+the raw texts (which never leave ``data_dir``): it masks each raw text again (with the rules, or the masker of the
+bundle that served the reports), checks the result is the text the reviewer saw (same sha256; a redactor changed
+since then finds other spans, and the report is left out), and maps the reviewer's offsets back through the
+placeholders onto the raw text. The result has the shape :func:`training.evaluate_pii.load_annotations` gives:
+report id -> ``(start, end, kind)`` into the raw text.
 
     spans = reviewer_spans(load_mask_rows("decisions.jsonl"), raw_texts)
 """
@@ -19,7 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from models.masking import EXPORT_ROW_KIND, MASK_PLACEHOLDERS, text_sha256
-from models.privacy.redactor import redact_spans
+from models.privacy.pattern import Span
+from models.privacy.tagger import RULES_ONLY, Masker
 
 __all__ = ["load_mask_rows", "reviewer_spans"]
 
@@ -48,14 +50,18 @@ def load_mask_rows(path: Path | str) -> list[dict]:
 
 
 def reviewer_spans(
-    rows: Iterable[Mapping], raw_texts: Mapping[str, str], field: str = "text", with_redactor_spans: bool = False
+    rows: Iterable[Mapping],
+    raw_texts: Mapping[str, str],
+    field: str = "text",
+    with_redactor_spans: bool = False,
+    masker: Masker = RULES_ONLY,
 ) -> dict[str, Spans]:
     """Report id -> the reviewers' spans ``(start, end, kind)`` in the raw `field` of each report (sorted).
 
-    `raw_texts`: the raw text of each report id (reports without one are left out). `with_redactor_spans`: also
-    the current redactor's spans, for a full annotation of the report rather than only what the redactor missed.
-    A report whose stored text cannot be reproduced from its raw text (another redactor masked it) is left out
-    and counted in the log.
+    `raw_texts`: the raw text of each report id (reports without one are left out). `masker`: what masked the
+    stored texts at intake (a served bundle's `masker`). `with_redactor_spans`: also `masker`'s spans, for a full
+    annotation of the report rather than only what the redactor missed. A report whose stored text cannot be
+    reproduced from its raw text (another redactor masked it) is left out and counted in the log.
     """
     by_report: dict[str, list[Mapping]] = {}
     for row in rows:
@@ -67,23 +73,24 @@ def reviewer_spans(
         raw = raw_texts.get(report_id)
         if raw is None:
             continue
-        found = _replay(raw, sorted(masks, key=lambda m: m["mask_text_revision"]))
+        masked = masker.spans(raw)
+        found = _replay(raw, masked, sorted(masks, key=lambda m: m["mask_text_revision"]))
         if found is None:
             unreproduced += 1
             continue
         if with_redactor_spans:
-            found += [(s.start, s.end, s.kind) for s in redact_spans(raw)]
+            found += [(s.start, s.end, s.kind) for s in masked]
         spans[report_id] = sorted(found)
     if unreproduced:
         log.info("%d masked reports left out: their stored text came from another redactor version", unreproduced)
     return spans
 
 
-def _replay(raw: str, masks: list[Mapping]) -> Spans | None:
-    """The masks' spans in `raw`, or None when a mask's text is not what masking `raw` again gives."""
+def _replay(raw: str, masked: list[Span], masks: list[Mapping]) -> Spans | None:
+    """The masks' spans in `raw`, or None when a mask's text is not what masking `raw` again (`masked`) gives."""
     # positions[i]: where character i of the current (masked) text stands in `raw`; None inside a placeholder.
     text, positions, last = [], [], 0
-    for span in redact_spans(raw):
+    for span in masked:
         text.append(raw[last : span.start])
         positions.extend(range(last, span.start))
         placeholder = MASK_PLACEHOLDERS[span.kind]

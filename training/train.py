@@ -272,6 +272,7 @@ def train(
                 "duplicate_likely_threshold": parts["duplicates"]["likely_threshold"],
                 "gazetteer": parts["gazetteer"]["version"] if parts["gazetteer"] else "none",
                 "redactor_version": parts["redactor_version"],
+                "masker_version": parts["name_tagger"]["masker_version"] if parts["name_tagger"] else "rules",
                 **split.summary(),
             }
         )

@@ -9,30 +9,36 @@ form one span, whose owner is the owner with the larger summed probability; word
 
 :func:`combined_spans` is how it is used: the rules' spans, plus the tagger's names where no rule span
 lies; the owner of a rule's name stays the rule's. The tagger adds masks and never removes one, so the rules
-behave as before.
+behave as before. :class:`Masker` is what the service masks incoming reports with: the rules, and the tagger a
+served bundle carries (fitted by `triase train` where the annotated export is present).
 
 A fitted tagger holds the feature names it learnt, which include ordinary words from the reports it was fitted
 on (never a name: see :func:`models.privacy.tagger_features.word_identity`); still, fit on real reports it is
 kept outside the repository.
 """
 
+import hashlib
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
 
+import joblib
 import numpy as np
 import scipy.sparse
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.linear_model import LogisticRegression
 
+from models.hashing import sha256_file
 from models.name_lists import is_given_name
 from models.privacy.name_words import DEGREES, STOP, is_office_head, is_public_figure
 from models.privacy.pattern import Span
-from models.privacy.redactor import redact_spans
+from models.privacy.redactor import redact_spans, redactor_version
 from models.privacy.tagger_features import TITLE_WORDS, Token, token_features, view
 
-__all__ = ["LABELS", "NameTagger", "combined_spans", "decode_names", "token_labels"]
+__all__ = ["LABELS", "RULES_ONLY", "Masker", "NameTagger", "combined_spans", "decode_names", "token_labels"]
 
 LABELS = ("O", "B-SELF", "I-SELF", "B-OTHER", "I-OTHER")
 _SELF_LABELS = [LABELS.index("B-SELF"), LABELS.index("I-SELF")]
@@ -56,13 +62,17 @@ def _never_a_name(word: str) -> bool:
 _HASHER = FeatureHasher(n_features=2**18, input_type="dict", alternate_sign=False)
 
 
-@lru_cache(maxsize=4096)
 def _text_rows(text: str, with_rules: bool) -> tuple[list[Token], scipy.sparse.csr_matrix]:
     rule_spans = redact_spans(text) if with_rules else []
     words, features = token_features(text, rule_spans)
     if not with_rules:
         features = [{k: v for k, v in row.items() if "rule" not in k} for row in features]
     return words, _HASHER.transform(features) if features else scipy.sparse.csr_matrix((0, _HASHER.n_features))
+
+
+# Fitting reads the annotated texts again for every fit (the leave-one-part-out evaluation fits ten times), so their
+# rows are kept; predicting keeps nothing, so a serving process holds no report text.
+_training_rows = lru_cache(maxsize=4096)(_text_rows)
 
 
 def token_labels(words: Sequence[Token], spans: Sequence[tuple]) -> list[str]:
@@ -153,13 +163,11 @@ class NameTagger(BaseEstimator):
         self.unlisted_single_words = unlisted_single_words
         self.max_iter = max_iter
 
-    def _features(self, texts: Sequence[str]) -> list[tuple[list[Token], scipy.sparse.csr_matrix]]:
-        return [_text_rows(text, self.with_rules) for text in texts]
-
     def fit(self, texts: Sequence[str], spans: Sequence[Sequence[tuple]]) -> "NameTagger":
         """Fit on ``texts`` and, per text, its name spans (start, end, owner) - other kinds are left out."""
         rows, labels = [], []
-        for (words, matrix), text_spans in zip(self._features(texts), spans, strict=True):
+        features = [_training_rows(text, self.with_rules) for text in texts]
+        for (words, matrix), text_spans in zip(features, spans, strict=True):
             names = [(s[0], s[1], s[3] if len(s) > 3 else s[2]) for s in text_spans if len(s) < 4 or s[2] == "nama"]
             rows.append(matrix)
             labels.extend(token_labels(words, names))
@@ -172,7 +180,7 @@ class NameTagger(BaseEstimator):
     def token_probabilities(self, texts: Sequence[str]) -> list[tuple[list[Token], np.ndarray]]:
         """Per text its tokens and their label probabilities (columns in :data:`LABELS` order)."""
         results = []
-        for words, matrix in self._features(texts):
+        for words, matrix in (_text_rows(text, self.with_rules) for text in texts):
             probabilities = np.zeros((len(words), len(LABELS)))
             if words:
                 known = self.classifier_.predict_proba(matrix)
@@ -198,3 +206,39 @@ def combined_spans(text: str, tagger_names: Sequence[NameSpan], rule_spans: Sequ
         if not any(s.start < end and start < s.end for s in rules)
     ]
     return sorted(rules + added)
+
+
+_TAGGER_SOURCES = ("tagger.py", "tagger_features.py")
+
+
+@dataclass(frozen=True)
+class Masker:
+    """What masks a report as a served bundle does: the rule redactor, plus the names of ``tagger`` (a fitted
+    :class:`NameTagger`) where no rule span lies, when the bundle carries one. It masks at least what the rules do.
+
+    :attr:`version` is what a stored report records as the masking it went through (and what the admin counts of
+    reviewers' masks are grouped by): the rules' version, and with a tagger ``+`` a digest of the tagger.
+    """
+
+    tagger: NameTagger | None = None
+
+    def spans(self, text: str) -> list[Span]:
+        """The personal data in ``text`` as non-overlapping typed spans, sorted by position."""
+        rules = redact_spans(text)
+        if self.tagger is None:
+            return rules
+        return combined_spans(text, self.tagger.predict([text])[0], rules)
+
+    @cached_property
+    def version(self) -> str:
+        """:func:`~models.privacy.redactor.redactor_version`, and with a tagger ``+`` the first 8 hex digits of the
+        sha256 of its modules' source and its fitted state (``joblib.hash``)."""
+        if self.tagger is None:
+            return redactor_version()
+        here = Path(__file__).parent
+        sources = "".join(sha256_file(here / name) for name in _TAGGER_SOURCES)
+        return f"{redactor_version()}+{hashlib.sha256((sources + joblib.hash(self.tagger)).encode()).hexdigest()[:8]}"
+
+
+RULES_ONLY = Masker()
+"""The rule redactor alone: how training texts are masked, and how a bundle without a tagger masks."""

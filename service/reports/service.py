@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.autoaccept import AutoAcceptPolicy
-from models.privacy.redactor import redactor_version
 from models.report import Report
 from models.triage import MaskedReport
 from service.audit.service import record
@@ -146,7 +145,7 @@ def _add(
         created_at=report.created_at,
         title=entry.masked.title,
         text=entry.masked.text,
-        redactor_version=redactor_version(),
+        redactor_version=entry.masked.redactor_version,
         citizen_category=report.category,
         kelurahan=report.kelurahan,
         kecamatan=report.kecamatan,

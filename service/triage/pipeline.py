@@ -1,13 +1,14 @@
 """The triage pipeline: the one path from received reports to stored, answered ones.
 
 For one report or a batch: ids already received are answered from storage (an idempotent retry; other content
-under a received id is refused). Each fresh report is masked once (`models.triage.mask_report`: the fields stored
-and the text every model reads) and its reporter hashed once; the served bundle predicts category and agency,
-scores vagueness and checks the location; the duplicate index, caught up first with what every replica stored,
-searches and indexes them; the routing policy decides what a person must see; and all of it is stored in one
-transaction. Inference runs before the transaction, so no lock is held while the models work. The encoder
-computes in a process of its own (`models.encoder_process`) on `TRIASE_ENCODER_THREADS` threads, so masking,
-vagueness, the classifiers and the duplicate search of a batch run while it encodes the batch's next chunk.
+under a received id is refused). Each fresh report is masked once, by the served bundle's masker
+(`models.triage.mask_report`: the fields stored and the text every model reads), and its reporter hashed once; the
+served bundle predicts category and agency, scores vagueness and checks the location; the duplicate index, caught
+up first with what every replica stored, searches and indexes them; the routing policy decides what a person must
+see; and all of it is stored in one transaction. Inference runs before the transaction, so no lock is held while
+the models work. The encoder computes in a process of its own (`models.encoder_process`) on
+`TRIASE_ENCODER_THREADS` threads, so masking, vagueness, the classifiers and the duplicate search of a batch run
+while it encodes the batch's next chunk.
 
 Race safety: two calls (on any replicas) storing one id meet at its primary key. The later one answers from
 storage, as a retry would; what it indexed of reports it did not store leaves the index again.
@@ -85,7 +86,9 @@ class TriagePipeline:
     def _incoming(self, report: Report) -> IncomingReport:
         anonymous = report.private or not report.reporter_ref
         hashed = None if anonymous else reporter_hash(self.hash_key, report.reporter_ref)
-        return IncomingReport(report=report, masked=mask_report(report), reporter_hash=hashed)
+        return IncomingReport(
+            report=report, masked=mask_report(report, self.served.bundle.masker), reporter_hash=hashed
+        )
 
     def _assess(self, reports: Sequence[Report]) -> tuple[list[IncomingReport], list[TriageResult]]:
         """Reports not stored yet, masked, with their predictions, vagueness, location and duplicates; indexes them

@@ -5,44 +5,25 @@ import io
 
 import joblib
 import numpy as np
+from made_up_names import TRAINING, annotated, fitted
 from sklearn.base import clone
 from sklearn.utils.validation import check_is_fitted
 
+from models.bundle import ModelBundle
 from models.privacy.pattern import Span
-from models.privacy.tagger import LABELS, NameTagger, combined_spans, decode_names, token_labels
+from models.privacy.redactor import redact_spans, redactor_version
+from models.privacy.tagger import (
+    LABELS,
+    RULES_ONLY,
+    Masker,
+    NameTagger,
+    combined_spans,
+    decode_names,
+    token_labels,
+)
 from models.privacy.tagger_features import tokens, word_identity
-
-
-def annotated(text: str, *names: tuple[str, str]) -> tuple[str, list[tuple[int, int, str]]]:
-    """A text and the (start, end, owner) spans of the given names, each found at its first place."""
-    return text, [(text.index(name), text.index(name) + len(name), owner) for name, owner in names]
-
-
-TRAINING = [
-    annotated("Nama saya Siti Rohmawati, warga Rungkut. Jalan rusak mohon diperbaiki.", ("Siti Rohmawati", "self")),
-    annotated("Selamat pagi.\\nSaya Yuni Astuti ingin melaporkan sampah menumpuk.", ("Yuni Astuti", "self")),
-    annotated("Lampu jalan mati sejak minggu lalu.\\nHormat saya,\\nRizki Pratomo", ("Rizki Pratomo", "self")),
-    annotated("Tetangga saya Bapak Hadi Santoso membuang sampah di sungai.", ("Hadi Santoso", "other")),
-    annotated(
-        "Anak saya Eko Purnomo belum dapat sekolah. Terima kasih.\\nAgus Setiawan",
-        ("Eko Purnomo", "other"),
-        ("Agus Setiawan", "self"),
-    ),
-    annotated(
-        "Petugas bernama Joko Prasetyo tidak datang. Salam,\\nRina Wulandari",
-        ("Joko Prasetyo", "other"),
-        ("Rina Wulandari", "self"),
-    ),
-    annotated("Saluran air tersumbat di depan rumah, mohon segera ditangani."),
-    annotated("Jalan Kenjeran berlubang dan membahayakan pengendara motor."),
-    annotated("Pelayanan di kelurahan sangat lambat, antrean panjang sekali."),
-    annotated("Pohon tumbang menutup jalan sejak kemarin sore."),
-]
-
-
-def fitted(**params) -> NameTagger:
-    texts, spans = zip(*TRAINING, strict=True)
-    return NameTagger(**params).fit(list(texts), list(spans))
+from models.report import Report
+from models.triage import mask_report
 
 
 def test_sklearn_contract():
@@ -128,3 +109,27 @@ def test_every_label_has_a_probability_column():
     words, probabilities = tagger.token_probabilities(["Saya Dewi Lestari melapor."])[0]
     assert probabilities.shape == (len(words), len(LABELS))
     assert np.allclose(probabilities.sum(axis=1), 1.0)
+
+
+CLOSING_ONLY = "NIK 3578012345678901. Got di gang tiga meluap tiap hujan deras.\\nDimas Saputro"
+"""A writer's name alone on a closing line, after no closing word: no rule finds it, the tagger does."""
+
+
+def test_the_masker_adds_the_tagger_names_to_the_rules_and_names_the_tagger_in_its_version():
+    rules = [(CLOSING_ONLY[s.start : s.end], s.kind) for s in redact_spans(CLOSING_ONLY)]
+    assert rules == [("3578012345678901", "nik")]
+    assert RULES_ONLY.spans(CLOSING_ONLY) == redact_spans(CLOSING_ONLY) and RULES_ONLY.version == redactor_version()
+    masker = Masker(fitted())
+    found = [(CLOSING_ONLY[s.start : s.end], s.kind, s.owner) for s in masker.spans(CLOSING_ONLY)]
+    assert found == [("3578012345678901", "nik", None), ("Dimas Saputro", "nama", "self")]
+    assert masker.version.startswith(f"{redactor_version()}+") and len(masker.version) <= 64
+    assert Masker(fitted()).version == masker.version  # the same fit is the same masking
+    assert Masker(fitted(C=3.0)).version != masker.version
+
+
+def test_a_served_bundle_masks_with_its_tagger_and_bundles_without_one_with_the_rules():
+    bundle = object.__new__(ModelBundle)  # as a bundle pickled before the tagger unpickles: no name_tagger attribute
+    assert bundle.name_tagger is None and bundle.masker.version == redactor_version()
+    assert mask_report(Report(id="t-1", text=CLOSING_ONLY), Masker(fitted())).text == (
+        "NIK [NIK]. Got di gang tiga meluap tiap hujan deras.\\n[NAMA]"
+    )

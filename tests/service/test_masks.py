@@ -9,7 +9,9 @@ from sqlalchemy import select, text
 
 from models.duplicates import DuplicateIndex
 from models.masking import MASK_PLACEHOLDERS, MaskError, apply_mask, check_span
-from models.privacy.redactor import mask_pii, redactor_version
+from models.privacy.redactor import mask_pii
+from models.report import Report
+from models.triage import mask_report
 from service.database.core import Database
 from service.database.migrate import upgrade
 from service.duplicates.service import INDEX_DIR
@@ -48,7 +50,9 @@ def _no_secret(haystack: str) -> None:
 
 def test_a_reviewer_masks_a_span_and_every_stored_copy_follows(reviewed, tmp_path):
     client, keys = reviewed
-    assert ADDRESS in mask_pii(REPORT["text"])  # what the redactor misses: no rule finds addresses
+    masker = client.app.state.model_store.current.bundle.masker  # the rules, and the champion's name tagger
+    stored_text = mask_report(Report.model_validate(REPORT), masker).text
+    assert ADDRESS in stored_text  # what the redactor misses: no rule finds addresses
     assert client.post("/v1/triage", json=REPORT, headers=keys["intake"]).status_code == 200
     assert _item(client, keys, "mask-1")["report"]["text_revision"] == 0
     database = Database(client.app.state.settings.database)
@@ -67,9 +71,9 @@ def test_a_reviewer_masks_a_span_and_every_stored_copy_follows(reviewed, tmp_pat
     masked = _mask_address(client, keys)
     assert masked.status_code == 200, masked.text
     body = masked.json()
-    assert body["report"]["text"] == mask_pii(REPORT["text"]).replace(ADDRESS, "[ALAMAT]")
+    assert body["report"]["text"] == stored_text.replace(ADDRESS, "[ALAMAT]")
     assert body["report"]["text_revision"] == 1
-    assert body["mask"]["kind"] == "alamat" and body["mask"]["redactor_version"] == redactor_version()
+    assert body["mask"]["kind"] == "alamat" and body["mask"]["redactor_version"] == masker.version
     _no_secret(masked.text)
 
     item = client.get(f"/v1/queue/{_item(client, keys, 'mask-1')['id']}", headers=keys["reviewer"])
@@ -92,8 +96,8 @@ def test_a_reviewer_masks_a_span_and_every_stored_copy_follows(reviewed, tmp_pat
     _no_secret(json.dumps(audit))
 
     counts = client.get("/v1/admin/masks", headers=keys["admin"]).json()
-    assert counts["total"] == 1 and counts["by_redactor_version"] == {redactor_version(): 1}
-    assert counts["counts"] == [{"redactor_version": redactor_version(), "kind": "alamat", "masks": 1, "reports": 1}]
+    assert counts["total"] == 1 and counts["by_redactor_version"] == {masker.version: 1}
+    assert counts["counts"] == [{"redactor_version": masker.version, "kind": "alamat", "masks": 1, "reports": 1}]
     assert client.get("/v1/admin/masks", headers=keys["reviewer"]).status_code == 403
 
     with database.session() as session:
@@ -116,11 +120,12 @@ def test_a_reviewer_masks_a_span_and_every_stored_copy_follows(reviewed, tmp_pat
         (r["mask_start"], r["mask_end"]) for r in rows
     ]
     assert [(r["report_id"], r["mask_kind"], r["redactor_version"]) for r in rows] == [
-        ("mask-1", "alamat", redactor_version())
+        ("mask-1", "alamat", masker.version)
     ]
-    # Training maps the span back onto the raw text the intake received.
+    # Training maps the span back onto the raw text the intake received, masked again as the served bundle did.
     start = REPORT["text"].index(ADDRESS)
-    assert reviewer_spans(rows, {"mask-1": REPORT["text"]}) == {"mask-1": [(start, start + len(ADDRESS), "alamat")]}
+    spans = reviewer_spans(rows, {"mask-1": REPORT["text"]}, masker=masker)
+    assert spans == {"mask-1": [(start, start + len(ADDRESS), "alamat")]}
 
 
 def _key(headers: dict) -> str:

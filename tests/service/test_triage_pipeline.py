@@ -1,13 +1,17 @@
 """The triage pipeline masks each report once: the stored title and text are the masked text the models read."""
 
+import dataclasses
+
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-import models.triage
-from models.privacy.redactor import mask_pii
+import models.privacy.tagger
+from models.privacy.redactor import mask_pii, redactor_version
 from models.report import Report
 from models.triage import classifier_text, mask_report
 from service.database.core import Database
+from service.main import create_app
 from service.reports.models import StoredReport
 
 NAME = "Budi Santoso"
@@ -30,19 +34,20 @@ def test_a_masked_report_joins_back_into_the_text_the_models_read():
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_each_report_of_a_batch_is_masked_once_and_stored_as_masked(app_client, database_url, monkeypatch):
     masked_texts: list[str] = []
-    real = models.triage.redact_spans
+    real = models.privacy.tagger.redact_spans
 
     def counted(text: str):
         masked_texts.append(text)
         return real(text)
 
-    monkeypatch.setattr(models.triage, "redact_spans", counted)
+    monkeypatch.setattr(models.privacy.tagger, "redact_spans", counted)
     client, keys = app_client()
     reports = [
         {"id": "once-1", "title": TITLE, "text": TEXT, "kelurahan": "Darmo"},
         {"id": "once-2", "text": TEXT.replace("Mobil", "Motor"), "kelurahan": "Darmo"},
     ]
     with client:
+        masker = client.app.state.model_store.current.bundle.masker
         masked_texts.clear()  # start-up warms the model up on a text of its own
         response = client.post("/v1/triage/batch", json={"reports": reports}, headers=keys["intake"])
         assert response.status_code == 200, response.text
@@ -53,7 +58,7 @@ def test_each_report_of_a_batch_is_masked_once_and_stored_as_masked(app_client, 
     with database.session() as session:
         stored = {row.id: row for row in session.scalars(select(StoredReport)).all()}
         for report in reports:
-            masked = mask_report(Report.model_validate(report))
+            masked = mask_report(Report.model_validate(report), masker)
             assert (stored[report["id"]].title, stored[report["id"]].text) == (masked.title, masked.text)
     database.dispose()
 
@@ -109,3 +114,42 @@ def test_a_batch_decides_as_its_reports_sent_one_by_one(app_client, database_url
     with one_by_one:
         singles = [one_by_one.post("/v1/triage", json=r, headers=keys["intake"]).json() for r in reports]
     assert decided(batched) == decided(singles)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_service_masks_with_the_rules_and_the_champion_name_tagger(
+    served_settings, settings, database_url, issue_keys
+):
+    """What no rule finds but the bundle's tagger does never reaches storage, an answer or the queue, and each stored
+    report names the masking it went through."""
+    import mlflow
+    from made_up_names import fitted
+
+    from models.registry import configure, load_champion
+    from training import registry
+
+    demo = load_champion(configure(served_settings), served_settings.model_name, served_settings.embedder_dir)
+    bundle = dataclasses.replace(demo.bundle, name_tagger=fitted())
+    client = registry.configure(settings)
+    with mlflow.start_run() as run:
+        digest = registry.log_model(bundle, bundle.metadata)
+    registry.promote(
+        client, settings.model_name, registry.register(client, settings.model_name, run.info.run_id, digest)
+    )
+    settings = settings.model_copy(update={"database_url": database_url, "model_poll_seconds": 0})
+    keys = issue_keys(settings)
+    report = {"id": "tagged-1", "text": "Got di gang tiga meluap tiap hujan deras, mohon dibersihkan.\\nDimas Saputro"}
+    with TestClient(create_app(settings)) as app:
+        answer = app.post("/v1/triage", json=report, headers=keys["intake"])
+        assert answer.status_code == 200, answer.text
+        queue = app.get("/v1/queue", params={"limit": 200}, headers=keys["reviewer"])
+        item = app.get(f"/v1/queue/{queue.json()['items'][0]['id']}", headers=keys["reviewer"])
+    for seen in (answer.text, queue.text, item.text):
+        assert "Dimas" not in seen and "Saputro" not in seen
+    assert item.json()["report"]["text"].endswith("\\n[NAMA]")
+    database = Database(database_url)
+    with database.session() as session:
+        stored = session.get(StoredReport, "tagged-1")
+        assert stored.text.endswith("\\n[NAMA]") and stored.redactor_version == bundle.masker.version
+        assert stored.redactor_version.startswith(f"{redactor_version()}+")
+    database.dispose()

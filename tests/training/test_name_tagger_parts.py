@@ -1,11 +1,7 @@
-"""Leave-one-part-out evaluation of the name tagger: the nested threshold choice, the table, and the guard that
-keeps a tagger fitted on real reports out of the repository. No real report is read here."""
+"""Leave-one-part-out evaluation of the name tagger: the nested threshold choice and the table. No real report is
+read here."""
 
-from pathlib import Path
-
-import pytest
-
-from training.name_tagger_parts import choose_threshold, fit_and_save, format_table
+from training.name_tagger_parts import choose_threshold, format_table
 
 
 def figures(self_recall, self_precision, name_recall, precision):
@@ -44,9 +40,3 @@ def test_table_lists_every_group_and_the_pooled_figures():
     table = format_table(result)
     assert "| test2 | 0.8 | 10 / 20 | 0.900 -> 0.900 |" in table
     assert "| pooled | nested |" in table
-
-
-def test_a_fitted_tagger_is_never_saved_inside_the_repository():
-    repository = Path(__file__).resolve().parents[2]
-    with pytest.raises(ValueError, match="inside the repository"):
-        fit_and_save(repository / "models" / "name_tagger.joblib")

@@ -10,6 +10,7 @@ from models.category import TextClassifier
 from models.duplicates import DuplicateScorer
 from models.hashing import sha256_file
 from models.privacy.redactor import redactor_version
+from models.privacy.tagger import NameTagger
 from models.registry import LEGACY_ARTIFACT_FILE
 from models.report import Report
 from models.settings import Settings
@@ -125,6 +126,12 @@ def test_the_registered_bundle_holds_every_part_the_service_serves(served_settin
     assert bundle.duplicate_scorer.to_dict() == DuplicateScorer().to_dict()
     assert bundle.duplicate_likely_threshold == served_settings.duplicate_likely_threshold
     assert bundle.redactor_version == redactor_version()
+    # The name tagger learns from the annotated reports in the Surabaya export; without it the rules mask alone.
+    if "surabaya_mediacenter" in available_datasets(served_settings):
+        assert bundle.name_tagger.threshold == NameTagger().threshold and bundle.masker.tagger is bundle.name_tagger
+        assert bundle.describe()["name_tagger"]["masker_version"] == bundle.masker.version != redactor_version()
+    else:
+        assert bundle.name_tagger is None and bundle.masker.version == redactor_version()
     if geo_available(served_settings):
         assert bundle.gazetteer.version == load_gazetteer(served_settings).version
     else:
