@@ -145,15 +145,17 @@ def main() -> None:
                     print(f"    {size / n:7.0f}  {name}")
             print("given back when released (per measured report):")
             trim = ctypes.CDLL("libc.so.6").malloc_trim
-            encoder = next(iter(sentence_vectors._encoders.values()))
-            # The 8-bit encoder holds a `tokenizers.Tokenizer`, the float sentence-transformers model wraps one.
-            tokenizer = getattr(encoder.tokenizer, "backend_tokenizer", encoder.tokenizer)
             releases = {
                 "glibc's free pages (trim)": lambda: None,
                 "vector memos": sentence_vectors.forget,
-                "tokenizer cache": tokenizer.model._clear_cache,
                 "database connections": app.state.database.dispose,
             }
+            # The encoder runs in a process of its own while the app serves; where it ran here, its tokenizer's
+            # cache is this process's too (the 8-bit encoder holds a `tokenizers.Tokenizer`, the float
+            # sentence-transformers model wraps one).
+            for encoder in sentence_vectors._encoders.values():
+                tokenizer = getattr(encoder.tokenizer, "backend_tokenizer", encoder.tokenizer)
+                releases["tokenizer cache"] = tokenizer.model._clear_cache
             for name, release in releases.items():
                 held = memory()["VmRSS"]
                 release()

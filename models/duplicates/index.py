@@ -386,6 +386,10 @@ class DuplicateIndex:
         self.problem_pooling: str | None = None
         """The digest of the pooling whose vectors the index holds (rows of no or another pooling are zeros)."""
         self._word_counts = np.zeros(WORD_COUNT_BUCKETS, dtype=np.uint32)
+        # Written once now, so its 16 MB are resident from the start, as in an index of many reports: left to the
+        # kernel's zero pages, each new word touched a page of its own and the service's memory crept up by ~3.5 KB
+        # a report until every page was touched (benchmarks/memory_growth.py).
+        self._word_counts.fill(0)
         self._deleted = np.zeros(0, dtype=bool)
         self._ids: list[str] = []
         self._rows: dict[str, int] = {}
