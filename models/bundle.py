@@ -55,6 +55,13 @@ class ModelBundle:
         """What incoming reports are masked with: the rules, and the bundle's name tagger where it has one."""
         return Masker(self.name_tagger)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The masker is made from the tagger on first use: a pickled bundle holds only what training fitted, so it
+        # loads wherever the fitted parts' classes do.
+        state = dict(self.__dict__)
+        state.pop("masker", None)
+        return state
+
     def use_embedder(self, embedder_dir: Path) -> None:
         """Point the sentence-vector heads at this machine's embedder folder (see `TriageModel.use_embedder`)."""
         self.triage.use_embedder(embedder_dir)

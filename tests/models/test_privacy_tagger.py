@@ -2,6 +2,7 @@
 learns what makes a word a name rather than which names it saw. Every text and name here is made up."""
 
 import io
+import pickle
 
 import joblib
 import numpy as np
@@ -130,6 +131,12 @@ def test_the_masker_adds_the_tagger_names_to_the_rules_and_names_the_tagger_in_i
 def test_a_served_bundle_masks_with_its_tagger_and_bundles_without_one_with_the_rules():
     bundle = object.__new__(ModelBundle)  # as a bundle pickled before the tagger unpickles: no name_tagger attribute
     assert bundle.name_tagger is None and bundle.masker.version == redactor_version()
+    bundle.name_tagger = fitted()
+    del bundle.masker
+    masker = bundle.masker
+    loaded = pickle.loads(pickle.dumps(bundle))
+    assert "masker" not in vars(loaded)  # made again from the tagger, never pickled
+    assert loaded.masker.version == masker.version != redactor_version()
     assert mask_report(Report(id="t-1", text=CLOSING_ONLY), Masker(fitted())).text == (
         "NIK [NIK]. Got di gang tiga meluap tiap hujan deras.\\n[NAMA]"
     )
