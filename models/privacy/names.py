@@ -59,7 +59,7 @@ _NAME_LABEL = re.compile(
     r"|\b(?:yang|yg)?[ \t]*bernama|\bdengan[ \t]+nama|\batas[ \t]+nm?a?ma|\bnama(?:nya)?[ \t]+(?:adalah|ialah)"
     r"|(?:\bnama(?:x|ne)|\b(?:anak|adik|suami|istri|isteri|orang|petugas|pegawai|staf|rt|rw|pak|bu|mas|mbak)"
     r"(?:nya)?[ \t]+namanya)\b(?![ \t]*[.,\r\n])"
-    r"|\ba[ \t]*[./][ \t]*n\b\.?|(?<![-\"'`\d])\ban(?:\.|[ \t]*/|(?=[ \t]+[A-Za-z]))"
+    r"|\ba[ \t]*[./][ \t]*n\b\.?|(?<![-\"'`\d])\ban(?:\.|[ \t]*/|[ \t]*:(?=[ \t]*[A-Za-z])|(?=[ \t]+[A-Za-z]))"
     r")"
     r"[ \t:.,(\n\r\"'`“‘]{0,8}"  # a quote may open the name: bernama "Budi"
     r"(?:(?i:saya|sy|siswa|siswi|pelapor|pemohon|pasien|warga|anak|ank|ibu|bapak|bpk|bu|pak|sdr|sdri|almarhum|alm|almh|"
@@ -454,7 +454,8 @@ _NAME_RELATION = re.compile(
 # "yang bertanda tangan di bawah ini:\nBudi".
 # The name is capitalised and ends at the end of its line (or a comma, dash, phone number).
 _NAME_SIGNOFF = re.compile(
-    r"(?:(?i:\b(?:hormat[ \t]+(?:saya|kami)|salam(?:[ \t]+(?:saya|kami|dr|dari|hormat))?|ttd|pelapor|pemohon|"
+    r"(?:(?i:\b(?:hormat[ \t]+(?:saya|kami)|sall?am(?:[ \t]+(?:saya|kami|hormat|(?:[a-z]+[ \t]+)?(?:dr|dari)))?|"
+    r"ttd|pelapor|pemohon|"
     r"(?<![A-Za-z] )dari[ \t]*:|"
     r"penanggung[ \t]+jawab|contact[ \t]+person|cp|tertanda|thanks|thank[ \t]+you|"
     r"terima[ \t]*kasih|terimakasih|trimakasih|trims|makasih|matur[ \t]*(?:nuwun|suwun)|maturnuwun|thx|"
@@ -465,6 +466,9 @@ _NAME_SIGNOFF = re.compile(
     r"(?:(?:H|Hj|Ir|Drs|Dra)\.[ \t]*)?"
     r"(?P<title>(?i:bapak|bpk|bp|pak|ibu|ibuk|bu|sdr|sdri)\.?[ \t]+)?"  # "hormat saya ibu <name>"
 )
+
+
+_NAME_BEFORE_ACRONYM = re.compile(r"([A-Z][a-z']+(?:[ \t]+[A-Z][a-z']+){0,2})[ \t]+(?=[A-Z]{3,}\b)")
 
 
 def _signoff_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
@@ -478,6 +482,10 @@ def _signoff_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, 
     if span and _is_heading(text, *span):
         return  # "Terima kasih\nLokasi : ...", "Terima kasih\nContact Person\n..."
     sender = re.search(r"(?i)\b(?:dr|dari)\W*$", match.group())  # "Salam dari Wulan": a sender
+    if not span and sender:
+        # "salam dari Budi LPMK Kel. ...": a sender's name before the acronym of their community organisation
+        before_acronym = _NAME_BEFORE_ACRONYM.match(text, match.end())
+        span = before_acronym.span(1) if before_acronym else None
     if span and not sender and _closing_words(text[span[0] : span[1]].split()):
         return  # "Salam Hangat", "Terima kasih. Salam Sejahtera"
     if span:
@@ -708,19 +716,25 @@ _NAME_SAYA_PAREN = re.compile(
 # with a given name of Faker's id_ID list (models.name_lists), and a lower-case one must not be an ordinary
 # word; "anak saya ...", "bapak saya ..." (a relative) are left to the relation rule.
 _NAME_SAYA_LISTED = re.compile(
-    r"(?i:(?<![A-Za-z])(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|dgn|dg|bernama|ini))?)[ \t,\-]+(?=[A-Za-z])"
+    r"(?i:(?<![A-Za-z])(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|dgn|dg|bernama|ini|pelapor))?)[ \t,\-]+(?=[A-Za-z])"
 )
 _FAMILY_WORDS = (
     r"suami|istri|isteri|anak|ank|adik|adek|kakak|kaka|cucu|keponakan|ponakan|ayah|mertua|putra|putri|"
     r"menantu|ipar|teman|tetangga|mbah|nenek|kakek|papa|mama|tante|orang[ \t]+tua|ortu|keluarga"
 )
 _RELATIVE_BEFORE = re.compile(rf"(?i:\b(?:{_FAMILY_WORDS}|bapak|bpk|ibu|ibuk|bu|pak|om))[ \t]*$")
+# "Bapak/Ibu saya ...", "Salam kenal Pak, saya ...": the reader addressed before the writer introduces themself,
+# not "my father" or "my mother".
+_ADDRESSED_BEFORE = re.compile(
+    r"(?i:\b(?:bapak|bpk|pak)[ \t]*/[ \t]*(?:ibu|ibuk|bu)|"
+    r"\b(?:kenal|pagi|siang|sore|malam|yth|terhormat|permisi)[ \t]+(?:bapak|bpk|pak|ibu|ibuk|bu))[ \t,.]*$"
+)
 
 
 # Words that may stand right before an introducing "saya" ("mohon maaf saya ...", "perkenalkan saya ...").
 _BEFORE_INTRODUCTION = frozenset(
     "maaf ini perkenalkan perkenalan kenalkan pagi siang sore malam hormat permisi halo assalamualaikum wb wr "
-    "dengan dgn dg".split()
+    "dengan dgn dg disini sini".split()
 )
 
 
@@ -782,7 +796,10 @@ def _listed_name_after_saya_spans(text: str, match: re.Match[str]) -> Iterable[t
     first = TOKEN.match(text, match.end())
     if (
         not first
-        or _RELATIVE_BEFORE.search(text_before(text, match.start(), 20))
+        or (
+            _RELATIVE_BEFORE.search(text_before(text, match.start(), 20))
+            and not _ADDRESSED_BEFORE.search(text_before(text, match.start(), 30))
+        )
         or _possessive_saya(text, match.start())
     ):
         return

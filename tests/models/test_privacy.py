@@ -1222,3 +1222,33 @@ def test_a_name_under_a_contact_person_heading_is_someone_elses(text, names):
 )
 def test_saya_ketua_rt_before_the_writers_name(text, names):
     assert names_with_owners(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a misspelt closing, and an account holder after "an :"
+        ("Atas perhatiannya terima kasih\\n\\nSallam\\nRizki", [("Rizki", "self")]),
+        ("No Pelanggan : 5070038, pelanggan an : Hadi\\n, alamat : Jl Mawar", [("Hadi", "other")]),
+        # the reader addressed before the writer's "saya": "Pak, saya", "bapak / ibu saya"; "pelapor" between
+        ("Selamat Pagi Pak. Salam Kenal Pak Saya Wahyu Hidayanto Alamat jln Mawar", [("Wahyu Hidayanto", "self")]),
+        ("Saya pelapor Dewi Lestari datang ke balai RW", [("Dewi Lestari", "self")]),
+        ("langsung saja disini saya Rizki pratomo mahasiswa fakultas hukum", [("Rizki pratomo", "self")]),
+        # a sender before the acronym of their community organisation
+        ("Mohon bantuan.\\nsalam kompak dari Agus LPMK Kel. Mawar", [("Agus", "self")]),
+    ],
+)
+def test_seventh_round_names_of_the_writer(text, names):
+    assert names_with_owners(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bapak saya Hendra sakit",  # a relative: "my father", no greeting or slash before it
+        "salam dari LPMK Kel. Mawar",  # an organisation alone
+        "kata orang an : tidak",
+    ],
+)
+def test_seventh_round_rules_leave_relatives_and_organisations(text):
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama" and s.owner == "self"] == []
