@@ -30,7 +30,7 @@ annotator who saw neither the rules nor the redactor's output) and scored once. 
 joins the ``development`` data. ``train1`` and ``train2`` were drawn from the name-rich strata
 (:data:`TRAINING_PART_PLAN`) as training data for a learned name tagger, by independent annotators
 too, and are development data from the start. The newest fresh part (:data:`TEST_PART`, now
-``test11``) is the test part; ``development`` is every other part (:data:`DEVELOPMENT_PARTS`).
+``test12``) is the test part; ``development`` is every other part (:data:`DEVELOPMENT_PARTS`).
 :func:`pii_section` is what ``triase evaluate`` reports: the test part first, the
 development figures beside it. Nothing here prints or returns text.
 
@@ -39,7 +39,7 @@ development figures beside it. Nothing here prints or returns text.
     python -m training.evaluate_pii --draw test7 99999   # test7 as drawn (test3: 666 ... test6: 88888)
     python -m training.evaluate_pii --draw train1 101 --plan training   # train1 as drawn (train2: 202)
     python -m training.evaluate_pii --draw test9 909 --plan names       # test9 as drawn
-    python -m training.evaluate_pii --draw test10 1010 --plan self_cue  # test10 as drawn (test11: 1111)
+    python -m training.evaluate_pii --draw test10 1010 --plan self_cue  # test10 as drawn (test11: 1111, test12: 1212)
     python -m training.evaluate_pii --cross-parts        # rules vs rules + learned name tagger, leave one part out
     python -m training.evaluate_pii --tagger-test-part   # the test part: rules vs rules + tagger fitted on the rest
 """
@@ -90,10 +90,10 @@ _NAME_COVER = 0.5
 
 PARTS = (
     *("dev", "heldout", "test2", "test3", "test4", "test5", "test6", "test7", "train1", "train2", "test8", "test9"),
-    *("test10", "test11"),
+    *("test10", "test11", "test12"),
 )
 """Every part, in the order drawn (what :func:`draw_part_ids` excludes)."""
-TEST_PART = "test11"
+TEST_PART = "test12"
 # Every other part was read while tuning, or annotated to learn from: development data.
 DEVELOPMENT_PARTS = tuple(part for part in PARTS if part != TEST_PART)
 _PART_CHOICES = (*PARTS, "development", "all")
@@ -410,7 +410,7 @@ def main() -> None:
         metavar=("PART", "SEED"),
         help="print the ids and strata of a part as drawn (test3: 666, test4: 6666, test5: 7777, test6: 88888, "
         "test7: 99999, test8: 424242; train1: 101 and train2: 202 with --plan training; test9: 909 with --plan "
-        "names; test10: 1010, test11: 1111 with --plan self_cue)",
+        "names; test10: 1010, test11: 1111, test12: 1212 with --plan self_cue)",
     )
     parser.add_argument("--plan", choices=sorted(PART_PLANS), default="fresh", help="strata plan of --draw")
     parser.add_argument(

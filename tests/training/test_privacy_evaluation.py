@@ -66,14 +66,14 @@ def test_stratum_selectors_choose_reports_likely_to_hold_personal_data():
 
 
 def test_the_newest_fresh_part_is_the_test_part_and_every_other_one_development():
-    assert TEST_PART == "test11"
+    assert TEST_PART == "test12"
     assert set(DEVELOPMENT_PARTS) == {
         *("dev", "heldout", "test2", "test3", "test4", "test5", "test6", "test7", "train1", "train2", "test8", "test9"),
-        "test10",
+        *("test10", "test11"),
     }
     assert set(PARTS) == {*DEVELOPMENT_PARTS, TEST_PART} and len(PARTS) == len(set(PARTS))
     assert PARTS.index("test7") < PARTS.index("train1")  # drawn first, so the training parts exclude it
-    assert PARTS[-1] == "test11"  # drawn last, excluding every part before it
+    assert PARTS[-1] == "test12"  # drawn last, excluding every part before it
     assert annotation_part(155342, "test7") == "test7"
     assert annotation_part(155342) in {"dev", "heldout"}  # the first round's rows carry no part
 
@@ -92,6 +92,7 @@ def test_every_drawn_part_redraws_as_recorded_after_later_parts_were_added(surab
         ("test9", 909, "names"),
         ("test10", 1010, "self_cue"),
         ("test11", 1111, "self_cue"),
+        ("test12", 1212, "self_cue"),
     ):
         assert draw_part_ids(part, seed, plan) == recorded[part], part
 
