@@ -55,7 +55,7 @@ def build_bundle(settings: Settings, triage: TriageModel) -> ModelBundle:
         metadata={"vague": vague_metadata, "problem_vectors": problem_metadata},
         problem_pooling=pooling,
         problem_vector_threshold=threshold,
-        name_tagger=_name_tagger(Path(settings.data_dir), Path(settings.assets_dir)),
+        name_tagger=_name_tagger(Path(settings.data_dir), Path(settings.assets_dir)) if settings.name_tagger else None,
     )
 
 

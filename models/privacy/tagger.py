@@ -12,9 +12,8 @@ lies; the owner of a rule's name stays the rule's. The tagger adds masks and nev
 behave as before. :class:`Masker` is what the service masks incoming reports with: the rules, and the tagger a
 served bundle carries (fitted by `triase train` where the annotated export is present).
 
-A fitted tagger holds the feature names it learnt, which include ordinary words from the reports it was fitted
-on (never a name: see :func:`models.privacy.tagger_features.word_identity`); still, fit on real reports it is
-kept outside the repository.
+A fitted tagger holds hashed feature coefficients only, no words; fitted on real reports, it lives in the model
+store with the bundle, never in the repository.
 """
 
 import hashlib

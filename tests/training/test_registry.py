@@ -142,3 +142,13 @@ def test_the_registered_bundle_holds_every_part_the_service_serves(served_settin
     described = bundle.describe()
     assert described["artifact_format"] == ARTIFACT_FORMAT and described["vague"]["mode"] == bundle.vagueness.mode
     assert described["duplicates"]["problem_pooling"]["digest"] == bundle.problem_pooling.digest
+
+
+def test_a_bundle_built_without_the_name_tagger_masks_with_the_rules(served_settings):
+    from training.bundle import build_bundle
+
+    client = registry.configure(served_settings)
+    champion = registry.load_champion(client, served_settings.model_name, served_settings.embedder_dir).bundle
+    bundle = build_bundle(served_settings.model_copy(update={"name_tagger": False}), champion.triage)
+    assert bundle.name_tagger is None and bundle.masker.version == redactor_version()
+    assert bundle.describe()["name_tagger"] is None
