@@ -1230,7 +1230,7 @@ def test_saya_ketua_rt_before_the_writers_name(text, names):
     [
         # a misspelt closing, and an account holder after "an :"
         ("Atas perhatiannya terima kasih\\n\\nSallam\\nRizki", [("Rizki", "self")]),
-        ("No Pelanggan : 5070038, pelanggan an : Hadi\\n, alamat : Jl Mawar", [("Hadi", "other")]),
+        ("No Pelanggan : 1234567, pelanggan an : Hadi\\n, alamat : Jl Mawar", [("Hadi", "other")]),
         # the reader addressed before the writer's "saya": "Pak, saya", "bapak / ibu saya"; "pelapor" between
         ("Selamat Pagi Pak. Salam Kenal Pak Saya Wahyu Hidayanto Alamat jln Mawar", [("Wahyu Hidayanto", "self")]),
         ("Saya pelapor Dewi Lestari datang ke balai RW", [("Dewi Lestari", "self")]),
