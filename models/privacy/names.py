@@ -471,6 +471,18 @@ _NAME_SIGNOFF = re.compile(
 _NAME_BEFORE_ACRONYM = re.compile(r"([A-Z][a-z']+(?:[ \t]+[A-Z][a-z']+){0,2})[ \t]+(?=[A-Z]{3,}\b)")
 
 
+# "... info dari kami Budi LPMK Kel. ...": the writer signing for their community organisation, whose acronym follows.
+_NAME_FROM_US = re.compile(r"(?i:\bdari[ \t]+kami)[ \t]+(?=" + _NAME_BEFORE_ACRONYM.pattern + ")")
+
+
+def _name_from_us_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    before_acronym = _NAME_BEFORE_ACRONYM.match(text, match.end())
+    words = before_acronym.group(1).split() if before_acronym else []
+    # "dari kami Karang Taruna LPMK": ordinary words name a group, not its writer
+    if words and not any(is_word_not_name(w) and not is_given_name(w) for w in words):
+        yield before_acronym.span(1)
+
+
 def _signoff_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     # A name in lower case is taken where a title stands before it ("hormat saya ibu siti.") or where it
     # ends its line and is no ordinary word ("salam\nsiti", but not "salam sejahtera").
@@ -734,7 +746,7 @@ _ADDRESSED_BEFORE = re.compile(
 # Words that may stand right before an introducing "saya" ("mohon maaf saya ...", "perkenalkan saya ...").
 _BEFORE_INTRODUCTION = frozenset(
     "maaf ini perkenalkan perkenalan kenalkan pagi siang sore malam hormat permisi halo assalamualaikum wb wr "
-    "dengan dgn dg disini sini".split()
+    "dengan dgn dg disini sini sebelumnya".split()
 )
 
 
@@ -1114,6 +1126,7 @@ NAME_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("nama", "[NAMA]", _NAME_IN_NIK_LABEL, _nik_label_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_TITLE, _title_name_spans, _title_owner),
     PiiPattern("nama", "[NAMA]", _NAME_SIGNOFF, _signoff_name_spans, _signature_owner),
+    PiiPattern("nama", "[NAMA]", _NAME_FROM_US, _name_from_us_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_RELATION, _relative_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA, _weak_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA_LISTED, _listed_name_after_saya_spans, "self"),

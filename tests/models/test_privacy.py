@@ -1253,3 +1253,17 @@ def test_seventh_round_names_of_the_writer(text, names):
 )
 def test_seventh_round_rules_leave_relatives_and_organisations(text):
     assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama" and s.owner == "self"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # eighth round (from test12's errors): the writer signing for their organisation, "Sebelumnya saya"
+        ("Mohon dicek.\\ndemikian sekilas info dari kami Agus LPMK Kel. Mawar.", [("Agus", "self")]),
+        ("Selamat pagi, maaf mengganggu. Sebelumnya saya Dewi Lestari warga Rungkut.", [("Dewi Lestari", "self")]),
+        # ordinary words before an acronym name a group, not its writer
+        ("salam dari kami Karang Taruna LPMK", []),
+    ],
+)
+def test_eighth_round_names_of_the_writer(text, names):
+    assert names_with_owners(text) == names
