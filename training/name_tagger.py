@@ -8,6 +8,8 @@ masks with the rules alone.
 
 import logging
 
+from sklearn.base import clone
+
 from models.privacy.tagger import NameTagger
 from models.settings import Settings
 from training.datasets import available_datasets
@@ -18,8 +20,9 @@ __all__ = ["fit_name_tagger"]
 log = logging.getLogger(__name__)
 
 
-def fit_name_tagger(settings: Settings) -> NameTagger | None:
-    """The tagger fitted on every development part's annotated reports; None where the export is absent."""
+def fit_name_tagger(settings: Settings, tagger: NameTagger | None = None) -> NameTagger | None:
+    """A clone of `tagger` (by default ``NameTagger()``, the served configuration) fitted on every development part's
+    annotated reports; None where the export is absent."""
     if DATASET not in available_datasets(settings):
         log.info(
             "no %s export under %s: the bundle has no name tagger (the rules mask alone)", DATASET, settings.data_dir
@@ -29,6 +32,6 @@ def fit_name_tagger(settings: Settings) -> NameTagger | None:
     parts = load_annotation_parts(settings)
     ids = sorted(rid for rid in gold if parts[rid] in DEVELOPMENT_PARTS)
     texts = load_raw_texts(set(ids), settings)
-    tagger = NameTagger().fit([texts[rid] for rid in ids], [gold[rid] for rid in ids])
+    fitted = clone(tagger or NameTagger()).fit([texts[rid] for rid in ids], [gold[rid] for rid in ids])
     log.info("name tagger fitted on %d annotated reports", len(ids))
-    return tagger
+    return fitted

@@ -22,13 +22,13 @@ from models.privacy.tagger import NameTagger, combined_spans, decode_names
 from models.privacy.tagger_features import Token
 from models.settings import Settings, get_settings
 from training.evaluate_pii import (
-    DEVELOPMENT_PARTS,
     TEST_PART,
     load_annotation_parts,
     load_annotations,
     load_raw_texts,
     score,
 )
+from training.name_tagger import fit_name_tagger
 
 __all__ = [
     "SCORED_GROUPS",
@@ -177,18 +177,18 @@ def format_table(result: dict) -> str:
 
 def test_part_figures(taggers: dict[str, NameTagger], settings: Settings | None = None) -> dict:
     """The fresh test part (:data:`training.evaluate_pii.TEST_PART`) scored by the rules alone and by the rules +
-    each of ``taggers`` (by name), each fitted on every development part and decoding at its own threshold."""
+    each of ``taggers`` (by name), each fitted as a bundle's is (:func:`training.name_tagger.fit_name_tagger`, on
+    every development part) and decoding at its own threshold."""
     settings = settings or get_settings()
     gold = load_annotations(settings)
     parts = load_annotation_parts(settings)
-    train_ids = sorted(rid for rid in gold if parts[rid] in DEVELOPMENT_PARTS)
     test_ids = sorted(rid for rid in gold if parts[rid] == TEST_PART)
-    texts = load_raw_texts(set(train_ids) | set(test_ids), settings)
+    texts = load_raw_texts(set(test_ids), settings)
     test_gold = {rid: gold[rid] for rid in test_ids}
     rules = {rid: redact_spans(texts[rid]) for rid in test_ids}
     figures = {"rules": _summary(score(texts, test_gold, _predictions(texts, rules, None, 0.0)))}
     for name, tagger in taggers.items():
-        fitted = clone(tagger).fit([texts[r] for r in train_ids], [gold[r] for r in train_ids])
+        fitted = fit_name_tagger(settings, tagger)
         found = dict(zip(test_ids, fitted.predict([texts[r] for r in test_ids]), strict=True))
         predicted = {
             rid: [(s.start, s.end, s.kind, s.owner) for s in combined_spans(texts[rid], found[rid], rules[rid])]
