@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import mlflow
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
@@ -53,6 +54,20 @@ def served_settings(tmp_path_factory) -> ServiceSettings:
     result = train(settings, dataset="demo")
     registry.promote(registry.configure(settings), settings.model_name, result.version)
     return settings
+
+
+@pytest.fixture(scope="session")
+def register_artifact():
+    """A function that logs an artifact (a model bundle, or a model saved in an older format) in a run of its own
+    and registers it in the settings' registry: `register_artifact(settings, artifact)` gives its version."""
+    return _register_artifact
+
+
+def _register_artifact(settings: ServiceSettings, artifact) -> str:
+    client = registry.configure(settings)
+    with mlflow.start_run() as run:
+        digest = registry.log_model(artifact, artifact.metadata)
+    return registry.register(client, settings.model_name, run.info.run_id, digest)
 
 
 @pytest.fixture

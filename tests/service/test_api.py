@@ -244,9 +244,7 @@ def test_the_service_starts_without_the_raw_data_and_every_suggestion_names_the_
     assert {version for _, version in versions} == {"1"}
 
 
-def test_a_champion_registered_before_bundles_leaves_the_service_unready_saying_to_retrain(settings):
-    import mlflow
-
+def test_a_champion_registered_before_bundles_leaves_the_service_unready_saying_to_retrain(settings, register_artifact):
     from models.category import TextClassifier
     from models.triage import TriageModel
     from training import registry
@@ -255,12 +253,7 @@ def test_a_champion_registered_before_bundles_leaves_the_service_unready_saying_
     frame = load_dataset("demo", settings)
     model = TriageModel(category_classifier=TextClassifier(min_df=1).fit(frame["text"], frame["label_category"]))
     model.metadata["artifact_format"] = 4  # the triage model alone, as registered before the bundle
-    client = registry.configure(settings)
-    with mlflow.start_run() as run:
-        digest = registry.log_model(model, model.metadata)
-    registry.promote(
-        client, settings.model_name, registry.register(client, settings.model_name, run.info.run_id, digest)
-    )
+    registry.promote(registry.configure(settings), settings.model_name, register_artifact(settings, model))
     with TestClient(create_app(settings.model_copy(update={"model_poll_seconds": 0}))) as old:
         ready = old.get("/readyz")
         assert ready.status_code == 503

@@ -118,11 +118,10 @@ def test_a_batch_decides_as_its_reports_sent_one_by_one(app_client, database_url
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_the_service_masks_with_the_rules_and_the_champion_name_tagger(
-    served_settings, settings, database_url, issue_keys
+    served_settings, settings, database_url, issue_keys, register_artifact
 ):
     """What no rule finds but the bundle's tagger does never reaches storage, an answer or the queue, and each stored
     report names the masking it went through."""
-    import mlflow
     from made_up_names import fitted
 
     from models.registry import configure, load_champion
@@ -130,12 +129,7 @@ def test_the_service_masks_with_the_rules_and_the_champion_name_tagger(
 
     demo = load_champion(configure(served_settings), served_settings.model_name, served_settings.embedder_dir)
     bundle = dataclasses.replace(demo.bundle, name_tagger=fitted())
-    client = registry.configure(settings)
-    with mlflow.start_run() as run:
-        digest = registry.log_model(bundle, bundle.metadata)
-    registry.promote(
-        client, settings.model_name, registry.register(client, settings.model_name, run.info.run_id, digest)
-    )
+    registry.promote(registry.configure(settings), settings.model_name, register_artifact(settings, bundle))
     settings = settings.model_copy(update={"database_url": database_url, "model_poll_seconds": 0})
     keys = issue_keys(settings)
     report = {"id": "tagged-1", "text": "Got di gang tiga meluap tiap hujan deras, mohon dibersihkan.\\nDimas Saputro"}

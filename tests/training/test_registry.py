@@ -99,7 +99,7 @@ def test_a_model_reads_the_embedder_of_the_machine_that_loads_it(settings, tmp_p
 
 
 @pytest.mark.parametrize("saved_format", [None, 4])
-def test_a_model_saved_in_an_older_format_is_refused_with_what_to_do(settings, saved_format):
+def test_a_model_saved_in_an_older_format_is_refused_with_what_to_do(settings, saved_format, register_artifact):
     # Format 4 and before registered the triage model alone; the service then refit the rest from raw data.
     frame = load_dataset("demo", settings)
     model = TriageModel(category_classifier=TextClassifier(min_df=1).fit(frame["text"], frame["label_category"]))
@@ -107,12 +107,9 @@ def test_a_model_saved_in_an_older_format_is_refused_with_what_to_do(settings, s
         del model.metadata["artifact_format"]  # as saved before the format was recorded
     else:
         model.metadata["artifact_format"] = saved_format
-    client = registry.configure(settings)
-    with mlflow.start_run() as run:
-        digest = registry.log_model(model, model.metadata)
-    version = registry.register(client, settings.model_name, run.info.run_id, digest)
+    version = register_artifact(settings, model)
     with pytest.raises(registry.ArtifactIntegrityError, match=f"artifact format {saved_format or 1}.*triase train"):
-        registry.load_version(client, settings.model_name, version, settings.embedder_dir)
+        registry.load_version(registry.configure(settings), settings.model_name, version, settings.embedder_dir)
 
 
 def test_the_registered_bundle_holds_every_part_the_service_serves(served_settings):
