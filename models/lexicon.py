@@ -5,8 +5,10 @@ after "di" or "jalan" a place name or a word?) ask the same question, :func:`is_
 """
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
+from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+from Sastrawi.Stemmer.Stemmer import Stemmer
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 # Ordinary Indonesian words, to tell "saya tunggu" / "pak dokumen" / "atas nama ahli waris"
@@ -28,10 +30,20 @@ GIVEN_NAMES_THAT_ARE_WORDS = frozenset(
 _AFFIXED = re.compile(r"^(?:me|di|ber|ter|ke|pe|se)\w{4,}$|^\w{4,}(?:kan|nya|an|ku|mu|lah)$")
 
 
+STEM_CACHE_SIZE = 2**14
+"""Stems kept between calls. Sastrawi's own stemmer keeps every word it ever stemmed; in a serving process that is
+every new word of every report (names among them) for the life of the process, so this one is bounded."""
+
+
 @cache
-def _sastrawi() -> tuple[frozenset[str], object]:
-    factory = StemmerFactory()
-    return frozenset(w for w in factory.get_words_from_file() if w), factory.create_stemmer()
+def _sastrawi() -> tuple[frozenset[str], Stemmer]:
+    words = StemmerFactory().get_words_from_file()
+    return frozenset(w for w in words if w), Stemmer(ArrayDictionary(words))
+
+
+@lru_cache(maxsize=STEM_CACHE_SIZE)
+def _stem(word: str) -> str:
+    return _sastrawi()[1].stem(word)
 
 
 def root_words() -> frozenset[str]:
@@ -65,12 +77,12 @@ def is_derived_word(word: str) -> bool:
     low = word.lower()
     if low in GIVEN_NAMES_THAT_ARE_WORDS:
         return False
-    words, stemmer = _sastrawi()
+    words = _sastrawi()[0]
     if low.endswith("in") and len(low) >= 7 and low[:-2] in words:
         return True  # colloquial -in for -kan: "daftarin", "bantuin", "urusin" (a name such as "Paimin" has no root)
     if len(low) >= 6 and any(root in words for root in _colloquial_nasal_roots(low)):
         return True
     if not _AFFIXED.match(low):
         return False
-    stem = stemmer.stem(low)
+    stem = _stem(low)
     return len(stem) >= 4 and stem != low and stem in words

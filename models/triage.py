@@ -75,15 +75,24 @@ class MaskedReport:
 def mask_report(report: Report, masker: Masker = RULES_ONLY) -> MaskedReport:
     """Mask a report once: the spans `masker` finds in its `classifier_text` mask that text and, clipped to
     each, the title and the text as stored, so the stored fields joined again read as the models read them."""
-    combined = classifier_text(report.title, report.text)
-    spans = masker.spans(combined)
-    text_start = len(combined) - len(report.text)
-    return MaskedReport(
-        title=_masked(combined, spans, 0, len(report.title)) if report.title else None,
-        text=_masked(combined, spans, text_start, len(combined)),
-        classifier_text=_masked(combined, spans, 0, len(combined)),
-        redactor_version=masker.version,
-    )
+    return mask_reports([report], masker)[0]
+
+
+def mask_reports(reports: Sequence[Report], masker: Masker = RULES_ONLY) -> list[MaskedReport]:
+    """:func:`mask_report` of each report; the masker reads them together."""
+    combined = [classifier_text(report.title, report.text) for report in reports]
+    masked = []
+    for report, text, spans in zip(reports, combined, masker.spans_many(combined), strict=True):
+        text_start = len(text) - len(report.text)
+        masked.append(
+            MaskedReport(
+                title=_masked(text, spans, 0, len(report.title)) if report.title else None,
+                text=_masked(text, spans, text_start, len(text)),
+                classifier_text=_masked(text, spans, 0, len(text)),
+                redactor_version=masker.version,
+            )
+        )
+    return masked
 
 
 def _masked(text: str, spans: Sequence[Span], start: int, end: int) -> str:

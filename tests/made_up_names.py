@@ -34,3 +34,12 @@ TRAINING = [
 def fitted(**params) -> NameTagger:
     texts, spans = zip(*TRAINING, strict=True)
     return NameTagger(**params).fit(list(texts), list(spans))
+
+
+def made_up_word(prefix: str, number: int) -> str:
+    """A word of letters only, one per number (digits would be tokens of their own): "Zor" + "baa", "bab", ..."""
+    letters = ""
+    for _ in range(4):
+        number, digit = divmod(number, 26)
+        letters += "abcdefghijklmnopqrstuvwxyz"[digit]
+    return prefix + letters

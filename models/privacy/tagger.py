@@ -177,13 +177,17 @@ class NameTagger(BaseEstimator):
         return self
 
     def token_probabilities(self, texts: Sequence[str]) -> list[tuple[list[Token], np.ndarray]]:
-        """Per text its tokens and their label probabilities (columns in :data:`LABELS` order)."""
-        results = []
-        for words, matrix in (_text_rows(text, self.with_rules) for text in texts):
+        """Per text its tokens and their label probabilities (columns in :data:`LABELS` order); the texts' tokens
+        are scored together, in one call to the classifier."""
+        rows = [_text_rows(text, self.with_rules) for text in texts]
+        scored = [matrix for words, matrix in rows if words]
+        known = self.classifier_.predict_proba(scipy.sparse.vstack(scored).tocsr()) if scored else None
+        results, first = [], 0
+        for words, _ in rows:
             probabilities = np.zeros((len(words), len(LABELS)))
             if words:
-                known = self.classifier_.predict_proba(matrix)
-                probabilities[:, self.classifier_.classes_] = known
+                probabilities[:, self.classifier_.classes_] = known[first : first + len(words)]
+                first += len(words)
             results.append((words, probabilities))
         return results
 
@@ -223,10 +227,15 @@ class Masker:
 
     def spans(self, text: str) -> list[Span]:
         """The personal data in ``text`` as non-overlapping typed spans, sorted by position."""
-        rules = redact_spans(text)
+        return self.spans_many([text])[0]
+
+    def spans_many(self, texts: Sequence[str]) -> list[list[Span]]:
+        """:meth:`spans` of each text; the tagger scores them together."""
+        rules = [redact_spans(text) for text in texts]
         if self.tagger is None:
             return rules
-        return combined_spans(text, self.tagger.predict([text])[0], rules)
+        names = self.tagger.predict(texts)
+        return [combined_spans(*found) for found in zip(texts, names, rules, strict=True)]
 
     @cached_property
     def version(self) -> str:

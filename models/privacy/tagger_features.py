@@ -12,7 +12,7 @@ learns what makes a word a name, not which names occurred.
 """
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from faker.providers.person.id_ID import Provider as IndonesianPersonProvider
@@ -39,6 +39,10 @@ __all__ = ["TITLE_WORDS", "Token", "tokens", "token_features", "view", "word_ide
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|\d+")
 TITLE_WORDS = frozenset(TITLES.split("|")) | {"bpk", "bp", "sdr", "sdri", "ny", "almh", "alm", "h", "hj", "dr", "drs"}
 
+WORD_CACHE_SIZE = 2**12
+"""Words whose features are kept between texts. Bounded: a serving process meets new words (names among them) for as
+long as it lives, and an unbounded cache would keep every one of them, and grow, for that long."""
+
 
 class Token(NamedTuple):
     start: int
@@ -61,12 +65,12 @@ def _family_names() -> frozenset[str]:
     return frozenset(name.lower() for name in IndonesianPersonProvider.last_names)
 
 
-@cache
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def _is_ordinary(low: str) -> bool:
     return is_word_not_name(low)
 
 
-@cache
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def word_identity(low: str) -> str | None:
     """The word itself as a feature value when it is an ordinary word, a stop word, a title or a role (what a
     context word means), else None: names, typos and places are left to their shape and lists."""
@@ -92,7 +96,7 @@ def _length(word: str) -> str:
     return str(len(word)) if len(word) <= 3 else ("4-6" if len(word) <= 6 else "7+")
 
 
-@cache
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def _word_kinds(word: str) -> tuple[str, ...]:
     """Which lists and word classes a word belongs to, independent of where it stands."""
     low = word.lower()
@@ -116,6 +120,20 @@ def _word_kinds(word: str) -> tuple[str, ...]:
     identity = word_identity(low)
     kinds.append(f"w={identity}" if identity else "w=<other>")
     return tuple(kinds)
+
+
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def _context_features(word: str, rule: str, offset: str) -> tuple[str, ...]:
+    """What a token tells the word ``offset`` positions away: its kinds and the rules' decision on it."""
+    return (*(f"{offset}:{kind}" for kind in _word_kinds(word)), f"{offset}:rule={rule}")
+
+
+def _stand_in(word: str) -> str:
+    """The word the caches are keyed by: a number's features are its shape and length bucket alone, so every
+    number of a bucket shares one entry (house and phone numbers are mostly new, and would each take one)."""
+    if not word.isdigit():
+        return word
+    return "0" * len(word) if len(word) <= 3 else ("0000" if len(word) <= 6 else "0000000")
 
 
 def _gap(between: str) -> str:
@@ -162,19 +180,20 @@ def token_features(text: str, rule_spans: list[Span]) -> tuple[list[Token], list
         index_in_line.append(line_lengths[-1])
         line_lengths[-1] += 1
 
-    def context(i: int, offset: str) -> list[str]:
+    keys = [_stand_in(token.word) for token in words]
+
+    def context(i: int, offset: str) -> tuple[str, ...]:
         if i < 0:
-            return [f"{offset}:BOS"]
+            return (f"{offset}:BOS",)
         if i >= n:
-            return [f"{offset}:EOS"]
-        return [f"{offset}:{kind}" for kind in _word_kinds(words[i].word)] + [f"{offset}:rule={rules[i]}"]
+            return (f"{offset}:EOS",)
+        return _context_features(keys[i], rules[i], offset)
+
+    # Every token's identity, from two before the first to two after the last (index i + 2).
+    identities = ["BOS", "BOS", *(word_identity(key.lower()) or _shape(key) for key in keys), "EOS", "EOS"]
 
     def identity(i: int) -> str:
-        if i < 0:
-            return "BOS"
-        if i >= n:
-            return "EOS"
-        return word_identity(words[i].word.lower()) or _shape(words[i].word)
+        return identities[i + 2]
 
     features = []
     for i, token in enumerate(words):
@@ -183,7 +202,7 @@ def token_features(text: str, rule_spans: list[Span]) -> tuple[list[Token], list
         names = [
             "bias",
             *whole,
-            *_word_kinds(token.word),
+            *_word_kinds(keys[i]),
             f"rule={rules[i]}",
             f"rule_starts={rules[i] != 'none' and (i == 0 or rules[i - 1] != rules[i])}",
             f"gap_before={gaps[i]}",

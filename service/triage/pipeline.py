@@ -2,7 +2,7 @@
 
 For one report or a batch: ids already received are answered from storage (an idempotent retry; other content
 under a received id is refused). Each fresh report is masked once, by the served bundle's masker
-(`models.triage.mask_report`: the fields stored and the text every model reads), and its reporter hashed once; the
+(`models.triage.mask_reports`: the fields stored and the text every model reads), and its reporter hashed once; the
 served bundle predicts category and agency, scores vagueness and checks the location; the duplicate index, caught
 up first with what every replica stored, searches and indexes them; the routing policy decides what a person must
 see; and all of it is stored in one transaction. Inference runs before the transaction, so no lock is held while
@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models.registry import RegisteredModel
 from models.report import Report
-from models.triage import mask_report
+from models.triage import mask_reports
 from service.config import ServiceSettings
 from service.database.core import Database
 from service.duplicates.service import DuplicateFinder
@@ -83,12 +83,16 @@ class TriagePipeline:
                 log.info("concurrent intake of the same report ids; answering from storage")
         return [answers[r.id] for r in reports]
 
-    def _incoming(self, report: Report) -> IncomingReport:
+    def _incoming(self, reports: Sequence[Report]) -> list[IncomingReport]:
+        masked = mask_reports(reports, self.served.bundle.masker)
+        return [
+            IncomingReport(report=report, masked=m, reporter_hash=self._reporter_hash(report))
+            for report, m in zip(reports, masked, strict=True)
+        ]
+
+    def _reporter_hash(self, report: Report) -> str | None:
         anonymous = report.private or not report.reporter_ref
-        hashed = None if anonymous else reporter_hash(self.hash_key, report.reporter_ref)
-        return IncomingReport(
-            report=report, masked=mask_report(report, self.served.bundle.masker), reporter_hash=hashed
-        )
+        return None if anonymous else reporter_hash(self.hash_key, report.reporter_ref)
 
     def _assess(self, reports: Sequence[Report]) -> tuple[list[IncomingReport], list[TriageResult]]:
         """Reports not stored yet, masked, with their predictions, vagueness, location and duplicates; indexes them
@@ -102,7 +106,7 @@ class TriagePipeline:
             self.finder.use_pooling(bundle.problem_pooling)
         chunks = []
         for start in range(0, len(reports), ENCODER_CHUNK):
-            fresh = [self._incoming(r) for r in reports[start : start + ENCODER_CHUNK]]
+            fresh = self._incoming(reports[start : start + ENCODER_CHUNK])
             texts = [entry.masked.classifier_text for entry in fresh]
             # One forward pass gives the sentence vectors and the problem vectors; both are memoised, so the
             # classifiers below and the duplicate entries read them without encoding again.

@@ -6,7 +6,7 @@ import pickle
 
 import joblib
 import numpy as np
-from made_up_names import TRAINING, annotated, fitted
+from made_up_names import TRAINING, annotated, fitted, made_up_word
 from sklearn.base import clone
 from sklearn.utils.validation import check_is_fitted
 
@@ -22,9 +22,9 @@ from models.privacy.tagger import (
     decode_names,
     token_labels,
 )
-from models.privacy.tagger_features import tokens, word_identity
+from models.privacy.tagger_features import WORD_CACHE_SIZE, token_features, tokens, word_identity
 from models.report import Report
-from models.triage import mask_report
+from models.triage import mask_report, mask_reports
 
 
 def test_sklearn_contract():
@@ -140,3 +140,34 @@ def test_a_served_bundle_masks_with_its_tagger_and_bundles_without_one_with_the_
     assert mask_report(Report(id="t-1", text=CLOSING_ONLY), Masker(fitted())).text == (
         "NIK [NIK]. Got di gang tiga meluap tiap hujan deras.\\n[NAMA]"
     )
+
+
+def test_masking_reports_together_finds_what_masking_each_alone_finds():
+    masker = Masker(fitted())
+    texts = [CLOSING_ONLY, "", "Got di gang tiga meluap.", "Saya Dewi Lestari, warga RT 03.\\nSalam\\nDimas Saputro"]
+    assert masker.spans_many(texts) == [masker.spans_many([text])[0] for text in texts]
+    reports = [Report(id=f"t-{i}", text=text or "-") for i, text in enumerate(texts)]
+    assert mask_reports(reports, masker) == [mask_report(report, masker) for report in reports]
+
+
+def test_the_words_remembered_between_texts_are_bounded():
+    # A serving process meets new words (names among them) for as long as it lives: what the features keep of
+    # them between texts must not grow with every one.
+    made_up = [made_up_word("Zor", i) for i in range(WORD_CACHE_SIZE + 500)]
+    for start in range(0, len(made_up), 200):
+        token_features(" ".join(made_up[start : start + 200]), [])
+    from models.privacy import tagger_features
+
+    for remembered in (tagger_features._word_kinds, tagger_features.word_identity, tagger_features._context_features):
+        assert remembered.cache_info().currsize <= 4 * WORD_CACHE_SIZE
+    assert tagger_features._word_kinds.cache_info().currsize <= WORD_CACHE_SIZE
+
+
+def test_numbers_are_described_by_their_length_alone_and_remembered_once():
+    from models.privacy import tagger_features
+
+    first = token_features("Lampu mati di RT 101, rumah nomor 108", [])[1]
+    misses = tagger_features._word_kinds.cache_info().misses
+    for n in range(102, 400):
+        assert token_features(f"Lampu mati di RT {n}, rumah nomor {n + 7}", [])[1] == first
+    assert tagger_features._word_kinds.cache_info().misses == misses  # no number took an entry of its own
