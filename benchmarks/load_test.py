@@ -101,6 +101,7 @@ async def main_async(args) -> None:
                     f"  {role} RSS: start {rss[0]:.0f} MB, end {rss[-1]:.0f} MB, max {max(rss):.0f} MB; mean of "
                     f"2nd half / 1st half {statistics.mean(rss[half:]) / statistics.mean(rss[:half] or rss):.3f}"
                 )
+                print(f"    by minute, MB: {' '.join(f'{value:.0f}' for value in rss[::6])}")
 
 
 def main() -> None:

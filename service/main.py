@@ -16,7 +16,13 @@ from starlette.concurrency import run_in_threadpool
 
 from models.encoder_process import shared_encoder_process
 from models.name_lists import load_name_lists
-from models.sentence_vectors import MEMO_SIZE, encoding_in, limit_memo, limit_threads, load_encoder_later
+from models.sentence_vectors import (
+    MEMO_SIZE,
+    encoding_in,
+    limit_memo,
+    limit_threads,
+    load_encoder_later,
+)
 from service import errors
 from service.admin.service import refresh_model
 from service.admin.views import router as admin_router
@@ -29,7 +35,7 @@ from service.events.views import router as events_router
 from service.health.views import router as health_router
 from service.limits import BodySizeLimit
 from service.masks.views import router as masks_router
-from service.memory import return_free_memory
+from service.memory import configure_allocator, return_free_memory
 from service.metrics.instrument import Metrics
 from service.metrics.views import router as metrics_router
 from service.model_store import ModelStore
@@ -75,6 +81,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def serving(app: FastAPI) -> AsyncIterator[None]:
+        configure_allocator()
         threads_before = limit_threads(settings.encoder_threads)
         # The encoder process imports torch and loads the encoder while this one migrates and loads the bundle.
         encoder_loading = load_encoder_later(str(settings.embedder_dir))

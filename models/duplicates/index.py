@@ -364,7 +364,8 @@ class DuplicateIndex:
         params["scorer"] = (self.scorer or DuplicateScorer()).to_dict()
         return params
 
-    def _reset(self) -> None:
+    def _reset(self, word_counts: np.ndarray | None = None) -> None:
+        """Empty the index; `word_counts`: a word-count table to zero and reuse rather than allocate another."""
         self._size = 0
         self._store = VectorStore(self.dim, self.ann_min_size, self.nprobe, self.ann_rebuild_growth)
         self._times = np.zeros(0)
@@ -385,7 +386,7 @@ class DuplicateIndex:
         self._problem_vectors = np.zeros((0, self.problem_dim), dtype=np.float16)
         self.problem_pooling: str | None = None
         """The digest of the pooling whose vectors the index holds (rows of no or another pooling are zeros)."""
-        self._word_counts = np.zeros(WORD_COUNT_BUCKETS, dtype=np.uint32)
+        self._word_counts = np.empty(WORD_COUNT_BUCKETS, dtype=np.uint32) if word_counts is None else word_counts
         # Written once now, so its 16 MB are resident from the start, as in an index of many reports: left to the
         # kernel's zero pages, each new word touched a page of its own and the service's memory crept up by ~3.5 KB
         # a report until every page was touched (benchmarks/memory_growth.py).
@@ -663,7 +664,7 @@ class DuplicateIndex:
         ids = [self._ids[row] for row in keep.tolist()]
         names = (self._kelurahan_names, self._kelurahan_codes, self._category_names, self._category_codes)
         pooling = self.problem_pooling
-        self._reset()
+        self._reset(word_counts=self._word_counts)
         self._kelurahan_names, self._kelurahan_codes, self._category_names, self._category_codes = names
         self.problem_pooling = pooling
         self._append(ids=ids, vectors=vectors, text_hashes=text_hashes, **arrays)
