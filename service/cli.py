@@ -7,6 +7,7 @@ command such as `triase data check` does not wait for the others' imports.
 import getpass
 import json
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Mapping
@@ -538,6 +539,8 @@ def serve_command(
     ensure_admin_key(database, settings)
     database.dispose()
     reporter_hash_key(settings)
+    # The workers' encoders would each take the cores their own worker leaves idle while the others compute.
+    os.environ.setdefault("TRIASE_ENCODER_IDLE_THREADS", str(settings.encoder_threads))
     uvicorn.run("service.main:create_app", factory=True, workers=workers, host=host, port=port, log_level="info")
 
 

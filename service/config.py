@@ -1,5 +1,6 @@
 """Service settings: the shared training settings plus what only the HTTP service needs."""
 
+import os
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -33,6 +34,14 @@ class ServiceSettings(Settings):
         description="Threads the encoder process of each `triase serve` worker encodes reports on. One keeps the "
         "encoder steady while its worker parses, masks and stores on another core and other workers share the "
         "cores (vectors are the same on any number); raise it on a machine with cores to spare and a single worker.",
+    )
+    encoder_idle_threads: int = Field(
+        default_factory=lambda: len(os.sched_getaffinity(0)),
+        ge=1,
+        le=64,
+        description="Threads the encoder process computes on while its worker has nothing to compute but wait for it "
+        "(a batch's last chunks; the other cores are free then); `encoder_threads` otherwise. Default: the cores "
+        "this process may run on; `triase serve --workers N` (N > 1) sets it to `encoder_threads` unless it is set.",
     )
     housekeeping_seconds: float = Field(
         default=30.0,

@@ -22,6 +22,7 @@ from models.sentence_vectors import (
     limit_memo,
     limit_threads,
     load_encoder_later,
+    use_idle_cores,
 )
 from service import errors
 from service.admin.service import refresh_model
@@ -83,6 +84,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     async def serving(app: FastAPI) -> AsyncIterator[None]:
         configure_allocator()
         threads_before = limit_threads(settings.encoder_threads)
+        idle_threads_before = use_idle_cores(settings.encoder_idle_threads)
         # The encoder process imports torch and loads the encoder while this one migrates and loads the bundle.
         encoder_loading = load_encoder_later(str(settings.embedder_dir))
         await run_in_threadpool(upgrade, database)
@@ -119,6 +121,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             database.dispose()
             limit_memo(MEMO_SIZE)
             limit_threads(threads_before)
+            use_idle_cores(idle_threads_before)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -8,7 +8,8 @@ up first with what every replica stored, searches and indexes them; the routing 
 see; and all of it is stored in one transaction. Inference runs before the transaction, so no lock is held while
 the models work. The encoder computes in a process of its own (`models.encoder_process`) on
 `TRIASE_ENCODER_THREADS` threads, so masking, vagueness, the classifiers and the duplicate search of a batch run
-while it encodes the batch's next chunk.
+while it encodes the batch's next chunk; while the pipeline only waits for vectors, the encoder computes on
+`TRIASE_ENCODER_IDLE_THREADS` (a run counts as computing beside the encoder, its waits do not).
 
 Race safety: two calls (on any replicas) storing one id meet at its primary key. The later one answers from
 storage, as a retry would; what it indexed of reports it did not store leaves the index again.
@@ -22,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models.registry import RegisteredModel
 from models.report import Report
+from models.sentence_vectors import computing_beside_encoder
 from models.triage import mask_reports
 from service.config import ServiceSettings
 from service.database.core import Database
@@ -57,7 +59,8 @@ class TriagePipeline:
     def run(self, reports: Sequence[Report]) -> list[TriageResult]:
         """Each report's answer, in order: stored before, or triaged and stored now (exactly once)."""
         try:
-            return self._run(reports)
+            with computing_beside_encoder():
+                return self._run(reports)
         except BaseException:
             if self.finder is not None:
                 self.finder.forget_unstored(self.database, [r.id for r in reports])

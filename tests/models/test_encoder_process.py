@@ -63,6 +63,23 @@ def test_an_encoder_process_that_died_is_replaced_and_the_texts_encoded_again(em
     assert encoding_in.submit(os.getpid).result() not in (first, os.getpid())
 
 
+def test_the_encoder_takes_the_idle_cores_only_while_nothing_computes_beside_it(embedder_dir, encoding_in):
+    import torch
+
+    threads_before, idle_before = sentence_vectors.limit_threads(1), sentence_vectors.use_idle_cores(2)
+    try:
+        # The caller only waits: the encoder computes on the idle threads.
+        sentence_vectors.vectors_later(TEXTS[:1], str(embedder_dir)).result()
+        assert encoding_in.submit(torch.get_num_threads).result() == 2
+        # Another thread of this process computes meanwhile: the encoder keeps to its own number.
+        with encoding_in.computing(), sentence_vectors.computing_beside_encoder():
+            sentence_vectors.vectors_later(TEXTS[1:2], str(embedder_dir)).result()
+        assert encoding_in.submit(torch.get_num_threads).result() == 1
+    finally:
+        sentence_vectors.limit_threads(threads_before)
+        sentence_vectors.use_idle_cores(idle_before)
+
+
 def test_an_encoder_process_does_not_outlive_the_process_that_started_it():
     started = subprocess.run(
         [
