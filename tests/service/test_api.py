@@ -289,7 +289,11 @@ def test_the_service_encodes_in_a_process_of_its_own_on_its_configured_threads(s
 
     wanted = 2 if torch.get_num_threads() == 1 else 1
     settings = served_settings.model_copy(
-        update={"encoder_threads": wanted, "database_url": f"sqlite:///{tmp_path / 'threads.db'}"}
+        update={
+            "encoder_threads": wanted,
+            "encoder_idle_threads": wanted,  # the threads while the request only waits: wanted too
+            "database_url": f"sqlite:///{tmp_path / 'threads.db'}",
+        }
     )
     with TestClient(create_app(settings), headers=issue_keys(settings)["intake"]) as test_client:
         assert test_client.post("/v1/triage", json=PJU_REPORT).status_code == 200
