@@ -10,6 +10,11 @@ from models.autoaccept import DEFAULT_SPOT_CHECK_RATE
 from models.settings import Settings
 
 
+def _usable_cores() -> int:
+    """The cores this process may run on (its affinity where the system tells it)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 class ServiceSettings(Settings):
     host: str = Field(default="127.0.0.1", description="Interface `triase serve` binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `triase serve` listens on.")
@@ -36,7 +41,7 @@ class ServiceSettings(Settings):
         "cores (vectors are the same on any number); raise it on a machine with cores to spare and a single worker.",
     )
     encoder_idle_threads: int = Field(
-        default_factory=lambda: _usable_cores(),
+        default_factory=_usable_cores,
         ge=1,
         le=64,
         description="Threads the encoder process computes on while its worker has nothing to compute but wait for it "
@@ -130,11 +135,6 @@ class ServiceSettings(Settings):
     @property
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'triase.db'}"
-
-
-def _usable_cores() -> int:
-    """The cores this process may run on (its affinity where the system tells it)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 @lru_cache

@@ -3,6 +3,7 @@
 import ctypes
 import ctypes.util
 import logging
+from functools import cache
 
 log = logging.getLogger(__name__)
 
@@ -12,7 +13,9 @@ MMAP_THRESHOLD_BYTES = 1 << 20
 """Allocations from this size on are mapped on their own and unmapped when freed."""
 
 
+@cache
 def _libc_function(name: str):
+    # Looked up once: find_library runs ldconfig in a subprocess, and housekeeping trims every 30 s.
     library = ctypes.util.find_library("c")
     try:
         return getattr(ctypes.CDLL(library), name)
