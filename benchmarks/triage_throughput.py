@@ -90,6 +90,7 @@ def main() -> None:
                 sentence_vectors.sentence_vectors(batch, embedder_dir)
                 seconds[f"unpadded on {threads}"] += time.perf_counter() - started
             sentence_vectors.limit_threads(own_threads)
+            torch.set_num_threads(own_threads)  # a pass on one thread left this thread's number at one
             started = time.perf_counter()
             encoder.encode(batch, prompt_name=sentence_vectors.PROMPT, batch_size=32, normalize_embeddings=True)
             seconds["padded"] += time.perf_counter() - started

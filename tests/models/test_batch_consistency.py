@@ -1,9 +1,12 @@
 """What holds for a report alone and in a batch: the same sentence vector bit for bit, the same suggestions
 and verdict, probabilities within 1e-6 (the heads' matrix products round differently with the batch's shape)."""
 
+import threading
+
 import numpy as np
 import pytest
 
+from models import sentence_vectors
 from models.report import Report
 from models.sentence_vectors import encode_unpadded, encoder
 from models.triage import report_text
@@ -44,6 +47,29 @@ def test_a_reports_sentence_vector_is_bit_for_bit_the_same_alone_and_in_a_batch(
     alone = np.vstack([encode_unpadded(model, [t], batch_size=32) for t in texts])
     together = encode_unpadded(model, texts[::-1] + texts, batch_size=32)[len(texts) :]
     assert np.array_equal(alone, together)
+
+
+def test_forward_passes_side_by_side_give_the_vectors_of_one_pass_at_a_time(served_settings, reports, monkeypatch):
+    model = encoder(str(served_settings.embedder_dir))
+    texts = [report_text(r) for r in reports]
+    threads_before = sentence_vectors.limit_threads(1)
+    try:
+        one_at_a_time = encode_unpadded(model, texts, batch_size=32)
+        computing = []
+        forward = sentence_vectors._forward
+
+        def recorded(model, batch, threads):
+            computing.append(threading.current_thread().name)
+            return forward(model, batch, threads)
+
+        monkeypatch.setattr(sentence_vectors, "_forward", recorded)
+        sentence_vectors.limit_threads(2)
+        side_by_side = encode_unpadded(model, texts, batch_size=32)
+    finally:
+        sentence_vectors.limit_threads(threads_before)
+    assert np.array_equal(one_at_a_time, side_by_side)
+    # The texts have several token lengths, so several passes ran on threads of their own.
+    assert len({name for name in computing if name.startswith("forward-pass")}) >= 2
 
 
 def test_a_report_gets_the_same_suggestions_alone_and_in_a_batch(served, reports):

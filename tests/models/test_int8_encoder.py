@@ -57,7 +57,7 @@ def _encoded(model, texts: list[str], batch_size: int) -> tuple[np.ndarray, list
     """Sentence vectors of `texts` (in order) and the final token states of each batch, from one pass."""
     vectors, states = np.zeros((len(texts), model.get_embedding_dimension()), dtype=np.float32), []
     for positions, batch in sentence_vectors._length_batches(model, texts, batch_size):
-        output = sentence_vectors._forward(model, batch)
+        output = sentence_vectors._forward(model, batch, threads=1)
         vectors[positions] = output["sentence_embedding"].numpy()
         states.append(output["token_embeddings"].numpy().copy())
     return vectors, states
