@@ -94,9 +94,10 @@ def limit_threads(threads: int | None) -> int | None:
     encoder process (:func:`encode_in`): as many forward passes at once, or a lone one on as many intra-op threads;
     the number before, to restore it. Vectors are bit for bit the same on any number of threads.
 
-    A service encodes on one: other workers share the cores. Two threads on two shared cores ran the encoder at
-    45-100 texts/s from one run to the next (each parallel section waits for a thread the scheduler gave away), one
-    thread at ~100 steadily."""
+    A service encodes on one: other workers share the cores. Measured when every pass computed on intra-op threads
+    (before passes ran beside each other), two threads on two shared cores ran the encoder at 45-100 texts/s from
+    one run to the next (each parallel section waits for a thread the scheduler gave away), one thread at ~100
+    steadily."""
     global _threads
     previous, _threads = _threads, threads
     return previous
