@@ -58,20 +58,26 @@ def _never_a_name(word: str) -> bool:
 
 # Hashed features: the encoding is fixed, so a text's feature rows can be computed once and reused by every fit
 # (the leave-one-part-out evaluation fits ten times), and the fitted model stores no feature names at all.
-_HASHER = FeatureHasher(n_features=2**18, input_type="dict", alternate_sign=False)
+_HASHER = FeatureHasher(n_features=2**18, input_type="string", alternate_sign=False)
 
 
-def _text_rows(text: str, with_rules: bool) -> tuple[list[Token], scipy.sparse.csr_matrix]:
+def _token_names(text: str, with_rules: bool) -> tuple[list[Token], list[tuple[str, ...]]]:
+    """The tokens of ``text`` and the names of each token's features."""
     rule_spans = redact_spans(text) if with_rules else []
-    words, features = token_features(text, rule_spans)
-    if not with_rules:
-        features = [{k: v for k, v in row.items() if "rule" not in k} for row in features]
-    return words, _HASHER.transform(features) if features else scipy.sparse.csr_matrix((0, _HASHER.n_features))
+    words, features = token_features(text, rule_spans, with_rules)
+    return words, [token.all_names() for token in features]
 
 
-# Fitting reads the annotated texts again for every fit (the leave-one-part-out evaluation fits ten times), so their
-# rows are kept; predicting keeps nothing, so a serving process holds no report text.
-_training_rows = lru_cache(maxsize=4096)(_text_rows)
+def _hashed(rows: list[tuple[str, ...]]) -> scipy.sparse.csr_matrix:
+    return _HASHER.transform(rows) if rows else scipy.sparse.csr_matrix((0, _HASHER.n_features))
+
+
+@lru_cache(maxsize=4096)
+def _training_rows(text: str, with_rules: bool) -> tuple[list[Token], scipy.sparse.csr_matrix]:
+    """Fitting reads the annotated texts again for every fit (the leave-one-part-out evaluation fits ten times), so
+    their rows are kept; predicting keeps nothing, so a serving process holds no report text."""
+    words, rows = _token_names(text, with_rules)
+    return words, _hashed(rows)
 
 
 def token_labels(words: Sequence[Token], spans: Sequence[tuple]) -> list[str]:
@@ -179,11 +185,11 @@ class NameTagger(BaseEstimator):
     def token_probabilities(self, texts: Sequence[str]) -> list[tuple[list[Token], np.ndarray]]:
         """Per text its tokens and their label probabilities (columns in :data:`LABELS` order); the texts' tokens
         are scored together, in one call to the classifier."""
-        rows = [_text_rows(text, self.with_rules) for text in texts]
-        scored = [matrix for words, matrix in rows if words]
-        known = self.classifier_.predict_proba(scipy.sparse.vstack(scored).tocsr()) if scored else None
+        named = [_token_names(text, self.with_rules) for text in texts]
+        rows = [row for _, text_rows in named for row in text_rows]
+        known = self.classifier_.predict_proba(_hashed(rows)) if rows else None
         results, first = [], 0
-        for words, _ in rows:
+        for words, _ in named:
             probabilities = np.zeros((len(words), len(LABELS)))
             if words:
                 probabilities[:, self.classifier_.classes_] = known[first : first + len(words)]

@@ -171,3 +171,14 @@ def test_numbers_are_described_by_their_length_alone_and_remembered_once():
     for n in range(102, 400):
         assert token_features(f"Lampu mati di RT {n}, rumah nomor {n + 7}", [])[1] == first
     assert tagger_features._word_kinds.cache_info().misses == misses  # no number took an entry of its own
+
+
+def test_features_without_the_rules_are_those_with_them_less_the_rules_decisions():
+    text = "Saya Dewi Lestari, HP 0812 3456 7890.\\nSalam\\nDimas Saputro"
+    words, with_rules = token_features(text, redact_spans(text))
+    assert token_features(text, [], with_rules=False)[0] == words
+    for kept, without in zip(with_rules, token_features(text, [], with_rules=False)[1], strict=True):
+        names = kept.all_names()
+        assert len(set(names)) == len(names)  # each feature once: hashing them sums nothing twice
+        decisions = {name for name in names if name.split("=")[0].split(":")[-1] in ("rule", "rule_starts")}
+        assert decisions and set(without.all_names()) == set(names) - decisions
