@@ -74,6 +74,8 @@ def _objects_asked_for(body: str) -> int:
 
 
 def _strip_accents(text: str) -> str:
+    if text.isascii():  # most reports: nothing to strip, and NFKD leaves ASCII as it is
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 

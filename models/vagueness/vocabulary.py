@@ -5,14 +5,21 @@ filler. Written for this module from the guideline (``data/annotations/vague_gui
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # --- vocabulary -------------------------------------------------------------------------------
 # Words are compared after `fold`: lower case, accents removed, runs of a repeated letter
 # collapsed ("banjiirrr" -> "banjir", "tolooong" -> "tolong"), so lexicons are folded the same way.
 
 
+_REPEATED_LETTER = re.compile(r"([a-z])\1+")
+
+
+@lru_cache(maxsize=2**12)
 def fold(word: str) -> str:
-    return re.sub(r"([a-z])\1+", r"\1", word)
+    # Remembered: a report's words are mostly the common ones of every report. Bounded, as a serving process meets
+    # new words (names among those the masking missed) for as long as it lives.
+    return _REPEATED_LETTER.sub(r"\1", word)
 
 
 def _words(text: str) -> frozenset[str]:
