@@ -38,22 +38,8 @@ from service.vague.service import assess
 log = logging.getLogger(__name__)
 
 ENCODER_CHUNK = 16
-"""Reports handed to the encoder process at a time, in the middle of a batch: the rest of the work on a chunk
-overlaps the encoding of the next."""
-EDGE_CHUNK = 4
-"""Reports in a batch's first and last chunk. The encoder waits while the first chunk is masked, and after the last
-chunk's vectors only its decisions (and storing) are left to do: both are serial, so both are kept short."""
-
-
-def encoder_chunks(n: int) -> list[range]:
-    """The chunks of a batch of `n` reports, as index ranges: :data:`EDGE_CHUNK` reports first and last, and
-    between them chunks of nearly equal size, none over :data:`ENCODER_CHUNK`."""
-    if n <= 2 * EDGE_CHUNK:
-        return [range(start, min(start + EDGE_CHUNK, n)) for start in range(0, n, EDGE_CHUNK)]
-    middle = n - 2 * EDGE_CHUNK
-    count = -(-middle // ENCODER_CHUNK)
-    starts = [0, *(EDGE_CHUNK + middle * i // count for i in range(count)), n - EDGE_CHUNK, n]
-    return [range(start, end) for start, end in zip(starts, starts[1:])]
+"""Reports handed to the encoder process at a time: the first chunk's encoding starts after masking 16 reports,
+not a whole batch, and only the last chunk's decisions wait after the encoder has finished."""
 
 
 @dataclass(frozen=True)
@@ -122,8 +108,8 @@ class TriagePipeline:
         if self.finder is not None:
             self.finder.use_pooling(bundle.problem_pooling)
         chunks = []
-        for chunk in encoder_chunks(len(reports)):
-            fresh = self._incoming(reports[chunk.start : chunk.stop])
+        for start in range(0, len(reports), ENCODER_CHUNK):
+            fresh = self._incoming(reports[start : start + ENCODER_CHUNK])
             texts = [entry.masked.classifier_text for entry in fresh]
             # One forward pass gives the sentence vectors and the problem vectors; both are memoised, so the
             # classifiers below and the duplicate entries read them without encoding again.

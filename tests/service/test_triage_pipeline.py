@@ -13,7 +13,6 @@ from models.triage import classifier_text, mask_report
 from service.database.core import Database
 from service.main import create_app
 from service.reports.models import StoredReport
-from service.triage.pipeline import EDGE_CHUNK, ENCODER_CHUNK, encoder_chunks
 
 NAME = "Budi Santoso"
 PHONE = "081234567890"
@@ -148,12 +147,3 @@ def test_the_service_masks_with_the_rules_and_the_champion_name_tagger(
         assert stored.text.endswith("\\n[NAMA]") and stored.redactor_version == bundle.masker.version
         assert stored.redactor_version.startswith(f"{redactor_version()}+")
     database.dispose()
-
-
-@pytest.mark.parametrize("size", [0, 1, 4, 5, 8, 9, 24, 25, 64, 100, 333])
-def test_a_batch_is_cut_into_chunks_with_short_ends(size):
-    chunks = encoder_chunks(size)
-    assert [i for chunk in chunks for i in chunk] == list(range(size))  # every report once, in order
-    assert all(0 < len(chunk) <= ENCODER_CHUNK for chunk in chunks)
-    if size > EDGE_CHUNK:
-        assert len(chunks[0]) == EDGE_CHUNK and len(chunks[-1]) <= EDGE_CHUNK
