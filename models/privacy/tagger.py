@@ -63,9 +63,7 @@ _HASHER = FeatureHasher(n_features=2**18, input_type="string", alternate_sign=Fa
 
 def _token_names(text: str, with_rules: bool) -> tuple[list[Token], list[tuple[str, ...]]]:
     """The tokens of ``text`` and the names of each token's features."""
-    rule_spans = redact_spans(text) if with_rules else []
-    words, features = token_features(text, rule_spans, with_rules)
-    return words, [token.all_names() for token in features]
+    return token_features(text, redact_spans(text) if with_rules else [], with_rules)
 
 
 def _hashed(rows: list[tuple[str, ...]]) -> scipy.sparse.csr_matrix:

@@ -13,7 +13,6 @@ learns what makes a word a name, not which names occurred.
 
 import re
 from functools import cache, lru_cache
-from itertools import chain
 from typing import NamedTuple
 
 from faker.providers.person.id_ID import Provider as IndonesianPersonProvider
@@ -33,7 +32,7 @@ from models.privacy.name_words import (
 )
 from models.privacy.pattern import Span
 
-__all__ = ["TITLE_WORDS", "Token", "TokenFeatures", "tokens", "token_features", "view", "word_identity"]
+__all__ = ["TITLE_WORDS", "Token", "tokens", "token_features", "view", "word_identity"]
 
 # Letters (with an inner apostrophe, "Ma'ruf") or digits: digits are tokens too, so that "RT 03" or a phone
 # number reads as context.
@@ -49,19 +48,6 @@ class Token(NamedTuple):
     start: int
     end: int
     word: str
-
-
-class TokenFeatures(NamedTuple):
-    """One token's features (each present, with value 1): ``groups`` are what its own and its neighbours' words tell,
-    tuples shared by every token with the same words (cached), so whatever encodes them can remember their encoding;
-    ``names`` are the rest, which depend on where the token stands."""
-
-    groups: tuple[tuple[str, ...], ...]
-    names: tuple[str, ...]
-
-    def all_names(self) -> tuple[str, ...]:
-        """Every feature name of the token (no two alike)."""
-        return tuple(chain.from_iterable((*self.groups, self.names)))
 
 
 def view(text: str) -> str:
@@ -144,11 +130,6 @@ def _context_features(word: str, rule: str | None, offset: str) -> tuple[str, ..
     return (*(f"{offset}:{kind}" for kind in _word_kinds(word)), *rule_decision)
 
 
-@cache
-def _edge(offset: str, edge: str) -> tuple[str, ...]:
-    return (f"{offset}:{edge}",)
-
-
 def _stand_in(word: str) -> str:
     """The word the caches are keyed by: a number's features are its shape and length bucket alone, so every
     number of a bucket shares one entry (house and phone numbers are mostly new, and would each take one)."""
@@ -185,9 +166,10 @@ def _rule_labels(words: list[Token], spans: list[Span]) -> list[str]:
 
 def token_features(
     text: str, rule_spans: list[Span], with_rules: bool = True
-) -> tuple[list[Token], list[TokenFeatures]]:
-    """The tokens of ``text`` and the features of each (see the module docstring); without ``with_rules`` the
-    rules' decisions are left out (``rule_spans`` unread)."""
+) -> tuple[list[Token], list[tuple[str, ...]]]:
+    """The tokens of ``text`` and the names of each token's features, every one present with value 1 and no two
+    alike (see the module docstring); without ``with_rules`` the rules' decisions are left out (``rule_spans``
+    unread)."""
     text_view = view(text)
     words = tokens(text)
     rules: list[str | None] = _rule_labels(words, rule_spans) if with_rules else [None] * len(words)
@@ -208,9 +190,9 @@ def token_features(
 
     def context(i: int, offset: str) -> tuple[str, ...]:
         if i < 0:
-            return _edge(offset, "BOS")
+            return (f"{offset}:BOS",)
         if i >= n:
-            return _edge(offset, "EOS")
+            return (f"{offset}:EOS",)
         return _context_features(keys[i], rules[i], offset)
 
     # Every token's identity, from two before the first to two after the last (index i + 2).
@@ -228,30 +210,29 @@ def token_features(
             if rules[i] is None
             else (f"rule={rules[i]}", f"rule_starts={rules[i] != 'none' and (i == 0 or rules[i - 1] != rules[i])}")
         )
-        names = (
-            "bias",
-            *whole,
-            *rule_decision,
-            f"gap_before={gaps[i]}",
-            f"gap_after={gap_after}",
-            f"from_start={_bucket(i)}",
-            f"to_end={_bucket(n - 1 - i)}",
-            f"in_line={_bucket(index_in_line[i])}",
-            f"line_length={_bucket(line_lengths[lines[i]])}",
-            # Conjunctions a linear model cannot form itself: the introducing words together with the word's shape.
-            f"-1w|shape={identity(i - 1)}|{own_shape}",
-            f"-2w-1w={identity(i - 2)}|{identity(i - 1)}",
-            f"-2w-1w|shape={identity(i - 2)}|{identity(i - 1)}|{own_shape}",
-            f"-1w|gap|shape={identity(i - 1)}|{gaps[i]}|{own_shape}",
-            f"shape|+1w={own_shape}|{identity(i + 1)}",
-            f"+1w+2w={identity(i + 1)}|{identity(i + 2)}",
+        features.append(
+            (
+                "bias",
+                *whole,
+                *_word_kinds(keys[i]),
+                *rule_decision,
+                f"gap_before={gaps[i]}",
+                f"gap_after={gap_after}",
+                f"from_start={_bucket(i)}",
+                f"to_end={_bucket(n - 1 - i)}",
+                f"in_line={_bucket(index_in_line[i])}",
+                f"line_length={_bucket(line_lengths[lines[i]])}",
+                *context(i - 2, "-2"),
+                *context(i - 1, "-1"),
+                *context(i + 1, "+1"),
+                *context(i + 2, "+2"),
+                # Conjunctions a linear model cannot form itself: the introducing words with the word's shape.
+                f"-1w|shape={identity(i - 1)}|{own_shape}",
+                f"-2w-1w={identity(i - 2)}|{identity(i - 1)}",
+                f"-2w-1w|shape={identity(i - 2)}|{identity(i - 1)}|{own_shape}",
+                f"-1w|gap|shape={identity(i - 1)}|{gaps[i]}|{own_shape}",
+                f"shape|+1w={own_shape}|{identity(i + 1)}",
+                f"+1w+2w={identity(i + 1)}|{identity(i + 2)}",
+            )
         )
-        groups = (
-            _word_kinds(keys[i]),
-            context(i - 2, "-2"),
-            context(i - 1, "-1"),
-            context(i + 1, "+1"),
-            context(i + 2, "+2"),
-        )
-        features.append(TokenFeatures(groups, names))
     return words, features
