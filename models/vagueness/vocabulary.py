@@ -14,11 +14,13 @@ from functools import lru_cache
 
 _REPEATED_LETTER = re.compile(r"([a-z])\1+")
 
+FOLD_CACHE_SIZE = 2**12
+"""Folded words kept between calls (a report's words are mostly the common ones of every report). Bounded: a serving
+process meets new words (names the masking missed among them) for as long as it lives."""
 
-@lru_cache(maxsize=2**12)
+
+@lru_cache(maxsize=FOLD_CACHE_SIZE)
 def fold(word: str) -> str:
-    # Remembered: a report's words are mostly the common ones of every report. Bounded, as a serving process meets
-    # new words (names among those the masking missed) for as long as it lives.
     return _REPEATED_LETTER.sub(r"\1", word)
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from made_up_names import made_up_word
 from sklearn.base import clone
 
 from models.report import Report
@@ -9,6 +10,7 @@ from models.settings import Settings
 from models.vagueness.cues import detect_cues
 from models.vagueness.rules import REASONS, rule_reasons
 from models.vagueness.scorer import FEATURE_NAMES, VagueInput, VaguenessScorer, text_document
+from models.vagueness.vocabulary import FOLD_CACHE_SIZE, fold
 
 SPECIFIC = "Lampu PJU di depan Gang 3 Jl. Ngagel Jaya Selatan RT 04 RW 02 mati sejak Senin, mohon diperbaiki."
 
@@ -383,3 +385,11 @@ def test_karaoke_and_loud_exhausts_need_a_place_and_e_peken_is_an_own_case():
     assert rule_reasons(detect_cues("knalpot brong tiap malam mengganggu")) == ["no_location"]
     assert detect_cues("sudah masuk e-peken tapi belum ada kelanjutannya").own_case_topics
     assert not detect_cues("sudah masuk tapi belum ada kelanjutannya").own_case_topics
+
+
+def test_the_words_folded_between_calls_are_bounded():
+    # A serving process meets new words (names among them) for as long as it lives.
+    assert fold("banjiirrr") == "banjir"
+    for i in range(FOLD_CACHE_SIZE + 300):
+        detect_cues(f"Lampu {made_up_word('zor', i)} mati", None, False)
+    assert fold.cache_info().currsize == FOLD_CACHE_SIZE
