@@ -40,7 +40,7 @@ development figures beside it. Nothing here prints or returns text.
     python -m training.evaluate_pii --draw train1 101 --plan training   # train1 as drawn (train2: 202)
     python -m training.evaluate_pii --draw test9 909 --plan names       # test9 as drawn
     python -m training.evaluate_pii --draw test10 1010 --plan self_cue  # test10 as drawn (test11: 1111, test12: 1212)
-    python -m training.evaluate_pii --draw test13 1313 --plan letter    # test13 as drawn
+    python -m training.evaluate_pii --draw test13 1313 --plan letter    # test13 as drawn (test14: 1414)
     python -m training.evaluate_pii --cross-parts        # rules vs rules + learned name tagger, leave one part out
     python -m training.evaluate_pii --tagger-test-part   # the test part: rules vs rules + tagger fitted on the rest
 """
@@ -92,7 +92,7 @@ _NAME_COVER = 0.5
 
 PARTS = (
     *("dev", "heldout", "test2", "test3", "test4", "test5", "test6", "test7", "train1", "train2", "test8", "test9"),
-    *("test10", "test11", "test12"),
+    *("test10", "test11", "test12", "test13"),
 )
 """Every part, in the order drawn (what :func:`draw_part_ids` excludes)."""
 TEST_PART = "test12"
@@ -424,7 +424,7 @@ def main() -> None:
         metavar=("PART", "SEED"),
         help="print the ids and strata of a part as drawn (test3: 666, test4: 6666, test5: 7777, test6: 88888, "
         "test7: 99999, test8: 424242; train1: 101 and train2: 202 with --plan training; test9: 909 with --plan "
-        "names; test10: 1010, test11: 1111, test12: 1212 with --plan self_cue; test13: 1313 with --plan letter)",
+        "names; test10: 1010, test11: 1111, test12: 1212 with --plan self_cue; test13: 1313 and test14: 1414 with --plan letter)",
     )
     parser.add_argument("--plan", choices=sorted(PART_PLANS), default="fresh", help="strata plan of --draw")
     parser.add_argument(
