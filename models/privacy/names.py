@@ -53,9 +53,9 @@ from models.privacy.pattern import PiiPattern, text_before
 # "atas nama anak saya X", "atas nama saya X").
 _NAME_LABEL = re.compile(
     r"(?i:"
-    r"\bnama(?:[ \t]+(?:saya|sy|aku|lengkap|pelapor|pel|pemohon|siswa|siswi|murid|anak|mahasiswa|mhs|ortu|"
+    r"\bnama(?:[ \t]+(?:saya|sya|sy|aku|lengkap|pelapor|pel|pemohon|siswa|siswi|murid|anak|mahasiswa|mhs|ortu|"
     r"orang[ \t]+tua|wali|ibu|ayah|bapak|suami|istri|pasien|warga|pemilik|ketua[ \t]+rt|ketua[ \t]+rw|"
-    r"kepala[ \t]+keluarga|penerima|peserta|lansia))?(?:[ \t]*[:=,]|(?<=saya)|(?<=sy)|(?<=aku)|(?<=lengkap))"
+    r"kepala[ \t]+keluarga|penerima|peserta|lansia))?(?:[ \t]*[:=,]|(?<=saya)|(?<=sya)|(?<=sy)|(?<=aku)|(?<=lengkap))"
     r"|\b(?:yang|yg)?[ \t]*bernama|\bdengan[ \t]+nama|\batas[ \t]+nm?a?ma|\bnama(?:nya)?[ \t]+(?:adalah|ialah)"
     r"|(?:\bnama(?:x|ne)|\b(?:anak|adik|suami|istri|isteri|orang|petugas|pegawai|staf|rt|rw|pak|bu|mas|mbak)"
     r"(?:nya)?[ \t]+namanya)\b(?![ \t]*[.,\r\n])"
@@ -386,7 +386,7 @@ def _given_name_after_title(word: str, title: str) -> bool:
 # boundary and not look like a verb. The colon is "saya" written as a form field's label; "Bapak/Ibu yang kami
 # hormati" ends a salutation as "Selamat pagi" does.
 _NAME_SAYA = re.compile(
-    r"(?i:(?:^|(?<=[.,!\n])|\b(?:per)?kenal(?:kan|an)|\bselamat[ \t]+\w+|\bassalamu\w*|\bhalo|\bpermisi"
+    r"(?i:(?:^|(?<=[.,!\n])|\b(?:per)?kenal(?:kan|an)|\bselamat[ \t]+\w+|\bassalamu\w*|\bhalo|\bpermisi|\bsebelumnya"
     r"|\b(?:yang|yg)[ \t]+(?:kami|saya|sy)[ \t]+hormati)"
     r"(?:[ \t,]*(?:bapak|ibu|pak|bu|bpk|mas|mbak|kak)(?:[ \t]*/[ \t]*(?:ibu|bu))?\b\.?)?"
     r"[ \t,]*(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|dgn|dg|ini|bernama))?)(?:[ \t,]*:[ \t]*|[ \t,]+)"
@@ -728,7 +728,7 @@ _NAME_SAYA_PAREN = re.compile(
 # with a given name of Faker's id_ID list (models.name_lists), and a lower-case one must not be an ordinary
 # word; "anak saya ...", "bapak saya ..." (a relative) are left to the relation rule.
 _NAME_SAYA_LISTED = re.compile(
-    r"(?i:(?<![A-Za-z])(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|dgn|dg|bernama|ini|pelapor))?)[ \t,\-]+(?=[A-Za-z])"
+    r"(?i:(?<![A-Za-z])(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|dgn|dg|bernama|ini|pelapor|dari))?)[ \t,\-]+(?=[A-Za-z])"
 )
 _FAMILY_WORDS = (
     r"suami|istri|isteri|anak|ank|adik|adek|kakak|kaka|cucu|keponakan|ponakan|ayah|mertua|putra|putri|"
@@ -790,10 +790,12 @@ def _speaking_as(text: str, match: re.Match[str], word: str) -> bool:
     )
 
 
-# "saya <two or three lower-case words> warga ...": the writer giving their name and then where they live. Two
-# words at least, none an ordinary, chat, stop or verb-shaped word: one word there is as often a typo of a word
-# ("saya dalah warga").
-_LOWER_FULL_NAME_BEFORE_WARGA = re.compile(r"((?:[a-z][a-z']{2,}[ \t]+){2,3})warga\b")
+# "saya <two or three lower-case words> warga ...": the writer giving their name and then where they live, on the
+# same line or the next ("Saya <name>\nWarga ..."). Two words at least, none an ordinary, chat, stop or
+# verb-shaped word: one word there is as often a typo of a word ("saya dalah warga").
+_LOWER_FULL_NAME_BEFORE_WARGA = re.compile(
+    r"((?:[a-z][a-z']{2,}[ \t]+){1,2}[a-z][a-z']{2,})(?:[ \t]+|[ \t]*\r?\n[ \t]*)(?i:warga)\b"
+)
 
 
 def _lower_full_name_before_warga(text: str, match: re.Match[str]) -> bool:
@@ -806,13 +808,11 @@ def _lower_full_name_before_warga(text: str, match: re.Match[str]) -> bool:
 
 def _listed_name_after_saya_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     first = TOKEN.match(text, match.end())
+    addressed = _ADDRESSED_BEFORE.search(text_before(text, match.start(), 30))
     if (
         not first
-        or (
-            _RELATIVE_BEFORE.search(text_before(text, match.start(), 20))
-            and not _ADDRESSED_BEFORE.search(text_before(text, match.start(), 30))
-        )
-        or _possessive_saya(text, match.start())
+        or (_RELATIVE_BEFORE.search(text_before(text, match.start(), 20)) and not addressed)
+        or (_possessive_saya(text, match.start()) and not addressed)
     ):
         return
     word = first.group()
@@ -1034,7 +1034,7 @@ def _referent_paren_name_spans(text: str, match: re.Match[str]) -> Iterable[tupl
 # A name label or a title the writer puts before their own name: "nama saya", "nama pelapor :",
 # "atas nama saya", "saya Ibu ...". Read on the label's own words (the match), so "nama anak saya :"
 # names the child: a relative's or a pupil's word in the label makes it another person's.
-_SELF_LABEL = re.compile(r"(?i)^[^a-z]*(?:\w+[ \t]+)?nama[ \t./]*(?:saya|sy|aku|lengkap|pel|pelapor|pengadu|pemohon)\b")
+_SELF_LABEL = re.compile(r"(?i)^[^a-z]*(?:\w+[ \t]+)?nama[ \t./]*(?:saya|sya|sy|aku|lengkap|pel|pelapor|pengadu|pemohon)\b")
 _OWN_LABEL = re.compile(
     r"(?i)\b(?:atas[ \t]+nama|a[ \t]*[./][ \t]*n|an)\b[ \t.:/]*(?:saya|sy)\b|^[ \t\n]*(?:pelapor|pemohon)\b"
 )

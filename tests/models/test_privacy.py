@@ -1267,3 +1267,36 @@ def test_seventh_round_rules_leave_relatives_and_organisations(text):
 )
 def test_eighth_round_names_of_the_writer(text, names):
     assert names_with_owners(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # ninth round (from the development parts' misses): "Sebelumnya saya" as an introduction, so a name in no
+        # list is read there as at a sentence start
+        ("Selamat pagi, maaf mengganggu. Sebelumnya saya Zidane Arkananta warga Rungkut.", [("Zidane Arkananta", "self")]),
+        # the reader addressed ("bapak / ibu") before "saya" is no "my mother", whatever the name is followed by
+        ("Selamat pagi bapak / ibu saya Dimas kebetulan ini mau tanya", [("Dimas", "self")]),
+        # "saya dari <listed given name>": where the writer is from is said after the name
+        ("Selamat siang Pak/ibu saya dari Dewi di Jalan Mawar 4 mau melapor", [("Dewi", "self")]),
+        # "nama sya" (a typo of "saya") is a name label
+        ("perkenalkan nama sya zidane arkananta, RT 2", [("zidane arkananta", "self")]),
+        # a lower-case full name after "Saya" alone on its line, "Warga ..." on the next
+        ("Selamat malam\\nSaya zidane arkananta\\nWarga Mawar no 3", [("zidane arkananta", "self")]),
+    ],
+)
+def test_ninth_round_names_of_the_writer(text, names):
+    assert names_with_owners(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bu saya Dewi sakit",  # "my mother": no greeting or slash before it
+        "saya dari Dinas Kesehatan mau tanya",  # an office
+        "saya dari Surabaya mau tanya",  # a place
+        "sebelumnya saya sudah melapor",  # a verb
+    ],
+)
+def test_ninth_round_rules_leave_relatives_offices_and_places(text):
+    assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama" and s.owner == "self"] == []
