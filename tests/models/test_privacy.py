@@ -1276,7 +1276,7 @@ def test_eighth_round_names_of_the_writer(text, names):
         # list is read there as at a sentence start
         ("Selamat pagi, maaf mengganggu. Sebelumnya saya Zidane Arkananta warga Rungkut.", [("Zidane Arkananta", "self")]),
         # the reader addressed ("bapak / ibu") before "saya" is no "my mother", whatever the name is followed by
-        ("Selamat pagi bapak / ibu saya Dimas kebetulan ini mau tanya", [("Dimas", "self")]),
+        ("Selamat sore bapak / ibu saya Rina kebetulan lewat jalan itu", [("Rina", "self")]),
         # "saya dari <listed given name>": where the writer is from is said after the name
         ("Selamat siang Pak/ibu saya dari Dewi di Jalan Mawar 4 mau melapor", [("Dewi", "self")]),
         # "nama sya" (a typo of "saya") is a name label
