@@ -29,13 +29,14 @@ test part when it was added: annotated while the patterns were frozen (``test5``
 annotator who saw neither the rules nor the redactor's output) and scored once. Once scored, a part
 joins the ``development`` data. ``train1`` and ``train2`` were drawn from the name-rich strata
 (:data:`TRAINING_PART_PLAN`) as training data for a learned name tagger, by independent annotators
-too, and are development data from the start. The newest fresh part (:data:`TEST_PART`, now
-``test12``) is the test part; ``development`` is every other part (:data:`DEVELOPMENT_PARTS`).
+too, and are development data from the start. The newest fresh parts (:data:`TEST_PARTS`, now
+``test13`` and ``test14``, drawn by one plan and scored together) are the test data, ``test``;
+``development`` is every other part (:data:`DEVELOPMENT_PARTS`).
 :func:`pii_section` is what ``triase evaluate`` reports: the test part first, the
 development figures beside it. Nothing here prints or returns text.
 
     python -m training.evaluate_pii                      # the pii section (test and development)
-    python -m training.evaluate_pii --part development   # all figures of one part (dev, test2, test6, all, ...)
+    python -m training.evaluate_pii --part development   # all figures of one part (dev, test2, test, all, ...)
     python -m training.evaluate_pii --draw test7 99999   # test7 as drawn (test3: 666 ... test6: 88888)
     python -m training.evaluate_pii --draw train1 101 --plan training   # train1 as drawn (train2: 202)
     python -m training.evaluate_pii --draw test9 909 --plan names       # test9 as drawn
@@ -66,7 +67,7 @@ __all__ = [
     "OWNERS",
     "PARTS",
     "PART_PLANS",
-    "TEST_PART",
+    "TEST_PARTS",
     "NAMES_PART_PLAN",
     "SELF_CUE_PART_PLAN",
     "LETTER_PART_PLAN",
@@ -92,13 +93,14 @@ _NAME_COVER = 0.5
 
 PARTS = (
     *("dev", "heldout", "test2", "test3", "test4", "test5", "test6", "test7", "train1", "train2", "test8", "test9"),
-    *("test10", "test11", "test12", "test13"),
+    *("test10", "test11", "test12", "test13", "test14"),
 )
 """Every part, in the order drawn (what :func:`draw_part_ids` excludes)."""
-TEST_PART = "test12"
+TEST_PARTS = ("test13", "test14")
+"""The fresh test data: the newest parts, drawn by one plan (one part held too few writer's names to score)."""
 # Every other part was read while tuning, or annotated to learn from: development data.
-DEVELOPMENT_PARTS = tuple(part for part in PARTS if part != TEST_PART)
-_PART_CHOICES = (*PARTS, "development", "all")
+DEVELOPMENT_PARTS = tuple(part for part in PARTS if part not in TEST_PARTS)
+_PART_CHOICES = (*PARTS, "test", "development", "all")
 
 
 def annotation_part(report_id: int, recorded: str | None = None) -> str:
@@ -229,14 +231,19 @@ def score(
 
 
 def _in_part(part: str, name: str) -> bool:
-    return name == "all" or part == name or (name == "development" and part in DEVELOPMENT_PARTS)
+    return (
+        name == "all"
+        or part == name
+        or (name == "development" and part in DEVELOPMENT_PARTS)
+        or (name == "test" and part in TEST_PARTS)
+    )
 
 
 def evaluate_pii(settings: Settings | None = None, part: str = "all") -> dict:
-    """Score the redactor on the annotation: ``part`` is one of :data:`PARTS`, 'development'
-    (:data:`DEVELOPMENT_PARTS`, every part but :data:`TEST_PART`) or 'all'.
+    """Score the redactor on the annotation: ``part`` is one of :data:`PARTS`, 'test' (:data:`TEST_PARTS`),
+    'development' (:data:`DEVELOPMENT_PARTS`, every other part) or 'all'.
 
-    With ``part='all'`` the result also carries ``by_part`` with the figures of every part and of
+    With ``part='all'`` the result also carries ``by_part`` with the figures of every part, of 'test' and of
     'development'.
     """
     if part not in _PART_CHOICES:
@@ -252,13 +259,13 @@ def evaluate_pii(settings: Settings | None = None, part: str = "all") -> dict:
 
     result = subset(part)
     if part == "all":
-        result["by_part"] = {name: subset(name) for name in (*PARTS, "development")}
+        result["by_part"] = {name: subset(name) for name in (*PARTS, "test", "development")}
     return result
 
 
 def pii_section(settings: Settings | None = None) -> dict[str, float | int | None]:
     """The ``pii`` section of ``triase evaluate``: recall per kind, precision and counts on the fresh
-    test part :data:`TEST_PART` (``test_*``), and the same on the development data, every other
+    test parts :data:`TEST_PARTS` together (``test_*``), and the same on the development data, every other
     part (``dev_*``), flat so that every figure is a metric; the reporter's own name
     (``test_self_name_recall``, ``test_self_name_precision``, ...), and per part
     (``part_<part>_name_recall``, ``part_<part>_precision``, ``part_<part>_self_name_recall``,
@@ -267,7 +274,7 @@ def pii_section(settings: Settings | None = None) -> dict[str, float | int | Non
     name labelled ``self``."""
     figures = evaluate_pii(settings, part="all")["by_part"]
     section: dict[str, float | int | None] = {}
-    for prefix, name in (("test", TEST_PART), ("dev", "development")):
+    for prefix, name in (("test", "test"), ("dev", "development")):
         part = figures[name]
         section |= {f"{prefix}_recall_{kind}": part["recall"][kind] for kind in KINDS}
         section[f"{prefix}_precision"] = part["precision"]
@@ -436,7 +443,7 @@ def main() -> None:
     parser.add_argument(
         "--tagger-test-part",
         action="store_true",
-        help="the fresh test part scored by the rules alone and with the name tagger fitted on the development "
+        help="the fresh test parts scored by the rules alone and with the name tagger fitted on the development "
         "parts (as registered in the guidelines: with unlisted one-word names, as the tagger was then, and without)",
     )
     args = parser.parse_args()

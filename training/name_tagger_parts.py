@@ -22,7 +22,7 @@ from models.privacy.tagger import NameTagger, combined_spans, decode_names
 from models.privacy.tagger_features import Token
 from models.settings import Settings, get_settings
 from training.evaluate_pii import (
-    TEST_PART,
+    TEST_PARTS,
     load_annotation_parts,
     load_annotations,
     load_raw_texts,
@@ -111,8 +111,8 @@ def left_out_probabilities(
     """Token label probabilities of every scored report from a clone of ``tagger`` fitted without its group."""
     probabilities: Probabilities = {}
     for group in SCORED_GROUPS:
-        # The fresh test part is never learnt from: it is scored once, by test_part_figures.
-        train_ids = sorted(rid for rid in gold if _group_of(parts[rid]) != group and parts[rid] != TEST_PART)
+        # The fresh test parts are never learnt from: it is scored once, by test_part_figures.
+        train_ids = sorted(rid for rid in gold if _group_of(parts[rid]) != group and parts[rid] not in TEST_PARTS)
         held_ids = sorted(rid for rid in gold if _group_of(parts[rid]) == group)
         fitted = clone(tagger).fit([texts[r] for r in train_ids], [gold[r] for r in train_ids])
         probabilities |= dict(zip(held_ids, fitted.token_probabilities([texts[r] for r in held_ids]), strict=True))
@@ -176,13 +176,13 @@ def format_table(result: dict) -> str:
 
 
 def test_part_figures(taggers: dict[str, NameTagger], settings: Settings | None = None) -> dict:
-    """The fresh test part (:data:`training.evaluate_pii.TEST_PART`) scored by the rules alone and by the rules +
+    """The fresh test parts (:data:`training.evaluate_pii.TEST_PARTS`, together) scored by the rules alone and by the rules +
     each of ``taggers`` (by name), each fitted as a bundle's is (:func:`training.name_tagger.fit_name_tagger`, on
     every development part) and decoding at its own threshold."""
     settings = settings or get_settings()
     gold = load_annotations(settings)
     parts = load_annotation_parts(settings)
-    test_ids = sorted(rid for rid in gold if parts[rid] == TEST_PART)
+    test_ids = sorted(rid for rid in gold if parts[rid] in TEST_PARTS)
     texts = load_raw_texts(set(test_ids), settings)
     test_gold = {rid: gold[rid] for rid in test_ids}
     rules = {rid: redact_spans(texts[rid]) for rid in test_ids}
@@ -195,4 +195,4 @@ def test_part_figures(taggers: dict[str, NameTagger], settings: Settings | None 
             for rid in test_ids
         }
         figures[f"rules+{name}"] = _summary(score(texts, test_gold, predicted))
-    return {"part": TEST_PART, "n_reports": len(test_ids), "figures": figures}
+    return {"parts": list(TEST_PARTS), "n_reports": len(test_ids), "figures": figures}

@@ -536,8 +536,8 @@ def test_pii_section_reports_test_and_development_figures():
     if "surabaya_mediacenter" not in available_datasets(settings):
         pytest.skip(f"real Surabaya export not found under data_dir={settings.data_dir} (set TRIASE_DATA_DIR)")
     section = pii_section(settings)
-    # test12; dev, heldout, test2-test11, train1, train2
-    assert section["test_n_reports"] == 260 and section["dev_n_reports"] == 2737
+    # test13 and test14; dev, heldout, test2-test12, train1, train2
+    assert section["test_n_reports"] == 520 and section["dev_n_reports"] == 2997
     assert section["test_n_email"] == 0 and section["test_recall_email"] is None  # no e-mail in the fresh part
     for prefix in ("test", "dev"):
         assert all(f"{prefix}_recall_{kind}" in section for kind in KINDS)
@@ -1274,7 +1274,10 @@ def test_eighth_round_names_of_the_writer(text, names):
     [
         # ninth round (from the development parts' misses): "Sebelumnya saya" as an introduction, so a name in no
         # list is read there as at a sentence start
-        ("Selamat pagi, maaf mengganggu. Sebelumnya saya Zidane Arkananta warga Rungkut.", [("Zidane Arkananta", "self")]),
+        (
+            "Selamat pagi, maaf mengganggu. Sebelumnya saya Zidane Arkananta warga Rungkut.",
+            [("Zidane Arkananta", "self")],
+        ),
         # the reader addressed ("bapak / ibu") before "saya" is no "my mother", whatever the name is followed by
         ("Selamat sore bapak / ibu saya Rina kebetulan lewat jalan itu", [("Rina", "self")]),
         # "saya dari <listed given name>": where the writer is from is said after the name

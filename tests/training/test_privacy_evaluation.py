@@ -13,7 +13,7 @@ from training.evaluate_pii import (
     DEVELOPMENT_PARTS,
     PARTS,
     STRATUM_SELECTORS,
-    TEST_PART,
+    TEST_PARTS,
     GoldSpan,
     annotation_part,
     draw_fresh_part,
@@ -65,15 +65,15 @@ def test_stratum_selectors_choose_reports_likely_to_hold_personal_data():
     assert not STRATUM_SELECTORS["self_cue"]("lampu PJU mati, terima kasih")
 
 
-def test_the_newest_fresh_part_is_the_test_part_and_every_other_one_development():
-    assert TEST_PART == "test12"
+def test_the_newest_fresh_parts_are_the_test_parts_and_every_other_one_development():
+    assert TEST_PARTS == ("test13", "test14")
     assert set(DEVELOPMENT_PARTS) == {
         *("dev", "heldout", "test2", "test3", "test4", "test5", "test6", "test7", "train1", "train2", "test8", "test9"),
-        *("test10", "test11"),
+        *("test10", "test11", "test12"),
     }
-    assert set(PARTS) == {*DEVELOPMENT_PARTS, TEST_PART} and len(PARTS) == len(set(PARTS))
+    assert set(PARTS) == {*DEVELOPMENT_PARTS, *TEST_PARTS} and len(PARTS) == len(set(PARTS))
     assert PARTS.index("test7") < PARTS.index("train1")  # drawn first, so the training parts exclude it
-    assert PARTS[-1] == "test12"  # drawn last, excluding every part before it
+    assert PARTS[-2:] == TEST_PARTS  # drawn last, each excluding every part before it
     assert annotation_part(155342, "test7") == "test7"
     assert annotation_part(155342) in {"dev", "heldout"}  # the first round's rows carry no part
 
