@@ -728,7 +728,8 @@ _NAME_SAYA_PAREN = re.compile(
 # with a given name of Faker's id_ID list (models.name_lists), and a lower-case one must not be an ordinary
 # word; "anak saya ...", "bapak saya ..." (a relative) are left to the relation rule.
 _NAME_SAYA_LISTED = re.compile(
-    r"(?i:(?<![A-Za-z])(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|dgn|dg|bernama|ini|pelapor|dari))?)[ \t,\-]+(?=[A-Za-z])"
+    r"(?i:(?<![A-Za-z])(?:saya|sy|aku)(?:[ \t]+(?:adalah|dengan|dgn|dg|bernama|ini|pelapor|dari))?)"
+    r"[ \t,\-]+(?=[A-Za-z])"
 )
 _FAMILY_WORDS = (
     r"suami|istri|isteri|anak|ank|adik|adek|kakak|kaka|cucu|keponakan|ponakan|ayah|mertua|putra|putri|"
@@ -1034,7 +1035,9 @@ def _referent_paren_name_spans(text: str, match: re.Match[str]) -> Iterable[tupl
 # A name label or a title the writer puts before their own name: "nama saya", "nama pelapor :",
 # "atas nama saya", "saya Ibu ...". Read on the label's own words (the match), so "nama anak saya :"
 # names the child: a relative's or a pupil's word in the label makes it another person's.
-_SELF_LABEL = re.compile(r"(?i)^[^a-z]*(?:\w+[ \t]+)?nama[ \t./]*(?:saya|sya|sy|aku|lengkap|pel|pelapor|pengadu|pemohon)\b")
+_SELF_LABEL = re.compile(
+    r"(?i)^[^a-z]*(?:\w+[ \t]+)?nama[ \t./]*(?:saya|sya|sy|aku|lengkap|pel|pelapor|pengadu|pemohon)\b"
+)
 _OWN_LABEL = re.compile(
     r"(?i)\b(?:atas[ \t]+nama|a[ \t]*[./][ \t]*n|an)\b[ \t.:/]*(?:saya|sy)\b|^[ \t\n]*(?:pelapor|pemohon)\b"
 )
