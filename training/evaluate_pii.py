@@ -431,7 +431,8 @@ def main() -> None:
         metavar=("PART", "SEED"),
         help="print the ids and strata of a part as drawn (test3: 666, test4: 6666, test5: 7777, test6: 88888, "
         "test7: 99999, test8: 424242; train1: 101 and train2: 202 with --plan training; test9: 909 with --plan "
-        "names; test10: 1010, test11: 1111, test12: 1212 with --plan self_cue; test13: 1313 and test14: 1414 with --plan letter)",
+        "names; test10: 1010, test11: 1111, test12: 1212 with --plan self_cue; test13: 1313 and test14: 1414 with "
+        "--plan letter)",
     )
     parser.add_argument("--plan", choices=sorted(PART_PLANS), default="fresh", help="strata plan of --draw")
     parser.add_argument(

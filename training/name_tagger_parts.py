@@ -176,9 +176,9 @@ def format_table(result: dict) -> str:
 
 
 def test_part_figures(taggers: dict[str, NameTagger], settings: Settings | None = None) -> dict:
-    """The fresh test parts (:data:`training.evaluate_pii.TEST_PARTS`, together) scored by the rules alone and by the rules +
-    each of ``taggers`` (by name), each fitted as a bundle's is (:func:`training.name_tagger.fit_name_tagger`, on
-    every development part) and decoding at its own threshold."""
+    """The fresh test parts (:data:`training.evaluate_pii.TEST_PARTS`, together) scored by the rules alone and by
+    the rules + each of ``taggers`` (by name), each fitted as a bundle's is
+    (:func:`training.name_tagger.fit_name_tagger`, on every development part) and decoding at its own threshold."""
     settings = settings or get_settings()
     gold = load_annotations(settings)
     parts = load_annotation_parts(settings)
