@@ -93,6 +93,8 @@ def test_every_drawn_part_redraws_as_recorded_after_later_parts_were_added(surab
         ("test10", 1010, "self_cue"),
         ("test11", 1111, "self_cue"),
         ("test12", 1212, "self_cue"),
+        ("test13", 1313, "letter"),
+        ("test14", 1414, "letter"),
     ):
         assert draw_part_ids(part, seed, plan) == recorded[part], part
 
