@@ -30,7 +30,7 @@ annotator who saw neither the rules nor the redactor's output) and scored once. 
 joins the ``development`` data. ``train1`` and ``train2`` were drawn from the name-rich strata
 (:data:`TRAINING_PART_PLAN`) as training data for a learned name tagger, by independent annotators
 too, and are development data from the start. The newest fresh parts (:data:`TEST_PARTS`, now
-``test13`` and ``test14``, drawn by one plan and scored together) are the test data, ``test``;
+``test15`` and ``test16``, drawn by one plan and scored together) are the test data, ``test``;
 ``development`` is every other part (:data:`DEVELOPMENT_PARTS`).
 :func:`pii_section` is what ``triase evaluate`` reports: the test part first, the
 development figures beside it. Nothing here prints or returns text.
@@ -41,9 +41,10 @@ development figures beside it. Nothing here prints or returns text.
     python -m training.evaluate_pii --draw train1 101 --plan training   # train1 as drawn (train2: 202)
     python -m training.evaluate_pii --draw test9 909 --plan names       # test9 as drawn
     python -m training.evaluate_pii --draw test10 1010 --plan self_cue  # test10 as drawn (test11: 1111, test12: 1212)
-    python -m training.evaluate_pii --draw test13 1313 --plan letter    # test13 as drawn (test14: 1414)
+    python -m training.evaluate_pii --draw test13 1313 --plan letter    # test13 as drawn (test14: 1414, ... test16)
     python -m training.evaluate_pii --cross-parts        # rules vs rules + learned name tagger, leave one part out
     python -m training.evaluate_pii --tagger-test-part   # the test part: rules vs rules + tagger fitted on the rest
+    python -m training.evaluate_pii --transformer-test-part  # the same with the fine-tuned e5 tagger (~15 min)
 """
 
 import argparse
@@ -93,10 +94,10 @@ _NAME_COVER = 0.5
 
 PARTS = (
     *("dev", "heldout", "test2", "test3", "test4", "test5", "test6", "test7", "train1", "train2", "test8", "test9"),
-    *("test10", "test11", "test12", "test13", "test14"),
+    *("test10", "test11", "test12", "test13", "test14", "test15", "test16"),
 )
 """Every part, in the order drawn (what :func:`draw_part_ids` excludes)."""
-TEST_PARTS = ("test13", "test14")
+TEST_PARTS = ("test15", "test16")
 """The fresh test data: the newest parts, drawn by one plan (one part held too few writer's names to score)."""
 # Every other part was read while tuning, or annotated to learn from: development data.
 DEVELOPMENT_PARTS = tuple(part for part in PARTS if part not in TEST_PARTS)
@@ -431,8 +432,8 @@ def main() -> None:
         metavar=("PART", "SEED"),
         help="print the ids and strata of a part as drawn (test3: 666, test4: 6666, test5: 7777, test6: 88888, "
         "test7: 99999, test8: 424242; train1: 101 and train2: 202 with --plan training; test9: 909 with --plan "
-        "names; test10: 1010, test11: 1111, test12: 1212 with --plan self_cue; test13: 1313 and test14: 1414 with "
-        "--plan letter)",
+        "names; test10: 1010, test11: 1111, test12: 1212 with --plan self_cue; test13: 1313, test14: 1414, "
+        "test15: 1515 and test16: 1616 with --plan letter)",
     )
     parser.add_argument("--plan", choices=sorted(PART_PLANS), default="fresh", help="strata plan of --draw")
     parser.add_argument(
@@ -447,7 +448,21 @@ def main() -> None:
         help="the fresh test parts scored by the rules alone and with the name tagger fitted on the development "
         "parts (as registered in the guidelines: with unlisted one-word names, as the tagger was then, and without)",
     )
+    parser.add_argument(
+        "--transformer-test-part",
+        action="store_true",
+        help="the fresh test parts scored by the rules alone and with the e5 encoder fine-tuned as a name tagger "
+        "(models.privacy.name_transformer, fitted on the development parts from the converted embedder: ~15 minutes "
+        "on two cores)",
+    )
     args = parser.parse_args()
+    if args.transformer_test_part:
+        from models.privacy.name_transformer import TransformerNameTagger
+        from training import name_tagger_parts
+
+        tagger = TransformerNameTagger(encoder_dir=get_settings().embedder_dir)
+        print(json.dumps(name_tagger_parts.test_part_figures({"transformer": tagger}), indent=2))
+        return
     if args.cross_parts or args.tagger_test_part:
         from models.privacy.tagger import NameTagger
         from training import name_tagger_parts  # imports this module: loaded only when asked for

@@ -37,7 +37,16 @@ from models.privacy.pattern import Span
 from models.privacy.redactor import redact_spans, redactor_version
 from models.privacy.tagger_features import TITLE_WORDS, Token, token_features, view
 
-__all__ = ["LABELS", "RULES_ONLY", "Masker", "NameTagger", "combined_spans", "decode_names", "token_labels"]
+__all__ = [
+    "LABELS",
+    "RULES_ONLY",
+    "Masker",
+    "NameTagger",
+    "annotated_names",
+    "combined_spans",
+    "decode_names",
+    "token_labels",
+]
 
 LABELS = ("O", "B-SELF", "I-SELF", "B-OTHER", "I-OTHER")
 _SELF_LABELS = [LABELS.index("B-SELF"), LABELS.index("I-SELF")]
@@ -76,6 +85,12 @@ def _training_rows(text: str, with_rules: bool) -> tuple[list[Token], scipy.spar
     their rows are kept; predicting keeps nothing, so a serving process holds no report text."""
     words, rows = _token_names(text, with_rules)
     return words, _hashed(rows)
+
+
+def annotated_names(spans: Sequence[tuple]) -> list[tuple]:
+    """The names among a text's annotated spans, as (start, end, owner): spans are (start, end, kind[, owner]), or
+    (start, end, owner) names already."""
+    return [(s[0], s[1], s[3] if len(s) > 3 else s[2]) for s in spans if len(s) < 4 or s[2] == "nama"]
 
 
 def token_labels(words: Sequence[Token], spans: Sequence[tuple]) -> list[str]:
@@ -171,9 +186,8 @@ class NameTagger(BaseEstimator):
         rows, labels = [], []
         features = [_training_rows(text, self.with_rules) for text in texts]
         for (words, matrix), text_spans in zip(features, spans, strict=True):
-            names = [(s[0], s[1], s[3] if len(s) > 3 else s[2]) for s in text_spans if len(s) < 4 or s[2] == "nama"]
             rows.append(matrix)
-            labels.extend(token_labels(words, names))
+            labels.extend(token_labels(words, annotated_names(text_spans)))
         matrix = scipy.sparse.vstack(rows).tocsr()
         self.classifier_ = LogisticRegression(C=self.C, max_iter=self.max_iter)
         self.classifier_.fit(matrix, [LABELS.index(label) for label in labels])

@@ -66,10 +66,10 @@ def test_stratum_selectors_choose_reports_likely_to_hold_personal_data():
 
 
 def test_the_newest_fresh_parts_are_the_test_parts_and_every_other_one_development():
-    assert TEST_PARTS == ("test13", "test14")
+    assert TEST_PARTS == ("test15", "test16")
     assert set(DEVELOPMENT_PARTS) == {
         *("dev", "heldout", "test2", "test3", "test4", "test5", "test6", "test7", "train1", "train2", "test8", "test9"),
-        *("test10", "test11", "test12"),
+        *("test10", "test11", "test12", "test13", "test14"),
     }
     assert set(PARTS) == {*DEVELOPMENT_PARTS, *TEST_PARTS} and len(PARTS) == len(set(PARTS))
     assert PARTS.index("test7") < PARTS.index("train1")  # drawn first, so the training parts exclude it
@@ -95,6 +95,8 @@ def test_every_drawn_part_redraws_as_recorded_after_later_parts_were_added(surab
         ("test12", 1212, "self_cue"),
         ("test13", 1313, "letter"),
         ("test14", 1414, "letter"),
+        ("test15", 1515, "letter"),
+        ("test16", 1616, "letter"),
     ):
         assert draw_part_ids(part, seed, plan) == recorded[part], part
 
