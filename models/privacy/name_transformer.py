@@ -2,15 +2,16 @@
 (:mod:`models.privacy.tagger`) sees the words two either side.
 
 :class:`TransformerNameTagger` is a scikit-learn estimator with :class:`~models.privacy.tagger.NameTagger`'s
-interface: ``fit(texts, spans)``, ``token_probabilities(texts)``, ``predict(texts)``, the same BIO labels with the
-owner (:data:`~models.privacy.tagger.LABELS`), the same words (:func:`~models.privacy.tagger_features.tokens`) and
-the same decoding (:func:`~models.privacy.tagger.decode_names`), so :func:`~models.privacy.tagger.combined_spans`
-and the evaluations take either. Underneath, the converted e5 encoder (the embedder's folder) with a linear
-layer over each sub-word's state; a word's label probabilities are those of its first sub-word, averaged over the
-overlapping windows of a long text. Fitting keeps the word embeddings as they are (the embedder's, a quarter of a
-billion numbers that a few thousand reports cannot move) and trains the layers above them and the new linear
-layer, the latter at a higher rate: e5's token states differ little from one another, and at the encoder's rate the
-linear layer learns only how rare names are.
+interface: ``fit(texts, spans)``, ``token_probabilities(texts)`` and ``predict(texts)``
+(:class:`~models.privacy.tagger.DecodesNames`); the same BIO labels with the owner
+(:data:`~models.privacy.tagger.LABELS`), the same words (:func:`~models.privacy.tagger_features.tokens`) and the
+same decoding (:func:`~models.privacy.tagger.decode_names`), so :func:`~models.privacy.tagger.combined_spans` and
+the evaluations take either. Underneath, the converted e5 encoder (the embedder's folder) with a linear layer over
+each sub-word's state; a word's label probabilities are those of its first sub-word, averaged over the overlapping
+windows of a long text. Fitting keeps the word embeddings as they are (the embedder's: 96 million numbers that a
+few thousand reports cannot move) and trains the layers above them and the new linear layer, the latter at a
+higher rate: e5's token states differ little from one another, and at the encoder's rate the linear layer learns
+only how rare names are.
 
 A candidate, not served: one forward pass of the float encoder over every raw report before masking costs
 ~40 ms on two threads, more than the service spends on everything else a report needs (figures in
@@ -24,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from models.privacy.tagger import LABELS, NameSpan, annotated_names, decode_names, token_labels
+from models.privacy.tagger import LABELS, DecodesNames, annotated_names, token_labels
 from models.privacy.tagger_features import Token, tokens, view
 
 __all__ = ["TransformerNameTagger"]
@@ -35,7 +36,7 @@ _OUTSIDE = LABELS.index("O")
 _NO_WORD = -1
 
 
-class TransformerNameTagger(BaseEstimator):
+class TransformerNameTagger(DecodesNames, BaseEstimator):
     """Name spans (start, end, owner) from the e5 encoder in ``encoder_dir`` fine-tuned to label words.
 
     ``epochs``, ``learning_rate`` (the encoder's layers), ``head_learning_rate`` (the linear layer over them),
@@ -170,13 +171,6 @@ class TransformerNameTagger(BaseEstimator):
                 probabilities[read] = summed[read] / counted[read, None]
                 results.append((words, probabilities))
         return results
-
-    def predict(self, texts: Sequence[str]) -> list[list[NameSpan]]:
-        """Per text the name spans (start, end, owner) found at :attr:`threshold`."""
-        return [
-            decode_names(text, words, probabilities, self.threshold, self.unlisted_single_words)
-            for text, (words, probabilities) in zip(texts, self.token_probabilities(texts), strict=True)
-        ]
 
 
 def _subword_labels(word_of: list[int], first: list[bool], word_labels: list[int]) -> list[int]:

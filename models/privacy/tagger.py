@@ -40,6 +40,7 @@ from models.privacy.tagger_features import TITLE_WORDS, Token, token_features, v
 __all__ = [
     "LABELS",
     "RULES_ONLY",
+    "DecodesNames",
     "Masker",
     "NameTagger",
     "annotated_names",
@@ -148,7 +149,19 @@ def decode_names(
     return spans
 
 
-class NameTagger(BaseEstimator):
+class DecodesNames:
+    """What a name tagger shares: from the label probabilities of its words (``token_probabilities``) to name spans,
+    decoded at its ``threshold`` and ``unlisted_single_words``."""
+
+    def predict(self, texts: Sequence[str]) -> list[list[NameSpan]]:
+        """Per text the name spans (start, end, owner) the tagger finds at :attr:`threshold`."""
+        return [
+            decode_names(text, words, probabilities, self.threshold, self.unlisted_single_words)
+            for text, (words, probabilities) in zip(texts, self.token_probabilities(texts), strict=True)
+        ]
+
+
+class NameTagger(DecodesNames, BaseEstimator):
     """Token-level name tagger (see the module docstring).
 
     Parameters: ``C`` the inverse regularisation strength of the logistic regression, ``threshold`` the
@@ -208,13 +221,6 @@ class NameTagger(BaseEstimator):
                 first += len(words)
             results.append((words, probabilities))
         return results
-
-    def predict(self, texts: Sequence[str]) -> list[list[NameSpan]]:
-        """Per text the name spans (start, end, owner) the tagger finds at :attr:`threshold`."""
-        return [
-            decode_names(text, words, probabilities, self.threshold, self.unlisted_single_words)
-            for text, (words, probabilities) in zip(texts, self.token_probabilities(texts), strict=True)
-        ]
 
 
 def combined_spans(text: str, tagger_names: Sequence[NameSpan], rule_spans: Sequence[Span] | None = None) -> list[Span]:
