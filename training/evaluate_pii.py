@@ -32,7 +32,7 @@ joins the ``development`` data. ``train1`` and ``train2`` were drawn from the na
 too, and are development data from the start. The newest fresh parts (:data:`TEST_PARTS`, now
 ``test15`` and ``test16``, drawn by one plan and scored together) are the test data, ``test``;
 ``development`` is every other part (:data:`DEVELOPMENT_PARTS`).
-:func:`pii_section` is what ``triase evaluate`` reports: the test part first, the
+:func:`pii_section` is what ``triase evaluate`` reports: the test parts first, the
 development figures beside it. Nothing here prints or returns text.
 
     python -m training.evaluate_pii                      # the pii section (test and development)
@@ -43,8 +43,8 @@ development figures beside it. Nothing here prints or returns text.
     python -m training.evaluate_pii --draw test10 1010 --plan self_cue  # test10 as drawn (test11: 1111, test12: 1212)
     python -m training.evaluate_pii --draw test13 1313 --plan letter    # test13 as drawn (test14: 1414, ... test16)
     python -m training.evaluate_pii --cross-parts        # rules vs rules + learned name tagger, leave one part out
-    python -m training.evaluate_pii --tagger-test-part   # the test part: rules vs rules + tagger fitted on the rest
-    python -m training.evaluate_pii --transformer-test-part  # the same with the fine-tuned e5 tagger (~15 min)
+    python -m training.evaluate_pii --tagger-test-part   # the test parts: rules vs rules + tagger fitted on the rest
+    python -m training.evaluate_pii --transformer-test-part  # the same with the fine-tuned e5 tagger (~20 min)
 """
 
 import argparse
@@ -452,7 +452,7 @@ def main() -> None:
         "--transformer-test-part",
         action="store_true",
         help="the fresh test parts scored by the rules alone and with the e5 encoder fine-tuned as a name tagger "
-        "(models.privacy.name_transformer, fitted on the development parts from the converted embedder: ~15 minutes "
+        "(models.privacy.name_transformer, fitted on the development parts from the converted embedder: ~20 minutes "
         "on two cores)",
     )
     args = parser.parse_args()
