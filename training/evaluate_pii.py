@@ -101,7 +101,8 @@ TEST_PARTS = ("test15", "test16")
 """The fresh test data: the newest parts, drawn by one plan (one part held too few writer's names to score)."""
 # Every other part was read while tuning, or annotated to learn from: development data.
 DEVELOPMENT_PARTS = tuple(part for part in PARTS if part not in TEST_PARTS)
-_PART_CHOICES = (*PARTS, "test", "development", "all")
+_PART_GROUPS = {"test": TEST_PARTS, "development": DEVELOPMENT_PARTS}
+_PART_CHOICES = (*PARTS, *_PART_GROUPS, "all")
 
 
 def annotation_part(report_id: int, recorded: str | None = None) -> str:
@@ -232,12 +233,7 @@ def score(
 
 
 def _in_part(part: str, name: str) -> bool:
-    return (
-        name == "all"
-        or part == name
-        or (name == "development" and part in DEVELOPMENT_PARTS)
-        or (name == "test" and part in TEST_PARTS)
-    )
+    return name == "all" or part == name or part in _PART_GROUPS.get(name, ())
 
 
 def evaluate_pii(settings: Settings | None = None, part: str = "all") -> dict:
@@ -260,7 +256,7 @@ def evaluate_pii(settings: Settings | None = None, part: str = "all") -> dict:
 
     result = subset(part)
     if part == "all":
-        result["by_part"] = {name: subset(name) for name in (*PARTS, "test", "development")}
+        result["by_part"] = {name: subset(name) for name in (*PARTS, *_PART_GROUPS)}
     return result
 
 
@@ -456,14 +452,8 @@ def main() -> None:
         "on two cores)",
     )
     args = parser.parse_args()
-    if args.transformer_test_part:
+    if args.cross_parts or args.tagger_test_part or args.transformer_test_part:
         from models.privacy.name_transformer import TransformerNameTagger
-        from training import name_tagger_parts
-
-        tagger = TransformerNameTagger(encoder_dir=get_settings().embedder_dir)
-        print(json.dumps(name_tagger_parts.test_part_figures({"transformer": tagger}), indent=2))
-        return
-    if args.cross_parts or args.tagger_test_part:
         from models.privacy.tagger import NameTagger
         from training import name_tagger_parts  # imports this module: loaded only when asked for
 
@@ -475,6 +465,9 @@ def main() -> None:
                 "tagger": NameTagger(),
             }
             print(json.dumps(name_tagger_parts.test_part_figures(taggers), indent=2))
+        if args.transformer_test_part:
+            tagger = TransformerNameTagger(encoder_dir=get_settings().embedder_dir)
+            print(json.dumps(name_tagger_parts.test_part_figures({"transformer": tagger}), indent=2))
         return
     if args.draw:
         print(json.dumps(draw_part_ids(args.draw[0], int(args.draw[1]), args.plan)))

@@ -111,7 +111,7 @@ def left_out_probabilities(
     """Token label probabilities of every scored report from a clone of ``tagger`` fitted without its group."""
     probabilities: Probabilities = {}
     for group in SCORED_GROUPS:
-        # The fresh test parts are never learnt from: it is scored once, by test_part_figures.
+        # The fresh test parts are never learnt from: they are scored once, by test_part_figures.
         train_ids = sorted(rid for rid in gold if _group_of(parts[rid]) != group and parts[rid] not in TEST_PARTS)
         held_ids = sorted(rid for rid in gold if _group_of(parts[rid]) == group)
         fitted = clone(tagger).fit([texts[r] for r in train_ids], [gold[r] for r in train_ids])
