@@ -136,6 +136,11 @@ def mask_pii(text: str) -> str:
     return _replace(text, redact_spans(text))
 
 
+LEARNED_TAGGER_MODULES = frozenset({"tagger.py", "tagger_features.py", "name_transformer.py"})
+"""Modules of this package that mask_pii does not use (the learned name taggers): adding or changing them leaves
+every mask, and the version bundles record, as it was."""
+
+
 @cache
 def redactor_version() -> str:
     """The masking code's identity: the first 12 hex digits of the sha256 of the sha256s of its source files,
@@ -144,10 +149,8 @@ def redactor_version() -> str:
     A model bundle records the redactor its training texts were masked with; the service warns when it masks
     incoming reports with another (the model then reads text masked differently from what it learnt on).
     """
-    # The learned tagger's modules are left out: mask_pii does not use them, so adding or changing them leaves
-    # every mask, and the version bundles record, as it was.
     sources = [
-        *sorted(path for path in Path(__file__).parent.glob("*.py") if not path.name.startswith("tagger")),
+        *sorted(path for path in Path(__file__).parent.glob("*.py") if path.name not in LEARNED_TAGGER_MODULES),
         Path(lexicon.__file__),
     ]
     return hashlib.sha256("".join(sha256_file(path) for path in sources).encode()).hexdigest()[:12]

@@ -1,11 +1,15 @@
 """mask_pii / redact_spans: typed placeholders for NIK/KK, phones, e-mail, plates and names; the rest untouched."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from models.lexicon import is_ordinary_word
 from models.privacy.numbers import nik_structure_ok
 from models.privacy.pattern import Span
-from models.privacy.redactor import PII_PATTERNS, mask_pii, mask_pii_counted, redact_spans
+from models.privacy.redactor import LEARNED_TAGGER_MODULES, PII_PATTERNS, mask_pii, mask_pii_counted, redact_spans
 
 # All numbers, names, plates and addresses below are made up.
 
@@ -1304,3 +1308,16 @@ def test_ninth_round_names_of_the_writer(text, names):
 )
 def test_ninth_round_rules_leave_relatives_offices_and_places(text):
     assert [text[s.start : s.end] for s in redact_spans(text) if s.kind == "nama" and s.owner == "self"] == []
+
+
+def test_the_redactor_version_hashes_every_module_masking_uses_and_no_learned_tagger():
+    # In a fresh interpreter: the modules of models.privacy that importing the redactor loads are what masks.
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, models.privacy.redactor; print(*sorted(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    used = {name.rsplit(".", 1)[1] + ".py" for name in loaded if name.startswith("models.privacy.")}
+    package = {path.name for path in Path(redact_spans.__code__.co_filename).parent.glob("*.py")} - {"__init__.py"}
+    assert used == package - LEARNED_TAGGER_MODULES, (used, package)
