@@ -30,7 +30,7 @@ annotator who saw neither the rules nor the redactor's output) and scored once. 
 joins the ``development`` data. ``train1`` and ``train2`` were drawn from the name-rich strata
 (:data:`TRAINING_PART_PLAN`) as training data for a learned name tagger, by independent annotators
 too, and are development data from the start. The newest fresh parts (:data:`TEST_PARTS`, now
-``test15`` and ``test16``, drawn by one plan and scored together) are the test data, ``test``;
+``test17`` and ``test18``, drawn by one plan and scored together) are the test data, ``test``;
 ``development`` is every other part (:data:`DEVELOPMENT_PARTS`).
 :func:`pii_section` is what ``triase evaluate`` reports: the test parts first, the
 development figures beside it. Nothing here prints or returns text.
@@ -41,7 +41,8 @@ development figures beside it. Nothing here prints or returns text.
     python -m training.evaluate_pii --draw train1 101 --plan training   # train1 as drawn (train2: 202)
     python -m training.evaluate_pii --draw test9 909 --plan names       # test9 as drawn
     python -m training.evaluate_pii --draw test10 1010 --plan self_cue  # test10 as drawn (test11: 1111, test12: 1212)
-    python -m training.evaluate_pii --draw test13 1313 --plan letter    # test13 as drawn (test14: 1414, ... test16)
+    python -m training.evaluate_pii --draw test13 1313 --plan letter    # test13 as drawn (... test18: 1818)
+    python -m training.evaluate_pii --draw test19 1919 --plan first_person  # test19 as drawn (test20: 2020)
     python -m training.evaluate_pii --cross-parts        # rules vs rules + learned name tagger, leave one part out
     python -m training.evaluate_pii --tagger-test-part   # the test parts: rules vs rules + tagger fitted on the rest
     python -m training.evaluate_pii --transformer-test-part  # the same with the fine-tuned e5 tagger (~20 min)
@@ -72,6 +73,7 @@ __all__ = [
     "NAMES_PART_PLAN",
     "SELF_CUE_PART_PLAN",
     "LETTER_PART_PLAN",
+    "FIRST_PERSON_PART_PLAN",
     "TRAINING_PART_PLAN",
     "annotation_part",
     "draw_fresh_part",
@@ -94,10 +96,10 @@ _NAME_COVER = 0.5
 
 PARTS = (
     *("dev", "heldout", "test2", "test3", "test4", "test5", "test6", "test7", "train1", "train2", "test8", "test9"),
-    *("test10", "test11", "test12", "test13", "test14", "test15", "test16"),
+    *("test10", "test11", "test12", "test13", "test14", "test15", "test16", "test17", "test18"),
 )
 """Every part, in the order drawn (what :func:`draw_part_ids` excludes)."""
-TEST_PARTS = ("test15", "test16")
+TEST_PARTS = ("test17", "test18")
 """The fresh test data: the newest parts, drawn by one plan (one part held too few writer's names to score)."""
 # Every other part was read while tuning, or annotated to learn from: development data.
 DEVELOPMENT_PARTS = tuple(part for part in PARTS if part not in TEST_PARTS)
@@ -308,6 +310,9 @@ _CLOSING_NAME = re.compile(
 # signed: among the annotated reports drawn at random, about one in six of these names its writer.
 _LETTER_LENGTH = 600
 _SHORT_LAST_LINE = re.compile(r"\\n[^\\]{2,40}$")
+# A text of some length written in the first person: the writer speaks, and may say who they are.
+_FIRST_PERSON = re.compile(r"(?i)\b(?:saya|sy|aku)\b")
+_FIRST_PERSON_LENGTH = 200
 STRATUM_SELECTORS: dict[str, Callable[[str], bool]] = {
     "digits": lambda t: re.search(r"\d(?:[ .\-]?\d){8,}", t) is not None,
     "email_at": lambda t: "@" in t,
@@ -329,6 +334,7 @@ STRATUM_SELECTORS: dict[str, Callable[[str], bool]] = {
         _SELF_INTRODUCTION.search(t) is not None or _CLOSING_NAME.search(t.replace("\\n", " ")) is not None
     ),
     "letter_like": lambda t: len(t) > _LETTER_LENGTH or _SHORT_LAST_LINE.search(t) is not None,
+    "first_person": lambda t: len(t) > _FIRST_PERSON_LENGTH and _FIRST_PERSON.search(t) is not None,
 }
 # test3 to test7: reports per stratum, drawn in this order; then uniformly at random up to the total.
 FRESH_PART_PLAN = (
@@ -367,12 +373,19 @@ LETTER_PART_PLAN = (
     ("letter_like", 240),
     ("plate_like", 20),
 )
+# test19 on: test18 left 133 letter_like reports, too few for two parts; first-person texts of some length are the
+# largest supply left (about 1,600 reports), drawn after the last letter-shaped ones.
+FIRST_PERSON_PART_PLAN = (
+    ("letter_like", 70),
+    ("first_person", 190),
+)
 PART_PLANS = {
     "fresh": (FRESH_PART_PLAN, 180),
     "training": (TRAINING_PART_PLAN, 190),
     "names": (NAMES_PART_PLAN, 240),
     "self_cue": (SELF_CUE_PART_PLAN, 260),
     "letter": (LETTER_PART_PLAN, 260),
+    "first_person": (FIRST_PERSON_PART_PLAN, 260),
 }
 
 
@@ -429,7 +442,8 @@ def main() -> None:
         help="print the ids and strata of a part as drawn (test3: 666, test4: 6666, test5: 7777, test6: 88888, "
         "test7: 99999, test8: 424242; train1: 101 and train2: 202 with --plan training; test9: 909 with --plan "
         "names; test10: 1010, test11: 1111, test12: 1212 with --plan self_cue; test13: 1313, test14: 1414, "
-        "test15: 1515 and test16: 1616 with --plan letter)",
+        "test15: 1515, test16: 1616, test17: 1717 and test18: 1818 with --plan letter; test19: 1919 and test20: 2020 "
+        "with --plan first_person)",
     )
     parser.add_argument("--plan", choices=sorted(PART_PLANS), default="fresh", help="strata plan of --draw")
     parser.add_argument(

@@ -63,13 +63,17 @@ def test_stratum_selectors_choose_reports_likely_to_hold_personal_data():
     assert STRATUM_SELECTORS["self_cue"]("Demikian, terima kasih.\\nSiti Rohmawati")
     assert STRATUM_SELECTORS["self_cue"]("saya Budi warga RT 3")
     assert not STRATUM_SELECTORS["self_cue"]("lampu PJU mati, terima kasih")
+    long_letter = "Selamat pagi, saya mau menanyakan bantuan PIP untuk anak yang sekolah di SMP negeri. " * 3
+    assert STRATUM_SELECTORS["first_person"](long_letter)
+    assert not STRATUM_SELECTORS["first_person"]("Selamat pagi, saya mau menanyakan bantuan PIP.")  # short
+    assert not STRATUM_SELECTORS["first_person"](long_letter.replace("saya", "kami"))  # no first-person singular
 
 
 def test_the_newest_fresh_parts_are_the_test_parts_and_every_other_one_development():
-    assert TEST_PARTS == ("test15", "test16")
+    assert TEST_PARTS == ("test17", "test18")
     assert set(DEVELOPMENT_PARTS) == {
         *("dev", "heldout", "test2", "test3", "test4", "test5", "test6", "test7", "train1", "train2", "test8", "test9"),
-        *("test10", "test11", "test12", "test13", "test14"),
+        *("test10", "test11", "test12", "test13", "test14", "test15", "test16"),
     }
     assert set(PARTS) == {*DEVELOPMENT_PARTS, *TEST_PARTS} and len(PARTS) == len(set(PARTS))
     assert PARTS.index("test7") < PARTS.index("train1")  # drawn first, so the training parts exclude it
@@ -97,6 +101,8 @@ def test_every_drawn_part_redraws_as_recorded_after_later_parts_were_added(surab
         ("test14", 1414, "letter"),
         ("test15", 1515, "letter"),
         ("test16", 1616, "letter"),
+        ("test17", 1717, "letter"),
+        ("test18", 1818, "letter"),
     ):
         assert draw_part_ids(part, seed, plan) == recorded[part], part
 
