@@ -60,6 +60,7 @@ STOP = frozenset(
     sma smp smk sd tk lurus erte takon mental termasuk golongan mahasiswi bolak menang lpmk kenak fc asal cuti pimpin
     sekalian tingkat produksi kontribusi salah parkir ber hilang beserta secara personal masuk kesini pindah seorang
     muslim kep tdak pgn pancasila merdeka pt cv ud yayasan koperasi musholla mushollah mushola masjid toko warung
+    semoga cumak walikotamadya
     wajib pajak dispenduk ksh bayi hamil indomaret alfamart sehingga akses alamatnya binggung selalu krj pengawas rtnya
     rwnya pojok telpon telfon telf tlpn tlfn panas demam ngotrak ngontrak sehat kepsek ngurus sallam dulu sendiri kompak
     yaitu yakni arek tukang nenek kakek hubungi hub menghubungi dihubungi kontak contact cp call sms fax hotline

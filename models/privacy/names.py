@@ -680,6 +680,27 @@ def _name_after_own_role_spans(text: str, match: re.Match[str]) -> Iterable[tupl
         yield span  # a listed given name first: after "RT 05" a kampung's or an estate's name is as likely
 
 
+# "saya siswa <Name>", "saya mahasiswi <Name>": a student introducing themself (guidelines), where a capitalised
+# word that is no ordinary word follows ("saya siswa Kelas 9", "saya mahasiswa Universitas ..." are no names).
+_NAME_SAYA_STUDENT = re.compile(
+    r"(?i:(?<![A-Za-z])(?:saya|sy|aku)[ \t]+(?:siswa|siswi|mahasiswa|mahasiswi|murid|pelajar))[ \t]+(?=[A-Z][a-z])"
+)
+# "Selamat malam, dengan <Name> di ...": the writer greeting and giving their name as on the phone ("this is
+# <Name>"); "Selamat siang dengan Dinas ..." (an office) and "dengan hormat" are no names.
+_NAME_GREETING_DENGAN = re.compile(
+    r"(?i:\bselamat[ \t]+(?:pagi|siang|sore|malam)|\bassalamu\w*|\bhall?o)"
+    r"[ \t,.!]*(?i:dengan|dgn|dg)[ \t]+(?=[A-Z][a-z])"
+)
+
+
+def _introduced_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    if shouting(text) or title_cased(text):
+        return
+    span = name_from(text, match.end(), need_cap=True, need_boundary="stop", max_tokens=4)
+    if span and not is_word_not_name(text[span[0] : span[1]].split()[0]) and not is_place_name(text[span[0] : span[1]]):
+        yield span
+
+
 # "Saya dr <Name>" at a sentence start: a doctor introducing themself. Elsewhere lower-case "dr" is chat writing
 # for "dari" ("saya dr Rungkut", "saya dr Dinas ..."), so a listed place or a capitalised ordinary word after it is
 # no name, and the name must end at a boundary.
@@ -791,30 +812,39 @@ def _speaking_as(text: str, match: re.Match[str], word: str) -> bool:
     )
 
 
-# "saya <two or three lower-case words> warga ...": the writer giving their name and then where they live, on the
-# same line or the next ("Saya <name>\nWarga ..."). Two words at least, none an ordinary, chat, stop or
-# verb-shaped word: one word there is as often a typo of a word ("saya dalah warga").
-_LOWER_FULL_NAME_BEFORE_WARGA = re.compile(
-    r"((?:[a-z][a-z']{2,}[ \t]+){1,2}[a-z][a-z']{2,})(?:[ \t]+|[ \t]*\r?\n[ \t]*)(?i:warga)\b"
-)
+# "saya <two or three lower-case words> warga ...": the writer giving their name and then where they live or what
+# they are, on the same line or the next ("Saya <name>\nWarga ...", "saya <name> alumni ..."). Two words at least,
+# none an ordinary, chat, stop or verb-shaped word: one word there is as often a typo of a word ("saya dalah warga").
+# The same name written in capitals ("saya <NAME> warga ...") where the text is not shouted throughout.
+_OWN_ROLE_AFTER_NAME = r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)(?i:warga|alumni|siswa|siswi|mahasiswa|mahasiswi|profesi)\b"
+_LOWER_FULL_NAME_BEFORE_WARGA = re.compile(r"((?:[a-z][a-z']{2,}[ \t]+){1,2}[a-z][a-z']{2,})" + _OWN_ROLE_AFTER_NAME)
+_CAPITALS_NAME_BEFORE_WARGA = re.compile(r"((?:[A-Z][A-Z']{2,}[ \t]+){0,2}[A-Z][A-Z']{2,})" + _OWN_ROLE_AFTER_NAME)
 
 
-def _lower_full_name_before_warga(text: str, match: re.Match[str]) -> bool:
+def _name_before_own_role(text: str, match: re.Match[str]) -> tuple[int, int] | None:
+    """The name right after this "saya" when a word of the writer's own standing follows it (see above)."""
     run = _LOWER_FULL_NAME_BEFORE_WARGA.match(text, match.end())
-    return run is not None and not any(
+    if run is None and not shouting(text):
+        run = _CAPITALS_NAME_BEFORE_WARGA.match(text, match.end())
+    if run is None or any(
         is_word_not_name(w) or w in STOP or VERB_SHAPE.match(w) or NOT_A_NAME_SHAPE.match(w)
-        for w in run.group(1).split()
-    )
+        for w in run.group(1).lower().split()
+    ):
+        return None
+    return run.span(1)
 
 
 def _listed_name_after_saya_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
     first = TOKEN.match(text, match.end())
     addressed = _ADDRESSED_BEFORE.search(text_before(text, match.start(), 30))
-    if (
-        not first
-        or (_RELATIVE_BEFORE.search(text_before(text, match.start(), 20)) and not addressed)
-        or (_possessive_saya(text, match.start()) and not addressed)
-    ):
+    if not first or (_RELATIVE_BEFORE.search(text_before(text, match.start(), 20)) and not addressed):
+        return
+    # A word of the writer's own standing after the name says whose it is, whatever stands before "saya".
+    before_own_role = _name_before_own_role(text, match)
+    if before_own_role is not None:
+        yield before_own_role
+        return
+    if _possessive_saya(text, match.start()) and not addressed:
         return
     word = first.group()
     if is_given_name(word):
@@ -826,7 +856,7 @@ def _listed_name_after_saya_spans(text: str, match: re.Match[str]) -> Iterable[t
         and not shouting(text)
         and not title_cased(text)
         and not is_word_not_name(word)
-    ) and not (_speaking_as(text, match, word) or _lower_full_name_before_warga(text, match)):
+    ) and not _speaking_as(text, match, word):
         return
     span = name_from(text, match.end(), need_boundary="stop", max_tokens=4)
     if not span or not (is_given_name(word) or not is_place_name(text[span[0] : span[1]])):
@@ -1135,6 +1165,8 @@ NAME_PATTERNS: tuple[PiiPattern, ...] = (
     PiiPattern("nama", "[NAMA]", _NAME_SAYA_LISTED, _listed_name_after_saya_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA_DOCTOR, _doctor_introduction_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_SAYA_ROLE, _name_after_own_role_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_SAYA_STUDENT, _introduced_name_spans, "self"),
+    PiiPattern("nama", "[NAMA]", _NAME_GREETING_DENGAN, _introduced_name_spans, "self"),
     PiiPattern("nama", "[NAMA]", _NAME_BEFORE_NUMBER, _before_number_name_spans, "other"),
     PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE, _after_phone_name_spans, _signature_owner),
     PiiPattern("nama", "[NAMA]", _NAME_AFTER_PHONE_LINE, _after_phone_line_name_spans, _signature_owner),
