@@ -30,7 +30,7 @@ annotator who saw neither the rules nor the redactor's output) and scored once. 
 joins the ``development`` data. ``train1`` and ``train2`` were drawn from the name-rich strata
 (:data:`TRAINING_PART_PLAN`) as training data for a learned name tagger, by independent annotators
 too, and are development data from the start. The newest fresh parts (:data:`TEST_PARTS`, now
-``test17`` and ``test18``, drawn by one plan and scored together) are the test data, ``test``;
+``test19`` and ``test20``, drawn by one plan and scored together) are the test data, ``test``;
 ``development`` is every other part (:data:`DEVELOPMENT_PARTS`).
 :func:`pii_section` is what ``triase evaluate`` reports: the test parts first, the
 development figures beside it. Nothing here prints or returns text.
@@ -96,10 +96,10 @@ _NAME_COVER = 0.5
 
 PARTS = (
     *("dev", "heldout", "test2", "test3", "test4", "test5", "test6", "test7", "train1", "train2", "test8", "test9"),
-    *("test10", "test11", "test12", "test13", "test14", "test15", "test16", "test17", "test18"),
+    *("test10", "test11", "test12", "test13", "test14", "test15", "test16", "test17", "test18", "test19", "test20"),
 )
 """Every part, in the order drawn (what :func:`draw_part_ids` excludes)."""
-TEST_PARTS = ("test17", "test18")
+TEST_PARTS = ("test19", "test20")
 """The fresh test data: the newest parts, drawn by one plan (one part held too few writer's names to score)."""
 # Every other part was read while tuning, or annotated to learn from: development data.
 DEVELOPMENT_PARTS = tuple(part for part in PARTS if part not in TEST_PARTS)

@@ -508,22 +508,22 @@ def test_redactor_meets_targets_on_the_surabaya_annotation():
         pytest.skip(f"real Surabaya export not found under data_dir={settings.data_dir} (set TRIASE_DATA_DIR)")
     # Figures only, never text; named parts only, so the fresh test part is left to its single scoring.
     development = evaluate_pii(settings, part="development")
-    assert development["n_reports"] == 4037
-    # The development data (every part but test17 and test18, the fresh parts; the rules were written from every
+    assert development["n_reports"] == 4557
+    # The development data (every part but test19 and test20, the fresh parts; the rules were written from every
     # part before test13, and from test12's errors after its single scoring) has e-mail recall 1.0, phones 0.996
     # (test10's landline without an area code), plates 0.962 (test11's plate written without its region letters),
-    # NIK 0.995 (test5's NIK written with 18 digits, train2's with a letter), names 0.894, precision 0.981.
+    # NIK 0.995 (test5's NIK written with 18 digits, train2's with a letter), names 0.884, precision 0.979.
     for kind in ("telepon", "email"):
         assert development["recall"][kind] >= 0.99, (kind, development["recall"])
     assert development["recall"]["plat"] >= 0.96, development["recall"]
     assert development["recall"]["nik"] >= 0.99, development["recall"]
-    assert development["recall"]["nama"] >= 0.88 and development["precision"] >= 0.97, development
-    # The reporter's own name (every name labelled by owner): recall 0.939 (test12's to test16's writers, who
+    assert development["recall"]["nama"] >= 0.875 and development["precision"] >= 0.97, development
+    # The reporter's own name (every name labelled by owner): recall 0.923 (test12's to test18's writers, who
     # named themselves in the third person or with no cue word among them), precision of the masks read as the
-    # writer's 0.987 (owner precision 0.967) on the development data, with the name lists (tuned on: a regression
+    # writer's 0.988 (owner precision 0.966) on the development data, with the name lists (tuned on: a regression
     # floor).
     own = development["self_name"]
-    assert own["n_unlabelled"] == 0 and own["recall"] >= 0.93 and own["precision"] >= 0.98, own
+    assert own["n_unlabelled"] == 0 and own["recall"] >= 0.915 and own["precision"] >= 0.98, own
     for part, (n_reports, nik_floor, name_floor, precision_floor) in UNSEEN_PART_FLOORS.items():
         figures = evaluate_pii(settings, part=part)
         assert figures["n_reports"] == n_reports and figures["recall"]["plat"] is None, (part, figures["recall"])
@@ -541,8 +541,8 @@ def test_pii_section_reports_test_and_development_figures():
     if "surabaya_mediacenter" not in available_datasets(settings):
         pytest.skip(f"real Surabaya export not found under data_dir={settings.data_dir} (set TRIASE_DATA_DIR)")
     section = pii_section(settings)
-    # test17 and test18; dev, heldout, test2-test16, train1, train2
-    assert section["test_n_reports"] == 520 and section["dev_n_reports"] == 4037
+    # test19 and test20; dev, heldout, test2-test18, train1, train2
+    assert section["test_n_reports"] == 520 and section["dev_n_reports"] == 4557
     assert section["test_n_email"] == 0 and section["test_recall_email"] is None  # no e-mail in the fresh part
     for prefix in ("test", "dev"):
         assert all(f"{prefix}_recall_{kind}" in section for kind in KINDS)

@@ -70,10 +70,10 @@ def test_stratum_selectors_choose_reports_likely_to_hold_personal_data():
 
 
 def test_the_newest_fresh_parts_are_the_test_parts_and_every_other_one_development():
-    assert TEST_PARTS == ("test17", "test18")
+    assert TEST_PARTS == ("test19", "test20")
     assert set(DEVELOPMENT_PARTS) == {
         *("dev", "heldout", "test2", "test3", "test4", "test5", "test6", "test7", "train1", "train2", "test8", "test9"),
-        *("test10", "test11", "test12", "test13", "test14", "test15", "test16"),
+        *("test10", "test11", "test12", "test13", "test14", "test15", "test16", "test17", "test18"),
     }
     assert set(PARTS) == {*DEVELOPMENT_PARTS, *TEST_PARTS} and len(PARTS) == len(set(PARTS))
     assert PARTS.index("test7") < PARTS.index("train1")  # drawn first, so the training parts exclude it
@@ -103,6 +103,8 @@ def test_every_drawn_part_redraws_as_recorded_after_later_parts_were_added(surab
         ("test16", 1616, "letter"),
         ("test17", 1717, "letter"),
         ("test18", 1818, "letter"),
+        ("test19", 1919, "first_person"),
+        ("test20", 2020, "first_person"),
     ):
         assert draw_part_ids(part, seed, plan) == recorded[part], part
 
