@@ -672,11 +672,20 @@ _NAME_SAYA_ROLE = re.compile(
 )
 
 
-def _name_after_own_role_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+def _capitalised_name_after(
+    text: str, match: re.Match[str], need_boundary: bool | str, max_tokens: int
+) -> tuple[int, int] | None:
+    """The capitalised name right after an introducing ``match`` that names no listed place, where capitals mean
+    something (the text is neither shouted nor title-cased); callers judge its words."""
     if shouting(text) or title_cased(text):
-        return
-    span = name_from(text, match.end(), need_cap=True, need_boundary=True, max_tokens=4)
-    if span and is_given_name(text[span[0] : span[1]].split()[0]) and not is_place_name(text[span[0] : span[1]]):
+        return None
+    span = name_from(text, match.end(), need_cap=True, need_boundary=need_boundary, max_tokens=max_tokens)
+    return None if span is None or is_place_name(text[span[0] : span[1]]) else span
+
+
+def _name_after_own_role_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
+    span = _capitalised_name_after(text, match, need_boundary=True, max_tokens=4)
+    if span and is_given_name(text[span[0] : span[1]].split()[0]):
         yield span  # a listed given name first: after "RT 05" a kampung's or an estate's name is as likely
 
 
@@ -694,10 +703,8 @@ _NAME_GREETING_DENGAN = re.compile(
 
 
 def _introduced_name_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
-    if shouting(text) or title_cased(text):
-        return
-    span = name_from(text, match.end(), need_cap=True, need_boundary="stop", max_tokens=4)
-    if span and not is_word_not_name(text[span[0] : span[1]].split()[0]) and not is_place_name(text[span[0] : span[1]]):
+    span = _capitalised_name_after(text, match, need_boundary="stop", max_tokens=4)
+    if span and not is_word_not_name(text[span[0] : span[1]].split()[0]):
         yield span
 
 
@@ -708,15 +715,9 @@ _NAME_SAYA_DOCTOR = re.compile(r"(?:^|(?<=[.,!\n]))[ \t]*(?i:saya|sy|aku)[ \t]+(
 
 
 def _doctor_introduction_spans(text: str, match: re.Match[str]) -> Iterable[tuple[int, int]]:
-    if shouting(text) or title_cased(text):
-        return
-    span = name_from(text, match.end(), need_cap=True, need_boundary=True, max_tokens=3)
-    if not span:
-        return
-    name = text[span[0] : span[1]]
-    if is_place_name(name) or any(is_word_not_name(w) for w in name.split()):
-        return
-    yield span
+    span = _capitalised_name_after(text, match, need_boundary=True, max_tokens=3)
+    if span and not any(is_word_not_name(w) for w in text[span[0] : span[1]].split()):
+        yield span
 
 
 # A name in parentheses after a role: "petugas Dinsos (Andi)", "Ketua RT 3 (Budi Santoso)",
@@ -817,15 +818,15 @@ def _speaking_as(text: str, match: re.Match[str], word: str) -> bool:
 # none an ordinary, chat, stop or verb-shaped word: one word there is as often a typo of a word ("saya dalah warga").
 # The same name written in capitals ("saya <NAME> warga ...") where the text is not shouted throughout.
 _OWN_ROLE_AFTER_NAME = r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)(?i:warga|alumni|siswa|siswi|mahasiswa|mahasiswi|profesi)\b"
-_LOWER_FULL_NAME_BEFORE_WARGA = re.compile(r"((?:[a-z][a-z']{2,}[ \t]+){1,2}[a-z][a-z']{2,})" + _OWN_ROLE_AFTER_NAME)
-_CAPITALS_NAME_BEFORE_WARGA = re.compile(r"((?:[A-Z][A-Z']{2,}[ \t]+){0,2}[A-Z][A-Z']{2,})" + _OWN_ROLE_AFTER_NAME)
+_LOWER_NAME_BEFORE_OWN_ROLE = re.compile(r"((?:[a-z][a-z']{2,}[ \t]+){1,2}[a-z][a-z']{2,})" + _OWN_ROLE_AFTER_NAME)
+_CAPITALS_NAME_BEFORE_OWN_ROLE = re.compile(r"((?:[A-Z][A-Z']{2,}[ \t]+){0,2}[A-Z][A-Z']{2,})" + _OWN_ROLE_AFTER_NAME)
 
 
 def _name_before_own_role(text: str, match: re.Match[str]) -> tuple[int, int] | None:
     """The name right after this "saya" when a word of the writer's own standing follows it (see above)."""
-    run = _LOWER_FULL_NAME_BEFORE_WARGA.match(text, match.end())
+    run = _LOWER_NAME_BEFORE_OWN_ROLE.match(text, match.end())
     if run is None and not shouting(text):
-        run = _CAPITALS_NAME_BEFORE_WARGA.match(text, match.end())
+        run = _CAPITALS_NAME_BEFORE_OWN_ROLE.match(text, match.end())
     if run is None or any(
         is_word_not_name(w) or w in STOP or VERB_SHAPE.match(w) or NOT_A_NAME_SHAPE.match(w)
         for w in run.group(1).lower().split()

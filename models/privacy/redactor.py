@@ -144,7 +144,8 @@ every mask, and the version bundles record, as it was."""
 @cache
 def redactor_version() -> str:
     """The masking code's identity: the first 12 hex digits of the sha256 of the sha256s of its source files,
-    every module of this package and the lexicon (:mod:`models.lexicon`) it reads.
+    every module of this package but the learned taggers' (:data:`LEARNED_TAGGER_MODULES`) and the lexicon
+    (:mod:`models.lexicon`) it reads.
 
     A model bundle records the redactor its training texts were masked with; the service warns when it masks
     incoming reports with another (the model then reads text masked differently from what it learnt on).
